@@ -1,0 +1,265 @@
+package runtime
+
+import (
+	"errors"
+	"fmt"
+)
+
+// binOp is one of the broadcasting arithmetic operators.
+type binOp int
+
+const (
+	opAdd binOp = iota
+	opSub
+	opMul
+	opDiv
+)
+
+type number interface{ ~float32 | ~int64 }
+
+func buildBinary(op binOp) func(c *nodeCtx) (kernel, error) {
+	return func(c *nodeCtx) (kernel, error) {
+		// Opset < 7 had explicit broadcast attributes with other rules;
+		// PyTorch has not exported those for years.
+		if c.attrs().Int("broadcast", 0) != 0 && c.opset < 7 {
+			return nil, fmt.Errorf("the legacy broadcast attribute (opset %d) is not supported; re-export at opset 9 or later", c.opset)
+		}
+		return &binaryOp{op: op}, nil
+	}
+}
+
+// binaryOp applies op with numpy broadcasting. Both inputs must have the
+// same element type: float32 for activations, int64 for shape arithmetic.
+type binaryOp struct {
+	op binOp
+	bc broadcaster
+}
+
+func (k *binaryOp) run(in, out []*Tensor) error {
+	a, b := in[0], in[1]
+	if a.IsInt() != b.IsInt() {
+		return fmt.Errorf("inputs mix float32 %v and int64 %v", a.Shape, b.Shape)
+	}
+	if err := k.bc.plan(a.Shape, b.Shape); err != nil {
+		return err
+	}
+	if a.IsInt() {
+		if k.op == opDiv {
+			for _, v := range b.Int {
+				if v == 0 {
+					return errors.New("integer division by zero")
+				}
+			}
+		}
+		dst := out[0].setInt(k.bc.out...)
+		k.bc.each(len(dst), func(o, ia, ib, n, sa, sb int) {
+			binLoop(k.op, dst[o:o+n], a.Int[ia:], b.Int[ib:], sa, sb)
+		})
+		return nil
+	}
+	dst := out[0].setFloat(k.bc.out...)
+	k.bc.each(len(dst), func(o, ia, ib, n, sa, sb int) {
+		binLoop(k.op, dst[o:o+n], a.Data[ia:], b.Data[ib:], sa, sb)
+	})
+	return nil
+}
+
+// binLoop computes dst[i] = a[i*sa] op b[i*sb] with sa, sb in {0, 1}. The
+// four stride cases are separate loops so that the common ones compile to
+// tight, bounds-check-free code.
+func binLoop[T number](op binOp, dst, a, b []T, sa, sb int) {
+	n := len(dst)
+	switch {
+	case sa == 1 && sb == 1:
+		a, b = a[:n], b[:n]
+		switch op {
+		case opAdd:
+			for i := range dst {
+				dst[i] = a[i] + b[i]
+			}
+		case opSub:
+			for i := range dst {
+				dst[i] = a[i] - b[i]
+			}
+		case opMul:
+			for i := range dst {
+				dst[i] = a[i] * b[i]
+			}
+		case opDiv:
+			for i := range dst {
+				dst[i] = a[i] / b[i]
+			}
+		}
+	case sa == 1:
+		a = a[:n]
+		y := b[0]
+		switch op {
+		case opAdd:
+			for i := range dst {
+				dst[i] = a[i] + y
+			}
+		case opSub:
+			for i := range dst {
+				dst[i] = a[i] - y
+			}
+		case opMul:
+			for i := range dst {
+				dst[i] = a[i] * y
+			}
+		case opDiv:
+			for i := range dst {
+				dst[i] = a[i] / y
+			}
+		}
+	case sb == 1:
+		b = b[:n]
+		x := a[0]
+		switch op {
+		case opAdd:
+			for i := range dst {
+				dst[i] = x + b[i]
+			}
+		case opSub:
+			for i := range dst {
+				dst[i] = x - b[i]
+			}
+		case opMul:
+			for i := range dst {
+				dst[i] = x * b[i]
+			}
+		case opDiv:
+			for i := range dst {
+				dst[i] = x / b[i]
+			}
+		}
+	default:
+		var v T
+		switch op {
+		case opAdd:
+			v = a[0] + b[0]
+		case opSub:
+			v = a[0] - b[0]
+		case opMul:
+			v = a[0] * b[0]
+		case opDiv:
+			v = a[0] / b[0]
+		}
+		for i := range dst {
+			dst[i] = v
+		}
+	}
+}
+
+// broadcaster plans a numpy-style broadcast of two shapes. It pads the
+// shorter shape with leading 1s, then merges neighbouring axes that
+// broadcast the same way, so that [N,C,H,W] + [C,1,1] runs as N·C inner
+// loops of length H·W with a scalar b. Its slices are kept across batches.
+type broadcaster struct {
+	out    []int // broadcast output shape
+	dims   []int // merged axes
+	sa, sb []int // element strides of a and b along the merged axes (0 = broadcast)
+	idx    []int
+}
+
+func (p *broadcaster) plan(a, b []int) error {
+	r := max(len(a), len(b))
+	p.out = p.out[:0]
+	p.dims, p.sa, p.sb = p.dims[:0], p.sa[:0], p.sb[:0]
+	// Broadcast flags of the previous kept axis: 0 none, 1 a, 2 b.
+	prev := -1
+	for i := 0; i < r; i++ {
+		da, db := dimAt(a, i, r), dimAt(b, i, r)
+		var d, flag int
+		switch {
+		case da == db:
+			d = da
+		case da == 1:
+			d, flag = db, 1
+		case db == 1:
+			d, flag = da, 2
+		default:
+			return fmt.Errorf("shapes %v and %v do not broadcast (axis %d: %d vs %d)", a, b, i, da, db)
+		}
+		p.out = append(p.out, d)
+		if d == 1 {
+			continue // size-1 axes move nothing
+		}
+		if flag == prev {
+			p.dims[len(p.dims)-1] *= d
+			continue
+		}
+		p.dims = append(p.dims, d)
+		p.sa = append(p.sa, b2i(flag != 1))
+		p.sb = append(p.sb, b2i(flag != 2))
+		prev = flag
+	}
+	// Strides are 0/1 flags so far; turn them into element strides of the
+	// merged, contiguous layouts.
+	ea, eb := 1, 1
+	for i := len(p.dims) - 1; i >= 0; i-- {
+		if p.sa[i] != 0 {
+			p.sa[i] = ea
+			ea *= p.dims[i]
+		}
+		if p.sb[i] != 0 {
+			p.sb[i] = eb
+			eb *= p.dims[i]
+		}
+	}
+	return nil
+}
+
+func dimAt(s []int, i, r int) int {
+	j := i - (r - len(s))
+	if j < 0 {
+		return 1
+	}
+	return s[j]
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// each calls f once per run of the innermost merged axis, with the output
+// offset, the input offsets, the run length and the inner strides of a
+// and b (0 or 1). total is the output size.
+func (p *broadcaster) each(total int, f func(o, ia, ib, n, sa, sb int)) {
+	if total == 0 {
+		return
+	}
+	r := len(p.dims)
+	if r == 0 {
+		f(0, 0, 0, 1, 0, 0)
+		return
+	}
+	n := p.dims[r-1]
+	sa, sb := p.sa[r-1], p.sb[r-1]
+	if r == 1 {
+		f(0, 0, 0, n, sa, sb)
+		return
+	}
+	p.idx = p.idx[:0]
+	for range r - 1 {
+		p.idx = append(p.idx, 0)
+	}
+	ia, ib := 0, 0
+	for o := 0; o < total; o += n {
+		f(o, ia, ib, n, sa, sb)
+		// Odometer increment over the outer axes.
+		for ax := r - 2; ax >= 0; ax-- {
+			p.idx[ax]++
+			ia += p.sa[ax]
+			ib += p.sb[ax]
+			if p.idx[ax] < p.dims[ax] {
+				break
+			}
+			ia -= p.sa[ax] * p.dims[ax]
+			ib -= p.sb[ax] * p.dims[ax]
+			p.idx[ax] = 0
+		}
+	}
+}

@@ -1,0 +1,49 @@
+// Package runtime executes a cxray graph (package importer) batch by batch
+// with cxray's own float32 kernels, and exposes every node output as a
+// tap.
+//
+// # Why not onnx-go's backend
+//
+// onnx-go's gorgonia backend keeps its nodes behind unexported fields and
+// runs some operators in place, so intermediate activations cannot be read
+// reliably. cxray uses onnx-go only to decode the file; this package runs
+// the graph and hands each node's output to a callback as soon as it is
+// computed.
+//
+// # Conventions
+//
+//   - Tensors are dense and row-major; images are NCHW. Activations are
+//     float32 (Tensor.Data); shape arithmetic (Shape, Gather on shapes,
+//     Concat of shapes, Reshape targets) is int64 (Tensor.Int). Only float
+//     outputs are taps.
+//   - The first axis of the input is the batch axis and is dynamic: each
+//     call to Executor.Run may use another batch size.
+//   - Both opset 9 and opset 13 semantics are implemented where they
+//     differ: Squeeze/Unsqueeze axes (attribute before 13, input from 13),
+//     Softmax/LogSoftmax (2-D coercion at axis, default 1, before 13; one
+//     axis, default -1, from 13), Clip bounds (attributes before 11,
+//     inputs from 11) and Dropout's ratio (attribute before 12, input from
+//     12). Dropout and Identity are the identity: this is inference only.
+//   - New validates every node once: unsupported operators (all of them in
+//     one error, with the model's opset and the supported list),
+//     attributes outside what the kernels implement, and the wiring of
+//     inputs. Run reports a bad input shape as an error that names the
+//     node, the operator and the shapes involved; kernels never panic on
+//     bad shapes, and a panic that still happens is returned as an error.
+//
+// # Memory and speed
+//
+// Each node output owns one buffer, allocated the first time and grown
+// only when a larger batch needs it; a stream of equal batches runs
+// without allocating. The tensors passed to the tap callback are only
+// valid during the call, and shape-only operators (Identity, Dropout,
+// Reshape, Flatten, Squeeze, Unsqueeze) share their input's buffer.
+//
+// Conv is lowered to im2col plus a GEMM per group and run of samples
+// (samples with small output planes share one wider product), with the
+// batch split across GOMAXPROCS workers. Gemm and MatMul call gonum's
+// blas32; products too small for gonum to parallelise are split by rows
+// across workers. Pools and activations split large tensors likewise.
+//
+// An Executor is not safe for concurrent use.
+package runtime

@@ -1,0 +1,209 @@
+package runtime
+
+import (
+	"fmt"
+	"math"
+)
+
+type poolKind int
+
+const (
+	maxPool poolKind = iota
+	avgPool
+)
+
+// buildPool compiles MaxPool and AveragePool over 2-D windows (NCHW).
+//
+// AveragePool follows PyTorch where the ONNX text is loose: with
+// count_include_pad the divisor counts the padding but not the part of a
+// ceil_mode window that hangs past the end padding; without it the
+// divisor counts the input elements only.
+func buildPool(kind poolKind) func(c *nodeCtx) (kernel, error) {
+	return func(c *nodeCtx) (kernel, error) {
+		ks := c.attrs().Ints("kernel_shape", nil)
+		if ks == nil {
+			return nil, fmt.Errorf("the kernel_shape attribute is required")
+		}
+		w, err := parseWindow(c, ks)
+		if err != nil {
+			return nil, err
+		}
+		if kind == avgPool && w.dilations != [2]int{1, 1} {
+			return nil, fmt.Errorf("dilations %v are not supported for AveragePool", w.dilations)
+		}
+		return &pool{
+			kind:       kind,
+			win:        w,
+			kh:         int(ks[0]),
+			kw:         int(ks[1]),
+			includePad: c.attrs().Int("count_include_pad", 0) != 0,
+			workers:    c.workers,
+		}, nil
+	}
+}
+
+type pool struct {
+	kind       poolKind
+	win        windowAttrs
+	kh, kw     int
+	includePad bool
+	workers    int
+}
+
+func (k *pool) run(in, out []*Tensor) error {
+	x := in[0]
+	if x.IsInt() || len(x.Shape) != 4 {
+		return fmt.Errorf("input X must be a 4-D float32 tensor [N, C, H, W], got shape %v", x.Shape)
+	}
+	n, c, h, w := x.Shape[0], x.Shape[1], x.Shape[2], x.Shape[3]
+	gy, err := k.win.geometry(0, h, k.kh)
+	if err != nil {
+		return fmt.Errorf("input X %v: height: %v", x.Shape, err)
+	}
+	gx, err := k.win.geometry(1, w, k.kw)
+	if err != nil {
+		return fmt.Errorf("input X %v: width: %v", x.Shape, err)
+	}
+	oh, ow := gy.out, gx.out
+	y := out[0].setFloat(n, c, oh, ow)
+	planes := n * c
+	workers := splitFor(planes, oh*ow*k.kh*k.kw, k.workers)
+	parallelFor(planes, workers, func(_, lo, hi int) {
+		for p := lo; p < hi; p++ {
+			src := x.Data[p*h*w : (p+1)*h*w]
+			dst := y[p*oh*ow : (p+1)*oh*ow]
+			if k.kind == maxPool {
+				maxPlane(dst, src, &gy, &gx)
+			} else {
+				avgPlane(dst, src, &gy, &gx, k.includePad)
+			}
+		}
+	})
+	return nil
+}
+
+// span returns the kernel taps [t0, t1) of output o that fall inside the
+// input, and the window's start position.
+func (g *axisGeom) span(o int) (t0, t1, start int) {
+	start = o*g.stride - g.padBegin
+	t0, t1 = 0, g.k
+	if start < 0 {
+		t0 = (-start + g.dil - 1) / g.dil
+	}
+	if last := start + (g.k-1)*g.dil; last >= g.in {
+		t1 = g.k - (last-g.in)/g.dil - 1
+	}
+	return min(t0, t1), t1, start
+}
+
+func maxPlane(dst, src []float32, gy, gx *axisGeom) {
+	w := gx.in
+	if gy.k == 2 && gx.k == 2 && gy.stride == 2 && gx.stride == 2 && gy.dil == 1 && gx.dil == 1 &&
+		gy.padBegin == 0 && gx.padBegin == 0 && 2*gy.out <= gy.in && 2*gx.out <= gx.in {
+		// The 2×2, stride-2 pool of nearly every CNN, without the bounds
+		// bookkeeping; the builtin max propagates NaN as PyTorch does.
+		for oy := 0; oy < gy.out; oy++ {
+			r0, r1 := src[2*oy*w:2*oy*w+w], src[(2*oy+1)*w:(2*oy+1)*w+w]
+			d := dst[oy*gx.out : (oy+1)*gx.out]
+			for ox := range d {
+				d[ox] = max(r0[2*ox], r0[2*ox+1], r1[2*ox], r1[2*ox+1])
+			}
+		}
+		return
+	}
+	for oy := 0; oy < gy.out; oy++ {
+		i0, i1, ys := gy.span(oy)
+		for ox := 0; ox < gx.out; ox++ {
+			j0, j1, xs := gx.span(ox)
+			// Padding never wins a max: it is -Inf, as in PyTorch.
+			m := float32(math.Inf(-1))
+			for i := i0; i < i1; i++ {
+				row := src[(ys+i*gy.dil)*w:]
+				for j := j0; j < j1; j++ {
+					v := row[xs+j*gx.dil]
+					if v > m || v != v { // NaN propagates, as in PyTorch
+						m = v
+					}
+				}
+			}
+			dst[oy*gx.out+ox] = m
+		}
+	}
+}
+
+func avgPlane(dst, src []float32, gy, gx *axisGeom, includePad bool) {
+	w := gx.in
+	for oy := 0; oy < gy.out; oy++ {
+		i0, i1, ys := gy.span(oy)
+		// Window height clipped to the padded input, as PyTorch does.
+		ph := min(ys+gy.k, gy.in+gy.padEnd) - ys
+		for ox := 0; ox < gx.out; ox++ {
+			j0, j1, xs := gx.span(ox)
+			var sum float32
+			for i := i0; i < i1; i++ {
+				row := src[(ys+i)*w:]
+				for j := j0; j < j1; j++ {
+					sum += row[xs+j]
+				}
+			}
+			div := (i1 - i0) * (j1 - j0)
+			if includePad {
+				div = ph * (min(xs+gx.k, gx.in+gx.padEnd) - xs)
+			}
+			if div > 0 {
+				sum /= float32(div)
+			}
+			dst[oy*gx.out+ox] = sum
+		}
+	}
+}
+
+// buildGlobalPool compiles GlobalAveragePool and GlobalMaxPool: one value
+// per sample and channel, over all spatial axes, which are kept as 1s.
+func buildGlobalPool(kind poolKind) func(c *nodeCtx) (kernel, error) {
+	return func(c *nodeCtx) (kernel, error) {
+		return &globalPool{kind: kind}, nil
+	}
+}
+
+type globalPool struct {
+	kind  poolKind
+	shape []int
+}
+
+func (k *globalPool) run(in, out []*Tensor) error {
+	x := in[0]
+	if x.IsInt() || len(x.Shape) < 3 {
+		return fmt.Errorf("input X must be a float32 tensor [N, C, spatial...] of rank at least 3, got shape %v", x.Shape)
+	}
+	k.shape = append(k.shape[:0], x.Shape[0], x.Shape[1])
+	for range x.Shape[2:] {
+		k.shape = append(k.shape, 1)
+	}
+	y := out[0].setFloat(k.shape...)
+	size := numel(x.Shape[2:])
+	for p := range y {
+		src := x.Data[p*size : (p+1)*size]
+		if k.kind == maxPool {
+			m := float32(math.Inf(-1))
+			for _, v := range src {
+				if v > m || v != v {
+					m = v
+				}
+			}
+			y[p] = m
+			continue
+		}
+		// Accumulate in float64: a plane can be large and float32 sums
+		// drift visibly from PyTorch's pairwise sums.
+		var s float64
+		for _, v := range src {
+			s += float64(v)
+		}
+		if size > 0 {
+			s /= float64(size)
+		}
+		y[p] = float32(s)
+	}
+	return nil
+}

@@ -1,0 +1,93 @@
+package runtime
+
+import (
+	"fmt"
+	"math"
+)
+
+// buildSoftmax handles Softmax and LogSoftmax. The opsets disagree:
+// before 13 the input is coerced to 2-D at axis (default 1) and the
+// softmax runs over the whole trailing block; from 13 on it runs along
+// the single axis (default -1).
+func buildSoftmax(log bool) func(c *nodeCtx) (kernel, error) {
+	return func(c *nodeCtx) (kernel, error) {
+		k := &softmax{log: log, coerce: c.opset < 13}
+		def := int64(-1)
+		if k.coerce {
+			def = 1
+		}
+		k.axis = int(c.attrs().Int("axis", def))
+		return k, nil
+	}
+}
+
+type softmax struct {
+	log    bool
+	coerce bool
+	axis   int
+}
+
+func (k *softmax) run(in, out []*Tensor) error {
+	x := in[0]
+	if x.IsInt() {
+		return fmt.Errorf("input must be float32, got int64 %v", x.Shape)
+	}
+	r := len(x.Shape)
+	var outer, n, inner int
+	if k.coerce {
+		// Axis r is allowed: the trailing block is then empty of axes.
+		ax := k.axis
+		if ax < 0 {
+			ax += r
+		}
+		if ax < 0 || ax > r {
+			return fmt.Errorf("axis %d is out of range for input %v", k.axis, x.Shape)
+		}
+		outer, n, inner = numel(x.Shape[:ax]), numel(x.Shape[ax:]), 1
+	} else {
+		if r == 0 {
+			return fmt.Errorf("input must have at least one axis, got a scalar")
+		}
+		ax, err := normAxis(k.axis, r, "axis")
+		if err != nil {
+			return fmt.Errorf("%v (input %v)", err, x.Shape)
+		}
+		outer, n, inner = numel(x.Shape[:ax]), x.Shape[ax], numel(x.Shape[ax+1:])
+	}
+	dst := out[0].setFloat(x.Shape...)
+	src := x.Data
+	if n == 0 {
+		return nil
+	}
+	for o := 0; o < outer; o++ {
+		for j := 0; j < inner; j++ {
+			base := o*n*inner + j
+			// Subtract the maximum so that exp cannot overflow; sum in
+			// float64 so that long rows keep their precision.
+			m := src[base]
+			for i := 1; i < n; i++ {
+				m = max(m, src[base+i*inner])
+			}
+			var sum float64
+			for i := 0; i < n; i++ {
+				e := math.Exp(float64(src[base+i*inner] - m))
+				sum += e
+				if !k.log {
+					dst[base+i*inner] = float32(e)
+				}
+			}
+			if k.log {
+				ls := math.Log(sum)
+				for i := 0; i < n; i++ {
+					dst[base+i*inner] = float32(float64(src[base+i*inner]-m) - ls)
+				}
+			} else {
+				inv := 1 / sum
+				for i := 0; i < n; i++ {
+					dst[base+i*inner] = float32(float64(dst[base+i*inner]) * inv)
+				}
+			}
+		}
+	}
+	return nil
+}
