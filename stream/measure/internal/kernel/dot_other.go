@@ -1,0 +1,19 @@
+//go:build !amd64
+
+package kernel
+
+// Available is false: Dot6x2 has no implementation on this architecture.
+const Available = false
+
+// Dot6x2 is implemented for amd64 only.
+func Dot6x2(a0, a1, a2, a3, a4, a5, b0, b1 *float32, k8 int, out *[12]float32) {
+	panic("kernel: Dot6x2 needs amd64")
+}
+
+// SqDist4 is implemented for amd64 only.
+func SqDist4(a, b *float32, n4 int, out *[4]float64) { panic("kernel: SqDist4 needs amd64") }
+
+// SqDistW4 is implemented for amd64 only.
+func SqDistW4(a, b *float32, w *float64, n4 int, out *[4]float64) {
+	panic("kernel: SqDistW4 needs amd64")
+}

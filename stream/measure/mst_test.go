@@ -1,0 +1,222 @@
+package measure
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+)
+
+var allMethods = []Method{MethodDense, MethodStepwise, MethodGram}
+
+func randomSet(rng *rand.Rand, n, d int, ints bool) []float32 {
+	x := make([]float32, n*d)
+	for i := range x {
+		if ints {
+			x[i] = float32(rng.IntN(3))
+		} else {
+			x[i] = float32(rng.NormFloat64())
+		}
+	}
+	return x
+}
+
+// withSmallParts makes the tree builders split even small steps among
+// workers, so that the tests (and -race) exercise the parallel paths.
+func withSmallParts(t *testing.T) {
+	a, b := minPerWorker, minPerStepWorker
+	minPerWorker, minPerStepWorker = 8, 8
+	t.Cleanup(func() { minPerWorker, minPerStepWorker = a, b })
+}
+
+// Every method must return the tree of the independent dense Prim in the
+// test helpers, on data full of exact ties (coordinates in {0,1,2}, so many
+// equal squared distances and duplicate points) and on continuous data,
+// with and without feature weights, exact and tolerant ties.
+func TestMethodsMatchReferencePrim(t *testing.T) {
+	withSmallParts(t)
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, ints := range []bool{true, false} {
+		for _, n := range []int{1, 2, 3, 4, 17, 130, 301} {
+			for _, d := range []int{1, 2, 5, 33} {
+				x := randomSet(rng, n, d, ints)
+				var w []float64
+				if rng.IntN(2) == 0 {
+					w = make([]float64, d)
+					for i := range w {
+						w[i] = float64(rng.IntN(3)) // includes zero weights
+					}
+				}
+				for _, rtol := range []float64{0, DefaultTieRTol} {
+					want := refPrim(x, d, w, rtol)
+					for _, m := range allMethods {
+						name := fmt.Sprintf("ints=%v/n=%d/d=%d/w=%v/rtol=%g/%v", ints, n, d, w != nil, rtol, m)
+						tr, err := PrimMST(x, d, &MSTOptions{Weights: w, TieRTol: rtol, Method: m, Workers: 3})
+						if err != nil {
+							t.Fatalf("%s: %v", name, err)
+						}
+						if !slices.Equal(tr.Parent, want) {
+							t.Errorf("%s: parent differs from the reference Prim\n got %v\nwant %v", name, tr.Parent, want)
+						}
+						if tr.Stats.Method != m {
+							t.Errorf("%s: ran %v", name, tr.Stats.Method)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// The paths without the assembly kernel (BLAS products, as with -tags
+// openblas; or no AVX2 at all: gonum's pure-Go BLAS and the Go exact
+// distance) must give the same trees.
+func TestWithoutKernel(t *testing.T) {
+	withSmallParts(t)
+	oldBLAS, oldKernel := preferBLAS, haveKernel
+	defer func() { preferBLAS, haveKernel = oldBLAS, oldKernel }()
+	rng := rand.New(rand.NewPCG(7, 8))
+	for _, noKernel := range []bool{false, true} {
+		preferBLAS, haveKernel = true, oldKernel && !noKernel
+		for _, ints := range []bool{true, false} {
+			for _, n := range []int{2, 129, 300} {
+				d := 1 + rng.IntN(40)
+				x := randomSet(rng, n, d, ints)
+				want := refPrim(x, d, nil, DefaultTieRTol)
+				for _, m := range []Method{MethodGram, MethodStepwise} {
+					tr, err := PrimMST(x, d, &MSTOptions{TieRTol: DefaultTieRTol, Method: m})
+					if err != nil {
+						t.Fatal(err)
+					}
+					if !slices.Equal(tr.Parent, want) {
+						t.Errorf("no kernel=%v ints=%v n=%d d=%d %v: tree differs from the reference", noKernel, ints, n, d, m)
+					}
+				}
+			}
+		}
+	}
+}
+
+// Order, Weight and Parent must describe one tree: every vertex but 0 is
+// added once, after its parent, at the exact squared distance to it.
+func TestMSTConsistent(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	x := randomSet(rng, 200, 7, false)
+	tr, err := PrimMST(x, 7, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pos := make([]int, 200)
+	for i, v := range tr.Order {
+		pos[v] = i
+	}
+	if len(tr.Order) != 200 || tr.Order[0] != 0 || tr.Parent[0] != -1 {
+		t.Fatalf("order %v…, parent[0] = %d", tr.Order[:3], tr.Parent[0])
+	}
+	for v := 1; v < 200; v++ {
+		p := tr.Parent[v]
+		if p < 0 || pos[p] >= pos[v] {
+			t.Fatalf("vertex %d added before its parent %d", v, p)
+		}
+		if want := SqDist(x[v*7:v*7+7], x[p*7:p*7+7], nil); tr.Weight[v] != want {
+			t.Errorf("weight[%d] = %v, want %v", v, tr.Weight[v], want)
+		}
+	}
+}
+
+// MethodAuto must fall back when the byte matrix does not fit.
+func TestAutoFallsBack(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	n, d := 300, 10
+	x := randomSet(rng, n, d, false)
+	want := refPrim(x, d, nil, DefaultTieRTol)
+	for _, c := range []struct {
+		max  int64
+		want Method
+	}{
+		{0, MethodGram},
+		{workspace(MethodGram, n, d, 1), MethodGram},
+		{workspace(MethodGram, n, d, 1) - 1, MethodStepwise},
+		{workspace(MethodStepwise, n, d, 1) - 1, MethodDense},
+	} {
+		tr, err := PrimMST(x, d, &MSTOptions{TieRTol: DefaultTieRTol, MaxWorkspace: c.max, Workers: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tr.Stats.Method != c.want {
+			t.Errorf("MaxWorkspace %d: method %v, want %v", c.max, tr.Stats.Method, c.want)
+		}
+		if !slices.Equal(tr.Parent, want) {
+			t.Errorf("MaxWorkspace %d: tree differs from the reference", c.max)
+		}
+	}
+}
+
+// The bounds must save almost all exact distances on well-spread data (on
+// such data nearly every exact distance lowers a key).
+func TestBoundsPrune(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 14))
+	n, d := 1000, 50
+	x := randomSet(rng, n, d, false)
+	for _, m := range []Method{MethodGram, MethodStepwise} {
+		tr, err := PrimMST(x, d, &MSTOptions{Method: m})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if all := int64(n * (n - 1) / 2); tr.Stats.ExactEvals > all/20 {
+			t.Errorf("%v: %d exact distances of %d comparisons", m, tr.Stats.ExactEvals, all)
+		}
+	}
+}
+
+// A few points a million times farther out than the rest must not cost the
+// others their bounds (the byte code's range follows the bulk of the data).
+func TestOutliersKeepBounds(t *testing.T) {
+	rng := rand.New(rand.NewPCG(15, 16))
+	n, d := 1000, 20
+	x := randomSet(rng, n, d, false)
+	for _, i := range []int{3, 500, 999} {
+		for j := range d {
+			x[i*d+j] *= 1e6
+		}
+	}
+	want := refPrim(x, d, nil, DefaultTieRTol)
+	tr, err := PrimMST(x, d, &MSTOptions{TieRTol: DefaultTieRTol, Method: MethodGram})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(tr.Parent, want) {
+		t.Error("tree differs from the reference")
+	}
+	if all := int64(n * (n - 1) / 2); tr.Stats.ExactEvals > all/20 {
+		t.Errorf("%d exact distances of %d comparisons", tr.Stats.ExactEvals, all)
+	}
+}
+
+func TestPrimMSTErrors(t *testing.T) {
+	nan := float32(math.NaN())
+	for _, c := range []struct {
+		x    []float32
+		dim  int
+		opt  *MSTOptions
+		want string
+	}{
+		{[]float32{1, 2}, 0, nil, "dimension"},
+		{[]float32{1, 2, 3}, 2, nil, "whole number"},
+		{nil, 2, nil, "no points"},
+		{[]float32{1, 2, 3, nan}, 2, nil, "sample 1 feature 1 is NaN"},
+		{[]float32{1, float32(math.Inf(-1))}, 1, nil, "sample 1 feature 0 is -Inf"},
+		{[]float32{1, 2}, 1, &MSTOptions{Weights: []float64{1, 2}}, "weights"},
+		{[]float32{1, 2}, 1, &MSTOptions{Weights: []float64{-1}}, "weight 0"},
+		{[]float32{1, 2}, 1, &MSTOptions{TieRTol: -1}, "tie tolerance"},
+		{[]float32{1, 2}, 1, &MSTOptions{TieRTol: math.NaN()}, "tie tolerance"},
+		{[]float32{1, 2}, 1, &MSTOptions{Method: 42}, "method"},
+	} {
+		_, err := PrimMST(c.x, c.dim, c.opt)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("PrimMST(%v, %d): error %v, want one containing %q", c.x, c.dim, err, c.want)
+		}
+	}
+}

@@ -1,0 +1,25 @@
+//go:build openblas
+
+package measure
+
+// Built with -tags openblas, the package hands its float32 matrix products
+// to OpenBLAS through gonum's cgo binding instead of its own AVX2 kernel.
+// Needs cgo and libopenblas (Debian: libopenblas-dev):
+//
+//	go test -tags openblas ./stream/measure/...
+//
+// blas32.Use switches the whole process to OpenBLAS, which is what a binary
+// built with this tag wants anyway.
+
+// #cgo LDFLAGS: -lopenblas
+import "C"
+
+import (
+	"gonum.org/v1/gonum/blas/blas32"
+	"gonum.org/v1/netlib/blas/netlib"
+)
+
+func init() {
+	blas32.Use(netlib.Implementation{})
+	preferBLAS = true
+}
