@@ -202,7 +202,7 @@ func TestExactN1Errors(t *testing.T) {
 func TestConventions(t *testing.T) {
 	c := NewExactN1(3, NormMinMax).Conventions()
 	s := c.String()
-	for _, want := range []string{"measure=N1", "distance=euclidean", "counting=vertices", "zero_distances=kept", "tie_rule=dcol-prim", "tie_rtol=1e-09", "normalization=minmax"} {
+	for _, want := range []string{"measure=N1", "distance=euclidean", "counting=vertices", "zero_distances=kept", "tie_rule=dcol-prim", "tie_rtol=1e-05", "normalization=minmax"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("conventions %q lack %q", s, want)
 		}

@@ -28,7 +28,7 @@ func ExampleExactN1() {
 	fmt.Println(e.Conventions())
 	// Output:
 	// N1 = 0.3333 over 6 points
-	// measure=N1 distance=euclidean arithmetic=float64-from-float32 counting=vertices zero_distances=kept tie_rule=dcol-prim tie_rtol=1e-09 normalization=none
+	// measure=N1 distance=euclidean arithmetic=float64-from-float32 counting=vertices zero_distances=kept tie_rule=dcol-prim tie_rtol=1e-05 normalization=none
 }
 
 // PrimMST exposes the tree itself.
