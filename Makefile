@@ -1,0 +1,56 @@
+# cxray — see README.md. `make run` and `make test` work on a fresh machine.
+GO      ?= go
+PYTHON  ?= /usr/bin/python3
+DB      ?= cxray.duckdb
+# OpenBLAS is used when Debian's libopenblas-dev is installed (scripts/install-deps.sh);
+# otherwise gonum's pure-Go BLAS. Force with `make TAGS=` or `make TAGS=openblas`.
+TAGS    ?= $(shell ls /usr/lib/*/libopenblas.so /usr/lib/libopenblas.so 2>/dev/null | head -1 | grep -q . && echo openblas)
+GOFLAGS_BUILD = -tags '$(TAGS)'
+VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
+
+.PHONY: all build run test bench fixtures deps vet clean
+
+all: build
+
+build: bin/cxray
+
+bin/cxray: FORCE
+	$(GO) build $(GOFLAGS_BUILD) -ldflags "-X cxray/cli.Version=$(VERSION)" -o bin/cxray ./cmd/cxray
+
+FORCE:
+
+# The main job: the bundled LeNet-5 (trained on MNIST by fixtures/train_lenet.py)
+# on the first 2000 MNIST test images, then the per-layer N1 table via SQL.
+run: build
+	bin/cxray analyze --model fixtures/models/lenet5_mnist.onnx --data mnist --split test --limit 2000 \
+		--db $(DB) --run lenet5-mnist-test2000
+	bin/cxray sql --db $(DB) "SELECT m.layer_index, m.layer_name, l.op_type, l.shape, round(m.value, 6) AS n1 \
+		FROM metrics m JOIN layers l USING (run_id, layer_index) \
+		WHERE m.run_id = (SELECT max(run_id) FROM runs) AND m.measure = 'N1' ORDER BY m.layer_index"
+
+deps:
+	scripts/install-deps.sh
+
+vet:
+	gofmt -l . | (! grep .) || (echo "gofmt needed on the files above" && exit 1)
+	$(GO) vet $(GOFLAGS_BUILD) ./...
+
+# Every test. The concurrent packages also run under the race detector.
+test: vet
+	$(GO) test $(GOFLAGS_BUILD) ./...
+	$(GO) test $(GOFLAGS_BUILD) -race -short ./runtime/... ./stream/...
+
+bench: build
+	$(GO) test $(GOFLAGS_BUILD) -run XXX -bench . -benchtime 3x ./stream/measure/ ./runtime/
+	$(PYTHON) scripts/bench.py
+
+# Regenerates the models and references in fixtures/ (needs python3-torch, python3-onnx).
+fixtures:
+	scripts/install-deps.sh --fixtures
+	$(PYTHON) fixtures/make_iris.py
+	$(PYTHON) fixtures/make_models.py
+	$(PYTHON) fixtures/train_lenet.py
+	$(PYTHON) fixtures/reference/make_references.py
+
+clean:
+	rm -rf bin

@@ -1,0 +1,305 @@
+package cli
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"cxray/runtime"
+	"cxray/sql"
+	"cxray/stream/measure"
+	"cxray/stream/source"
+	"cxray/stream/tap"
+)
+
+func analyzeCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "analyze",
+		Usage: "stream a dataset through a model and write N1 of every layer to DuckDB",
+		UsageText: `cxray analyze --model M.onnx --data mnist --split test --limit 2000 --db out.duckdb --run NAME
+   cxray analyze --data mnist --split train --limit 5000         (no model: the dataset itself)
+   cxray analyze --data csv:iris.csv --label species --normalize minmax`,
+		Description: `Reads the dataset batch by batch, runs each batch through the model, taps
+the chosen layers and feeds their flattened activations to an exact N1
+estimator per layer. When the data is exhausted it computes each layer's
+Euclidean minimum spanning tree and writes one metrics row per layer.
+
+Without --model the dataset itself is measured, as one layer named "input".
+
+Conventions (stored in every metrics row's params column): Euclidean
+distance on the flattened float32 activations, distances accumulated in
+float64; zero distances (duplicates) are real MST edges; ties are broken
+as dense Prim from vertex 0 with strict '<' (DCoL's rule); N1 counts
+vertices on cross-class edges, divided by n.
+
+The run is 'running' until its last row is committed, then 'complete'; an
+error marks it 'failed', Ctrl-C or SIGTERM marks it 'interrupted'.`,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "model", Aliases: []string{"m"}, Usage: "ONNX model `FILE`; omit to measure the dataset itself"},
+			&cli.StringFlag{Name: "data", Aliases: []string{"d"}, Value: "mnist", Usage: "dataset: mnist, or csv:`PATH` (numeric features plus the --label column)"},
+			&cli.StringFlag{Name: "split", Value: "test", Usage: "MNIST split: train or test"},
+			&cli.IntFlag{Name: "limit", Usage: "take the first `N` samples (0: all)"},
+			&cli.StringFlag{Name: "label", Value: "label", Usage: "CSV label column `NAME`"},
+			&cli.StringFlag{Name: "data-dir", EnvVars: []string{"CXRAY_DATA"}, Usage: "folder holding the MNIST IDX files (default: the GoMNIST Go module's data folder)"},
+			&cli.StringFlag{Name: "db", Value: "cxray.duckdb", Usage: "DuckDB `FILE` to write (created if missing; runs accumulate)"},
+			&cli.StringFlag{Name: "run", Usage: "run `NAME` (default: model and dataset names)"},
+			&cli.StringFlag{Name: "layers", Value: "all", Usage: "layers to measure: all, or comma-separated names or indices from 'cxray layers'"},
+			&cli.IntFlag{Name: "batch", Value: 64, Usage: "batch `SIZE` for the forward pass"},
+			&cli.StringFlag{Name: "normalize", Value: "none", Usage: "per-feature normalization before distances: none, minmax or zscore"},
+			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress on stderr"},
+		},
+		Action: runAnalyze,
+	}
+}
+
+// job is everything analyze validated before it creates a run.
+type job struct {
+	src    source.Source
+	model  *model // nil when measuring the dataset itself
+	input  string
+	shape  []int // per-sample shape fed to the model
+	layers []tap.Layer
+	norm   measure.Normalization
+	batch  int
+}
+
+func runAnalyze(c *cli.Context) error {
+	p := newProgress(c.App.ErrWriter, c.Bool("quiet"))
+	j, err := prepare(c)
+	if err != nil {
+		return err
+	}
+	defer j.src.Close()
+
+	store, err := sql.Open(c.String("db"))
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	info, err := j.runInfo(c)
+	if err != nil {
+		return err
+	}
+	run, err := store.BeginRun(ctx, info)
+	if err != nil {
+		return err
+	}
+	p.logf("run %d %q: %s, %d samples, %d layers -> %s", run.ID(), info.Name, j.src.Name(), j.src.Len(), len(j.layers), c.String("db"))
+	results, err := j.execute(ctx, run, p)
+	// The final status is written with a fresh context: the run's own
+	// context is already cancelled when the user interrupted it.
+	switch {
+	case err == nil:
+		if err := run.Complete(context.Background()); err != nil {
+			return err
+		}
+	case ctx.Err() != nil:
+		if ierr := run.Interrupt(context.Background()); ierr != nil {
+			return fmt.Errorf("interrupted, and marking run %d interrupted failed: %v", run.ID(), ierr)
+		}
+		return fmt.Errorf("interrupted: run %d marked interrupted, committed rows kept", run.ID())
+	default:
+		if ferr := run.Fail(context.Background(), err); ferr != nil {
+			return fmt.Errorf("%v (and marking run %d failed failed too: %v)", err, run.ID(), ferr)
+		}
+		return fmt.Errorf("%w (run %d marked failed)", err, run.ID())
+	}
+	p.logf("run %d complete in %s", run.ID(), time.Since(p.start).Round(time.Millisecond))
+	return printResults(c.App.Writer, results)
+}
+
+// prepare opens the dataset and the model and checks that they fit, so
+// that bad input fails before any run is recorded.
+func prepare(c *cli.Context) (*job, error) {
+	norm, err := measure.ParseNormalization(c.String("normalize"))
+	if err != nil {
+		return nil, fmt.Errorf("--normalize: %w", err)
+	}
+	if c.Int("batch") < 1 {
+		return nil, fmt.Errorf("--batch %d: the batch size must be at least 1", c.Int("batch"))
+	}
+	src, err := source.Open(c.String("data"), source.Options{
+		Split: c.String("split"), Limit: c.Int("limit"), Label: c.String("label"), DataDir: c.String("data-dir"),
+	})
+	if err != nil {
+		return nil, err
+	}
+	j := &job{src: src, norm: norm, batch: c.Int("batch")}
+	ok := false
+	defer func() {
+		if !ok {
+			src.Close()
+		}
+	}()
+	if src.Len() < 2 {
+		return nil, fmt.Errorf("dataset %s has %d samples; N1 needs at least 2", src.Name(), src.Len())
+	}
+	all := []tap.Layer{tap.InputLayer("input", src.SampleShape())}
+	j.input, j.shape = "input", src.SampleShape()
+	if path := c.String("model"); path != "" {
+		m, err := loadModel(path)
+		if err != nil {
+			return nil, err
+		}
+		if prod(m.sample) != src.Dim() {
+			return nil, fmt.Errorf("model %s: input %q takes %s = %d values per sample, but dataset %s has %d (shape %s); use a model built for this dataset",
+				path, m.graph.Input.Name, shapeString(m.sample), prod(m.sample), src.Name(), src.Dim(), shapeString(src.SampleShape()))
+		}
+		j.model, j.input, j.shape, all = m, m.graph.Input.Name, m.sample, m.layers
+	}
+	if j.layers, err = tap.Select(all, c.String("layers")); err != nil {
+		return nil, err
+	}
+	ok = true
+	return j, nil
+}
+
+func (j *job) runInfo(c *cli.Context) (sql.RunInfo, error) {
+	info := sql.RunInfo{
+		Name:     c.String("run"),
+		Dataset:  j.src.Name(),
+		Split:    c.String("split"),
+		NSamples: int64(j.src.Len()),
+		Version:  Version,
+		Config: map[string]any{
+			"command":   "analyze",
+			"data":      c.String("data"),
+			"limit":     c.Int("limit"),
+			"batch":     j.batch,
+			"layers":    c.String("layers"),
+			"normalize": j.norm.String(),
+			"measures":  []string{"N1"},
+		},
+	}
+	if j.model != nil {
+		sum, err := fileSHA256(j.model.path)
+		if err != nil {
+			return info, err
+		}
+		info.ModelPath, info.ModelSHA256 = j.model.path, sum
+	}
+	if info.Name == "" {
+		info.Name = j.src.Name()
+		if j.model != nil {
+			info.Name = filepath.Base(j.model.path) + " on " + info.Name
+		}
+	}
+	return info, nil
+}
+
+// result is one layer's measured N1.
+type result struct {
+	layer tap.Layer
+	n1    float64
+}
+
+// execute streams the data through the model into the estimators, then
+// reads each layer's N1 and commits all rows in one transaction.
+func (j *job) execute(ctx context.Context, run *sql.Run, p *progress) ([]result, error) {
+	ls := make([]sql.Layer, len(j.layers))
+	for i, l := range j.layers {
+		ls[i] = sql.Layer{Index: l.Index, Name: l.Name, NodeName: l.NodeName, OpType: l.OpType, Shape: l.Shape, Dim: l.Dim}
+	}
+	if err := run.AddLayers(ctx, ls); err != nil {
+		return nil, err
+	}
+	router := tap.NewRouter(j.layers, j.norm)
+	var b source.Batch
+	in := &runtime.Tensor{}
+	total := j.src.Len()
+	for seen := 0; ; {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		err := j.src.Next(&b, j.batch)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		router.SetLabels(b.Labels)
+		if err := router.Input(j.input, b.X); err != nil {
+			return nil, err
+		}
+		if j.model != nil {
+			in.Shape = append(append(in.Shape[:0], b.N), j.shape...)
+			in.Data = b.X
+			if err := j.model.exec.Run(in, router.Tap); err != nil {
+				return nil, err
+			}
+		}
+		seen += b.N
+		p.step("forward", seen, total)
+	}
+
+	results := make([]result, 0, len(j.layers))
+	metrics := make([]sql.Metric, 0, len(j.layers))
+	for i, l := range j.layers {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		e := router.Estimator(l.Name)
+		p.logf("N1 %d/%d: layer %d %s (%d × %d)", i+1, len(j.layers), l.Index, l.Name, e.N(), l.Dim)
+		v, err := e.Value()
+		if err != nil {
+			return nil, fmt.Errorf("layer %q: %w", l.Name, err)
+		}
+		results = append(results, result{l, v})
+		metrics = append(metrics, sql.Metric{
+			Step: int64(e.N()), LayerIndex: l.Index, LayerName: l.Name,
+			Measure: "N1", Value: v, NSamples: int64(e.N()), Method: "exact",
+			Params: e.Conventions().Params(),
+		})
+	}
+	return results, run.AddMetrics(ctx, metrics)
+}
+
+func printResults(w io.Writer, rs []result) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "layer_index\tlayer_name\top_type\tdim\tN1")
+	for _, r := range rs {
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t%.6f\n", r.layer.Index, r.layer.Name, r.layer.OpType, r.layer.Dim, r.n1)
+	}
+	return tw.Flush()
+}
+
+func fileSHA256(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", fmt.Errorf("model %s: %w", path, err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+func prod(s []int) int {
+	n := 1
+	for _, d := range s {
+		n *= d
+	}
+	return n
+}
+
+func shapeString(s []int) string {
+	return tap.Layer{Shape: s}.ShapeString()
+}

@@ -1,0 +1,31 @@
+package cli
+
+import (
+	"github.com/urfave/cli/v2"
+)
+
+// Version is set at build time with -ldflags "-X cxray/cli.Version=...".
+var Version = "dev"
+
+// New returns the cxray command-line application.
+func New() *cli.App {
+	return &cli.App{
+		Name:    "cxray",
+		Usage:   "X-ray a neural network: how well does each layer separate the classes?",
+		Version: Version,
+		Description: `cxray streams a labelled dataset through an ONNX model batch by batch,
+taps the output of every layer, measures the data complexity N1 of each
+layer's representation (Ho & Basu: the fraction of points that an edge of
+the Euclidean minimum spanning tree joins to a point of another class; 0
+means the classes are perfectly separated locally, higher is harder), and
+writes the results into a DuckDB file you can query with SQL.
+
+Typical session:
+   cxray layers  --model lenet.onnx
+   cxray analyze --model lenet.onnx --data mnist --split test --limit 2000 --db out.duckdb --run lenet
+   cxray sql     --db out.duckdb "SELECT layer_index, layer_name, value FROM metrics ORDER BY layer_index"`,
+		Commands:             []*cli.Command{layersCommand(), analyzeCommand(), sqlCommand()},
+		EnableBashCompletion: true,
+		HideHelpCommand:      true,
+	}
+}

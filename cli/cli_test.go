@@ -1,0 +1,216 @@
+package cli_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"cxray/cli"
+	"cxray/sql"
+
+	ucli "github.com/urfave/cli/v2"
+)
+
+const models = "../fixtures/models/"
+
+// run runs the cxray app in-process and returns stdout, stderr and the error.
+func run(t *testing.T, args ...string) (string, string, error) {
+	t.Helper()
+	var out, errw bytes.Buffer
+	app := cli.New()
+	app.Writer, app.ErrWriter = &out, &errw
+	app.ExitErrHandler = func(*ucli.Context, error) {}
+	err := app.Run(append([]string{"cxray"}, args...))
+	return out.String(), errw.String(), err
+}
+
+// query returns the rows of q as JSON objects.
+func query(t *testing.T, db, q string) []map[string]any {
+	t.Helper()
+	s, err := sql.Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var buf bytes.Buffer
+	if err := s.Query(t.Context(), &buf, q, sql.FormatJSON); err != nil {
+		t.Fatal(err)
+	}
+	var rows []map[string]any
+	if err := json.Unmarshal(buf.Bytes(), &rows); err != nil {
+		t.Fatalf("query output %q: %v", buf.String(), err)
+	}
+	return rows
+}
+
+// reference is fixtures/reference/lenet5_mnist_layers.json: N1 per layer
+// computed by numpy dense Prim in float64 on PyTorch's activations.
+type reference struct {
+	N      int `json:"n"`
+	Models map[string]struct {
+		Layers map[string]struct {
+			N1 float64 `json:"n1"`
+		} `json:"layers"`
+	} `json:"models"`
+}
+
+// The vertical slice end to end: the trained LeNet-5 and the same network
+// at initialization, every layer, against the independent float64
+// reference. cxray runs its own runtime, so its activations differ from
+// PyTorch's by ~1e-7 relative; the N1 values must still agree exactly.
+func TestAnalyzeLeNetMatchesReference(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the full pipeline on 2000 MNIST images")
+	}
+	raw, err := os.ReadFile("../fixtures/reference/lenet5_mnist_layers.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ref reference
+	if err := json.Unmarshal(raw, &ref); err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(t.TempDir(), "out.duckdb")
+	for _, model := range []string{"lenet5_mnist.onnx", "lenet5_mnist_e0.onnx"} {
+		want := ref.Models[model].Layers
+		if len(want) == 0 {
+			t.Fatalf("reference has no layers for %s", model)
+		}
+		_, stderr, err := run(t, "analyze", "--model", models+model, "--data", "mnist", "--split", "test",
+			"--limit", "2000", "--db", db, "--run", model, "--batch", "100")
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", model, err, stderr)
+		}
+		rows := query(t, db, `SELECT m.layer_name, m.value, m.n_samples, m.method, m.params->>'tie_rule' AS tie_rule, r.status
+			FROM metrics m JOIN runs r USING (run_id) WHERE r.name = '`+model+`' AND m.measure = 'N1'`)
+		if len(rows) != len(want) {
+			t.Errorf("%s: %d metric rows, reference has %d layers", model, len(rows), len(want))
+		}
+		for _, r := range rows {
+			name := r["layer_name"].(string)
+			w, ok := want[name]
+			if !ok {
+				t.Errorf("%s: layer %q not in the reference", model, name)
+				continue
+			}
+			if got := r["value"].(float64); math.Abs(got-w.N1) > 1e-12 {
+				t.Errorf("%s layer %s: N1 %.6f, reference %.6f", model, name, got, w.N1)
+			}
+			if r["n_samples"].(float64) != float64(ref.N) || r["method"] != "exact" || r["status"] != "complete" || r["tie_rule"] == nil {
+				t.Errorf("%s layer %s: row %v", model, name, r)
+			}
+		}
+	}
+	// Two runs share the file and keep their rows apart.
+	rows := query(t, db, `SELECT run_id, count(*) AS n FROM metrics GROUP BY run_id ORDER BY run_id`)
+	if len(rows) != 2 || rows[0]["n"] != rows[1]["n"] || rows[0]["run_id"] == rows[1]["run_id"] {
+		t.Errorf("per-run rows: %v", rows)
+	}
+}
+
+func TestAnalyzeIrisCSV(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "iris.duckdb")
+	for _, c := range []struct {
+		norm string
+		want float64
+	}{{"minmax", 0.1}, {"none", 14.0 / 150}} {
+		out, stderr, err := run(t, "analyze", "--quiet", "--data", "csv:../fixtures/iris.csv", "--label", "species",
+			"--normalize", c.norm, "--db", db, "--run", "iris-"+c.norm)
+		if err != nil {
+			t.Fatalf("%v\n%s", err, stderr)
+		}
+		if stderr != "" {
+			t.Errorf("--quiet printed %q", stderr)
+		}
+		if !strings.Contains(out, "input") {
+			t.Errorf("stdout %q should list the input layer", out)
+		}
+		rows := query(t, db, `SELECT value, params->>'normalize' AS norm, layer_name FROM metrics m JOIN runs r USING (run_id) WHERE r.name = 'iris-`+c.norm+`'`)
+		if len(rows) != 1 || math.Abs(rows[0]["value"].(float64)-c.want) > 1e-12 || rows[0]["norm"] != c.norm || rows[0]["layer_name"] != "input" {
+			t.Errorf("iris %s: rows %v, want N1 %.6f", c.norm, rows, c.want)
+		}
+	}
+}
+
+func TestLayersCommand(t *testing.T) {
+	out, _, err := run(t, "layers", "--model", models+"lenet5_op13.onnx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 14 || !strings.HasPrefix(lines[1], "0 ") || !strings.Contains(lines[1], "input") || !strings.Contains(out, "6×28×28") {
+		t.Errorf("layers output:\n%s", out)
+	}
+}
+
+func TestSQLFormats(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "s.duckdb")
+	if _, _, err := run(t, "analyze", "--quiet", "--data", "mnist", "--limit", "50", "--db", db); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := run(t, "sql", "--db", db, "--format", "csv", "SELECT layer_name, n_samples FROM metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out != "layer_name,n_samples\ninput,50\n" {
+		t.Errorf("csv output %q", out)
+	}
+	if _, _, err := run(t, "sql", "--db", filepath.Join(t.TempDir(), "none.duckdb"), "SELECT 1"); err == nil || !strings.Contains(err.Error(), "not found") {
+		t.Errorf("missing database: %v", err)
+	}
+}
+
+// Bad input: one clear error, and no run left complete.
+func TestAnalyzeBadInput(t *testing.T) {
+	dir := t.TempDir()
+	good, err := os.ReadFile(models + "lenet5_op13.onnx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	truncated := filepath.Join(dir, "truncated.onnx")
+	os.WriteFile(truncated, good[:len(good)/2], 0o644)
+	badCSV := filepath.Join(dir, "bad.csv")
+	os.WriteFile(badCSV, []byte("a,b,label\n1,2,x\n3,oops,y\n"), 0o644)
+	nanCSV := filepath.Join(dir, "nan.csv")
+	os.WriteFile(nanCSV, []byte("a,b,label\n1,2,x\n3,NaN,y\n"), 0o644)
+	db := filepath.Join(dir, "bad.duckdb")
+	for _, c := range []struct {
+		name string
+		args []string
+		want []string
+	}{
+		{"truncated model", []string{"--model", truncated}, []string{"truncated.onnx", "not a valid ONNX"}},
+		{"unsupported op", []string{"--model", models + "unsupported_op13.onnx"}, []string{"Erf", "opset 13", "Conv"}},
+		{"input does not fit", []string{"--model", models + "mlp_op13.onnx", "--data", "csv:../fixtures/iris.csv", "--label", "species"}, []string{"mlp_op13.onnx", "784", "4"}},
+		{"missing model", []string{"--model", filepath.Join(dir, "nope.onnx")}, []string{"nope.onnx", "not found"}},
+		{"missing csv", []string{"--data", "csv:" + filepath.Join(dir, "nope.csv")}, []string{"nope.csv"}},
+		{"non-numeric cell", []string{"--data", "csv:" + badCSV}, []string{"bad.csv", "line 3", `"b"`, "oops"}},
+		{"NaN cell", []string{"--data", "csv:" + nanCSV}, []string{"nan.csv", "NaN"}},
+		{"unknown layer", []string{"--model", models + "mlp_op13.onnx", "--layers", "nope"}, []string{"nope", "cxray layers"}},
+		{"bad normalize", []string{"--normalize", "l2"}, []string{"--normalize", "l2"}},
+	} {
+		_, _, err := run(t, append([]string{"analyze", "--quiet", "--limit", "100", "--db", db}, c.args...)...)
+		if err == nil {
+			t.Errorf("%s: no error", c.name)
+			continue
+		}
+		msg := err.Error()
+		if strings.Contains(msg, "\n") {
+			t.Errorf("%s: error spans lines: %q", c.name, msg)
+		}
+		for _, w := range c.want {
+			if !strings.Contains(msg, w) {
+				t.Errorf("%s: error %q does not mention %q", c.name, msg, w)
+			}
+		}
+	}
+	if _, err := os.Stat(db); err == nil {
+		if rows := query(t, db, `SELECT run_id, status FROM runs WHERE status = 'complete'`); len(rows) != 0 {
+			t.Errorf("complete runs after bad input: %v", rows)
+		}
+	}
+}

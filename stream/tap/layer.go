@@ -1,0 +1,98 @@
+package tap
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"cxray/importer"
+)
+
+// Layer is one tappable tensor.
+type Layer struct {
+	Index    int
+	Name     string // the ONNX tensor name
+	NodeName string // the producing node; "" for the graph input
+	OpType   string // the producing op; "Input" for the graph input
+	Shape    []int  // per sample, without the batch axis
+	Dim      int    // product of Shape
+}
+
+// ShapeString formats the per-sample shape as "6×28×28".
+func (l Layer) ShapeString() string {
+	s := make([]string, len(l.Shape))
+	for i, d := range l.Shape {
+		s[i] = strconv.Itoa(d)
+	}
+	return strings.Join(s, "×")
+}
+
+// InputLayer is layer 0, the data fed to the model.
+func InputLayer(name string, sample []int) Layer {
+	return Layer{Name: name, OpType: "Input", Shape: append([]int(nil), sample...), Dim: prod(sample)}
+}
+
+// FromGraph lists the input and every float node output of g. shapes maps
+// tensor names to per-sample shapes (runtime.Executor.OutputShapes); a
+// tensor missing from it is integer-valued and not a layer.
+func FromGraph(g *importer.Graph, sample []int, shapes map[string][]int) []Layer {
+	layers := []Layer{InputLayer(g.Input.Name, sample)}
+	for _, n := range g.Nodes {
+		for _, out := range n.Outputs {
+			s, ok := shapes[out]
+			if !ok || out == "" {
+				continue
+			}
+			layers = append(layers, Layer{
+				Index: len(layers), Name: out, NodeName: n.Name, OpType: n.OpType,
+				Shape: s, Dim: prod(s),
+			})
+		}
+	}
+	return layers
+}
+
+// Select picks layers by spec: "all", or a comma-separated list of layer
+// names or indices, kept in graph order.
+func Select(all []Layer, spec string) ([]Layer, error) {
+	spec = strings.TrimSpace(spec)
+	if spec == "" || spec == "all" {
+		return all, nil
+	}
+	want := map[int]bool{}
+	for _, tok := range strings.Split(spec, ",") {
+		tok = strings.TrimSpace(tok)
+		i, found := find(all, tok)
+		if !found {
+			return nil, fmt.Errorf("--layers: no layer %q; run `cxray layers --model M.onnx` to list names and indices", tok)
+		}
+		want[i] = true
+	}
+	var out []Layer
+	for _, l := range all {
+		if want[l.Index] {
+			out = append(out, l)
+		}
+	}
+	return out, nil
+}
+
+func find(all []Layer, tok string) (int, bool) {
+	for _, l := range all {
+		if l.Name == tok {
+			return l.Index, true
+		}
+	}
+	if i, err := strconv.Atoi(tok); err == nil && i >= 0 && i < len(all) {
+		return all[i].Index, true
+	}
+	return 0, false
+}
+
+func prod(s []int) int {
+	n := 1
+	for _, d := range s {
+		n *= d
+	}
+	return n
+}
