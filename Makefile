@@ -23,7 +23,7 @@ FORCE:
 # on the first 2000 MNIST test images, then the per-layer N1 table via SQL.
 run: build
 	bin/cxray analyze --model fixtures/models/lenet5_mnist.onnx --data mnist --split test --limit 2000 \
-		--db $(DB) --run lenet5-mnist-test2000
+		--db $(DB) --run lenet5-mnist-test2000 > /dev/null
 	bin/cxray sql --db $(DB) "SELECT m.layer_index, m.layer_name, l.op_type, l.shape, round(m.value, 6) AS n1 \
 		FROM metrics m JOIN layers l USING (run_id, layer_index) \
 		WHERE m.run_id = (SELECT max(run_id) FROM runs) AND m.measure = 'N1' ORDER BY m.layer_index"
