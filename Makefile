@@ -37,6 +37,9 @@ vet:
 
 # Every test. The concurrent packages also run under the race detector.
 test: vet
+	@if $(PYTHON) -c 'import numpy, scipy' 2>/dev/null; then \
+		$(PYTHON) fixtures/reference/test_reference.py; \
+	else echo "skipped fixtures/reference/test_reference.py: no numpy/scipy under $(PYTHON) (make deps)"; fi
 	$(GO) test $(GOFLAGS_BUILD) ./...
 	$(GO) test $(GOFLAGS_BUILD) -race -short ./runtime/... ./stream/...
 
