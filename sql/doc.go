@@ -6,7 +6,7 @@
 // and analysts compare runs with plain SQL. Query runs any SQL against
 // the file and writes the result as an aligned table, CSV or JSON.
 //
-// # Schema (version 1)
+// # Schema (version 2)
 //
 // Open creates the schema when the file is new and checks its version
 // otherwise. All timestamps are UTC, taken from the Go clock.
@@ -55,9 +55,13 @@
 //	    measure     VARCHAR NOT NULL,   -- e.g. N1
 //	    value       DOUBLE,
 //	    n_samples   BIGINT,             -- samples the value was computed on
-//	    method      VARCHAR,            -- estimator, e.g. exact
-//	    params      JSON                -- conventions: distance, normalization, ties, ...
+//	    method      VARCHAR,            -- exact, sampled, projected, sampled+projected
+//	    params      JSON,               -- conventions: distance, normalization, ties, M, K, seed ...
+//	    ci_low      DOUBLE,             -- interval of an estimated value; NULL when exact
+//	    ci_high     DOUBLE
 //	);
+//
+// Version 2 added ci_low and ci_high; Open migrates version-1 files.
 //
 // shape is stored as a JSON list rather than a string like "6×28×28"
 // because SQL can take it apart: CAST(shape AS INTEGER[]) gives a list and

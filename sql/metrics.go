@@ -22,6 +22,9 @@ type Metric struct {
 	NSamples   int64  // samples the value was computed on
 	Method     string // estimator, e.g. exact
 	Params     any    // conventions, marshalled to JSON with encoding/json; nil is NULL
+	// CILow and CIHigh bound an estimated value (sampled methods); nil
+	// is NULL, as for exact values.
+	CILow, CIHigh *float64
 }
 
 // cancelCheckRows is how many rows AddMetrics appends between looks at
@@ -47,6 +50,8 @@ var metricColumns = []struct {
 	{"n_samples", duckdb.TYPE_BIGINT},
 	{"method", duckdb.TYPE_VARCHAR},
 	{"params", duckdb.TYPE_VARCHAR},
+	{"ci_low", duckdb.TYPE_DOUBLE},
+	{"ci_high", duckdb.TYPE_DOUBLE},
 }
 
 // AddMetrics appends ms in bulk with DuckDB's Appender, inside one
@@ -126,6 +131,7 @@ func (r *Run) appendMetrics(ctx context.Context, dc any, ms []Metric, params []a
 		row[0], row[1], row[2], row[3] = r.id, int32(m.Epoch), m.Step, int32(m.LayerIndex)
 		row[4], row[5], row[6], row[7] = nullString(m.LayerName), m.Measure, m.Value, m.NSamples
 		row[8], row[9] = nullString(m.Method), params[i]
+		row[10], row[11] = nullFloat(m.CILow), nullFloat(m.CIHigh)
 		if err := a.AppendRow(row...); err != nil {
 			return errors.Join(fmt.Errorf("metric %d: %w", i, err), discard(a))
 		}
@@ -143,9 +149,24 @@ func newMetricAppender(c driver.Conn) (*duckdb.Appender, error) {
 		}
 		types[i], names[i] = t, col.name
 	}
-	query := "INSERT INTO metrics SELECT " +
-		strings.Join(names[:len(names)-1], ", ") + ", params::JSON FROM appended_metrics"
+	sel := make([]string, len(names))
+	for i, n := range names {
+		sel[i] = n
+		if n == "params" {
+			sel[i] = "params::JSON"
+		}
+	}
+	query := "INSERT INTO metrics (" + strings.Join(names, ", ") + ") SELECT " +
+		strings.Join(sel, ", ") + " FROM appended_metrics"
 	return duckdb.NewQueryAppender(c, query, "appended_metrics", types, names)
+}
+
+// nullFloat maps nil to SQL NULL.
+func nullFloat(p *float64) driver.Value {
+	if p == nil {
+		return nil
+	}
+	return *p
 }
 
 // discard closes a without writing its buffered rows.

@@ -10,10 +10,11 @@ import (
 // SchemaVersion is the schema version this package writes and reads.
 // Open refuses a file with a higher version, written by a newer cxray;
 // files with a lower version will be migrated by Open once there are any.
-const SchemaVersion = 1
+const SchemaVersion = 2
 
-// schemaV1 creates version 1 of the schema; see the package documentation.
-var schemaV1 = []string{
+// schema creates the current version of the schema; see the package
+// documentation.
+var schema = []string{
 	`CREATE SEQUENCE runs_run_id_seq START 1`,
 	`CREATE TABLE schema_version (
 		version    INTEGER PRIMARY KEY,
@@ -55,8 +56,19 @@ var schemaV1 = []string{
 		value       DOUBLE,
 		n_samples   BIGINT,
 		method      VARCHAR,
-		params      JSON
+		params      JSON,
+		ci_low      DOUBLE,
+		ci_high     DOUBLE
 	)`,
+}
+
+// migrations[v] brings a file from version v to v+1.
+var migrations = map[int][]string{
+	// Version 2 adds the interval of estimated (sampled) values.
+	1: {
+		`ALTER TABLE metrics ADD COLUMN ci_low DOUBLE`,
+		`ALTER TABLE metrics ADD COLUMN ci_high DOUBLE`,
+	},
 }
 
 // ownTables are the tables of the schema. Finding some of them without a
@@ -90,7 +102,16 @@ func ensureSchema(ctx context.Context, db *dbsql.DB) error {
 		case v < 1:
 			return fmt.Errorf("schema_version table is empty; the file was not written by cxray")
 		}
-		// Migrations from older versions go here once there are any.
+		for ; v < SchemaVersion; v++ {
+			for _, stmt := range migrations[v] {
+				if _, err := tx.ExecContext(ctx, stmt); err != nil {
+					return fmt.Errorf("migrate schema from version %d: %w", v, err)
+				}
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO schema_version VALUES (?, ?)`, v+1, now()); err != nil {
+				return fmt.Errorf("migrate schema from version %d: %w", v, err)
+			}
+		}
 		return tx.Commit()
 	}
 
@@ -103,7 +124,7 @@ func ensureSchema(ctx context.Context, db *dbsql.DB) error {
 			return fmt.Errorf("the file has a %s table but no schema_version table; it was not written by cxray", name)
 		}
 	}
-	for _, stmt := range schemaV1 {
+	for _, stmt := range schema {
 		if _, err := tx.ExecContext(ctx, stmt); err != nil {
 			return fmt.Errorf("create schema: %w", err)
 		}

@@ -160,3 +160,46 @@ func TestOpenTwiceInProcess(t *testing.T) {
 	}
 	s.Close()
 }
+
+// A file written with schema version 1 (no ci columns) is migrated.
+func TestMigrateFromVersion1(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "v1.duckdb")
+	s, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	for _, stmt := range []string{
+		`ALTER TABLE metrics DROP COLUMN ci_low`,
+		`ALTER TABLE metrics DROP COLUMN ci_high`,
+		`UPDATE schema_version SET version = 1`,
+		`INSERT INTO metrics (run_id, measure, value) VALUES (7, 'N1', 0.5)`,
+	} {
+		if _, err := s.DB().ExecContext(ctx, stmt); err != nil {
+			t.Fatal(stmt, err)
+		}
+	}
+	s.Close()
+	s, err = Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if v := queryInt(t, s, `SELECT max(version) FROM schema_version`); v != SchemaVersion {
+		t.Errorf("version %d after migration, want %d", v, SchemaVersion)
+	}
+	if n := queryInt(t, s, `SELECT count(*) FROM metrics WHERE value = 0.5 AND ci_low IS NULL`); n != 1 {
+		t.Errorf("old row after migration: count %d", n)
+	}
+	r, err := s.BeginRun(ctx, RunInfo{Name: "after"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lo, hi := 0.1, 0.3
+	if err := r.AddMetrics(ctx, []Metric{{Measure: "N1", Value: 0.2, CILow: &lo, CIHigh: &hi}}); err != nil {
+		t.Fatal(err)
+	}
+	if n := queryInt(t, s, `SELECT count(*) FROM metrics WHERE ci_low = 0.1 AND ci_high = 0.3`); n != 1 {
+		t.Errorf("interval not stored")
+	}
+}
