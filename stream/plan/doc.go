@@ -1,0 +1,24 @@
+// Package plan decides, before any data is read, how each layer of a run
+// is measured so that the estimators' state fits a memory budget.
+//
+// Exact N1 keeps every point: n·d float32 per layer, plus n labels. When
+// the sum over the chosen layers does not fit, plan applies, in this
+// order, only what is needed:
+//
+//  1. Random projection of every layer wider than K to K dimensions
+//     (Johnson–Lindenstrauss, seeded). All n points are kept, so N1 is
+//     measured at the density of the full set; only distances are
+//     perturbed, by a factor 1±ε with ε of order sqrt(8·ln(n)/K).
+//  2. Class-stratified reservoir sampling of at most M points per layer.
+//     The same samples are kept in every layer (one shared reservoir), so
+//     layers are compared on the same points.
+//
+// Projection comes first because a subsample is sparser than the full set
+// and N1 grows as density falls: sampling biases N1 upwards, which the
+// sampled estimator must correct, while projection keeps the density.
+//
+// The budget covers the estimators' state and the largest workspace of
+// the tree computation of one layer (layers are read one at a time). It
+// does not cover the runtime's batch buffers, DuckDB, or the Go runtime,
+// which do not grow with n.
+package plan

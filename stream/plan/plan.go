@@ -1,0 +1,173 @@
+package plan
+
+import (
+	"fmt"
+	"strings"
+)
+
+// DefaultK is the projection dimension used when projection is needed
+// and the caller did not choose one.
+const DefaultK = 256
+
+// Options bound and steer the plan.
+type Options struct {
+	// Budget is the memory, in bytes, for the estimators' state plus the
+	// workspace of one layer's tree.
+	Budget int64
+	// Sample forces a reservoir of this many points per layer (0: only if
+	// needed; negative: never sample).
+	Sample int
+	// Project forces projection of layers wider than Project to Project
+	// dimensions (0: DefaultK if needed; negative: never project).
+	Project int
+	// Seed seeds the reservoir and the projections.
+	Seed uint64
+	// Classes is the number of classes, for the stratified reservoir.
+	Classes int
+}
+
+// Plan says how every layer of a run is measured.
+type Plan struct {
+	N       int      // samples the source yields
+	M       int      // reservoir size per layer; 0 keeps every sample
+	K       int      // projection dimension; 0 projects nothing
+	Seed    uint64   // seed of the reservoir and the projections
+	Methods []string // per layer: exact, projected, sampled or sampled+projected
+	Dims    []int    // per layer: the dimension stored (K for projected layers)
+
+	Budget     int64 // Options.Budget
+	ExactBytes int64 // what exact N1 on every layer would need
+	StateBytes int64 // the estimators' state under this plan
+	Workspace  int64 // the largest per-layer workspace under this plan
+}
+
+// Exact reports whether every layer is measured exactly.
+func (p *Plan) Exact() bool { return p.M == 0 && p.K == 0 }
+
+// Make plans the measurement of layers of the given dimensions over n
+// samples.
+func Make(dims []int, n int, o Options) (*Plan, error) {
+	if n < 2 || len(dims) == 0 {
+		return nil, fmt.Errorf("plan: need at least 2 samples and 1 layer (have %d, %d)", n, len(dims))
+	}
+	p := &Plan{N: n, Seed: o.Seed, Budget: o.Budget, ExactBytes: cost(dims, n, 0)}
+	kc := o.Project
+	if kc == 0 {
+		kc = DefaultK
+	}
+	wide := false
+	for _, d := range dims {
+		wide = wide || d > kc
+	}
+	m := n
+	if o.Sample > 0 {
+		m = min(o.Sample, n)
+	}
+	// Forced choices first; then projection, then sampling, only as needed.
+	if o.Project > 0 && wide {
+		p.K = kc
+	}
+	if cost(dims, m, p.K) > o.Budget && o.Project == 0 && wide {
+		p.K = kc
+	}
+	if cost(dims, m, p.K) > o.Budget {
+		if o.Sample != 0 {
+			return nil, fmt.Errorf("--memory %s is too small for %d points per layer over %d layers (%s needed); raise --memory, lower --sample or choose fewer --layers",
+				FormatBytes(o.Budget), m, len(dims), FormatBytes(cost(dims, m, p.K)))
+		}
+		m = largestSample(dims, n, p.K, o.Budget)
+		if floor := 10 * max(o.Classes, 1); m < floor {
+			return nil, fmt.Errorf("--memory %s holds only %d samples per layer for %d layers (need at least %d); raise --memory or choose fewer --layers",
+				FormatBytes(o.Budget), m, len(dims), floor)
+		}
+	}
+	if m < n {
+		p.M = m
+	}
+	pts := n
+	if p.M > 0 {
+		pts = p.M
+	}
+	for _, d := range dims {
+		method, sd := "exact", d
+		if p.K > 0 && d > p.K {
+			method, sd = "projected", p.K
+		}
+		if p.M > 0 {
+			if method == "projected" {
+				method = "sampled+projected"
+			} else {
+				method = "sampled"
+			}
+		}
+		p.Methods = append(p.Methods, method)
+		p.Dims = append(p.Dims, sd)
+		p.Workspace = max(p.Workspace, workspace(pts, sd))
+	}
+	p.StateBytes = cost(dims, pts, p.K) - p.Workspace
+	return p, nil
+}
+
+// cost is the state of every layer with n points, projected to k when
+// k > 0, plus the projection matrices and the largest workspace.
+func cost(dims []int, n, k int) int64 {
+	var state, ws int64
+	for _, d := range dims {
+		sd := d
+		if k > 0 && d > k {
+			sd = k
+			state += int64(k) * int64(d) * 4 // the projection matrix
+		}
+		state += int64(n) * (int64(sd)*4 + 4)
+		ws = max(ws, workspace(n, sd))
+	}
+	return state + ws
+}
+
+// workspace is the least memory the exact tree of n points of dimension d
+// needs besides the points: a float32 copy of them and O(n) bookkeeping.
+// The fast path needs n² bytes more; the estimator gets the rest of the
+// budget as its workspace limit and falls back to the O(n·d) path when
+// that does not fit.
+func workspace(n, d int) int64 {
+	return int64(n)*int64(d)*4 + int64(n)*64
+}
+
+// largestSample is the largest reservoir that fits the budget.
+func largestSample(dims []int, n, k int, budget int64) int {
+	lo, hi := 0, n
+	for lo < hi {
+		mid := (lo + hi + 1) / 2
+		if cost(dims, mid, k) <= budget {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
+	}
+	return lo
+}
+
+// Summary explains the plan to the user in a few lines.
+func (p *Plan) Summary() string {
+	var b strings.Builder
+	if p.Exact() {
+		fmt.Fprintf(&b, "exact N1 on every layer: %s of estimator state for %d samples (budget %s)", FormatBytes(p.ExactBytes), p.N, FormatBytes(p.Budget))
+		return b.String()
+	}
+	fmt.Fprintf(&b, "exact N1 on every layer would need %s for %d samples, over --memory %s; ", FormatBytes(p.ExactBytes), p.N, FormatBytes(p.Budget))
+	var parts []string
+	if p.K > 0 {
+		n := 0
+		for _, m := range p.Methods {
+			if strings.Contains(m, "projected") {
+				n++
+			}
+		}
+		parts = append(parts, fmt.Sprintf("projecting the %d layers wider than %d to %d dimensions (Johnson–Lindenstrauss, seed %d)", n, p.K, p.K, p.Seed))
+	}
+	if p.M > 0 {
+		parts = append(parts, fmt.Sprintf("keeping a class-stratified reservoir of %d of the %d samples (seed %d), the same in every layer", p.M, p.N, p.Seed))
+	}
+	fmt.Fprintf(&b, "%s: %s of state", strings.Join(parts, " and "), FormatBytes(p.StateBytes+p.Workspace))
+	return b.String()
+}

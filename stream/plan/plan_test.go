@@ -1,0 +1,90 @@
+package plan
+
+import (
+	"strings"
+	"testing"
+)
+
+// LeNet-5's 13 layers, input first.
+var lenet = []int{784, 4704, 4704, 1176, 1600, 1600, 400, 400, 120, 120, 84, 84, 10}
+
+func TestExactWhenItFits(t *testing.T) {
+	p, err := Make(lenet, 2000, Options{Budget: 512 << 20, Classes: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !p.Exact() || p.ExactBytes > 512<<20 {
+		t.Errorf("plan %+v, want exact", p)
+	}
+	for _, m := range p.Methods {
+		if m != "exact" {
+			t.Errorf("method %s", m)
+		}
+	}
+}
+
+func TestProjectThenSample(t *testing.T) {
+	// 60000 samples: exact needs ~4 GB. Projection alone still needs
+	// 13 layers × 60000 × ≤256 dims; sampling has to follow.
+	p, err := Make(lenet, 60000, Options{Budget: 512 << 20, Classes: 10, Seed: 7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.K != DefaultK || p.M == 0 || p.M >= 60000 {
+		t.Fatalf("plan K=%d M=%d, want projection and sampling", p.K, p.M)
+	}
+	if got := p.StateBytes + p.Workspace; got > 512<<20 {
+		t.Errorf("plan uses %d bytes, over the budget", got)
+	}
+	if next := cost(lenet, p.M+1, p.K); next <= 512<<20 {
+		t.Errorf("M=%d is not the largest reservoir that fits", p.M)
+	}
+	want := map[int]string{0: "sampled+projected", 12: "sampled", 9: "sampled"}
+	for i, m := range want {
+		if p.Methods[i] != m {
+			t.Errorf("layer %d (dim %d): %s, want %s", i, lenet[i], p.Methods[i], m)
+		}
+	}
+	if s := p.Summary(); !strings.Contains(s, "reservoir") || !strings.Contains(s, "256") {
+		t.Errorf("summary %q", s)
+	}
+}
+
+func TestProjectionAloneWhenEnough(t *testing.T) {
+	p, err := Make(lenet, 10000, Options{Budget: 256 << 20, Classes: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.K != DefaultK || p.M != 0 || p.Methods[1] != "projected" || p.Methods[12] != "exact" {
+		t.Errorf("plan %+v, want projection only", p)
+	}
+}
+
+func TestForcedAndImpossible(t *testing.T) {
+	p, err := Make(lenet, 2000, Options{Budget: 1 << 30, Sample: 1000, Project: 256, Classes: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.M != 1000 || p.K != 256 || p.Methods[0] != "sampled+projected" {
+		t.Errorf("forced plan %+v", p)
+	}
+	if _, err := Make(lenet, 60000, Options{Budget: 1 << 20, Classes: 10}); err == nil || !strings.Contains(err.Error(), "--memory") {
+		t.Errorf("1 MB budget: %v", err)
+	}
+	if _, err := Make(lenet, 60000, Options{Budget: 64 << 20, Sample: 50000, Classes: 10}); err == nil {
+		t.Error("a forced reservoir over the budget must be an error")
+	}
+}
+
+func TestParseBytes(t *testing.T) {
+	for in, want := range map[string]int64{"512MB": 512 << 20, "1.5GiB": 3 << 29, "800m": 800 << 20, "1048576": 1 << 20, " 2 GB ": 2 << 30} {
+		if got, err := ParseBytes(in); err != nil || got != want {
+			t.Errorf("ParseBytes(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "lots", "-5MB", "0"} {
+		if _, err := ParseBytes(in); err == nil {
+			t.Errorf("ParseBytes(%q) accepted", in)
+		}
+	}
+}
