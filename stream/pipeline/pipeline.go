@@ -1,0 +1,219 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+
+	"cxray/runtime"
+	"cxray/stream/source"
+	"cxray/stream/tap"
+)
+
+// Depth is the capacity of the channels between stages.
+const Depth = 2
+
+// Sink receives the activations of the chosen layers.
+type Sink interface {
+	// Layers are the chosen layers, in graph order; layer 0 of the model
+	// is fed from the batch itself.
+	Layers() []tap.Layer
+	// Admit returns the rows of a batch with the given labels that any
+	// estimator keeps, and their reservoir slots; nil rows keeps all.
+	// It is called once per batch, in stream order.
+	Admit(labels []int32) (rows, slots []int)
+	// Update adds a batch's activations of the i-th layer.
+	Update(i int, x []float32, labels []int32, slots []int) error
+}
+
+// Config describes one pass over a dataset.
+type Config struct {
+	Source source.Source
+	// Exec runs the model; nil measures the dataset itself, and the sink
+	// must then have the input as its only layer.
+	Exec  *runtime.Executor
+	Input string // the model's input tensor name
+	Shape []int  // the per-sample shape fed to the model
+	Batch int
+	Sink  Sink
+	// Every is the checkpoint interval in samples; 0 checkpoints only at
+	// the end.
+	Every int
+	// Checkpoint is called with the samples seen so far; final is true
+	// after the last batch. Returning stop ends the run after it.
+	Checkpoint func(seen int64, final bool) (stop bool, err error)
+	// Progress, if set, is called after each batch is read.
+	Progress func(seen, total int)
+}
+
+// batch is the unit that travels down the pipeline.
+type batch struct {
+	x      []float32 // admitted rows, row-major
+	labels []int32
+	slots  []int
+	n      int   // admitted rows
+	seen   int64 // samples read so far, this batch included
+	acts   [][]float32
+}
+
+// errDone stops the producers once the estimate stage has finished.
+var errDone = errors.New("pipeline: done")
+
+// Run makes one pass. It returns the samples seen and the first error of
+// any stage; when ctx is cancelled it returns ctx's error.
+func Run(ctx context.Context, c Config) (int64, error) {
+	if c.Batch < 1 {
+		return 0, fmt.Errorf("pipeline: batch size %d", c.Batch)
+	}
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	layers := c.Sink.Layers()
+	free := make(chan *batch, 2*Depth+3)
+	for range cap(free) {
+		free <- &batch{acts: make([][]float32, len(layers))}
+	}
+	read := make(chan *batch, Depth)
+	fwd := make(chan *batch, Depth)
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		defer close(read)
+		if err := readStage(ctx, c, free, read); err != nil {
+			cancel(err)
+		}
+	}()
+	go func() {
+		defer wg.Done()
+		defer close(fwd)
+		if err := forwardStage(ctx, c, layers, read, fwd); err != nil {
+			cancel(err)
+		}
+	}()
+	seen, err := estimateStage(ctx, c, fwd, free)
+	cancel(errDone)
+	for range fwd {
+	}
+	wg.Wait()
+	return seen, err
+}
+
+func readStage(ctx context.Context, c Config, free <-chan *batch, out chan<- *batch) error {
+	var sb source.Batch
+	dim := c.Source.Dim()
+	total := c.Source.Len()
+	var seen int64
+	for {
+		var b *batch
+		select {
+		case <-ctx.Done():
+			return nil
+		case b = <-free:
+		}
+		err := c.Source.Next(&sb, c.Batch)
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		seen += int64(sb.N)
+		if c.Progress != nil {
+			c.Progress(int(seen), total)
+		}
+		rows, slots := c.Sink.Admit(sb.Labels[:sb.N])
+		b.seen = seen
+		b.slots = append(b.slots[:0], slots...)
+		if rows == nil {
+			b.n = sb.N
+			b.x = append(b.x[:0], sb.X[:sb.N*dim]...)
+			b.labels = append(b.labels[:0], sb.Labels[:sb.N]...)
+		} else {
+			// A batch with no admitted row still travels, empty, so that
+			// checkpoints count the samples it stands for.
+			b.n = len(rows)
+			b.x, b.labels = b.x[:0], b.labels[:0]
+			for _, r := range rows {
+				b.x = append(b.x, sb.X[r*dim:(r+1)*dim]...)
+				b.labels = append(b.labels, sb.Labels[r])
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case out <- b:
+		}
+	}
+}
+
+func forwardStage(ctx context.Context, c Config, layers []tap.Layer, in <-chan *batch, out chan<- *batch) error {
+	index := make(map[string]int, len(layers))
+	for i, l := range layers {
+		index[l.Name] = i
+	}
+	t := &runtime.Tensor{}
+	for b := range in {
+		for i := range b.acts {
+			b.acts[i] = b.acts[i][:0]
+		}
+		if i, ok := index[c.Input]; ok {
+			b.acts[i] = append(b.acts[i], b.x...)
+		}
+		if c.Exec != nil && b.n > 0 {
+			t.Shape = append(append(t.Shape[:0], b.n), c.Shape...)
+			t.Data = b.x
+			err := c.Exec.Run(t, func(name string, out *runtime.Tensor) error {
+				if i, ok := index[name]; ok && name != c.Input {
+					b.acts[i] = append(b.acts[i], out.Data...)
+				}
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case out <- b:
+		}
+	}
+	return nil
+}
+
+// estimateStage consumes batches in stream order. The channel closes when
+// the producers are done, or have stopped because ctx was cancelled: the
+// context's cause tells which.
+func estimateStage(ctx context.Context, c Config, in <-chan *batch, free chan<- *batch) (int64, error) {
+	var seen, next int64 = 0, int64(c.Every)
+	for b := range in {
+		if b.n > 0 {
+			var slots []int
+			if len(b.slots) > 0 {
+				slots = b.slots
+			}
+			for i, a := range b.acts {
+				if err := c.Sink.Update(i, a, b.labels, slots); err != nil {
+					return seen, err
+				}
+			}
+		}
+		seen = b.seen
+		free <- b
+		if c.Every > 0 && seen >= next && ctx.Err() == nil {
+			for next <= seen {
+				next += int64(c.Every)
+			}
+			if stop, err := c.Checkpoint(seen, false); err != nil || stop {
+				return seen, err
+			}
+		}
+	}
+	if ctx.Err() != nil {
+		return seen, context.Cause(ctx)
+	}
+	_, err := c.Checkpoint(seen, true)
+	return seen, err
+}
