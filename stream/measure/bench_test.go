@@ -42,17 +42,21 @@ func benchMNIST(b *testing.B, n int, m Method) {
 	debug.FreeOSMemory()
 	resetPeakRSS()
 	var v float64
+	c0 := cpuTime()
 	for b.Loop() {
 		var err error
 		if v, err = e.Value(); err != nil {
 			b.Fatal(err)
 		}
 	}
+	b.ReportMetric((cpuTime()-c0).Seconds()/float64(b.N), "cpu-s/op")
 	st := e.Stats()
 	b.ReportMetric(v, "N1")
 	b.ReportMetric(float64(st.ExactEvals), "exact-dists")
 	b.ReportMetric(float64(st.WorkspaceBytes)/(1<<20), "workspace-MB")
 	b.ReportMetric(float64(peakRSS())/(1<<20), "peak-RSS-MB")
+	b.ReportMetric(st.Prepare.Seconds(), "prepare-s")
+	b.ReportMetric(st.Tree.Seconds(), "tree-s")
 }
 
 func BenchmarkExactN1MNIST5000(b *testing.B)         { benchMNIST(b, 5000, MethodAuto) }
@@ -70,3 +74,45 @@ func BenchmarkExactN1MNIST5000NoAsm(b *testing.B) {
 }
 
 func BenchmarkExactN1MNIST10000Stepwise(b *testing.B) { benchMNIST(b, 10000, MethodStepwise) }
+
+func BenchmarkExactN1MNIST5000Lazy(b *testing.B)  { benchMNIST(b, 5000, MethodLazy) }
+func BenchmarkExactN1MNIST10000Lazy(b *testing.B) { benchMNIST(b, 10000, MethodLazy) }
+
+// benchRunning feeds the first n MNIST training images in batches of 64,
+// reads Running after every batch and Value at the end.
+func benchRunning(b *testing.B, n int) {
+	x, y := mnist(b, "train", n)
+	debug.FreeOSMemory()
+	resetPeakRSS()
+	var v float64
+	var e *ExactN1
+	for b.Loop() {
+		e = NewExactN1(784, NormNone)
+		for i := 0; i < n; i += 64 {
+			j := min(n, i+64)
+			if err := e.Update(x[i*784:j*784], y[i:j]); err != nil {
+				b.Fatal(err)
+			}
+			if j < 2 {
+				continue
+			}
+			if _, err := e.Running(); err != nil {
+				b.Fatal(err)
+			}
+		}
+		var err error
+		if v, err = e.Value(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	st := e.RunningStats()
+	b.ReportMetric(v, "N1")
+	b.ReportMetric(float64(st.Ties), "ties")
+	b.ReportMetric(float64(st.ExactEvals), "exact-dists")
+	b.ReportMetric(float64(peakRSS())/(1<<20), "peak-RSS-MB")
+}
+
+func BenchmarkRunningMNIST5000(b *testing.B)      { benchRunning(b, 5000) }
+func BenchmarkRunningMNIST10000(b *testing.B)     { benchRunning(b, 10000) }
+func BenchmarkExactN1MNIST5000Gram(b *testing.B)  { benchMNIST(b, 5000, MethodGram) }
+func BenchmarkExactN1MNIST10000Gram(b *testing.B) { benchMNIST(b, 10000, MethodGram) }

@@ -7,15 +7,17 @@ import (
 
 // points is the prepared input of the tree builders: the float32 points as
 // given (the exact distances are taken on them), the feature weights of the
-// normalisation, and a centred, scaled float32 copy y on which distances are
-// approximated with matrix products, with what the error bound needs.
+// normalisation, and float32 rows y on which distances are approximated
+// with matrix products, with what the error bound needs.
 type points struct {
 	n, dim int
 	x      []float32 // n×dim, as given
 	w      []float64 // feature weights, nil for none
 
-	y      []float32 // n rows of stride: fl32((x - centre) * w), zero-padded
-	stride int       // row stride of y: dim rounded up to a multiple of 8
+	// y is either x itself (stride dim), or a copy fl32((x - centre) * w)
+	// with rows of stride dim rounded up to a multiple of 8, zero-padded.
+	y      []float32
+	stride int
 	h      []float64 // per-point half of the bound, see lower
 	sqTop  float64   // the 99th percentile of ‖y_u‖², see buildGramStore
 	lbf    float64   // 1 - relative error of the exact distance, see lower
@@ -28,62 +30,129 @@ func (p *points) exact(u, v int) float64 {
 	return sqDist64(p.x[u*d:u*d+d], p.x[v*d:v*d+d], p.w)
 }
 
-// newPoints prepares x (n×dim) for the tree builders. makeY says whether the
-// float32 copy y is needed (the Gram and stepwise paths); the dense path
-// only needs x and w.
+// centreGain is how much centring must shrink the squared norms for
+// newPoints to make a centred copy of unweighted points.
+var centreGain = 4.0
+
+// newPoints prepares x (n×dim) for the tree builders. makeY says whether
+// the float32 rows y are needed (all but the dense path).
+//
+// The error of ‖u‖²+‖v‖²-2u·v is proportional to the norms, so data with a
+// large common offset would need an exact distance for almost every
+// comparison. Centring every feature removes the offset without changing
+// a distance, but takes a copy of the points (n·d float32, off the Go heap
+// so that it is released as soon as the tree is built). Weighted points
+// need the copy anyway; unweighted points are used as they are unless
+// centring shrinks their squared norms more than centreGain times (on
+// MNIST pixels it gains 1.3×).
 func newPoints(x []float32, n, dim int, w []float64, makeY bool) *points {
 	p := &points{n: n, dim: dim, x: x, w: w, free: func() {}}
 	if !makeY {
 		return p
 	}
-	// Centre every feature. Distances do not change, but the norms shrink,
-	// and the error of ‖u‖²+‖v‖²-2u·v is proportional to the norms: data with
-	// a large common offset would otherwise need an exact distance for
-	// almost every comparison.
-	ctr := centre(x, n, dim)
-	p.stride = (dim + 7) &^ 7
-	// The copy lives on the Go heap (it is n·d float32, like the points
-	// themselves); only the n² byte matrix is mapped outside it.
-	p.y = make([]float32, n*p.stride)
+	bc := newBoundConsts(dim)
+	p.lbf = bc.lbf
 	p.h = make([]float64, n)
-
-	// The constants of lower's derivation.
-	fd := float64(dim)
-	m := fd + 2
-	gamma := m * 0x1p-24 / (1 - m*0x1p-24) // γ_m for float32
-	kappa := 0x1.0001p-24                  // relative radius of y around z
-	gamma64 := (fd + 4) * 0x1p-53 / (1 - (fd+4)*0x1p-53)
-	a := 1 - gamma - 4*kappa - gamma64 - 0x1p-40
-	b := 4 * math.Sqrt(fd) * 0x1p-149 * (1 + 2*gamma64 + 0x1p-40)
-	c := m * 0x1p-149
-	p.lbf = 1 - 2*gamma64
-	if !(a > 0.5) {
-		// d beyond ~4 million: the bound says nothing; every h is -Inf and
-		// every comparison takes the exact distance.
-		a, b = 0, 0
-		c = math.Inf(1)
-	}
 	sq := make([]float64, n)
-	for i := range n {
-		row := x[i*dim : (i+1)*dim]
-		out := p.y[i*p.stride : i*p.stride+dim]
-		var s float64
-		for j, v := range row {
-			cj := float64(v) - ctr[j]
-			if w != nil {
-				cj *= w[j]
+	if !needsCopy(x, n, dim, w) {
+		p.y, p.stride = x, dim
+		for i := range n {
+			var s float64
+			for _, v := range x[i*dim : (i+1)*dim] {
+				s += float64(v) * float64(v)
 			}
-			f := float32(cj)
-			out[j] = f
-			s += float64(f) * float64(f)
+			sq[i] = s
+			p.h[i] = bc.h(s)
 		}
-		sq[i] = s
-		p.h[i] = a*s - b*math.Sqrt(s) - c
+	} else {
+		ctr := centre(x, n, dim)
+		p.stride = (dim + 7) &^ 7
+		p.y, p.free = newBuffer[float32](n * p.stride)
+		for i := range n {
+			row := x[i*dim : (i+1)*dim]
+			out := p.y[i*p.stride : (i+1)*p.stride]
+			var s float64
+			for j, v := range row {
+				cj := float64(v) - ctr[j]
+				if w != nil {
+					cj *= w[j]
+				}
+				f := float32(cj)
+				out[j] = f
+				s += float64(f) * float64(f)
+			}
+			clear(out[dim:])
+			sq[i] = s
+			p.h[i] = bc.h(s)
+		}
 	}
 	slices.Sort(sq)
 	p.sqTop = sq[min(n-1, n*99/100)]
 	return p
 }
+
+// needsCopy reports whether newPoints makes a copy of the points: when
+// they are weighted, or when centring them on their centre shrinks the
+// squared norms of the points centre samples more than centreGain times.
+func needsCopy(x []float32, n, dim int, w []float64) bool {
+	if w != nil {
+		return true
+	}
+	ctr := centre(x, n, dim)
+	m := min(n, 511)
+	var raw, cen float64
+	for k := range m {
+		for j, v := range x[(k*n/m)*dim : (k*n/m+1)*dim] {
+			c := float64(v) - ctr[j]
+			raw += float64(v) * float64(v)
+			cen += c * c
+		}
+	}
+	return raw > centreGain*cen
+}
+
+// dot12 is dot6x2 on rows of y of stride ld holding dim features, at the
+// offsets a and b0, b1: the kernel takes the first ld/8·8 features (all of
+// them in a zero-padded row), the rest are added in Go. Every order of
+// summation keeps lower's bound (its depth stays below dim+2).
+func dot12(y []float32, ld, dim int, a *[6]int, b0, b1 int, res *[12]float32) {
+	k8 := ld / 8
+	dot6x2(&y[a[0]], &y[a[1]], &y[a[2]], &y[a[3]], &y[a[4]], &y[a[5]], &y[b0], &y[b1], k8, res)
+	for f := 8 * k8; f < dim; f++ {
+		v0, v1 := y[b0+f], y[b1+f]
+		for q, o := range a {
+			res[2*q] += y[o+f] * v0
+			res[2*q+1] += y[o+f] * v1
+		}
+	}
+}
+
+// boundConsts are the constants of lower's derivation for one dimension.
+type boundConsts struct{ a, b, c, lbf float64 }
+
+func newBoundConsts(dim int) boundConsts {
+	fd := float64(dim)
+	m := fd + 2
+	gamma := m * 0x1p-24 / (1 - m*0x1p-24) // γ_m for float32
+	kappa := 0x1.0001p-24                  // relative radius of y around z
+	gamma64 := (fd + 4) * 0x1p-53 / (1 - (fd+4)*0x1p-53)
+	k := boundConsts{
+		a:   1 - gamma - 4*kappa - gamma64 - 0x1p-40,
+		b:   4 * math.Sqrt(fd) * 0x1p-149 * (1 + 2*gamma64 + 0x1p-40),
+		c:   m * 0x1p-149,
+		lbf: 1 - 2*gamma64,
+	}
+	if !(k.a > 0.5) {
+		// d beyond ~4 million: the bound says nothing; every h is -Inf and
+		// every comparison takes the exact distance.
+		k.a, k.b, k.c = 0, 0, math.Inf(1)
+	}
+	return k
+}
+
+// h is a point's half of the bound, from s, its squared norm summed in
+// float64 (see lower).
+func (k boundConsts) h(s float64) float64 { return k.a*s - k.b*math.Sqrt(s) - k.c }
 
 // centre returns a point near the bulk of x: the per-feature median of up
 // to 511 evenly spaced points. Any centre gives the same distances; the

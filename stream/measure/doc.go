@@ -59,39 +59,63 @@
 //
 // Dense Prim needs the distance of every pair, n²·d/2 multiply-adds. The
 // package gets them in the shape of a matrix product and still returns the
-// exact tree (MethodGram):
+// exact tree:
 //
-//  1. The points are centred and scaled into a float32 copy y. Distances do
-//     not change, norms shrink, and so does the error below.
-//  2. Blocked float32 products y·yᵀ (an AVX2+FMA kernel computing 6×2 dot
-//     products at a time, or BLAS) give every dot product g = y_u·y_v, and
-//     from it a rigorous lower bound of the exact distance: ‖u‖²+‖v‖²-2g
-//     minus the float32 error bound γ_(d+2)(‖y_u‖²+‖y_v‖²) (Higham 2002,
-//     §3.1) and the rounding of y, both split into per-point terms
-//     (points.lower has the derivation). The bound is rounded down to one
-//     byte: 4 mantissa bits over 16 binades (code8).
-//  3. Prim runs on the n×n byte matrix, read row by row. A pair is skipped
-//     when its bound already reaches the key it would have to beat; only
-//     otherwise is the exact float64 distance computed. Keys are always
-//     exact, so every decision is dense Prim's and so is the tree. On MNIST
-//     pixels about 1% of the pairs need an exact distance, most of them
-//     real key updates.
+//  1. Float32 products y_u·y_v of the points (blocked: an AVX2+FMA kernel
+//     computing 6×2 dot products at a time, or BLAS) give a rigorous lower
+//     bound of every exact distance: ‖u‖²+‖v‖²-2g minus the float32 error
+//     bound γ_(d+2)(‖y_u‖²+‖y_v‖²) (Higham 2002, §3.1), split into
+//     per-point terms (points.lower has the derivation). The error grows
+//     with the norms, so points with a large common offset are first
+//     centred (and weighted) into a float32 copy y; points that centring
+//     would not shrink much, such as MNIST pixels, are used as they are.
+//  2. MethodLazy (the default): one pass over the lower triangle of the
+//     products keeps, for every point, its 32 smallest bounds with their
+//     partners, and a floor below all the other bounds of the point.
+//  3. Prim runs with exact float64 keys. A pair is skipped when its bound
+//     (stored, or at least the larger of the two floors) already reaches
+//     the key it would have to beat; only otherwise is the exact distance
+//     computed. A point whose key the floors cannot settle yet is left
+//     pending, and its products with the points that joined meanwhile are
+//     recomputed in blocks only if it might be Prim's next vertex. Keys are
+//     always exact and change in dense Prim's order, so every decision is
+//     dense Prim's and so is the tree. On MNIST pixels the pending points
+//     add about 3% of the products, and 1.3 of every 1000 pairs needs an
+//     exact distance.
 //
-// At n = 5000, d = 784 (MNIST) Value takes about 0.2 s on two cores; at
-// n = 10000 about 0.9 s. The workspace is n² bytes + n·d float32 + O(n);
-// past MaxWorkspace (256 MB by default, n ≈ 15000 at d = 784) the package
-// falls back to MethodStepwise: the same bounds from one row of dot
-// products per step, n·d float32 + O(n) workspace, but bound by memory
-// bandwidth. MethodDense is the plain definition.
+// At n = 10000, d = 784 (MNIST) Value takes about 0.9 s on two cores (the
+// products, n²·d/2 multiply-adds, are 0.65 s of it), with a workspace of
+// 36·32·n bytes for the candidates + 128·n float32 per worker + O(n), plus
+// the n·d float32 copy when the points need one: 22 MB at n = 10000. Past
+// MaxWorkspace the package falls back to MethodStepwise: the same bounds
+// from one row of products per Prim step, O(n) beyond the copy, but bound
+// by memory bandwidth. MethodGram keeps every bound in one byte (n² bytes)
+// and is about as fast as MethodLazy; it is used only on request.
+// MethodDense is the plain definition.
 //
 // With -tags openblas (cgo, libopenblas) the products go to OpenBLAS
 // through gonum's netlib binding instead of the assembly kernel.
 //
+// # Incremental N1
+//
+// ExactN1.Running reads N1 as points arrive, after every batch if wanted,
+// from a minimum spanning tree maintained by vertex insertion (Chin and
+// Houck 1978): a new point's products with all stored points (a matrix
+// product per batch) bound its distances, the few edges the bounds cannot
+// rule out get their exact length, and one O(n) pass over the tree gives
+// the new tree. Reading after every batch of a stream of n points costs
+// about what one Value costs. The tree is a minimum spanning tree of the
+// points so far; when distances tie within the tolerance it may differ
+// from dense Prim's tree under the tie rule, and the insertions count such
+// ties. With no tie the tree is dense Prim's, and Value returns its value
+// without recomputing; otherwise Value builds dense Prim's tree.
+//
 // # Estimators
 //
 // Estimators follow gonum's stat/card and the DataSketches: Update adds a
-// batch, Merge appends a twin's points, Value reads the result. ExactN1
-// keeps every point (n·d float32), so its memory grows with the stream.
+// batch, Merge appends a twin's points, Value reads the result (Running
+// reads it cheaply as the stream goes). ExactN1 keeps every point (n·d
+// float32, off the Go heap on Linux), so its memory grows with the stream.
 //
 // # References
 //
@@ -106,4 +130,6 @@
 //     2010.
 //   - N. J. Higham, Accuracy and Stability of Numerical Algorithms, 2nd ed.,
 //     SIAM, 2002.
+//   - F. Chin and D. Houck, "Algorithms for updating minimal spanning
+//     trees", J. Computer and System Sciences 16(3), 1978.
 package measure

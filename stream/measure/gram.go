@@ -174,20 +174,18 @@ func gramStrip(p *points, r0, r1, c1 int, out []float32) {
 	// L1 across a block. Missing rows and columns at the edges repeat the
 	// last one and their results are dropped.
 	const nb = 64
-	y := p.y
-	k8 := ld / 8
 	var res [12]float32
-	var a [6]*float32
+	var a [6]int
 	for jb := 0; jb < c1; jb += nb {
 		je := min(c1, jb+nb)
 		for i := r0; i < r1; i += 6 {
 			for q := range a {
-				a[q] = &y[min(i+q, r1-1)*ld]
+				a[q] = min(i+q, r1-1) * ld
 			}
 			rows := min(6, r1-i)
 			for j := jb; j < je; j += 2 {
 				j1 := min(j+1, je-1)
-				dot6x2(a[0], a[1], a[2], a[3], a[4], a[5], &y[j*ld], &y[j1*ld], k8, &res)
+				dot12(p.y, ld, d, &a, j*ld, j1*ld, &res)
 				o := (i-r0)*c1 + j
 				for q := range rows {
 					out[o+q*c1] = res[2*q]

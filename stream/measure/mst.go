@@ -13,8 +13,9 @@ import (
 type Method int
 
 const (
-	// MethodAuto uses MethodGram when its workspace fits MaxWorkspace,
-	// else MethodStepwise, else MethodDense.
+	// MethodAuto uses MethodLazy when its workspace fits MaxWorkspace,
+	// else MethodStepwise, else MethodDense. (MethodGram is about as fast
+	// as MethodLazy but needs n² bytes, so it is used only on request.)
 	MethodAuto Method = iota
 	// MethodGram computes lower bounds of all pairwise distances with
 	// blocked float32 matrix products, stores them in one byte each, and
@@ -32,6 +33,17 @@ const (
 	// every comparison: the definition, n²·d/2 float64 multiply-adds and
 	// O(n) workspace.
 	MethodDense
+	// MethodLazy computes every pair's bound once, as MethodGram does, but
+	// keeps only each point's lazyK smallest (its candidates) and a floor
+	// below the rest. Prim decides most pairs from those; the products of
+	// the few points whose key the floors cannot settle are recomputed in
+	// blocks when they might be next. Workspace: n·d float32 +
+	// 36·lazyK·n bytes + Workers·128·n float32 + O(n).
+	MethodLazy
+	// MethodInsert is not a method of PrimMST (which rejects it) but the
+	// tree ExactN1.Running keeps by vertex insertion; ExactN1.Stats reports
+	// it when Value returned that tree's value.
+	MethodInsert
 )
 
 // String names the method.
@@ -45,6 +57,10 @@ func (m Method) String() string {
 		return "stepwise"
 	case MethodDense:
 		return "dense"
+	case MethodLazy:
+		return "lazy"
+	case MethodInsert:
+		return "insert"
 	}
 	return fmt.Sprintf("Method(%d)", int(m))
 }
@@ -106,24 +122,33 @@ type MSTStats struct {
 	// WorkspaceBytes is the estimated workspace of the method, excluding
 	// the input points and the returned tree.
 	WorkspaceBytes int64
-	// Prepare is the time spent preparing the float32 copy and computing
-	// the distance bounds (MethodGram: the matrix products); Tree the time
-	// of the Prim loop after that.
+	// Prepare is the time spent preparing the float32 rows and, for
+	// MethodGram, computing the distance bounds (the matrix products); Tree
+	// the time after that (for MethodLazy, its products and its Prim).
 	Prepare, Tree time.Duration
 }
 
 const gramTile = 128
 
-// workspace estimates the bytes each method needs for n points of dim d.
-func workspace(m Method, n, d, workers int) int64 {
+// workspace estimates the bytes each method needs for n points of dim d;
+// copyY says whether the points need a float32 copy (see newPoints).
+func workspace(m Method, n, d, workers int, copyY bool) int64 {
 	n64, d64 := int64(n), int64(d)
 	common := 64 * n64 // keys, parents, thresholds, bounds, order, ...
+	var y int64
+	if copyY {
+		y = 4 * n64 * ((d64 + 7) &^ 7)
+	}
 	switch m {
 	case MethodGram:
 		scratch := int64(workers) * gramTile * n64 * 4
-		return 4*n64*((d64+7)&^7) + n64*n64 + scratch + common
+		return y + n64*n64 + scratch + common
 	case MethodStepwise:
-		return 4*n64*((d64+7)&^7) + 8*n64 + common
+		return y + 8*n64 + common
+	case MethodLazy:
+		k := int64(min(lazyK, max(n-1, 0)))
+		scratch := int64(workers) * gramTile * n64 * 4
+		return y + 36*k*n64 + 24*n64 + scratch + common
 	}
 	return common
 }
@@ -173,17 +198,21 @@ func PrimMST(x []float32, dim int, opt *MSTOptions) (*MST, error) {
 		o.Workers = runtime.GOMAXPROCS(0)
 	}
 	m := o.Method
+	copyY := false
+	if m != MethodDense {
+		copyY = needsCopy(x, n, dim, o.Weights)
+	}
 	switch m {
 	case MethodAuto:
 		switch {
-		case workspace(MethodGram, n, dim, o.Workers) <= o.MaxWorkspace:
-			m = MethodGram
-		case workspace(MethodStepwise, n, dim, o.Workers) <= o.MaxWorkspace:
+		case workspace(MethodLazy, n, dim, o.Workers, copyY) <= o.MaxWorkspace:
+			m = MethodLazy
+		case workspace(MethodStepwise, n, dim, o.Workers, copyY) <= o.MaxWorkspace:
 			m = MethodStepwise
 		default:
 			m = MethodDense
 		}
-	case MethodGram, MethodStepwise, MethodDense:
+	case MethodGram, MethodStepwise, MethodDense, MethodLazy:
 	default:
 		return nil, fmt.Errorf("measure: unknown method %d", int(m))
 	}
@@ -200,6 +229,9 @@ func PrimMST(x []float32, dim int, opt *MSTOptions) (*MST, error) {
 	case MethodStepwise:
 		t1 = time.Now()
 		stepwiseTree(s, p, o.Workers)
+	case MethodLazy:
+		t1 = time.Now()
+		lazyTree(s, p, o.Workers)
 	case MethodGram:
 		g := buildGramStore(p, o.Workers)
 		t1 = time.Now()
@@ -214,7 +246,7 @@ func PrimMST(x []float32, dim int, opt *MSTOptions) (*MST, error) {
 		Stats: MSTStats{
 			Method:         m,
 			ExactEvals:     s.evals,
-			WorkspaceBytes: workspace(m, n, dim, o.Workers),
+			WorkspaceBytes: workspace(m, n, dim, o.Workers, copyY && m != MethodDense),
 			Prepare:        t1.Sub(t0),
 			Tree:           t2.Sub(t1),
 		},

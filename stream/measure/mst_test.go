@@ -9,7 +9,7 @@ import (
 	"testing"
 )
 
-var allMethods = []Method{MethodDense, MethodStepwise, MethodGram}
+var allMethods = []Method{MethodDense, MethodStepwise, MethodGram, MethodLazy}
 
 func randomSet(rng *rand.Rand, n, d int, ints bool) []float32 {
 	x := make([]float32, n*d)
@@ -85,7 +85,7 @@ func TestWithoutKernel(t *testing.T) {
 				d := 1 + rng.IntN(40)
 				x := randomSet(rng, n, d, ints)
 				want := refPrim(x, d, nil, DefaultTieRTol)
-				for _, m := range []Method{MethodGram, MethodStepwise} {
+				for _, m := range []Method{MethodGram, MethodStepwise, MethodLazy} {
 					tr, err := PrimMST(x, d, &MSTOptions{TieRTol: DefaultTieRTol, Method: m})
 					if err != nil {
 						t.Fatal(err)
@@ -126,7 +126,7 @@ func TestMSTConsistent(t *testing.T) {
 	}
 }
 
-// MethodAuto must fall back when the byte matrix does not fit.
+// MethodAuto must fall back when the candidate lists do not fit.
 func TestAutoFallsBack(t *testing.T) {
 	rng := rand.New(rand.NewPCG(11, 12))
 	n, d := 300, 10
@@ -136,10 +136,10 @@ func TestAutoFallsBack(t *testing.T) {
 		max  int64
 		want Method
 	}{
-		{0, MethodGram},
-		{workspace(MethodGram, n, d, 1), MethodGram},
-		{workspace(MethodGram, n, d, 1) - 1, MethodStepwise},
-		{workspace(MethodStepwise, n, d, 1) - 1, MethodDense},
+		{0, MethodLazy},
+		{workspace(MethodLazy, n, d, 1, false), MethodLazy},
+		{workspace(MethodLazy, n, d, 1, false) - 1, MethodStepwise},
+		{workspace(MethodStepwise, n, d, 1, false) - 1, MethodDense},
 	} {
 		tr, err := PrimMST(x, d, &MSTOptions{TieRTol: DefaultTieRTol, MaxWorkspace: c.max, Workers: 1})
 		if err != nil {
@@ -160,7 +160,7 @@ func TestBoundsPrune(t *testing.T) {
 	rng := rand.New(rand.NewPCG(13, 14))
 	n, d := 1000, 50
 	x := randomSet(rng, n, d, false)
-	for _, m := range []Method{MethodGram, MethodStepwise} {
+	for _, m := range []Method{MethodGram, MethodStepwise, MethodLazy} {
 		tr, err := PrimMST(x, d, &MSTOptions{Method: m})
 		if err != nil {
 			t.Fatal(err)
@@ -213,10 +213,46 @@ func TestPrimMSTErrors(t *testing.T) {
 		{[]float32{1, 2}, 1, &MSTOptions{TieRTol: -1}, "tie tolerance"},
 		{[]float32{1, 2}, 1, &MSTOptions{TieRTol: math.NaN()}, "tie tolerance"},
 		{[]float32{1, 2}, 1, &MSTOptions{Method: 42}, "method"},
+		{[]float32{1, 2}, 1, &MSTOptions{Method: MethodInsert}, "method"},
 	} {
 		_, err := PrimMST(c.x, c.dim, c.opt)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("PrimMST(%v, %d): error %v, want one containing %q", c.x, c.dim, err, c.want)
+		}
+	}
+}
+
+// Unweighted points are used as they are unless centring pays (MNIST-like
+// data); with a large common offset the methods work on a centred copy,
+// and must still prune almost every exact distance and give dense Prim's
+// tree. Both layouts are checked on a dimension that is not a multiple of 8.
+func TestCentredCopy(t *testing.T) {
+	withSmallParts(t)
+	rng := rand.New(rand.NewPCG(17, 18))
+	n, d := 300, 21
+	for _, offset := range []float32{0, 1000} {
+		x := randomSet(rng, n, d, false)
+		for i := range x {
+			x[i] += offset
+		}
+		p := newPoints(x, n, d, nil, true)
+		copied := &p.y[0] != &x[0]
+		p.free()
+		if copied != (offset != 0) || (copied && p.stride != 24) || (!copied && p.stride != d) {
+			t.Errorf("offset %v: copied %v, stride %d", offset, copied, p.stride)
+		}
+		want := refPrim(x, d, nil, DefaultTieRTol)
+		for _, m := range []Method{MethodGram, MethodStepwise, MethodLazy} {
+			tr, err := PrimMST(x, d, &MSTOptions{TieRTol: DefaultTieRTol, Method: m, Workers: 2})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(tr.Parent, want) {
+				t.Errorf("offset %v %v: tree differs from the reference", offset, m)
+			}
+			if all := int64(n * (n - 1) / 2); tr.Stats.ExactEvals > all/10 {
+				t.Errorf("offset %v %v: %d exact distances of %d comparisons", offset, m, tr.Stats.ExactEvals, all)
+			}
 		}
 	}
 }

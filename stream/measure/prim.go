@@ -71,6 +71,12 @@ func (s *primState) next() int {
 			break
 		}
 	}
+	return s.take(i)
+}
+
+// take removes rest[i] from the non-tree vertices, adds it to the tree at
+// its current key and returns it.
+func (s *primState) take(i int) int {
 	v := s.rest[i]
 	s.rest = append(s.rest[:i], s.rest[i+1:]...)
 	s.weight[v] = s.key[v]

@@ -50,7 +50,7 @@ var minPerStepWorker = 256
 // exact distances it computed.
 func stepwiseStep(s *primState, p *points, u int, part []int32) int64 {
 	d, ld := p.dim, p.stride
-	yu := p.y[u*ld : u*ld+ld]
+	yu := p.y[u*ld : u*ld+d]
 	var evals int64
 	offer := func(v int32, g float32) {
 		if p.lower(u, int(v), g) >= s.limit(v) {
@@ -63,11 +63,13 @@ func stepwiseStep(s *primState, p *points, u int, part []int32) int64 {
 	if haveKernel {
 		// Six vertices against u at a time: out[2r] = y_v(r)·y_u.
 		var out [12]float32
+		var a [6]int
 		for ; i+6 <= len(part); i += 6 {
 			q := part[i : i+6]
-			dot6x2(&p.y[int(q[0])*ld], &p.y[int(q[1])*ld], &p.y[int(q[2])*ld],
-				&p.y[int(q[3])*ld], &p.y[int(q[4])*ld], &p.y[int(q[5])*ld],
-				&yu[0], &yu[0], ld/8, &out)
+			for r, v := range q {
+				a[r] = int(v) * ld
+			}
+			dot12(p.y, ld, d, &a, u*ld, u*ld, &out)
 			for r, v := range q {
 				offer(v, out[2*r])
 			}
