@@ -3,6 +3,8 @@ package runtime
 import (
 	"fmt"
 	"math"
+
+	gemmkernel "cxray/runtime/internal/kernel"
 )
 
 // unOp is an elementwise activation.
@@ -76,9 +78,7 @@ func (k *unary) apply(dst, src []float32, lo, hi float32) {
 	src = src[:len(dst)]
 	switch k.op {
 	case unRelu:
-		for i, v := range src {
-			dst[i] = max(v, 0)
-		}
+		gemmkernel.Relu(dst, src)
 	case unLeakyRelu:
 		a := k.alpha
 		for i, v := range src {

@@ -16,7 +16,7 @@ func buildBatchNorm(c *nodeCtx) (kernel, error) {
 	if a.Int("training_mode", 0) != 0 {
 		return nil, fmt.Errorf("training_mode=1 is not supported; export the model in eval mode")
 	}
-	k := &batchNorm{eps: float64(a.Float("epsilon", 1e-5))}
+	k := &batchNorm{eps: float64(a.Float("epsilon", 1e-5)), workers: c.workers}
 	if p := c.consts[1:]; p[0] != nil && p[1] != nil && p[2] != nil && p[3] != nil {
 		if err := k.fold(p[0], p[1], p[2], p[3]); err != nil {
 			return nil, err
@@ -27,9 +27,10 @@ func buildBatchNorm(c *nodeCtx) (kernel, error) {
 }
 
 type batchNorm struct {
-	eps    float64
-	folded bool
-	a, b   []float32
+	eps     float64
+	folded  bool
+	a, b    []float32
+	workers int
 }
 
 // fold computes the per-channel affine map from the four parameters.
@@ -66,15 +67,17 @@ func (k *batchNorm) run(in, out []*Tensor) error {
 	}
 	inner := numel(x.Shape[2:])
 	y := out[0].setFloat(x.Shape...)
-	for s := 0; s < n; s++ {
-		for ch := 0; ch < c; ch++ {
-			off := (s*c + ch) * inner
+	// One plane (sample, channel) per item, split across workers like the
+	// activations.
+	parallelFor(n*c, splitFor(n*c, 2*inner, k.workers), func(_, lo, hi int) {
+		for p := lo; p < hi; p++ {
+			ch := p % c
 			a, b := k.a[ch], k.b[ch]
-			src, dst := x.Data[off:off+inner], y[off:off+inner]
+			src, dst := x.Data[p*inner:(p+1)*inner], y[p*inner:(p+1)*inner]
 			for i, v := range src {
 				dst[i] = v*a + b
 			}
 		}
-	}
+	})
 	return nil
 }

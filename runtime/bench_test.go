@@ -41,3 +41,5 @@ func BenchmarkLeNetForward(b *testing.B) { benchForward(b, "lenet5_op13", 1, 28,
 func BenchmarkMLPForward(b *testing.B) { benchForward(b, "mlp_op13", 784) }
 
 func BenchmarkResCNNForward(b *testing.B) { benchForward(b, "rescnn_op13", 1, 28, 28) }
+
+func BenchmarkBNCNNForward(b *testing.B) { benchForward(b, "bncnn_op13", 1, 28, 28) }

@@ -121,6 +121,25 @@ func TestActivations(t *testing.T) {
 	}
 }
 
+// Relu runs with SIMD on long rows; it must still give NaN for NaN (of
+// either sign: x86 makes negative ones), +0 for -0, and keep infinities
+// and subnormals.
+func TestReluSpecial(t *testing.T) {
+	special := []float32{float32(math.NaN()), math.Float32frombits(0xffc00000), float32(math.Copysign(0, -1)), 0,
+		float32(math.Inf(1)), float32(math.Inf(-1)), 1e-40, -1e-40, -3, 2.5, -0.25, 7, 1, -1, 0.5, -7, 3}
+	x := floatT([]int{2, len(special)}, append(special, special...)...)
+	got, err := runOp(13, "Relu", nil, nil, x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, v := range x.Data {
+		want := max(v, 0)
+		if g := got.Data[i]; math.Float32bits(g) != math.Float32bits(want) && !(g != g && want != want) {
+			t.Errorf("Relu(%v) = %v, want %v", v, g, want)
+		}
+	}
+}
+
 func TestSoftmaxOpsets(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	x := randT(r, 2, 3, 4)

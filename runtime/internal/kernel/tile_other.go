@@ -1,0 +1,15 @@
+//go:build !amd64
+
+package kernel
+
+// haveAVX2 is false: the portable loops run.
+var haveAVX2 = false
+
+func tile(k int, a, b []float32, offs []int, c []float32, ldc int, add bool) {
+	tileGo(k, a, b, offs, c, ldc, add)
+}
+
+func relu8(dst, src *float32, n8 int)                { panic("kernel: no AVX2") }
+func max8(dst, a, b *float32, n8 int)                { panic("kernel: no AVX2") }
+func pairMax8(dst, src *float32, n8 int)             { panic("kernel: no AVX2") }
+func addConst8(dst, src *float32, b float32, n8 int) { panic("kernel: no AVX2") }

@@ -1,0 +1,57 @@
+package runtime
+
+import gemmkernel "cxray/runtime/internal/kernel"
+
+// product computes the matrix products of Gemm and MatMul with the
+// register-tiled kernel that Conv uses, and owns its buffers, so that a
+// stream of equal batches allocates nothing.
+//
+// The kernel replaced gonum's blas32.Sgemm here. On the three products of
+// the 784-256-128-10 MLP at batch 64, in one session on 2 cores, it ran
+// 165k samples/s, OpenBLAS through cgo 170k (85-90k when split across
+// goroutines as gonum's needed) and gonum's pure-Go Sgemm 35k. It needs no
+// cgo, and it gives the same results whichever BLAS the binary is built
+// with.
+type product struct {
+	ap     []float32 // A', packed by kernel.PackA
+	bp     []float32 // B', packed by kernel.PackB
+	bReady bool      // bp holds a constant B' from an earlier batch
+	p      []float32 // the product, mp×np
+}
+
+// run adds alpha·A'·B' to the m×n matrix y, where A' is A or Aᵀ (A has
+// row stride lda) and likewise B'. With constB, B is an initializer: it
+// is packed on the first call only.
+func (pr *product) run(workers int, tA, tB, constB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, y []float32) {
+	if m == 0 || n == 0 || k == 0 {
+		return
+	}
+	mp := gemmkernel.RoundUp(m, gemmkernel.MR)
+	np := gemmkernel.RoundUp(n, gemmkernel.NR)
+	if !constB || !pr.bReady {
+		pr.bp = gemmkernel.PackB(pr.bp, b, k, n, ldb, tB)
+		pr.bReady = constB
+	}
+	pr.ap = gemmkernel.PackA(pr.ap, a, m, k, lda, tA)
+	p := grow(&pr.p, mp*np)
+	// Split the longer of the two panel counts across workers: a batch of
+	// 64 rows has 11 row panels, a wide layer many column panels.
+	rows, cols := mp/gemmkernel.MR, np/gemmkernel.NR
+	tileCost := k * gemmkernel.MR * gemmkernel.NR
+	if rows >= cols {
+		parallelFor(rows, splitFor(rows, cols*tileCost, workers), func(_, lo, hi int) {
+			r0, r1 := lo*gemmkernel.MR, hi*gemmkernel.MR
+			gemmkernel.GemmPacked(r1-r0, np, k, pr.ap[r0*k:r1*k], pr.bp, p[r0*np:r1*np], np, 0, cols)
+		})
+	} else {
+		parallelFor(cols, splitFor(cols, rows*tileCost, workers), func(_, lo, hi int) {
+			gemmkernel.GemmPacked(mp, np, k, pr.ap, pr.bp, p, np, lo, hi)
+		})
+	}
+	for i := 0; i < m; i++ {
+		yi, pi := y[i*n:(i+1)*n], p[i*np:i*np+n]
+		for j := range yi {
+			yi[j] += alpha * pi[j]
+		}
+	}
+}
