@@ -4,9 +4,9 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -19,6 +19,8 @@ import (
 	"cxray/runtime"
 	"cxray/sql"
 	"cxray/stream/measure"
+	"cxray/stream/pipeline"
+	"cxray/stream/plan"
 	"cxray/stream/source"
 	"cxray/stream/tap"
 )
@@ -57,6 +59,12 @@ error marks it 'failed', Ctrl-C or SIGTERM marks it 'interrupted'.`,
 			&cli.StringFlag{Name: "layers", Value: "all", Usage: "layers to measure: all, or comma-separated names or indices from 'cxray layers'"},
 			&cli.IntFlag{Name: "batch", Value: 64, Usage: "batch `SIZE` for the forward pass"},
 			&cli.StringFlag{Name: "normalize", Value: "none", Usage: "per-feature normalization before distances: none, minmax or zscore"},
+			&cli.StringFlag{Name: "memory", Value: "1GB", Usage: "memory `BUDGET` for the estimators (e.g. 512MB); past it cxray projects wide layers, then samples"},
+			&cli.IntFlag{Name: "every", Usage: "also write N1 every `N` samples (step = samples seen), to watch it converge"},
+			&cli.Float64Flag{Name: "until-stable", Usage: "stop once N1 of every layer moved by at most `EPS` over two checkpoints (needs --every)"},
+			&cli.IntFlag{Name: "sample", Usage: "keep a class-stratified reservoir of `M` samples per layer even if exact fits (-1: never sample)"},
+			&cli.IntFlag{Name: "project", Usage: "project layers wider than `K` to K dimensions even if exact fits (-1: never project)"},
+			&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "`SEED` of the reservoir and the projections"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress on stderr"},
 		},
 		Action: runAnalyze,
@@ -72,6 +80,9 @@ type job struct {
 	layers []tap.Layer
 	norm   measure.Normalization
 	batch  int
+	plan   *plan.Plan
+	every  int
+	stable float64 // --until-stable; 0 runs to the end
 }
 
 func runAnalyze(c *cli.Context) error {
@@ -100,6 +111,12 @@ func runAnalyze(c *cli.Context) error {
 		return err
 	}
 	p.logf("run %d %q: %s, %d samples, %d layers -> %s", run.ID(), info.Name, j.src.Name(), j.src.Len(), len(j.layers), c.String("db"))
+	if j.plan.Exact() {
+		p.logf("%s", j.plan.Summary())
+	} else {
+		// Approximation changes what the numbers mean: say so even with --quiet.
+		p.warnf("%s", j.plan.Summary())
+	}
 	results, err := j.execute(ctx, run, p)
 	// The final status is written with a fresh context: the run's own
 	// context is already cancelled when the user interrupted it.
@@ -165,8 +182,35 @@ func prepare(c *cli.Context) (*job, error) {
 	if j.layers, err = tap.Select(all, c.String("layers")); err != nil {
 		return nil, err
 	}
+	if err := j.makePlan(c); err != nil {
+		return nil, err
+	}
 	ok = true
 	return j, nil
+}
+
+// makePlan sizes the estimators to --memory.
+func (j *job) makePlan(c *cli.Context) error {
+	budget, err := plan.ParseBytes(c.String("memory"))
+	if err != nil {
+		return fmt.Errorf("--memory: %w", err)
+	}
+	j.every, j.stable = c.Int("every"), c.Float64("until-stable")
+	if j.every < 0 {
+		return fmt.Errorf("--every %d: give a number of samples, or 0 for the end only", j.every)
+	}
+	if j.stable < 0 || (j.stable > 0 && j.every == 0) {
+		return fmt.Errorf("--until-stable %g needs a positive tolerance and --every N", j.stable)
+	}
+	dims := make([]int, len(j.layers))
+	for i, l := range j.layers {
+		dims[i] = l.Dim
+	}
+	j.plan, err = plan.Make(dims, j.src.Len(), plan.Options{
+		Budget: budget, Sample: c.Int("sample"), Project: c.Int("project"),
+		Seed: c.Uint64("seed"), Classes: len(j.src.Classes()),
+	})
+	return err
 }
 
 func (j *job) runInfo(c *cli.Context) (sql.RunInfo, error) {
@@ -184,6 +228,11 @@ func (j *job) runInfo(c *cli.Context) (sql.RunInfo, error) {
 			"layers":    c.String("layers"),
 			"normalize": j.norm.String(),
 			"measures":  []string{"N1"},
+			"memory":    j.plan.Budget,
+			"every":     j.every,
+			"seed":      j.plan.Seed,
+			"sample":    j.plan.M,
+			"project":   j.plan.K,
 		},
 	}
 	if j.model != nil {
@@ -202,14 +251,16 @@ func (j *job) runInfo(c *cli.Context) (sql.RunInfo, error) {
 	return info, nil
 }
 
-// result is one layer's measured N1.
+// result is one layer's latest estimate.
 type result struct {
 	layer tap.Layer
-	n1    float64
+	est   measure.Estimate
 }
 
-// execute streams the data through the model into the estimators, then
-// reads each layer's N1 and commits all rows in one transaction.
+// execute streams the data through the model into the estimators. At
+// every checkpoint, and at the end, it reads every layer's estimate and
+// commits those rows in one transaction, so an interrupted run keeps the
+// checkpoints it reached.
 func (j *job) execute(ctx context.Context, run *sql.Run, p *progress) ([]result, error) {
 	ls := make([]sql.Layer, len(j.layers))
 	for i, l := range j.layers {
@@ -218,63 +269,92 @@ func (j *job) execute(ctx context.Context, run *sql.Run, p *progress) ([]result,
 	if err := run.AddLayers(ctx, ls); err != nil {
 		return nil, err
 	}
-	router := tap.NewRouter(j.layers, j.norm)
-	var b source.Batch
-	in := &runtime.Tensor{}
-	total := j.src.Len()
-	for seen := 0; ; {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		err := j.src.Next(&b, j.batch)
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		router.SetLabels(b.Labels)
-		if err := router.Input(j.input, b.X); err != nil {
-			return nil, err
-		}
-		if j.model != nil {
-			in.Shape = append(append(in.Shape[:0], b.N), j.shape...)
-			in.Data = b.X
-			if err := j.model.exec.Run(in, router.Tap); err != nil {
-				return nil, err
+	router := tap.NewRouter(j.layers, j.plan, j.norm, len(j.src.Classes()), j.plan.Budget-j.plan.StateBytes)
+	results := make([]result, len(j.layers))
+	var prev []float64
+	calm := 0 // consecutive checkpoints within --until-stable
+	checkpoint := func(seen int64, final bool) (bool, error) {
+		metrics := make([]sql.Metric, len(j.layers))
+		values := make([]float64, len(j.layers))
+		for i, l := range j.layers {
+			if err := ctx.Err(); err != nil {
+				return false, err
+			}
+			if final {
+				p.logf("N1 %d/%d: layer %d %s (%s)", i+1, len(j.layers), l.Index, l.Name, l.ShapeString())
+			}
+			e, err := router.Estimate(i, final)
+			if err != nil {
+				return false, err
+			}
+			results[i] = result{l, e}
+			values[i] = e.Value
+			metrics[i] = sql.Metric{
+				Step: seen, LayerIndex: l.Index, LayerName: l.Name, Measure: "N1", Value: e.Value,
+				NSamples: int64(e.N), Method: e.Method, Params: e.Params,
+				CILow: finite(e.CILow), CIHigh: finite(e.CIHigh),
 			}
 		}
-		seen += b.N
-		p.step("forward", seen, total)
+		if err := run.AddMetrics(ctx, metrics); err != nil {
+			return false, err
+		}
+		if !final {
+			p.logf("checkpoint at %d samples: N1 of %s = %.4f", seen, j.layers[len(j.layers)-1].Name, values[len(values)-1])
+		}
+		if j.stable > 0 && prev != nil {
+			if maxChange(prev, values) <= j.stable {
+				calm++
+			} else {
+				calm = 0
+			}
+		}
+		prev = values
+		if j.stable > 0 && calm >= 2 && !final {
+			p.logf("N1 stable within %g over two checkpoints at %d samples: stopping", j.stable, seen)
+			return true, nil
+		}
+		return false, nil
 	}
+	_, err := pipeline.Run(ctx, pipeline.Config{
+		Source: j.src, Exec: j.exec(), Input: j.input, Shape: j.shape, Batch: j.batch,
+		Sink: router, Every: j.every, Checkpoint: checkpoint,
+		Progress: func(seen, total int) { p.step("forward", seen, total) },
+	})
+	return results, err
+}
 
-	results := make([]result, 0, len(j.layers))
-	metrics := make([]sql.Metric, 0, len(j.layers))
-	for i, l := range j.layers {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		e := router.Estimator(l.Name)
-		p.logf("N1 %d/%d: layer %d %s (%d × %d)", i+1, len(j.layers), l.Index, l.Name, e.N(), l.Dim)
-		v, err := e.Value()
-		if err != nil {
-			return nil, fmt.Errorf("layer %q: %w", l.Name, err)
-		}
-		results = append(results, result{l, v})
-		metrics = append(metrics, sql.Metric{
-			Step: int64(e.N()), LayerIndex: l.Index, LayerName: l.Name,
-			Measure: "N1", Value: v, NSamples: int64(e.N()), Method: "exact",
-			Params: e.Conventions().Params(),
-		})
+func (j *job) exec() *runtime.Executor {
+	if j.model == nil {
+		return nil
 	}
-	return results, run.AddMetrics(ctx, metrics)
+	return j.model.exec
+}
+
+func maxChange(a, b []float64) float64 {
+	m := 0.0
+	for i := range a {
+		m = max(m, math.Abs(a[i]-b[i]))
+	}
+	return m
+}
+
+// finite maps NaN (no interval) to nil, stored as NULL.
+func finite(v float64) *float64 {
+	if math.IsNaN(v) {
+		return nil
+	}
+	return &v
 }
 
 func printResults(w io.Writer, rs []result) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "layer_index\tlayer_name\top_type\tdim\tN1")
+	fmt.Fprintln(tw, "layer_index\tlayer_name\top_type\tdim\tN1\tmethod\tinterval")
 	for _, r := range rs {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t%.6f\n", r.layer.Index, r.layer.Name, r.layer.OpType, r.layer.Dim, r.n1)
+		ci := "-"
+		if !math.IsNaN(r.est.CILow) {
+			ci = fmt.Sprintf("[%.4f, %.4f]", r.est.CILow, r.est.CIHigh)
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t%.6f\t%s\t%s\n", r.layer.Index, r.layer.Name, r.layer.OpType, r.layer.Dim, r.est.Value, r.est.Method, ci)
 	}
 	return tw.Flush()
 }

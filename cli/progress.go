@@ -38,6 +38,12 @@ func (p *progress) logf(format string, a ...any) {
 	fmt.Fprintf(p.w, format+"\n", a...)
 }
 
+// warnf prints a line of its own even when quiet.
+func (p *progress) warnf(format string, a ...any) {
+	p.clear()
+	fmt.Fprintf(p.w, format+"\n", a...)
+}
+
 // step reports done of total units of the task named what.
 func (p *progress) step(what string, done, total int) {
 	if p.quiet {

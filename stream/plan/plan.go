@@ -9,6 +9,14 @@ import (
 // and the caller did not choose one.
 const DefaultK = 256
 
+// MaxAutoSample caps the reservoir plan chooses by itself. Past it, more
+// points cost time (the sampled estimator builds an exact tree on all of
+// them, and the pipeline runs the forward pass on every sample the
+// reservoir admits) for little accuracy: the estimator's error at this
+// size is dominated by its extrapolation, not by the sample. --sample
+// sets a larger reservoir explicitly.
+const MaxAutoSample = 10000
+
 // Options bound and steer the plan.
 type Options struct {
 	// Budget is the memory, in bytes, for the estimators' state plus the
@@ -75,7 +83,7 @@ func Make(dims []int, n int, o Options) (*Plan, error) {
 			return nil, fmt.Errorf("--memory %s is too small for %d points per layer over %d layers (%s needed); raise --memory, lower --sample or choose fewer --layers",
 				FormatBytes(o.Budget), m, len(dims), FormatBytes(cost(dims, m, p.K)))
 		}
-		m = largestSample(dims, n, p.K, o.Budget)
+		m = min(largestSample(dims, n, p.K, o.Budget), MaxAutoSample)
 		if floor := 10 * max(o.Classes, 1); m < floor {
 			return nil, fmt.Errorf("--memory %s holds only %d samples per layer for %d layers (need at least %d); raise --memory or choose fewer --layers",
 				FormatBytes(o.Budget), m, len(dims), floor)
@@ -105,6 +113,11 @@ func Make(dims []int, n int, o Options) (*Plan, error) {
 		p.Workspace = max(p.Workspace, workspace(pts, sd))
 	}
 	p.StateBytes = cost(dims, pts, p.K) - p.Workspace
+	if p.M > 0 {
+		// The sampled estimator's distance matrix over at most 2048
+		// points (measure.DefaultMaxPool), while it reads a value.
+		p.Workspace = max(p.Workspace, 2048*2048*4)
+	}
 	return p, nil
 }
 
@@ -168,6 +181,6 @@ func (p *Plan) Summary() string {
 	if p.M > 0 {
 		parts = append(parts, fmt.Sprintf("keeping a class-stratified reservoir of %d of the %d samples (seed %d), the same in every layer", p.M, p.N, p.Seed))
 	}
-	fmt.Fprintf(&b, "%s: %s of state", strings.Join(parts, " and "), FormatBytes(p.StateBytes+p.Workspace))
+	fmt.Fprintf(&b, "%s: %s of state and workspace", strings.Join(parts, " and "), FormatBytes(p.StateBytes+p.Workspace))
 	return b.String()
 }

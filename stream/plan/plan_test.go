@@ -36,8 +36,11 @@ func TestProjectThenSample(t *testing.T) {
 	if got := p.StateBytes + p.Workspace; got > 512<<20 {
 		t.Errorf("plan uses %d bytes, over the budget", got)
 	}
-	if next := cost(lenet, p.M+1, p.K); next <= 512<<20 {
-		t.Errorf("M=%d is not the largest reservoir that fits", p.M)
+	if p.M != MaxAutoSample {
+		t.Errorf("M=%d, want the cap %d (a larger reservoir fits)", p.M, MaxAutoSample)
+	}
+	if p, err := Make(lenet, 60000, Options{Budget: 64 << 20, Classes: 10}); err != nil || p.M >= MaxAutoSample || cost(lenet, p.M+1, p.K) <= 64<<20 {
+		t.Errorf("64 MB: plan %+v, %v; want the largest reservoir that fits", p, err)
 	}
 	want := map[int]string{0: "sampled+projected", 12: "sampled", 9: "sampled"}
 	for i, m := range want {

@@ -6,6 +6,8 @@ import (
 
 	"cxray/importer"
 	"cxray/runtime"
+	"cxray/stream/measure"
+	"cxray/stream/plan"
 	"cxray/stream/tap"
 )
 
@@ -67,18 +69,56 @@ func TestSelect(t *testing.T) {
 }
 
 func TestRouterChecksBatchSize(t *testing.T) {
-	r := tap.NewRouter([]tap.Layer{tap.InputLayer("input", []int{2})}, 0)
-	r.SetLabels([]int32{0, 1})
-	if err := r.Input("input", []float32{1, 2, 3}); err == nil || !strings.Contains(err.Error(), "input") {
-		t.Errorf("3 values for 2 samples of dim 2: %v", err)
-	}
-	if err := r.Input("input", []float32{1, 2, 3, 4}); err != nil {
+	layers := []tap.Layer{tap.InputLayer("input", []int{2})}
+	p, err := plan.Make([]int{2}, 4, plan.Options{Budget: 1 << 20})
+	if err != nil {
 		t.Fatal(err)
 	}
-	if err := r.Tap("other", &runtime.Tensor{Data: []float32{1}}); err != nil {
-		t.Errorf("an unrouted tensor must be ignored: %v", err)
+	r := tap.NewRouter(layers, p, measure.NormNone, 2, 1<<20)
+	labels := []int32{0, 1}
+	if err := r.Update(0, []float32{1, 2, 3}, labels, nil); err == nil || !strings.Contains(err.Error(), "input") {
+		t.Errorf("3 values for 2 samples of dim 2: %v", err)
 	}
-	if n := r.Estimator("input").N(); n != 2 {
-		t.Errorf("estimator saw %d points, want 2", n)
+	if rows, slots := r.Admit(labels); rows != nil || slots != nil {
+		t.Errorf("an exact plan admitted rows %v slots %v, want all (nil)", rows, slots)
+	}
+	for _, x := range [][]float32{{0, 0, 1, 1}, {0, 1, 1, 0}} {
+		if err := r.Update(0, x, labels, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e, err := r.Estimate(0, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Four corners of the unit square, labels 0, 1, 0, 1 at (0,0), (1,1),
+	// (0,1), (1,0). Dense Prim from vertex 0 builds 0–2, 2–1, 0–3 (ties
+	// go to the lower index and the earlier parent); the cross edges 2–1
+	// and 0–3 touch all four vertices.
+	if e.N != 4 || e.Value != 1 || e.Method != "exact" {
+		t.Errorf("estimate %+v, want N1 = 1 over 4 points", e)
+	}
+}
+
+// With a reservoir, one sampler decides for every layer.
+func TestRouterSharesTheReservoir(t *testing.T) {
+	layers := []tap.Layer{tap.InputLayer("input", []int{3}), {Index: 1, Name: "h", Dim: 300}}
+	p, err := plan.Make([]int{3, 300}, 1000, plan.Options{Budget: 1 << 30, Sample: 100, Classes: 2, Seed: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := tap.NewRouter(layers, p, measure.NormNone, 2, 1<<20)
+	labels := make([]int32, 1000)
+	for i := range labels {
+		labels[i] = int32(i % 2)
+	}
+	rows, slots := r.Admit(labels)
+	if len(rows) < 100 || len(rows) != len(slots) {
+		t.Fatalf("admitted %d rows with %d slots", len(rows), len(slots))
+	}
+	for _, s := range slots {
+		if s < 0 || s >= 100 {
+			t.Fatalf("slot %d outside the reservoir of 100", s)
+		}
 	}
 }
