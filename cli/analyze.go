@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"syscall"
 	"text/tabwriter"
 	"time"
@@ -92,6 +93,7 @@ func runAnalyze(c *cli.Context) error {
 		return err
 	}
 	defer j.src.Close()
+	limitHeap(j.plan)
 
 	store, err := sql.Open(c.String("db"))
 	if err != nil {
@@ -187,6 +189,18 @@ func prepare(c *cli.Context) (*job, error) {
 	}
 	ok = true
 	return j, nil
+}
+
+// limitHeap tells the garbage collector what the estimators need, so the
+// heap stays near that instead of growing to twice the live data (Go's
+// default pacing), which would let peak RSS drift above --memory. The
+// headroom covers batch buffers and the runtime's own tensors. A
+// GOMEMLIMIT set by the user wins.
+func limitHeap(p *plan.Plan) {
+	if os.Getenv("GOMEMLIMIT") != "" {
+		return
+	}
+	debug.SetMemoryLimit(p.StateBytes + p.Workspace + 16<<20)
 }
 
 // makePlan sizes the estimators to --memory.
