@@ -224,7 +224,16 @@ func (j *job) makePlan(c *cli.Context) error {
 		Budget: budget, Sample: c.Int("sample"), Project: c.Int("project"),
 		Seed: c.Uint64("seed"), Classes: len(j.src.Classes()),
 	})
-	return err
+	if err != nil {
+		return err
+	}
+	// A projection mixes features batch by batch, before the statistics of
+	// a per-feature normalization over the whole stream are known.
+	if j.plan.K > 0 && j.norm != measure.NormNone {
+		return fmt.Errorf("--normalize %s cannot be combined with projection, which --memory %s needs here; use --normalize none, --project -1 with more --memory, or fewer --layers",
+			j.norm, c.String("memory"))
+	}
+	return nil
 }
 
 func (j *job) runInfo(c *cli.Context) (sql.RunInfo, error) {

@@ -192,6 +192,10 @@ func TestAnalyzeBadInput(t *testing.T) {
 		{"NaN cell", []string{"--data", "csv:" + nanCSV}, []string{"nan.csv", "NaN"}},
 		{"unknown layer", []string{"--model", models + "mlp_op13.onnx", "--layers", "nope"}, []string{"nope", "cxray layers"}},
 		{"bad normalize", []string{"--normalize", "l2"}, []string{"--normalize", "l2"}},
+		{"normalize with projection", []string{"--model", models + "lenet5_op13.onnx", "--normalize", "zscore", "--project", "64"}, []string{"zscore", "projection"}},
+		{"memory too small", []string{"--model", models + "lenet5_op13.onnx", "--memory", "1MB", "--limit", "5000"}, []string{"--memory", "1 MB"}},
+		{"bad memory", []string{"--memory", "lots"}, []string{"--memory", "lots"}},
+		{"until-stable without every", []string{"--until-stable", "0.01"}, []string{"--until-stable", "--every"}},
 	} {
 		_, _, err := run(t, append([]string{"analyze", "--quiet", "--limit", "100", "--db", db}, c.args...)...)
 		if err == nil {
@@ -211,6 +215,34 @@ func TestAnalyzeBadInput(t *testing.T) {
 	if _, err := os.Stat(db); err == nil {
 		if rows := query(t, db, `SELECT run_id, status FROM runs WHERE status = 'complete'`); len(rows) != 0 {
 			t.Errorf("complete runs after bad input: %v", rows)
+		}
+	}
+}
+
+// A sampled run records its method, reservoir and interval; --until-stable
+// stops at the third checkpoint when nothing can move by more than 1.
+func TestAnalyzeSampledUntilStable(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "s.duckdb")
+	_, stderr, err := run(t, "analyze", "--quiet", "--data", "mnist", "--limit", "3000", "--sample", "600",
+		"--every", "500", "--until-stable", "1", "--batch", "100", "--db", db)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, stderr)
+	}
+	if !strings.Contains(stderr, "reservoir of 600") {
+		t.Errorf("a sampled plan must be announced even with --quiet; stderr %q", stderr)
+	}
+	rows := query(t, db, `SELECT step, value, ci_low, ci_high, method, (params->>'M')::INT AS m, r.status
+		FROM metrics JOIN runs r USING (run_id) ORDER BY step`)
+	if len(rows) != 3 {
+		t.Fatalf("rows %v, want 3 checkpoints (500, 1000, 1500) and a stop", rows)
+	}
+	for i, r := range rows {
+		if r["step"].(float64) != float64(500*(i+1)) || r["method"] != "sampled" || r["m"].(float64) != 600 || r["status"] != "complete" {
+			t.Errorf("row %d: %v", i, r)
+		}
+		lo, hi, v := r["ci_low"], r["ci_high"], r["value"].(float64)
+		if lo == nil || hi == nil || lo.(float64) > v || v > hi.(float64) {
+			t.Errorf("row %d: value %v outside its interval [%v, %v]", i, v, lo, hi)
 		}
 	}
 }
