@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"runtime"
@@ -357,6 +358,15 @@ func (e *SampledN1) Estimate() (Estimate, error) {
 			est.Method = EstimateProjected
 		}
 		err := e.arrange(order, func(x []float32) (err error) {
+			if e.proj != nil {
+				// As ProjectedN1 on the same points, bias correction included.
+				var corr map[string]any
+				est.Value, corr, err = correctedProjectedN1(x, y, e.k, &MSTOptions{
+					TieRTol: e.TieRTol, MaxWorkspace: e.MaxWorkspace, Workers: e.Workers,
+				})
+				maps.Copy(params, corr)
+				return err
+			}
 			est.Value, err = e.exact(x, y, featureWeights(x, m, e.k, e.norm))
 			return err
 		})
