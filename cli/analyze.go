@@ -34,20 +34,29 @@ func analyzeCommand() *cli.Command {
    cxray analyze --data mnist --split train --limit 5000         (no model: the dataset itself)
    cxray analyze --data csv:iris.csv --label species --normalize minmax`,
 		Description: `Reads the dataset batch by batch, runs each batch through the model, taps
-the chosen layers and feeds their flattened activations to an exact N1
-estimator per layer. When the data is exhausted it computes each layer's
-Euclidean minimum spanning tree and writes one metrics row per layer.
+the chosen layers and feeds their flattened activations to one N1
+estimator per layer. When the data is exhausted (and every --every N
+samples) it reads each layer's Euclidean minimum spanning tree and writes
+one metrics row per layer.
 
 Without --model the dataset itself is measured, as one layer named "input".
 
+Memory: exact N1 keeps every point (n × dim float32 per layer). When that
+exceeds --memory, cxray says so and projects layers wider than 256 to 256
+dimensions, then keeps a class-stratified reservoir of samples, shared by
+all layers; the metrics row's method says which, and sampled values carry
+an interval (ci_low, ci_high).
+
 Conventions (stored in every metrics row's params column): Euclidean
-distance on the flattened float32 activations, distances accumulated in
-float64; zero distances (duplicates) are real MST edges; ties are broken
-as dense Prim from vertex 0 with strict '<' (DCoL's rule); N1 counts
-vertices on cross-class edges, divided by n.
+distance on the flattened float32 activations, accumulated in float64;
+zero distances (duplicates) are real MST edges; ties (squared distances
+within a relative 1e-5) are broken as dense Prim from vertex 0 with strict
+'<', lowest index first (DCoL's rule); N1 counts vertices on cross-class
+edges, divided by n.
 
 The run is 'running' until its last row is committed, then 'complete'; an
-error marks it 'failed', Ctrl-C or SIGTERM marks it 'interrupted'.`,
+error marks it 'failed', Ctrl-C or SIGTERM marks it 'interrupted' and keeps
+the checkpoints already written.`,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "model", Aliases: []string{"m"}, Usage: "ONNX model `FILE`; omit to measure the dataset itself"},
 			&cli.StringFlag{Name: "data", Aliases: []string{"d"}, Value: "mnist", Usage: "dataset: mnist, or csv:`PATH` (numeric features plus the --label column)"},
