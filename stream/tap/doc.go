@@ -1,9 +1,15 @@
 // Package tap decides which tensors of a model are layers, and routes each
-// batch's tapped activations to the estimators of the chosen layers.
+// batch's activations to the estimators of the chosen layers.
 //
 // A layer is the graph input (index 0, named by its ONNX input name, or
 // "input" when no model is given) or the float output of a node, in graph
 // order. Integer tensors (shape arithmetic such as Shape or Gather on
 // shapes) are not layers. Each sample's activation tensor is flattened in
 // row-major order to one point of dimension Dim.
+//
+// A Router builds one estimator per layer from a plan.Plan: exact N1,
+// N1 of projected points, or N1 estimated from a reservoir of samples.
+// With a reservoir, one measure.Sampler decides for every layer, so all
+// layers are measured on the same samples, and Admit tells the pipeline
+// which rows of a batch to run through the model at all.
 package tap
