@@ -186,9 +186,21 @@ func forwardStage(ctx context.Context, c Config, layers []tap.Layer, in <-chan *
 // estimateStage consumes batches in stream order. The channel closes when
 // the producers are done, or have stopped because ctx was cancelled: the
 // context's cause tells which.
+//
+// A checkpoint that falls on a batch is taken when the next batch arrives,
+// before it is added: if no batch follows, the final checkpoint stands in
+// for it, so no step is written twice.
 func estimateStage(ctx context.Context, c Config, in <-chan *batch, free chan<- *batch) (int64, error) {
 	var seen, next int64 = 0, int64(c.Every)
+	pending := false
 	for b := range in {
+		if pending && ctx.Err() == nil {
+			pending = false
+			if stop, err := c.Checkpoint(seen, false); err != nil || stop {
+				free <- b
+				return seen, err
+			}
+		}
 		if b.n > 0 {
 			var slots []int
 			if len(b.slots) > 0 {
@@ -202,13 +214,11 @@ func estimateStage(ctx context.Context, c Config, in <-chan *batch, free chan<- 
 		}
 		seen = b.seen
 		free <- b
-		if c.Every > 0 && seen >= next && ctx.Err() == nil {
+		if c.Every > 0 && seen >= next {
 			for next <= seen {
 				next += int64(c.Every)
 			}
-			if stop, err := c.Checkpoint(seen, false); err != nil || stop {
-				return seen, err
-			}
+			pending = true
 		}
 	}
 	if ctx.Err() != nil {

@@ -187,3 +187,27 @@ func TestStopEarlyAndErrors(t *testing.T) {
 		t.Errorf("cancelled: %v", err)
 	}
 }
+
+// A checkpoint that falls on the last batch is the final one, not a
+// second row at the same step.
+func TestCheckpointOnTheLastBatchIsFinal(t *testing.T) {
+	rec := &recorder{layers: []tap.Layer{tap.InputLayer("input", []int{1, 28, 28})}, x: make([][]float32, 1)}
+	type cp struct {
+		seen  int64
+		final bool
+	}
+	var got []cp
+	_, err := pipeline.Run(context.Background(), pipeline.Config{
+		Source: open(t, 1000), Input: "input", Batch: 100, Sink: rec, Every: 500,
+		Checkpoint: func(seen int64, final bool) (bool, error) {
+			got = append(got, cp{seen, final})
+			return false, nil
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []cp{{500, false}, {1000, true}}; !slices.Equal(got, want) {
+		t.Errorf("checkpoints %v, want %v", got, want)
+	}
+}
