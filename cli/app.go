@@ -24,7 +24,7 @@ Typical session:
    cxray layers  --model lenet.onnx
    cxray analyze --model lenet.onnx --data mnist --split test --limit 2000 --db out.duckdb --run lenet
    cxray sql     --db out.duckdb "SELECT layer_index, layer_name, value FROM metrics ORDER BY layer_index"`,
-		Commands:             []*cli.Command{layersCommand(), analyzeCommand(), sqlCommand()},
+		Commands:             []*cli.Command{layersCommand(), analyzeCommand(), sqlCommand(), exportCommand()},
 		EnableBashCompletion: true,
 		HideHelpCommand:      true,
 	}

@@ -6,7 +6,7 @@
 // and analysts compare runs with plain SQL. Query runs any SQL against
 // the file and writes the result as an aligned table, CSV or JSON.
 //
-// # Schema (version 2)
+// # Schema (version 3)
 //
 // Open creates the schema when the file is new and checks its version
 // otherwise. All timestamps are UTC, taken from the Go clock.
@@ -61,7 +61,8 @@
 //	    ci_high     DOUBLE
 //	);
 //
-// Version 2 added ci_low and ci_high; Open migrates version-1 files.
+// Version 2 added ci_low and ci_high, version 3 the views below; Open
+// migrates older files, in one transaction.
 //
 // shape is stored as a JSON list rather than a string like "6×28×28"
 // because SQL can take it apart: CAST(shape AS INTEGER[]) gives a list and
@@ -72,6 +73,55 @@
 // There are no foreign keys: this package alone writes run_id, a foreign
 // key would cost an index probe per appended metric, and without them an
 // analyst can delete a run's rows from the three tables in any order.
+//
+// # Views
+//
+// Five views, part of the schema since version 3, spare analysts the
+// joins and window functions that the common questions need. They are
+// plain DuckDB views stored in the file, so any DuckDB that opens or
+// attaches the file has them (the DuckDB CLI, Python's duckdb package,
+// cxray sql); the tests check them through ATTACH under another name.
+// Their definitions are in schema.go; duckdb_views() holds the stored SQL.
+//
+// A run's final step, for a measure, is its largest (epoch, step) at
+// which that measure was written: the end of a complete run, the last
+// checkpoint of an interrupted one. When a value was written more than
+// once for one run, measure, step and layer (cxray analyze --every writes
+// the last checkpoint and the end of the run at the same step), the views
+// show the row written last; metrics keeps them all, e.g. the same
+// measure under two conventions.
+//
+//   - final_metrics: the metrics rows, same columns, of each run and
+//     measure at its final step, one per layer. The long form that
+//     layer_summary pivots; PIVOT final_metrics ON measure USING
+//     first(value) GROUP BY run_id, layer_index gives a wide table with a
+//     column for every measure present.
+//   - n1_history: measure N1 at every step: run_id, run_name, status,
+//     epoch, step, layer_index, layer_name, op_type, dim, n1 (the value),
+//     method, ci_low, ci_high, n_samples (samples the value was computed
+//     on). One row per run, step and layer; op_type and dim come from
+//     layers.
+//   - n1_by_layer: the rows of n1_history at each run's final step.
+//   - layer_summary: one row per run and layer at the final step: run_id,
+//     run_name, status, layer_index, layer_name, op_type, dim, step,
+//     n_samples, n1, and measures, a MAP(VARCHAR, DOUBLE) from every
+//     measure written for the layer to its final value, so that new
+//     measures appear without a change to the view: measures['N2'] is NULL
+//     where N2 was not measured. DuckDB cannot store a PIVOT whose columns
+//     come from the data as a view, so only the measures known when the
+//     view was written have a column of their own (now n1), each
+//     max(value) FILTER (WHERE measure = ...).
+//   - run_compare: one row per run, also for runs without metrics: run_id,
+//     name, status, model_sha256, dataset, split, n_samples (from runs),
+//     step (final), layers (with a final N1), n1_input (N1 of layer 0, the
+//     input; NULL when it was not measured), n1_last (N1 of the deepest
+//     layer measured), n1_min, and n1_drop = n1_input - n1_last, positive
+//     when the network separates the classes better than its input does.
+//
+// The views do not sort; add ORDER BY run_id, layer_index.
+//
+// Store.Export (cxray export) writes the tables runs, layers and metrics
+// and the five views to one Parquet or CSV file each.
 //
 // # Run life cycle
 //

@@ -9,8 +9,8 @@ import (
 
 // SchemaVersion is the schema version this package writes and reads.
 // Open refuses a file with a higher version, written by a newer cxray;
-// files with a lower version will be migrated by Open once there are any.
-const SchemaVersion = 2
+// files with a lower version are migrated by Open.
+const SchemaVersion = 3
 
 // schema creates the current version of the schema; see the package
 // documentation.
@@ -62,6 +62,76 @@ var schema = []string{
 	)`,
 }
 
+// views are the analysts' views over the tables; see the package
+// documentation. They are created with the schema and, on files of
+// version 2 and older, by the migration to version 3. Each is created
+// with CREATE OR REPLACE, and a view refers only to tables and to the
+// views before it.
+var views = []string{
+	`CREATE OR REPLACE VIEW final_metrics AS
+	SELECT run_id, epoch, step, layer_index, layer_name, measure, value,
+	       n_samples, method, params, ci_low, ci_high
+	FROM metrics
+	QUALIFY rank() OVER (PARTITION BY run_id, measure
+	                     ORDER BY epoch DESC NULLS LAST, step DESC NULLS LAST) = 1
+	    AND row_number() OVER (PARTITION BY run_id, measure, layer_index
+	                           ORDER BY epoch DESC NULLS LAST, step DESC NULLS LAST, rowid DESC) = 1`,
+	`CREATE OR REPLACE VIEW n1_history AS
+	SELECT m.run_id, r.name AS run_name, r.status, m.epoch, m.step,
+	       m.layer_index, coalesce(m.layer_name, l.layer_name) AS layer_name,
+	       l.op_type, l.dim, m.value AS n1, m.method, m.ci_low, m.ci_high,
+	       m.n_samples
+	FROM metrics m
+	LEFT JOIN runs r ON r.run_id = m.run_id
+	LEFT JOIN layers l ON l.run_id = m.run_id AND l.layer_index = m.layer_index
+	WHERE m.measure = 'N1'
+	QUALIFY row_number() OVER (PARTITION BY m.run_id, m.epoch, m.step, m.layer_index
+	                           ORDER BY m.rowid DESC) = 1`,
+	`CREATE OR REPLACE VIEW n1_by_layer AS
+	SELECT run_id, run_name, status, epoch, step, layer_index, layer_name,
+	       op_type, dim, n1, method, ci_low, ci_high, n_samples
+	FROM n1_history
+	QUALIFY rank() OVER (PARTITION BY run_id
+	                     ORDER BY epoch DESC NULLS LAST, step DESC NULLS LAST) = 1`,
+	`CREATE OR REPLACE VIEW layer_summary AS
+	WITH f AS (
+		SELECT run_id, layer_index, measure, max(layer_name) AS layer_name,
+		       max(value) AS value, max(step) AS step, max(n_samples) AS n_samples
+		FROM final_metrics
+		GROUP BY run_id, layer_index, measure
+	), g AS (
+		SELECT run_id, layer_index, max(layer_name) AS layer_name,
+		       max(step) AS step, max(n_samples) AS n_samples,
+		       max(value) FILTER (WHERE measure = 'N1') AS n1,
+		       map_from_entries(list((measure, value) ORDER BY measure)) AS measures
+		FROM f
+		GROUP BY run_id, layer_index
+	)
+	SELECT g.run_id, r.name AS run_name, r.status, g.layer_index,
+	       coalesce(g.layer_name, l.layer_name) AS layer_name, l.op_type, l.dim,
+	       g.step, g.n_samples, g.n1, g.measures
+	FROM g
+	LEFT JOIN runs r ON r.run_id = g.run_id
+	LEFT JOIN layers l ON l.run_id = g.run_id AND l.layer_index = g.layer_index`,
+	`CREATE OR REPLACE VIEW run_compare AS
+	WITH f AS (
+		SELECT run_id, max(step) AS step, count(*) AS layers,
+		       max(n1) FILTER (WHERE layer_index = 0) AS n1_input,
+		       arg_max(n1, layer_index) AS n1_last,
+		       min(n1) AS n1_min
+		FROM n1_by_layer
+		GROUP BY run_id
+	)
+	SELECT r.run_id, r.name, r.status, r.model_sha256, r.dataset, r.split,
+	       r.n_samples, f.step, f.layers, f.n1_input, f.n1_last, f.n1_min,
+	       f.n1_input - f.n1_last AS n1_drop
+	FROM runs r
+	LEFT JOIN f ON f.run_id = r.run_id`,
+}
+
+// viewNames are the names of the views, in the order they are created.
+var viewNames = []string{"final_metrics", "n1_history", "n1_by_layer", "layer_summary", "run_compare"}
+
 // migrations[v] brings a file from version v to v+1.
 var migrations = map[int][]string{
 	// Version 2 adds the interval of estimated (sampled) values.
@@ -69,6 +139,8 @@ var migrations = map[int][]string{
 		`ALTER TABLE metrics ADD COLUMN ci_low DOUBLE`,
 		`ALTER TABLE metrics ADD COLUMN ci_high DOUBLE`,
 	},
+	// Version 3 adds the views.
+	2: views,
 }
 
 // ownTables are the tables of the schema. Finding some of them without a
@@ -124,7 +196,7 @@ func ensureSchema(ctx context.Context, db *dbsql.DB) error {
 			return fmt.Errorf("the file has a %s table but no schema_version table; it was not written by cxray", name)
 		}
 	}
-	for _, stmt := range schema {
+	for _, stmt := range append(schema[:len(schema):len(schema)], views...) {
 		if _, err := tx.ExecContext(ctx, stmt); err != nil {
 			return fmt.Errorf("create schema: %w", err)
 		}
