@@ -23,7 +23,8 @@ writes the results into a DuckDB file you can query with SQL.
 Typical session:
    cxray layers  --model lenet.onnx
    cxray analyze --model lenet.onnx --data mnist --split test --limit 2000 --db out.duckdb --run lenet
-   cxray sql     --db out.duckdb "SELECT layer_index, layer_name, value FROM metrics ORDER BY layer_index"`,
+   cxray sql     --db out.duckdb "SELECT * FROM n1_by_layer"
+   cxray export  --db out.duckdb --format parquet --out results/`,
 		Commands:             []*cli.Command{layersCommand(), analyzeCommand(), sqlCommand(), exportCommand()},
 		EnableBashCompletion: true,
 		HideHelpCommand:      true,

@@ -16,7 +16,10 @@ func sqlCommand() *cli.Command {
 		Name:      "sql",
 		Usage:     "run a SQL query against a cxray DuckDB file",
 		UsageText: `cxray sql --db out.duckdb [--format table|csv|json] "SELECT ..."`,
-		Description: `Runs any DuckDB SQL. Tables: runs, layers, metrics (see README.md).
+		Description: `Runs any DuckDB SQL. Tables: runs, layers, metrics. Views: n1_by_layer (final
+N1 per run and layer), n1_history (every checkpoint), layer_summary (one
+row per run and layer, a column per measure), run_compare (one row per
+run), final_metrics. See README.md and docs/queries.md.
 Examples:
    cxray sql --db out.duckdb "SELECT run_id, name, status, n_samples FROM runs"
    cxray sql --db out.duckdb --format csv \
