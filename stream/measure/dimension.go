@@ -1,0 +1,107 @@
+package measure
+
+import (
+	"math"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// T2 returns the number of features per point (Lorena et al. 2019, eq. 22,
+// in ECoL's current orientation):
+//
+//	T2 = d / n.
+//
+// Larger values mean sparser data. (Ho and Basu 2002 and older ECoL
+// versions give the inverse, n/d.) Multiclass: labels are not used. NaN
+// before any point. Memory: O(1) beyond m.
+func T2(m *FeatureMoments) float64 {
+	if m.points == 0 {
+		return math.NaN()
+	}
+	return float64(m.dim) / float64(m.points)
+}
+
+// PCAComponents returns the number of principal components needed to
+// explain the fraction frac of the variance of all points: the smallest m'
+// with Σ_{i≤m'} λ_i / Σ_i λ_i ≥ frac, λ the eigenvalues of the covariance
+// matrix of the points (centred, not scaled, as R's prcomp), largest first.
+// As ECoL, which reads the cumulative proportions from summary.prcomp, the
+// proportions are first rounded to 5 decimals, and m' counts those below
+// frac, plus one. The covariance comes from the per-class co-moments,
+//
+//	C = Σ_c [C_c + n_c (μ_c - μ)(μ_c - μ)ᵀ],
+//
+// so the points are not needed; it panics if m keeps no co-moments.
+// Memory: O(d²) beyond m; time O(d³).
+func PCAComponents(m *FeatureMoments, frac float64) int {
+	if !m.comom {
+		panic("measure: PCAComponents needs FeatureMoments with co-moments")
+	}
+	d := m.dim
+	if m.points == 0 {
+		return 0
+	}
+	mu := m.grandMean()
+	c := mat.NewSymDense(d, nil)
+	dev := make([]float64, d)
+	for _, cl := range m.class {
+		for j := range d {
+			dev[j] = cl.mean[j] - mu[j]
+		}
+		w := float64(cl.n)
+		for i := range d {
+			for j := i; j < d; j++ {
+				c.SetSym(i, j, c.At(i, j)+cl.c[i*d+j]+w*dev[i]*dev[j])
+			}
+		}
+	}
+	var eig mat.EigenSym
+	if !eig.Factorize(c, false) {
+		return d
+	}
+	lambda := eig.Values(nil) // ascending
+	var total float64
+	for _, l := range lambda {
+		total += math.Max(l, 0)
+	}
+	count := 1
+	var cum float64
+	for i := len(lambda) - 1; i > 0; i-- {
+		cum += math.Max(lambda[i], 0)
+		p := math.Round(cum/total*1e5) / 1e5
+		if !(p < frac) {
+			break
+		}
+		count++
+	}
+	return count
+}
+
+// T3 returns the number of principal components that explain 95% of the
+// variance per point (Lorena et al. 2019, eq. 23; ECoL's T3):
+//
+//	T3 = m' / n,   m' = PCAComponents(m, 0.95).
+//
+// Multiclass: labels are not used. It needs co-moments. NaN before any
+// point. Memory: O(d²) beyond m.
+func T3(m *FeatureMoments) float64 {
+	if m.points == 0 {
+		return math.NaN()
+	}
+	return float64(PCAComponents(m, 0.95)) / float64(m.points)
+}
+
+// T4 returns the fraction of the features that the principal components
+// explaining 95% of the variance amount to (Lorena et al. 2019, eq. 24;
+// ECoL's T4):
+//
+//	T4 = m' / d,   m' = PCAComponents(m, 0.95).
+//
+// Multiclass: labels are not used. It needs co-moments. NaN before any
+// point. Memory: O(d²) beyond m.
+func T4(m *FeatureMoments) float64 {
+	if m.points == 0 {
+		return math.NaN()
+	}
+	return float64(PCAComponents(m, 0.95)) / float64(m.dim)
+}
