@@ -18,6 +18,10 @@ const idxUint8 = 0x08 // the only data type MNIST uses
 // cannot make us allocate gigabytes for a single batch.
 const maxItemBytes = 1 << 28
 
+// maxBatchBytes bounds the raw bytes one call to Next reads, so that Next
+// may return fewer samples than asked for when they are very large.
+const maxBatchBytes = 1 << 26
+
 // idxReader streams the items of one IDX file, raw or gzipped. It reads
 // only as many bytes as the caller asks for, so images can be decoded
 // one batch at a time.

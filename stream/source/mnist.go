@@ -120,7 +120,12 @@ func (m *mnist) Next(b *Batch, max int) error {
 	if m.pos >= m.n {
 		return io.EOF
 	}
-	k := min(max, m.n-m.pos)
+	// A gzipped file's header is only checked against its data as the
+	// data is read, so bound what one batch allocates up front.
+	k := min(max, m.n-m.pos, maxBatchBytes/m.dim)
+	if k < 1 {
+		k = 1
+	}
 	if cap(m.raw) < k*m.dim {
 		m.raw = make([]byte, k*m.dim)
 	}

@@ -57,7 +57,8 @@ type Options struct {
 	DataDir string // folder with the MNIST IDX files; "" means find them
 }
 
-// Open opens the source named by spec: "mnist" or "csv:PATH".
+// Open opens the source named by spec: "mnist", "csv:PATH" or
+// "npy:X.npy,y.npy".
 func Open(spec string, opt Options) (Source, error) {
 	switch {
 	case spec == "mnist":
@@ -68,8 +69,14 @@ func Open(spec string, opt Options) (Source, error) {
 			return nil, fmt.Errorf("source %q has no path: write csv:PATH", spec)
 		}
 		return OpenCSV(path, opt)
+	case strings.HasPrefix(spec, "npy:"):
+		paths := strings.Split(strings.TrimPrefix(spec, "npy:"), ",")
+		if len(paths) != 2 || paths[0] == "" || paths[1] == "" {
+			return nil, fmt.Errorf("source %q needs two files: write npy:X.npy,y.npy (samples, then labels)", spec)
+		}
+		return OpenNPY(paths[0], paths[1], opt)
 	}
-	return nil, fmt.Errorf("unknown source %q: use \"mnist\" or \"csv:PATH\"", spec)
+	return nil, fmt.Errorf("unknown source %q: use \"mnist\", \"csv:PATH\" or \"npy:X.npy,y.npy\"", spec)
 }
 
 // checkLimit returns how many of avail samples to yield under limit.
