@@ -69,6 +69,7 @@ the checkpoints already written.`,
 			&cli.StringFlag{Name: "layers", Value: "all", Usage: "layers to measure: all, or comma-separated names or indices from 'cxray layers'"},
 			&cli.IntFlag{Name: "batch", Value: 64, Usage: "batch `SIZE` for the forward pass"},
 			&cli.StringFlag{Name: "normalize", Value: "none", Usage: "per-feature normalization before distances: none, minmax or zscore"},
+			&cli.StringFlag{Name: "measures", Value: "n1", Usage: "measures: n1, survey, all, or a list such as n1,f1,f2,f3,f4,c1,c2,t2,t3,t4 (all but N1 need exactly measured layers)"},
 			&cli.StringFlag{Name: "memory", Value: "1GB", Usage: "memory `BUDGET` for the estimators (e.g. 512MB); past it cxray projects wide layers, then samples"},
 			&cli.IntFlag{Name: "every", Usage: "also write N1 every `N` samples (step = samples seen), to watch it converge"},
 			&cli.Float64Flag{Name: "until-stable", Usage: "stop once N1 of every layer moved by at most `EPS` over two checkpoints (needs --every)"},
@@ -83,16 +84,17 @@ the checkpoints already written.`,
 
 // job is everything analyze validated before it creates a run.
 type job struct {
-	src    source.Source
-	model  *model // nil when measuring the dataset itself
-	input  string
-	shape  []int // per-sample shape fed to the model
-	layers []tap.Layer
-	norm   measure.Normalization
-	batch  int
-	plan   *plan.Plan
-	every  int
-	stable float64 // --until-stable; 0 runs to the end
+	src      source.Source
+	model    *model // nil when measuring the dataset itself
+	input    string
+	shape    []int // per-sample shape fed to the model
+	layers   []tap.Layer
+	norm     measure.Normalization
+	batch    int
+	plan     *plan.Plan
+	measures []string
+	every    int
+	stable   float64 // --until-stable; 0 runs to the end
 }
 
 func runAnalyze(c *cli.Context) error {
@@ -193,6 +195,9 @@ func prepare(c *cli.Context) (*job, error) {
 	if j.layers, err = tap.Select(all, c.String("layers")); err != nil {
 		return nil, err
 	}
+	if j.measures, err = tap.ParseMeasures(c.String("measures")); err != nil {
+		return nil, fmt.Errorf("--measures: %w", err)
+	}
 	if err := j.makePlan(c); err != nil {
 		return nil, err
 	}
@@ -259,7 +264,7 @@ func (j *job) runInfo(c *cli.Context) (sql.RunInfo, error) {
 			"batch":     j.batch,
 			"layers":    c.String("layers"),
 			"normalize": j.norm.String(),
-			"measures":  []string{"N1"},
+			"measures":  j.measures,
 			"memory":    j.plan.Budget,
 			"every":     j.every,
 			"seed":      j.plan.Seed,
@@ -327,6 +332,13 @@ func (j *job) execute(ctx context.Context, run *sql.Run, p *progress) ([]result,
 				CILow: finite(e.CILow), CIHigh: finite(e.CIHigh),
 			}
 		}
+		if final {
+			extra, err := j.extraMetrics(router, seen, p)
+			if err != nil {
+				return false, err
+			}
+			metrics = append(metrics, extra...)
+		}
 		if err := run.AddMetrics(ctx, metrics); err != nil {
 			return false, err
 		}
@@ -353,6 +365,32 @@ func (j *job) execute(ctx context.Context, run *sql.Run, p *progress) ([]result,
 		Progress: func(seen, total int) { p.step("forward", seen, total) },
 	})
 	return results, err
+}
+
+// extraMetrics computes the measures other than N1 at the end of the run.
+func (j *job) extraMetrics(router *tap.Router, seen int64, p *progress) ([]sql.Metric, error) {
+	var rows []sql.Metric
+	for i, l := range j.layers {
+		values, skipped, err := router.Extra(i, j.measures)
+		if err != nil {
+			return nil, err
+		}
+		for _, s := range skipped {
+			p.warnf("layer %d %s: skipped %s", l.Index, l.Name, s)
+		}
+		for _, m := range j.measures {
+			v, ok := values[m]
+			if !ok {
+				continue
+			}
+			rows = append(rows, sql.Metric{
+				Step: seen, LayerIndex: l.Index, LayerName: l.Name, Measure: m, Value: v,
+				NSamples: seen, Method: "exact",
+				Params: map[string]any{"definition": tap.Definitions[m], "reference": "Lorena et al. 2019; ECoL"},
+			})
+		}
+	}
+	return rows, nil
 }
 
 func (j *job) exec() *runtime.Executor {

@@ -246,3 +246,27 @@ func TestAnalyzeSampledUntilStable(t *testing.T) {
 		}
 	}
 }
+
+// --measures all on iris reproduces ECoL's published values (Gower
+// distance aside: N1 here is Euclidean, see README).
+func TestAnalyzeIrisSurveyMeasures(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "m.duckdb")
+	if _, stderr, err := run(t, "analyze", "--quiet", "--data", "csv:../fixtures/iris.csv", "--label", "species", "--measures", "all", "--db", db); err != nil {
+		t.Fatalf("%v\n%s", err, stderr)
+	}
+	ecol := map[string]float64{"F1": 0.05862828, "F1v": 0.009504561, "F2": 0.006381766, "F3": 0.1233333, "F4": 0.04333333,
+		"T2": 0.02666667, "T3": 0.01333333, "T4": 0.5, "C1": 1, "C2": 0}
+	rows := query(t, db, `SELECT measure, value, params->>'definition' AS def FROM metrics WHERE measure <> 'N1'`)
+	if len(rows) != len(ecol) {
+		t.Errorf("%d rows, want %d: %v", len(rows), len(ecol), rows)
+	}
+	for _, r := range rows {
+		m := r["measure"].(string)
+		if got := r["value"].(float64); math.Abs(got-ecol[m]) > 1e-6 || r["def"] == nil {
+			t.Errorf("%s = %.9f, ECoL %.9f (params %v)", m, got, ecol[m], r["def"])
+		}
+	}
+	if _, _, err := run(t, "analyze", "--quiet", "--data", "csv:../fixtures/iris.csv", "--label", "species", "--measures", "n1,nope", "--db", db); err == nil || !strings.Contains(err.Error(), `"nope"`) {
+		t.Errorf("unknown measure: %v", err)
+	}
+}

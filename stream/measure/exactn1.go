@@ -264,3 +264,9 @@ func CrossVertices(parent []int, labels []int32) int {
 	}
 	return c
 }
+
+// Points returns the points and labels held, in arrival order, for
+// measures computed from the same data. The slices are the estimator's
+// own: read them, do not modify them, and do not keep them past the next
+// Update.
+func (e *ExactN1) Points() (x []float32, labels []int32) { return e.pts.values(), e.labels }
