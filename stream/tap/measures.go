@@ -75,7 +75,7 @@ func (r *Router) Extra(i int, names []string) (values map[string]float64, skippe
 			return false
 		})
 	}
-	if pairs := float64(classes*(classes-1)/2); slices.Contains(want, "F1v") && pairs*float64(l.Dim)*float64(l.Dim)*float64(l.Dim) > maxF1vWork {
+	if pairs := float64(classes * (classes - 1) / 2); slices.Contains(want, "F1v") && pairs*float64(l.Dim)*float64(l.Dim)*float64(l.Dim) > maxF1vWork {
 		want = slices.DeleteFunc(want, func(m string) bool { return m == "F1v" })
 		skipped = append(skipped, fmt.Sprintf("F1v: %g class pairs × a %d×%d pseudo-inverse is too much work", pairs, l.Dim, l.Dim))
 		needCo = slices.ContainsFunc(want, func(m string) bool { return m == "T3" || m == "T4" })
