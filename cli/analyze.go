@@ -59,7 +59,7 @@ error marks it 'failed', Ctrl-C or SIGTERM marks it 'interrupted' and keeps
 the checkpoints already written.`,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "model", Aliases: []string{"m"}, Usage: "ONNX model `FILE`; omit to measure the dataset itself"},
-			&cli.StringFlag{Name: "data", Aliases: []string{"d"}, Value: "mnist", Usage: "dataset: mnist, or csv:`PATH` (numeric features plus the --label column)"},
+			&cli.StringFlag{Name: "data", Aliases: []string{"d"}, Value: "mnist", Usage: "dataset: mnist, csv:`PATH` (numeric features plus the --label column), or npy:X.npy,y.npy"},
 			&cli.StringFlag{Name: "split", Value: "test", Usage: "MNIST split: train or test"},
 			&cli.IntFlag{Name: "limit", Usage: "take the first `N` samples (0: all)"},
 			&cli.StringFlag{Name: "label", Value: "label", Usage: "CSV label column `NAME`"},
