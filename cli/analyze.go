@@ -186,9 +186,10 @@ func prepare(c *cli.Context) (*job, error) {
 		if err != nil {
 			return nil, err
 		}
-		if prod(m.sample) != src.Dim() {
+		// Layer 0 is the model's input, sized by the sample shape it declares.
+		if in := m.layers[0]; in.Dim != src.Dim() {
 			return nil, fmt.Errorf("model %s: input %q takes %s = %d values per sample, but dataset %s has %d (shape %s); use a model built for this dataset",
-				path, m.graph.Input.Name, shapeString(m.sample), prod(m.sample), src.Name(), src.Dim(), shapeString(src.SampleShape()))
+				path, in.Name, in.ShapeString(), in.Dim, src.Name(), src.Dim(), shapeString(src.SampleShape()))
 		}
 		j.model, j.input, j.shape, all = m, m.graph.Input.Name, m.sample, m.layers
 	}
@@ -440,14 +441,6 @@ func fileSHA256(path string) (string, error) {
 		return "", fmt.Errorf("model %s: %w", path, err)
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
-}
-
-func prod(s []int) int {
-	n := 1
-	for _, d := range s {
-		n *= d
-	}
-	return n
 }
 
 func shapeString(s []int) string {
