@@ -36,7 +36,10 @@ vet:
 	$(GO) vet $(GOFLAGS_BUILD) ./...
 
 # Every test. The concurrent packages also run under the race detector.
+# The reference tests need numpy/scipy: installed here when possible (root
+# with apt); otherwise those tests skip with a message.
 test: vet
+	-@scripts/install-deps.sh
 	@if $(PYTHON) -c 'import numpy, scipy' 2>/dev/null; then \
 		$(PYTHON) fixtures/reference/test_reference.py; \
 	else echo "skipped fixtures/reference/test_reference.py: no numpy/scipy under $(PYTHON) (make deps)"; fi
