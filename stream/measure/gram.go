@@ -161,10 +161,16 @@ var preferBLAS = false
 
 // gramStrip sets out[(u-r0)·c1+v] = y_u·y_v for u in [r0, r1), v in [0, c1).
 func gramStrip(p *points, r0, r1, c1 int, out []float32) {
-	d, ld := p.dim, p.stride
-	if !haveKernel || preferBLAS {
-		a := blas32.General{Rows: r1 - r0, Cols: d, Stride: ld, Data: p.y[r0*ld : (r1-1)*ld+d]}
-		b := blas32.General{Rows: c1, Cols: d, Stride: ld, Data: p.y[:(c1-1)*ld+d]}
+	dotStrip(p.y, p.stride, p.dim, r0, r1, c1, out)
+}
+
+// dotStrip sets out[(u-r0)·c1+v] = y_u·y_v for u in [r0, r1), v in [0, c1),
+// where row u of y starts at u·ld and holds d values. Any order of
+// summation is fine for the callers: their error bounds hold for all.
+func dotStrip(y []float32, ld, d, r0, r1, c1 int, out []float32) {
+	if !haveKernel || preferBLAS || d < 8 {
+		a := blas32.General{Rows: r1 - r0, Cols: d, Stride: ld, Data: y[r0*ld : (r1-1)*ld+d]}
+		b := blas32.General{Rows: c1, Cols: d, Stride: ld, Data: y[:(c1-1)*ld+d]}
 		c := blas32.General{Rows: r1 - r0, Cols: c1, Stride: c1, Data: out}
 		blas32.Gemm(blas.NoTrans, blas.Trans, 1, a, b, 0, c)
 		return
@@ -185,7 +191,7 @@ func gramStrip(p *points, r0, r1, c1 int, out []float32) {
 			rows := min(6, r1-i)
 			for j := jb; j < je; j += 2 {
 				j1 := min(j+1, je-1)
-				dot12(p.y, ld, d, &a, j*ld, j1*ld, &res)
+				dot12(y, ld, d, &a, j*ld, j1*ld, &res)
 				o := (i-r0)*c1 + j
 				for q := range rows {
 					out[o+q*c1] = res[2*q]

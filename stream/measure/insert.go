@@ -4,9 +4,6 @@ import (
 	"errors"
 	"math"
 	"sync"
-
-	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/blas32"
 )
 
 // insertTree is a minimum spanning tree of the first n points, kept up to
@@ -375,36 +372,5 @@ func dotsStored(x []float32, dim, r0, r1, c1 int, out []float32, workers int) {
 
 // dotsStoredRows is dotsStored in one goroutine.
 func dotsStoredRows(x []float32, dim, r0, r1, c1 int, out []float32) {
-	if !haveKernel || preferBLAS || dim < 8 {
-		a := blas32.General{Rows: r1 - r0, Cols: dim, Stride: dim, Data: x[r0*dim : r1*dim]}
-		b := blas32.General{Rows: c1, Cols: dim, Stride: dim, Data: x[:c1*dim]}
-		c := blas32.General{Rows: r1 - r0, Cols: c1, Stride: c1, Data: out}
-		blas32.Gemm(blas.NoTrans, blas.Trans, 1, a, b, 0, c)
-		return
-	}
-	const nb = 64
-	var res [12]float32
-	var a [6]int
-	for jb := 0; jb < c1; jb += nb {
-		je := min(c1, jb+nb)
-		for i := r0; i < r1; i += 6 {
-			for q := range a {
-				a[q] = min(i+q, r1-1) * dim
-			}
-			rows := min(6, r1-i)
-			for j := jb; j < je; j += 2 {
-				j1 := min(j+1, je-1)
-				dot12(x, dim, dim, &a, j*dim, j1*dim, &res)
-				o := (i-r0)*c1 + j
-				for q := range rows {
-					out[o+q*c1] = res[2*q]
-				}
-				if j1 > j {
-					for q := range rows {
-						out[o+q*c1+1] = res[2*q+1]
-					}
-				}
-			}
-		}
-	}
+	dotStrip(x, dim, dim, r0, r1, c1, out)
 }
