@@ -14,14 +14,7 @@ import "math"
 // NaN with fewer than two classes. Memory: O(1) beyond counts, which
 // FeatureMoments.Counts gives.
 func C1(counts []int64) float64 {
-	var n float64
-	k := 0
-	for _, c := range counts {
-		if c > 0 {
-			n += float64(c)
-			k++
-		}
-	}
+	n, k := classTotals(counts)
 	if k < 2 {
 		return math.NaN()
 	}
@@ -45,14 +38,7 @@ func C1(counts []int64) float64 {
 // and tends to 1 as the imbalance grows. Multiclass: native. NaN with fewer
 // than two classes. Memory: O(1) beyond counts.
 func C2(counts []int64) float64 {
-	var n float64
-	k := 0
-	for _, c := range counts {
-		if c > 0 {
-			n += float64(c)
-			k++
-		}
-	}
+	n, k := classTotals(counts)
 	if k < 2 {
 		return math.NaN()
 	}
@@ -64,4 +50,15 @@ func C2(counts []int64) float64 {
 	}
 	ir := float64(k-1) / float64(k) * s
 	return 1 - 1/ir
+}
+
+// classTotals returns the number of points and of non-empty classes.
+func classTotals(counts []int64) (n float64, k int) {
+	for _, c := range counts {
+		if c > 0 {
+			n += float64(c)
+			k++
+		}
+	}
+	return n, k
 }
