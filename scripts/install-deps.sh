@@ -4,12 +4,14 @@
 #                                 that tests run at test time, and the scipy peer
 #                                 that `make bench` compares against;
 #   libopenblas-dev               optional fast BLAS; the Makefile builds with
-#                                 -tags openblas when it is present.
-# Regenerating fixtures (`make fixtures`) also needs python3-torch and python3-onnx:
+#                                 -tags openblas when it is present;
+#   python3-onnx                  onnx.checker, which tests run on the ONNX files
+#                                 cxray writes (re-encoded models, checkpoints).
+# Regenerating fixtures (`make fixtures`) also needs python3-torch and python3-sklearn:
 #   scripts/install-deps.sh --fixtures
 set -euo pipefail
-pkgs=(python3-numpy python3-scipy libopenblas-dev)
-if [ "${1:-}" = "--fixtures" ]; then pkgs+=(python3-torch python3-onnx python3-sklearn); fi
+pkgs=(python3-numpy python3-scipy python3-onnx libopenblas-dev)
+if [ "${1:-}" = "--fixtures" ]; then pkgs+=(python3-torch python3-sklearn); fi
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
