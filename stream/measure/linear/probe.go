@@ -1,0 +1,324 @@
+package linear
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"runtime"
+	"sort"
+	"sync"
+
+	"gonum.org/v1/gonum/optimize"
+)
+
+// ProbeOptions configures LinearProbe. The zero value gives the defaults.
+type ProbeOptions struct {
+	// TestFraction of every class held out for testing (default 0.25).
+	TestFraction float64
+	// Lambda is the L2 penalty on the weights (not the biases); 0 means
+	// 1/n_train, which makes the objective scikit-learn's
+	// LogisticRegression(C=1) divided by n_train.
+	Lambda float64
+	// MaxIter caps the L-BFGS iterations (default 100).
+	MaxIter int
+	// Seed seeds the split.
+	Seed uint64
+}
+
+func (o ProbeOptions) withDefaults() ProbeOptions {
+	if o.TestFraction == 0 {
+		o.TestFraction = 0.25
+	}
+	if o.MaxIter == 0 {
+		o.MaxIter = 100
+	}
+	return o
+}
+
+// Conventions describes the probe's settings as key=value pairs.
+func (o ProbeOptions) Conventions() string {
+	o = o.withDefaults()
+	lam := "1/n_train"
+	if o.Lambda > 0 {
+		lam = fmt.Sprintf("%g", o.Lambda)
+	}
+	return fmt.Sprintf("probe=softmax optimizer=lbfgs standardize=train_zscore split=stratified_holdout test_fraction=%g lambda=%s max_iter=%d seed=%d",
+		o.TestFraction, lam, o.MaxIter, o.Seed)
+}
+
+// ProbeResult is the outcome of LinearProbe.
+type ProbeResult struct {
+	// Accuracy on the held-out points, TrainAccuracy on the training ones.
+	Accuracy, TrainAccuracy float64
+	NTrain, NTest           int
+	// Loss is the final objective, Iterations the L-BFGS iterations,
+	// Status gonum's termination status.
+	Loss       float64
+	Iterations int
+	Status     string
+}
+
+// LinearProbe trains a multinomial logistic regression (softmax) on the
+// points and reports its held-out accuracy: how linearly decodable the
+// labels are from the layer.
+//
+//   - Split: per class, the points are shuffled with a PCG seeded by Seed
+//     and round(TestFraction·n_c) of them are held out (stratified; a class
+//     of one point stays in training).
+//   - Features are z-scored with the training points' mean and population
+//     standard deviation (a constant feature becomes 0).
+//   - Objective: (1/n_train) Σ −log softmax(W z_i + b)_{y_i} + (λ/2)‖W‖²,
+//     λ = Lambda or 1/n_train; minimised from zero by gonum's L-BFGS for at
+//     most MaxIter iterations, or until the gradient norm drops below 1e-6.
+//   - Accuracy: the fraction of held-out points whose largest logit is
+//     their label (the lowest class index on a tie).
+//
+// Deterministic for a seed (evaluations are sequential; each gradient is
+// summed in a fixed order whatever the number of workers).
+// Work: 2·n_train·dim·K multiply-adds per evaluation. Memory:
+// O(K·dim + n·K) beyond the points.
+func LinearProbe(x []float32, dim int, labels []int32, opt ProbeOptions) (ProbeResult, error) {
+	opt = opt.withDefaults()
+	n := len(labels)
+	if dim < 1 || len(x) != n*dim {
+		return ProbeResult{}, fmt.Errorf("linear: %d values for %d points of dimension %d", len(x), n, dim)
+	}
+	if !(opt.TestFraction > 0 && opt.TestFraction < 1) {
+		return ProbeResult{}, errors.New("linear: TestFraction must be in (0, 1)")
+	}
+	for _, v := range x {
+		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+			return ProbeResult{}, errors.New("linear: NaN or infinite coordinate")
+		}
+	}
+	byClass := map[int32][]int{}
+	for i, l := range labels {
+		byClass[l] = append(byClass[l], i)
+	}
+	labs := make([]int32, 0, len(byClass))
+	for l := range byClass {
+		labs = append(labs, l)
+	}
+	sort.Slice(labs, func(i, j int) bool { return labs[i] < labs[j] })
+	K := len(labs)
+	if K < 2 {
+		return ProbeResult{}, errors.New("linear: the probe needs at least two classes")
+	}
+	rng := rand.New(rand.NewPCG(opt.Seed, 0x70726f6265)) // "probe"
+	var train, test []int
+	var ytr, yte []int
+	for c, l := range labs {
+		idx := append([]int(nil), byClass[l]...)
+		rng.Shuffle(len(idx), func(i, j int) { idx[i], idx[j] = idx[j], idx[i] })
+		nt := int(math.Round(opt.TestFraction * float64(len(idx))))
+		if nt >= len(idx) {
+			nt = len(idx) - 1
+		}
+		for r, i := range idx {
+			if r < nt {
+				test = append(test, i)
+				yte = append(yte, c)
+			} else {
+				train = append(train, i)
+				ytr = append(ytr, c)
+			}
+		}
+	}
+	if len(test) == 0 {
+		return ProbeResult{}, errors.New("linear: no point left for testing")
+	}
+	// Standardisation from the training points.
+	mu := make([]float64, dim)
+	sc := make([]float64, dim)
+	for _, i := range train {
+		for f, v := range x[i*dim : (i+1)*dim] {
+			mu[f] += float64(v)
+		}
+	}
+	for f := range mu {
+		mu[f] /= float64(len(train))
+	}
+	for _, i := range train {
+		for f, v := range x[i*dim : (i+1)*dim] {
+			d := float64(v) - mu[f]
+			sc[f] += d * d
+		}
+	}
+	for f := range sc {
+		if s := math.Sqrt(sc[f] / float64(len(train))); s > 0 {
+			sc[f] = 1 / s
+		} else {
+			sc[f] = 0
+		}
+	}
+	lambda := opt.Lambda
+	if lambda <= 0 {
+		lambda = 1 / float64(len(train))
+	}
+	p := &softmax{x: x, dim: dim, k: K, rows: train, y: ytr, mu: mu, sc: sc, lambda: lambda,
+		workers: runtime.GOMAXPROCS(0)}
+	prob := optimize.Problem{
+		Func: func(w []float64) float64 { return p.eval(w, nil) },
+		Grad: func(g, w []float64) { p.eval(w, g) },
+	}
+	settings := &optimize.Settings{MajorIterations: opt.MaxIter, GradientThreshold: 1e-6}
+	w0 := make([]float64, K*(dim+1))
+	res, err := optimize.Minimize(prob, w0, settings, &optimize.LBFGS{})
+	if err != nil && res == nil {
+		return ProbeResult{}, fmt.Errorf("linear: probe optimisation: %w", err)
+	}
+	out := ProbeResult{NTrain: len(train), NTest: len(test), Loss: res.F, Iterations: res.Stats.MajorIterations, Status: res.Status.String()}
+	out.TrainAccuracy = p.accuracy(res.X, train, ytr)
+	out.Accuracy = p.accuracy(res.X, test, yte)
+	return out, nil
+}
+
+// softmax evaluates the probe's objective. The parameters are K rows of
+// dim weights on the standardised features followed by K biases; they act
+// on the raw points as W'_kf = W_kf·sc_f and b'_k = b_k − Σ_f W'_kf μ_f.
+type softmax struct {
+	x       []float32
+	dim, k  int
+	rows    []int
+	y       []int
+	mu, sc  []float64
+	lambda  float64
+	workers int
+}
+
+// effective returns W' (K×dim) and b'.
+func (p *softmax) effective(w []float64) ([]float64, []float64) {
+	d, K := p.dim, p.k
+	we := make([]float64, K*d)
+	be := make([]float64, K)
+	for k := range K {
+		b := w[K*d+k]
+		for f := range d {
+			v := w[k*d+f] * p.sc[f]
+			we[k*d+f] = v
+			b -= v * p.mu[f]
+		}
+		be[k] = b
+	}
+	return we, be
+}
+
+// logits fills out (len(rows)×K) with W'x + b' for the given rows, split
+// over the workers by rows.
+func (p *softmax) logits(we, be []float64, rows []int, out []float64) {
+	d, K := p.dim, p.k
+	var wg sync.WaitGroup
+	for w := range p.workers {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for r := w; r < len(rows); r += p.workers {
+				xi := p.x[rows[r]*d : (rows[r]+1)*d]
+				for k := range K {
+					wk := we[k*d : (k+1)*d]
+					var s float64
+					for f, v := range xi {
+						s += float64(v) * wk[f]
+					}
+					out[r*K+k] = s + be[k]
+				}
+			}
+		}(w)
+	}
+	wg.Wait()
+}
+
+// eval returns the objective at w and, when g is not nil, stores its
+// gradient in g.
+func (p *softmax) eval(w, g []float64) float64 {
+	d, K := p.dim, p.k
+	n := len(p.rows)
+	we, be := p.effective(w)
+	z := make([]float64, n*K)
+	p.logits(we, be, p.rows, z)
+	var loss float64
+	// z becomes the residual softmax − onehot, scaled by 1/n.
+	for r := range n {
+		zr := z[r*K : (r+1)*K]
+		m := math.Inf(-1)
+		for _, v := range zr {
+			m = math.Max(m, v)
+		}
+		var s float64
+		for _, v := range zr {
+			s += math.Exp(v - m)
+		}
+		lse := m + math.Log(s)
+		loss += lse - zr[p.y[r]]
+		for k := range zr {
+			zr[k] = math.Exp(zr[k]-lse) / float64(n)
+		}
+		zr[p.y[r]] -= 1 / float64(n)
+	}
+	loss /= float64(n)
+	var pen float64
+	for _, v := range w[:K*d] {
+		pen += v * v
+	}
+	loss += p.lambda / 2 * pen
+	if g == nil {
+		return loss
+	}
+	// ∂/∂W_kf = sc_f Σ_r (x_rf − μ_f) z_rk + λ W_kf, split over features
+	// so that every sum runs over the rows in order.
+	var wg sync.WaitGroup
+	chunk := (d + p.workers - 1) / p.workers
+	for w0 := 0; w0 < d; w0 += chunk {
+		wg.Add(1)
+		go func(lo, hi int) {
+			defer wg.Done()
+			acc := make([]float64, K*(hi-lo))
+			for r, i := range p.rows {
+				xi := p.x[i*d+lo : i*d+hi]
+				zr := z[r*K : (r+1)*K]
+				for k, zk := range zr {
+					a := acc[k*(hi-lo) : (k+1)*(hi-lo)]
+					for f, v := range xi {
+						a[f] += (float64(v) - p.mu[lo+f]) * zk
+					}
+				}
+			}
+			for k := range K {
+				for f := lo; f < hi; f++ {
+					g[k*d+f] = p.sc[f]*acc[k*(hi-lo)+f-lo] + p.lambda*w[k*d+f]
+				}
+			}
+		}(w0, min(w0+chunk, d))
+	}
+	for k := range K {
+		var s float64
+		for r := range n {
+			s += z[r*K+k]
+		}
+		g[K*d+k] = s
+	}
+	wg.Wait()
+	return loss
+}
+
+// accuracy returns the fraction of rows whose largest logit is their class.
+func (p *softmax) accuracy(w []float64, rows []int, y []int) float64 {
+	we, be := p.effective(w)
+	K := p.k
+	z := make([]float64, len(rows)*K)
+	p.logits(we, be, rows, z)
+	right := 0
+	for r := range rows {
+		best := 0
+		for k := 1; k < K; k++ {
+			if z[r*K+k] > z[r*K+best] {
+				best = k
+			}
+		}
+		if best == y[r] {
+			right++
+		}
+	}
+	return float64(right) / float64(len(rows))
+}
