@@ -17,3 +17,16 @@ func SqDist4(a, b *float32, n4 int, out *[4]float64) { panic("kernel: SqDist4 ne
 func SqDistW4(a, b *float32, w *float64, n4 int, out *[4]float64) {
 	panic("kernel: SqDistW4 needs amd64")
 }
+
+// Sq1x4 is implemented for amd64 only.
+func Sq1x4(a, b0, b1, b2, b3 *float32, n4 int, out *[16]float64) { panic("kernel: Sq1x4 needs amd64") }
+
+// Abs1x4 is implemented for amd64 only.
+func Abs1x4(a, b0, b1, b2, b3 *float32, n4 int, out *[16]float64) {
+	panic("kernel: Abs1x4 needs amd64")
+}
+
+// AbsW1x4 is implemented for amd64 only.
+func AbsW1x4(a, b0, b1, b2, b3 *float32, w *float64, n4 int, out *[16]float64) {
+	panic("kernel: AbsW1x4 needs amd64")
+}
