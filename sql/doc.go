@@ -1,12 +1,12 @@
 // Package sql stores cxray runs in a DuckDB database file and queries it.
 //
 // A Store is one open database file. Many runs share a file: BeginRun
-// inserts a runs row and returns a Run, whose AddLayers and AddMetrics
-// write rows tagged with the run's id, so every run's rows stay its own
+// inserts a runs row and returns a Run, whose AddLayers, AddMetrics and
+// AddTraining write rows tagged with the run's id, so every run's rows stay its own
 // and analysts compare runs with plain SQL. Query runs any SQL against
 // the file and writes the result as an aligned table, CSV or JSON.
 //
-// # Schema (version 3)
+// # Schema (version 4)
 //
 // Open creates the schema when the file is new and checks its version
 // otherwise. All timestamps are UTC, taken from the Go clock.
@@ -32,7 +32,10 @@
 //	    n_samples     BIGINT,
 //	    config        JSON,             -- RunInfo.Config marshalled by encoding/json
 //	    error         VARCHAR,          -- why a run failed or was abandoned
-//	    cxray_version VARCHAR
+//	    cxray_version VARCHAR,
+//	    experiment    VARCHAR,          -- study experiment: layers, training, design, samples; NULL for analyze
+//	    arch          VARCHAR,          -- architecture cxray built, e.g. lenet5, mlp:256,128; NULL if imported
+//	    train_size    BIGINT            -- training samples of a run that trains; NULL otherwise
 //	);
 //
 //	CREATE TABLE layers (
@@ -61,8 +64,27 @@
 //	    ci_high     DOUBLE
 //	);
 //
-// Version 2 added ci_low and ci_high, version 3 the views below; Open
-// migrates older files, in one transaction.
+//	CREATE TABLE training (
+//	    run_id     BIGINT NOT NULL,
+//	    epoch      INTEGER NOT NULL,    -- 0: at initialization, before any step
+//	    step       BIGINT NOT NULL,     -- optimizer steps since training started
+//	    train_loss DOUBLE,
+//	    train_acc  DOUBLE,              -- fraction correct
+//	    test_acc   DOUBLE,              -- fraction correct
+//	    seconds    DOUBLE,              -- elapsed since the run's training started
+//	    PRIMARY KEY (run_id, epoch, step)
+//	);
+//
+// Version 2 added ci_low and ci_high, version 3 the views below, version
+// 4 the runs columns experiment, arch and train_size, the training table
+// and the views n1_by_epoch and training_curve (and the columns the other
+// views gained then). Open migrates older files, in one transaction.
+//
+// A run that trains its network (cxray train, cxray study) writes its
+// metrics rows with epoch set, 0 being the network at initialization, and
+// a training row per reading of its loss and accuracies (AddTraining;
+// a NaN in TrainingRow, a value not measured, is stored as NULL). Analyze
+// runs write epoch 0 and leave train_size NULL.
 //
 // shape is stored as a JSON list rather than a string like "6×28×28"
 // because SQL can take it apart: CAST(shape AS INTEGER[]) gives a list and
@@ -72,11 +94,12 @@
 //
 // There are no foreign keys: this package alone writes run_id, a foreign
 // key would cost an index probe per appended metric, and without them an
-// analyst can delete a run's rows from the three tables in any order.
+// analyst can delete a run's rows from the four tables in any order.
 //
 // # Views
 //
-// Five views, part of the schema since version 3, spare analysts the
+// Seven views, part of the schema since version 3 (n1_by_epoch and
+// training_curve since version 4), spare analysts the
 // joins and window functions that the common questions need. They are
 // plain DuckDB views stored in the file, so any DuckDB that opens or
 // attaches the file has them (the DuckDB CLI, Python's duckdb package,
@@ -84,8 +107,9 @@
 // Their definitions are in schema.go; duckdb_views() holds the stored SQL.
 //
 // A run's final step, for a measure, is its largest (epoch, step) at
-// which that measure was written: the end of a complete run, the last
-// checkpoint of an interrupted one. When a value was written more than
+// which that measure was written, epochs compared first: the end of a
+// complete run, the last checkpoint of an interrupted one, the last step
+// of the last epoch of a trained one. When a value was written more than
 // once for one run, measure, step and layer (cxray analyze --every writes
 // the last checkpoint and the end of the run at the same step), the views
 // show the row written last; metrics keeps them all, e.g. the same
@@ -99,12 +123,20 @@
 //   - n1_history: measure N1 at every step: run_id, run_name, status,
 //     epoch, step, layer_index, layer_name, op_type, dim, n1 (the value),
 //     method, ci_low, ci_high, n_samples (samples the value was computed
-//     on). One row per run, step and layer; op_type and dim come from
-//     layers.
-//   - n1_by_layer: the rows of n1_history at each run's final step.
+//     on), experiment, arch, train_size. One row per run, step and layer;
+//     op_type and dim come from layers, the last three from runs.
+//   - n1_by_layer: the rows of n1_history at each run's final step (the
+//     last step of its last epoch), same columns.
+//   - n1_by_epoch: the rows of n1_history at the final step of every
+//     epoch, same columns, for trained runs: runs with a train_size, with
+//     training rows, or with N1 at more than one epoch. N1 against the
+//     epoch for each layer, e.g. WHERE run_id = 3 ORDER BY layer_index,
+//     epoch.
 //   - layer_summary: one row per run and layer at the final step: run_id,
 //     run_name, status, layer_index, layer_name, op_type, dim, step,
-//     n_samples, n1, and measures, a MAP(VARCHAR, DOUBLE) from every
+//     n_samples, n1, measures, epoch, experiment, arch, train_size.
+//     epoch and step are the final step of the layer's latest measure.
+//     measures is a MAP(VARCHAR, DOUBLE) from every
 //     measure written for the layer to its final value, so that new
 //     measures appear without a change to the view: measures['N2'] is NULL
 //     where N2 was not measured. DuckDB cannot store a PIVOT whose columns
@@ -116,12 +148,21 @@
 //     step (final), layers (with a final N1), n1_input (N1 of layer 0, the
 //     input; NULL when it was not measured), n1_last (N1 of the deepest
 //     layer measured), n1_min, and n1_drop = n1_input - n1_last, positive
-//     when the network separates the classes better than its input does.
+//     when the network separates the classes better than its input does,
+//     then epoch (final), experiment, arch, train_size, and test_acc, the
+//     last test accuracy of the run's training rows (NULL without any).
+//   - training_curve: the training rows with the run's name: run_id,
+//     run_name, status, experiment, arch, train_size, epoch, step,
+//     train_loss, train_acc, test_acc, seconds.
+//
+// Columns added in version 4 come after the columns of version 3, so
+// queries that name columns by position keep working.
 //
 // The views do not sort; add ORDER BY run_id, layer_index.
 //
-// Store.Export (cxray export) writes the tables runs, layers and metrics
-// and the five views to one Parquet or CSV file each.
+// Store.Export (cxray export) writes the tables runs, layers, metrics and
+// training and the seven views to one Parquet or CSV file each. Package
+// cxray/sql/report writes an HTML report with charts of a file.
 //
 // # Run life cycle
 //
@@ -139,7 +180,8 @@
 //
 // # Atomicity
 //
-// AddLayers and AddMetrics write all rows of one call in one transaction.
+// AddLayers, AddMetrics and AddTraining write all rows of one call in one
+// transaction.
 // AddMetrics feeds the rows to a DuckDB (query) Appender created on the
 // connection that holds the transaction. The appender's flushes, which
 // DuckDB also does on its own every 204800 rows, run in that transaction:
@@ -153,6 +195,11 @@
 // DuckDB holds an exclusive lock on an open file. Opening a file that
 // another process holds, or that another Store of this process holds, is
 // refused with an error that says so; close the other holder first.
+//
+// OpenReadOnly opens a file for reading only, as reports do: it neither
+// migrates an older file nor marks abandoned runs, so the file is left
+// exactly as it was. DuckDB lets several processes read a file at once,
+// but not while one writes it.
 //
 // # Query output
 //

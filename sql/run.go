@@ -29,6 +29,17 @@ type RunInfo struct {
 	NSamples    int64 // samples the run will stream; 0 if unknown
 	Config      any   // marshalled to JSON with encoding/json; nil is NULL
 	Version     string
+
+	// Experiment names the study experiment the run belongs to, e.g.
+	// layers, training, design or samples; empty (NULL) for a plain
+	// analyze run.
+	Experiment string
+	// Arch names the architecture of a network cxray built, e.g. lenet5
+	// or mlp:256,128; empty (NULL) for an imported model.
+	Arch string
+	// TrainSize is the number of training samples of a run that trains
+	// its network; 0 (NULL) for a run that does not train.
+	TrainSize int64
 }
 
 // Run is a run begun by BeginRun. Its methods are safe for concurrent
@@ -45,8 +56,14 @@ type Run struct {
 
 // BeginRun inserts a runs row with status running and started_at now.
 func (s *Store) BeginRun(ctx context.Context, r RunInfo) (*Run, error) {
+	if s.readOnly {
+		return nil, fmt.Errorf("begin run: database file %q is open read-only", s.path)
+	}
 	if r.NSamples < 0 {
 		return nil, fmt.Errorf("begin run: negative sample count %d", r.NSamples)
+	}
+	if r.TrainSize < 0 {
+		return nil, fmt.Errorf("begin run: negative training-set size %d", r.TrainSize)
 	}
 	config, err := marshalJSON(r.Config)
 	if err != nil {
@@ -55,12 +72,14 @@ func (s *Store) BeginRun(ctx context.Context, r RunInfo) (*Run, error) {
 	var id int64
 	err = s.db.QueryRowContext(ctx, `
 		INSERT INTO runs (name, status, started_at, model_path, model_sha256,
-		                  dataset, split, n_samples, config, cxray_version)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		                  dataset, split, n_samples, config, cxray_version,
+		                  experiment, arch, train_size)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		RETURNING run_id`,
 		nullString(r.Name), StatusRunning, now(), nullString(r.ModelPath),
 		nullString(r.ModelSHA256), nullString(r.Dataset), nullString(r.Split),
 		r.NSamples, config, nullString(r.Version),
+		nullString(r.Experiment), nullString(r.Arch), nullInt(r.TrainSize),
 	).Scan(&id)
 	if err != nil {
 		return nil, oneLine(fmt.Errorf("begin run: %w", err))

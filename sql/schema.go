@@ -10,7 +10,7 @@ import (
 // SchemaVersion is the schema version this package writes and reads.
 // Open refuses a file with a higher version, written by a newer cxray;
 // files with a lower version are migrated by Open.
-const SchemaVersion = 3
+const SchemaVersion = 4
 
 // schema creates the current version of the schema; see the package
 // documentation.
@@ -34,7 +34,10 @@ var schema = []string{
 		n_samples     BIGINT,
 		config        JSON,
 		error         VARCHAR,
-		cxray_version VARCHAR
+		cxray_version VARCHAR,
+		experiment    VARCHAR,
+		arch          VARCHAR,
+		train_size    BIGINT
 	)`,
 	`CREATE TABLE layers (
 		run_id      BIGINT NOT NULL,
@@ -60,11 +63,24 @@ var schema = []string{
 		ci_low      DOUBLE,
 		ci_high     DOUBLE
 	)`,
+	trainingTable,
 }
+
+// trainingTable is the training table, new in version 4.
+const trainingTable = `CREATE TABLE training (
+		run_id     BIGINT NOT NULL,
+		epoch      INTEGER NOT NULL,
+		step       BIGINT NOT NULL,
+		train_loss DOUBLE,
+		train_acc  DOUBLE,
+		test_acc   DOUBLE,
+		seconds    DOUBLE,
+		PRIMARY KEY (run_id, epoch, step)
+	)`
 
 // views are the analysts' views over the tables; see the package
 // documentation. They are created with the schema and, on files of
-// version 2 and older, by the migration to version 3. Each is created
+// version 3 and older, by the migration to version 4. Each is created
 // with CREATE OR REPLACE, and a view refers only to tables and to the
 // views before it.
 var views = []string{
@@ -80,7 +96,7 @@ var views = []string{
 	SELECT m.run_id, r.name AS run_name, r.status, m.epoch, m.step,
 	       m.layer_index, coalesce(m.layer_name, l.layer_name) AS layer_name,
 	       l.op_type, l.dim, m.value AS n1, m.method, m.ci_low, m.ci_high,
-	       m.n_samples
+	       m.n_samples, r.experiment, r.arch, r.train_size
 	FROM metrics m
 	LEFT JOIN runs r ON r.run_id = m.run_id
 	LEFT JOIN layers l ON l.run_id = m.run_id AND l.layer_index = m.layer_index
@@ -89,19 +105,35 @@ var views = []string{
 	                           ORDER BY m.rowid DESC) = 1`,
 	`CREATE OR REPLACE VIEW n1_by_layer AS
 	SELECT run_id, run_name, status, epoch, step, layer_index, layer_name,
-	       op_type, dim, n1, method, ci_low, ci_high, n_samples
+	       op_type, dim, n1, method, ci_low, ci_high, n_samples,
+	       experiment, arch, train_size
 	FROM n1_history
 	QUALIFY rank() OVER (PARTITION BY run_id
 	                     ORDER BY epoch DESC NULLS LAST, step DESC NULLS LAST) = 1`,
+	`CREATE OR REPLACE VIEW n1_by_epoch AS
+	SELECT run_id, run_name, status, epoch, step, layer_index, layer_name,
+	       op_type, dim, n1, method, ci_low, ci_high, n_samples,
+	       experiment, arch, train_size
+	FROM n1_history
+	WHERE train_size IS NOT NULL
+	   OR run_id IN (SELECT run_id FROM training)
+	   OR run_id IN (SELECT run_id FROM metrics WHERE measure = 'N1'
+	                 GROUP BY run_id HAVING count(DISTINCT epoch) > 1)
+	QUALIFY rank() OVER (PARTITION BY run_id, epoch
+	                     ORDER BY step DESC NULLS LAST) = 1`,
 	`CREATE OR REPLACE VIEW layer_summary AS
 	WITH f AS (
-		SELECT run_id, layer_index, measure, max(layer_name) AS layer_name,
-		       max(value) AS value, max(step) AS step, max(n_samples) AS n_samples
+		SELECT run_id, layer_index, measure, layer_name, value, epoch, step,
+		       n_samples,
+		       row_number() OVER (PARTITION BY run_id, layer_index
+		                          ORDER BY epoch DESC NULLS LAST, step DESC NULLS LAST,
+		                                   measure) AS latest
 		FROM final_metrics
-		GROUP BY run_id, layer_index, measure
 	), g AS (
 		SELECT run_id, layer_index, max(layer_name) AS layer_name,
-		       max(step) AS step, max(n_samples) AS n_samples,
+		       max(epoch) FILTER (WHERE latest = 1) AS epoch,
+		       max(step) FILTER (WHERE latest = 1) AS step,
+		       max(n_samples) AS n_samples,
 		       max(value) FILTER (WHERE measure = 'N1') AS n1,
 		       map_from_entries(list((measure, value) ORDER BY measure)) AS measures
 		FROM f
@@ -109,28 +141,43 @@ var views = []string{
 	)
 	SELECT g.run_id, r.name AS run_name, r.status, g.layer_index,
 	       coalesce(g.layer_name, l.layer_name) AS layer_name, l.op_type, l.dim,
-	       g.step, g.n_samples, g.n1, g.measures
+	       g.step, g.n_samples, g.n1, g.measures, g.epoch,
+	       r.experiment, r.arch, r.train_size
 	FROM g
 	LEFT JOIN runs r ON r.run_id = g.run_id
 	LEFT JOIN layers l ON l.run_id = g.run_id AND l.layer_index = g.layer_index`,
 	`CREATE OR REPLACE VIEW run_compare AS
 	WITH f AS (
-		SELECT run_id, max(step) AS step, count(*) AS layers,
+		SELECT run_id, max(epoch) AS epoch, max(step) AS step, count(*) AS layers,
 		       max(n1) FILTER (WHERE layer_index = 0) AS n1_input,
 		       arg_max(n1, layer_index) AS n1_last,
 		       min(n1) AS n1_min
 		FROM n1_by_layer
 		GROUP BY run_id
+	), t AS (
+		SELECT run_id, test_acc
+		FROM training
+		WHERE test_acc IS NOT NULL
+		QUALIFY row_number() OVER (PARTITION BY run_id ORDER BY epoch DESC, step DESC) = 1
 	)
 	SELECT r.run_id, r.name, r.status, r.model_sha256, r.dataset, r.split,
 	       r.n_samples, f.step, f.layers, f.n1_input, f.n1_last, f.n1_min,
-	       f.n1_input - f.n1_last AS n1_drop
+	       f.n1_input - f.n1_last AS n1_drop, f.epoch, r.experiment, r.arch,
+	       r.train_size, t.test_acc
 	FROM runs r
-	LEFT JOIN f ON f.run_id = r.run_id`,
+	LEFT JOIN f ON f.run_id = r.run_id
+	LEFT JOIN t ON t.run_id = r.run_id`,
+	`CREATE OR REPLACE VIEW training_curve AS
+	SELECT t.run_id, r.name AS run_name, r.status, r.experiment, r.arch,
+	       r.train_size, t.epoch, t.step, t.train_loss, t.train_acc, t.test_acc,
+	       t.seconds
+	FROM training t
+	LEFT JOIN runs r ON r.run_id = t.run_id`,
 }
 
 // viewNames are the names of the views, in the order they are created.
-var viewNames = []string{"final_metrics", "n1_history", "n1_by_layer", "layer_summary", "run_compare"}
+var viewNames = []string{"final_metrics", "n1_history", "n1_by_layer", "n1_by_epoch",
+	"layer_summary", "run_compare", "training_curve"}
 
 // migrations[v] brings a file from version v to v+1.
 var migrations = map[int][]string{
@@ -139,14 +186,26 @@ var migrations = map[int][]string{
 		`ALTER TABLE metrics ADD COLUMN ci_low DOUBLE`,
 		`ALTER TABLE metrics ADD COLUMN ci_high DOUBLE`,
 	},
-	// Version 3 adds the views.
-	2: views,
+	// Version 3 added the views. Their current definitions need the
+	// columns of version 4, so the migration to version 4 creates them;
+	// the migrations run in one transaction, so no file is left at
+	// version 3 without views.
+	2: nil,
+	// Version 4 adds training runs: the runs columns experiment, arch and
+	// train_size, the training table, and the views n1_by_epoch and
+	// training_curve; it also redefines the other views.
+	3: append([]string{
+		`ALTER TABLE runs ADD COLUMN experiment VARCHAR`,
+		`ALTER TABLE runs ADD COLUMN arch VARCHAR`,
+		`ALTER TABLE runs ADD COLUMN train_size BIGINT`,
+		trainingTable,
+	}, views...),
 }
 
 // ownTables are the tables of the schema. Finding some of them without a
 // schema_version table means the file belongs to something else, and
 // creating the rest next to them would mix two schemas.
-var ownTables = []string{"runs", "layers", "metrics"}
+var ownTables = []string{"runs", "layers", "metrics", "training"}
 
 // ensureSchema creates the schema in a new file, or checks the version of
 // an existing one, in one transaction so a crash never leaves half a

@@ -18,6 +18,8 @@ type Store struct {
 	path string // absolute path, also the key in the open-file registry
 	db   *dbsql.DB
 
+	readOnly bool
+
 	mu     sync.Mutex
 	closed bool
 }
@@ -63,6 +65,72 @@ func open(abs string) (*Store, error) {
 	}
 	return s, nil
 }
+
+// OpenReadOnly opens the existing cxray database file at path for reading
+// only, as reports do. Unlike Open it changes nothing in the file: a file
+// of an older schema version is not migrated, so its tables and views are
+// those of its version (see Version), and runs left running by a dead
+// process are not marked interrupted. Beginning a run on the Store fails.
+//
+// DuckDB lets readers share a file only with other readers, so
+// OpenReadOnly fails while another process writes the file, and, like
+// Open, while another Store of this process holds it.
+func OpenReadOnly(path string) (*Store, error) {
+	abs, err := checkPath(path)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := os.Stat(abs); errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("database file %q does not exist", abs)
+	}
+	if err := claim(abs); err != nil {
+		return nil, err
+	}
+	// checkPath refused paths holding '?', so the option is the only one.
+	conn, err := duckdb.NewConnector(abs+"?access_mode=read_only", nil)
+	if err != nil {
+		release(abs)
+		return nil, connectError(abs, err)
+	}
+	s := &Store{path: abs, db: dbsql.OpenDB(conn), readOnly: true}
+	if _, err := s.Version(context.Background()); err != nil {
+		s.db.Close()
+		release(abs)
+		return nil, oneLine(fmt.Errorf("database file %q: %w", abs, err))
+	}
+	return s, nil
+}
+
+// Version returns the schema version of the file: SchemaVersion for a
+// Store from Open, possibly lower for one from OpenReadOnly. It is an
+// error if the file has no schema_version table (it was not written by
+// cxray) or a version newer than SchemaVersion.
+func (s *Store) Version(ctx context.Context) (int, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM duckdb_tables()
+		WHERE database_name = current_database() AND schema_name = 'main'
+		  AND table_name = 'schema_version'`).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("inspect schema: %w", err)
+	}
+	if n == 0 {
+		return 0, errors.New("no schema_version table; the file was not written by cxray")
+	}
+	var v int
+	if err := s.db.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_version`).Scan(&v); err != nil {
+		return 0, fmt.Errorf("read schema version: %w", err)
+	}
+	switch {
+	case v > SchemaVersion:
+		return 0, fmt.Errorf("schema version %d is newer than this cxray supports (%d); use a newer cxray", v, SchemaVersion)
+	case v < 1:
+		return 0, errors.New("schema_version table is empty; the file was not written by cxray")
+	}
+	return v, nil
+}
+
+// ReadOnly reports whether s was opened by OpenReadOnly.
+func (s *Store) ReadOnly() bool { return s.readOnly }
 
 // Close closes the database file, checkpointing it, and lets it be
 // opened again. Runs begun on s can no longer be written.

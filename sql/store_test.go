@@ -164,29 +164,18 @@ func TestOpenTwiceInProcess(t *testing.T) {
 // A file written with schema version 1 (no ci columns) is migrated.
 func TestMigrateFromVersion1(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "v1.duckdb")
+	oldFile(t, path, 1, `INSERT INTO metrics (run_id, measure, value) VALUES (7, 'N1', 0.5)`)
 	s, err := Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx := context.Background()
-	for _, stmt := range []string{
-		`ALTER TABLE metrics DROP COLUMN ci_low`,
-		`ALTER TABLE metrics DROP COLUMN ci_high`,
-		`UPDATE schema_version SET version = 1`,
-		`INSERT INTO metrics (run_id, measure, value) VALUES (7, 'N1', 0.5)`,
-	} {
-		if _, err := s.DB().ExecContext(ctx, stmt); err != nil {
-			t.Fatal(stmt, err)
-		}
-	}
-	s.Close()
-	s, err = Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
 	defer s.Close()
+	ctx := context.Background()
 	if v := queryInt(t, s, `SELECT max(version) FROM schema_version`); v != SchemaVersion {
 		t.Errorf("version %d after migration, want %d", v, SchemaVersion)
+	}
+	if n := queryInt(t, s, `SELECT count(*) FROM schema_version`); n != SchemaVersion {
+		t.Errorf("%d schema_version rows after migration, want one per version", n)
 	}
 	if n := queryInt(t, s, `SELECT count(*) FROM metrics WHERE value = 0.5 AND ci_low IS NULL`); n != 1 {
 		t.Errorf("old row after migration: count %d", n)
@@ -201,5 +190,81 @@ func TestMigrateFromVersion1(t *testing.T) {
 	}
 	if n := queryInt(t, s, `SELECT count(*) FROM metrics WHERE ci_low = 0.1 AND ci_high = 0.3`); n != 1 {
 		t.Errorf("interval not stored")
+	}
+}
+
+// OpenReadOnly reads a file of any version without changing it.
+func TestOpenReadOnly(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	old := filepath.Join(dir, "v3.duckdb")
+	oldFile(t, old, 3, oldRows...)
+	before, err := os.ReadFile(old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := OpenReadOnly(old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !s.ReadOnly() {
+		t.Error("ReadOnly() = false")
+	}
+	if v, err := s.Version(ctx); err != nil || v != 3 {
+		t.Errorf("Version() = %d, %v; want 3", v, err)
+	}
+	// Not marked interrupted: nothing is written.
+	checkRows(t, s, `SELECT name, status FROM runs ORDER BY run_id`, []string{"old complete", "left running"})
+	if _, err := s.BeginRun(ctx, RunInfo{Name: "x"}); err == nil || !strings.Contains(err.Error(), "read-only") {
+		t.Errorf("BeginRun on a read-only Store: %v", err)
+	}
+	if s2, err := Open(old); err == nil {
+		s2.Close()
+		t.Error("Open of a file held read-only by this process succeeded")
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	after, err := os.ReadFile(old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(before) != string(after) {
+		t.Error("OpenReadOnly changed the file")
+	}
+
+	for _, tc := range []struct {
+		name, path, want string
+	}{
+		{"missing", filepath.Join(dir, "none.duckdb"), "does not exist"},
+		{"directory", dir, "is a directory"},
+	} {
+		if s, err := OpenReadOnly(tc.path); err == nil {
+			s.Close()
+			t.Errorf("%s: OpenReadOnly succeeded", tc.name)
+		} else if !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: %v, want %q", tc.name, err, tc.want)
+		}
+	}
+
+	foreign := filepath.Join(dir, "foreign.duckdb")
+	s = mustOpenRaw(t, foreign)
+	if _, err := s.DB().ExecContext(ctx, `DROP TABLE schema_version`); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if s, err := OpenReadOnly(foreign); err == nil {
+		s.Close()
+		t.Error("OpenReadOnly of a foreign file succeeded")
+	} else if !strings.Contains(err.Error(), "not written by cxray") {
+		t.Errorf("foreign file: %v", err)
+	}
+	// A failed open leaves the path free.
+	s = mustOpenRaw(t, foreign+"2")
+	s.Close()
+	if s, err := OpenReadOnly(foreign + "2"); err != nil {
+		t.Error(err)
+	} else {
+		s.Close()
 	}
 }

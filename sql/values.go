@@ -71,3 +71,19 @@ func oneLine(err error) error {
 	}
 	return &lineError{msg: strings.Join(keep, " "), err: err}
 }
+
+// nullInt maps 0 to SQL NULL, for optional counts where 0 means unknown.
+func nullInt(v int64) any {
+	if v == 0 {
+		return nil
+	}
+	return v
+}
+
+// nullNaN maps NaN to SQL NULL, for values that were not measured.
+func nullNaN(v float64) any {
+	if math.IsNaN(v) {
+		return nil
+	}
+	return v
+}

@@ -3,6 +3,7 @@ package sql
 import (
 	"context"
 	"fmt"
+	"math"
 	"path/filepath"
 	"testing"
 )
@@ -14,6 +15,11 @@ import (
 //	              end), and N2 at step 200 on layer 1; complete.
 //	run 2 "input": layer 0 only, N1 0.4 at step 50; complete.
 //	run 3 "empty": no metrics; still running.
+//	run 4 "trained": experiment training, layers 0..2, N1 at epoch 0
+//	              step 0, epoch 1 steps 5 and 10, epoch 2 step 5 (steps
+//	              count within the epoch, so the final step is not the
+//	              largest), N2 of layer 1 at epoch 1 step 10, and training
+//	              rows; complete.
 func fillViews(t *testing.T, s *Store) {
 	t.Helper()
 	ctx := context.Background()
@@ -64,6 +70,41 @@ func fillViews(t *testing.T, s *Store) {
 	}
 
 	if _, err := s.BeginRun(ctx, RunInfo{Name: "empty"}); err != nil {
+		t.Fatal(err)
+	}
+
+	r4, err := s.BeginRun(ctx, RunInfo{Name: "trained", Dataset: "toy", NSamples: 100,
+		Experiment: "training", Arch: "mlp:8", TrainSize: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r4.AddLayers(ctx, layers); err != nil {
+		t.Fatal(err)
+	}
+	var ms []Metric
+	for _, es := range []struct {
+		epoch int
+		step  int64
+	}{{0, 0}, {1, 5}, {1, 10}, {2, 5}} {
+		for i := range layers {
+			v := 0.5 - 0.1*float64(es.epoch) - 0.01*float64(es.step) - 0.05*float64(i)
+			ms = append(ms, Metric{Epoch: es.epoch, Step: es.step, LayerIndex: i, Measure: "N1",
+				Value: math.Round(v*1000) / 1000, NSamples: 100, Method: "exact"})
+		}
+	}
+	ms = append(ms, Metric{Epoch: 1, Step: 10, LayerIndex: 1, Measure: "N2", Value: 0.6, NSamples: 100})
+	if err := r4.AddMetrics(ctx, ms); err != nil {
+		t.Fatal(err)
+	}
+	if err := r4.AddTraining(ctx, []TrainingRow{
+		{Epoch: 0, Step: 0, TrainLoss: 2.3, TrainAcc: 0.1, TestAcc: 0.1, Seconds: 0},
+		{Epoch: 1, Step: 10, TrainLoss: 0.5, TrainAcc: 0.85, TestAcc: 0.8, Seconds: 1.5},
+		{Epoch: 2, Step: 5, TrainLoss: 0.4, TrainAcc: 0.9, TestAcc: math.NaN(), Seconds: 2},
+		{Epoch: 2, Step: 10, TrainLoss: 0.3, TrainAcc: 0.95, TestAcc: 0.9, Seconds: 3},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := r4.Complete(ctx); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -130,12 +171,44 @@ func TestViews(t *testing.T) {
 		"1 ckpt complete 200 1 fc1 Gemm 8 0.2 exact <nil> <nil> 200",
 		"1 ckpt complete 200 2 output Gemm 3 0.25 exact <nil> <nil> 200",
 		"2 input complete 50 0 input Input 4 0.4 sampled 0.35 0.45 50",
+		"4 trained complete 5 0 input Input 4 0.25 exact <nil> <nil> 100",
+		"4 trained complete 5 1 fc1 Gemm 8 0.2 exact <nil> <nil> 100",
+		"4 trained complete 5 2 output Gemm 3 0.15 exact <nil> <nil> 100",
+	})
+	checkRows(t, s, `SELECT DISTINCT run_id, epoch, experiment, arch, train_size FROM n1_by_layer ORDER BY ALL`, []string{
+		"1 0 <nil> <nil> <nil>",
+		"2 0 <nil> <nil> <nil>",
+		"4 2 training mlp:8 1000",
+	})
+	// Trained runs only, at the final step of every epoch.
+	checkRows(t, s, `SELECT run_id, run_name, experiment, arch, train_size, epoch, step, layer_index, layer_name, op_type, n1
+		FROM n1_by_epoch ORDER BY epoch, layer_index`, []string{
+		"4 trained training mlp:8 1000 0 0 0 input Input 0.5",
+		"4 trained training mlp:8 1000 0 0 1 fc1 Gemm 0.45",
+		"4 trained training mlp:8 1000 0 0 2 output Gemm 0.4",
+		"4 trained training mlp:8 1000 1 10 0 input Input 0.3",
+		"4 trained training mlp:8 1000 1 10 1 fc1 Gemm 0.25",
+		"4 trained training mlp:8 1000 1 10 2 output Gemm 0.2",
+		"4 trained training mlp:8 1000 2 5 0 input Input 0.25",
+		"4 trained training mlp:8 1000 2 5 1 fc1 Gemm 0.2",
+		"4 trained training mlp:8 1000 2 5 2 output Gemm 0.15",
+	})
+	checkRows(t, s, `SELECT run_id, run_name, status, experiment, arch, train_size, epoch, step,
+		       train_loss, train_acc, test_acc, seconds
+		FROM training_curve ORDER BY ALL`, []string{
+		"4 trained complete training mlp:8 1000 0 0 2.3 0.1 0.1 0",
+		"4 trained complete training mlp:8 1000 1 10 0.5 0.85 0.8 1.5",
+		"4 trained complete training mlp:8 1000 2 5 0.4 0.9 <nil> 2",
+		"4 trained complete training mlp:8 1000 2 10 0.3 0.95 0.9 3",
 	})
 	// Every step, the duplicate of step 200 shown once.
 	checkRows(t, s, `SELECT run_id, step, count(*), round(sum(n1), 12) FROM n1_history GROUP BY ALL ORDER BY ALL`, []string{
 		"1 100 3 1.2",
 		"1 200 3 0.9",
 		"2 50 1 0.4",
+		"4 0 3 1.35",
+		"4 5 6 1.5",
+		"4 10 3 0.75",
 	})
 	checkRows(t, s, `SELECT run_id, layer_index, measure, value FROM final_metrics ORDER BY ALL`, []string{
 		"1 0 N1 0.45",
@@ -143,57 +216,111 @@ func TestViews(t *testing.T) {
 		"1 1 N2 0.7",
 		"1 2 N1 0.25",
 		"2 0 N1 0.4",
+		"4 0 N1 0.25",
+		"4 1 N1 0.2",
+		"4 1 N2 0.6",
+		"4 2 N1 0.15",
 	})
+	// The epoch and step of a layer are those of its latest measure: N1
+	// at epoch 2 step 5 beats N2 at epoch 1 step 10.
 	checkRows(t, s, `SELECT run_id, run_name, layer_index, layer_name, op_type, dim, step, n1,
-		       measures['N1'], measures['N2'], cardinality(measures)
+		       measures['N1'], measures['N2'], cardinality(measures), epoch, experiment, arch, train_size
 		FROM layer_summary ORDER BY run_id, layer_index`, []string{
-		"1 ckpt 0 input Input 4 200 0.45 0.45 <nil> 1",
-		"1 ckpt 1 fc1 Gemm 8 200 0.2 0.2 0.7 2",
-		"1 ckpt 2 output Gemm 3 200 0.25 0.25 <nil> 1",
-		"2 input 0 input Input 4 50 0.4 0.4 <nil> 1",
+		"1 ckpt 0 input Input 4 200 0.45 0.45 <nil> 1 0 <nil> <nil> <nil>",
+		"1 ckpt 1 fc1 Gemm 8 200 0.2 0.2 0.7 2 0 <nil> <nil> <nil>",
+		"1 ckpt 2 output Gemm 3 200 0.25 0.25 <nil> 1 0 <nil> <nil> <nil>",
+		"2 input 0 input Input 4 50 0.4 0.4 <nil> 1 0 <nil> <nil> <nil>",
+		"4 trained 0 input Input 4 5 0.25 0.25 <nil> 1 2 training mlp:8 1000",
+		"4 trained 1 fc1 Gemm 8 5 0.2 0.2 0.6 2 2 training mlp:8 1000",
+		"4 trained 2 output Gemm 3 5 0.15 0.15 <nil> 1 2 training mlp:8 1000",
 	})
 	checkRows(t, s, `SELECT run_id, name, status, model_sha256, dataset, n_samples, step, layers,
-		       n1_input, n1_last, n1_min, round(n1_drop, 12)
+		       n1_input, n1_last, n1_min, round(n1_drop, 12), epoch, experiment, arch, train_size, test_acc
 		FROM run_compare ORDER BY run_id`, []string{
-		"1 ckpt complete ab toy 200 200 3 0.45 0.25 0.2 0.2",
-		"2 input complete <nil> toy 50 50 1 0.4 0.4 0.4 0",
-		"3 empty running <nil> <nil> 0 <nil> <nil> <nil> <nil> <nil> <nil>",
+		"1 ckpt complete ab toy 200 200 3 0.45 0.25 0.2 0.2 0 <nil> <nil> <nil> <nil>",
+		"2 input complete <nil> toy 50 50 1 0.4 0.4 0.4 0 0 <nil> <nil> <nil> <nil>",
+		"3 empty running <nil> <nil> 0 <nil> <nil> <nil> <nil> <nil> <nil> <nil> <nil> <nil> <nil> <nil>",
+		"4 trained complete <nil> toy 100 5 3 0.25 0.15 0.15 0.1 2 training mlp:8 1000 0.9",
 	})
 }
 
-// A version-2 file gets the views when it is opened, and keeps its rows.
-func TestMigrateFromVersion2(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "v2.duckdb")
-	s, err := Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	fillViews(t, s)
-	ctx := context.Background()
-	for _, v := range viewNames {
-		if _, err := s.DB().ExecContext(ctx, `DROP VIEW `+v+` CASCADE`); err != nil {
-			t.Fatal(v, err)
-		}
-	}
-	if _, err := s.DB().ExecContext(ctx, `UPDATE schema_version SET version = 2`); err != nil {
-		t.Fatal(err)
-	}
-	if n := queryInt(t, s, `SELECT count(*) FROM duckdb_views() WHERE NOT internal`); n != 0 {
-		t.Fatalf("%d views left after dropping them", n)
-	}
-	s.Close()
+// oldRows fill a file of version 1, 2 or 3 with two analyze runs, one of
+// them left running.
+var oldRows = []string{
+	`INSERT INTO runs (name, status, started_at, dataset, n_samples)
+	 VALUES ('old', 'complete', TIMESTAMP '2025-01-02 03:04:05', 'mnist', 100)`,
+	`INSERT INTO layers VALUES (1, 0, 'input', NULL, 'Input', '[4]', 4),
+	                           (1, 1, 'fc1', NULL, 'Gemm', '[8]', 8)`,
+	`INSERT INTO metrics (run_id, epoch, step, layer_index, layer_name, measure, value, n_samples, method)
+	 VALUES (1, 0, 100, 0, 'input', 'N1', 0.5, 100, 'exact'),
+	        (1, 0, 100, 1, 'fc1', 'N1', 0.25, 100, 'exact'),
+	        (1, 0, 100, 1, 'fc1', 'N2', 0.75, 100, 'exact')`,
+	`INSERT INTO runs (name, status, started_at) VALUES ('left', 'running', TIMESTAMP '2025-01-02 03:04:05')`,
+}
 
-	s, err = Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	checkRows(t, s, `SELECT version FROM schema_version ORDER BY version`, []string{"2", "3"})
-	checkRows(t, s, `SELECT view_name FROM duckdb_views() WHERE NOT internal ORDER BY view_name`, []string{
-		"final_metrics", "layer_summary", "n1_by_layer", "n1_history", "run_compare",
-	})
-	if n := queryInt(t, s, `SELECT count(*) FROM n1_by_layer`); n != 4 {
-		t.Errorf("n1_by_layer has %d rows after migration, want 4", n)
+// Files of versions 2 and 3 get the current views and tables when they
+// are opened, keep their rows, and take training runs.
+func TestMigrateFromVersions2And3(t *testing.T) {
+	for _, v := range []int{2, 3} {
+		t.Run(fmt.Sprintf("v%d", v), func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "old.duckdb")
+			oldFile(t, path, v, oldRows...)
+			s, err := Open(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			ctx := context.Background()
+			want := []string{}
+			for w := v; w <= SchemaVersion; w++ {
+				want = append(want, fmt.Sprint(w))
+			}
+			checkRows(t, s, `SELECT version FROM schema_version ORDER BY version`, want)
+			checkRows(t, s, `SELECT view_name FROM duckdb_views() WHERE NOT internal ORDER BY view_name`, []string{
+				"final_metrics", "layer_summary", "n1_by_epoch", "n1_by_layer", "n1_history", "run_compare", "training_curve",
+			})
+			// The new runs columns come last, as in a new file.
+			checkRows(t, s, `SELECT list(column_name ORDER BY column_index)[-3:] FROM duckdb_columns() WHERE table_name = 'runs'`,
+				[]string{"[experiment arch train_size]"})
+			checkRows(t, s, `SELECT run_id, name, status, experiment, arch, train_size, error IS NOT NULL FROM runs ORDER BY run_id`, []string{
+				"1 old complete <nil> <nil> <nil> false",
+				"2 left interrupted <nil> <nil> <nil> true",
+			})
+			checkRows(t, s, `SELECT run_id, epoch, step, layer_index, n1, experiment FROM n1_by_layer ORDER BY ALL`, []string{
+				"1 0 100 0 0.5 <nil>",
+				"1 0 100 1 0.25 <nil>",
+			})
+			checkRows(t, s, `SELECT run_id, layer_index, n1, measures['N2'], epoch FROM layer_summary ORDER BY ALL`, []string{
+				"1 0 0.5 <nil> 0",
+				"1 1 0.25 0.75 0",
+			})
+			checkRows(t, s, `SELECT run_id, layers, n1_input, n1_last, n1_drop, test_acc FROM run_compare ORDER BY ALL`, []string{
+				"1 2 0.5 0.25 0.25 <nil>",
+				"2 <nil> <nil> <nil> <nil> <nil>",
+			})
+			if n := queryInt(t, s, `SELECT count(*) FROM n1_by_epoch`); n != 0 {
+				t.Errorf("n1_by_epoch has %d rows of untrained runs", n)
+			}
+
+			r, err := s.BeginRun(ctx, RunInfo{Name: "trained", Experiment: "training", Arch: "mlp:8", TrainSize: 500})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.ID() != 3 {
+				t.Errorf("new run has id %d, want 3", r.ID())
+			}
+			if err := r.AddTraining(ctx, []TrainingRow{{Epoch: 0, TestAcc: 0.1}, {Epoch: 1, Step: 8, TestAcc: 0.9}}); err != nil {
+				t.Fatal(err)
+			}
+			if err := r.AddMetrics(ctx, []Metric{{Epoch: 1, Step: 8, LayerIndex: 0, Measure: "N1", Value: 0.125}}); err != nil {
+				t.Fatal(err)
+			}
+			checkRows(t, s, `SELECT run_id, run_name, experiment, arch, train_size, epoch, test_acc FROM training_curve ORDER BY ALL`, []string{
+				"3 trained training mlp:8 500 0 0.1",
+				"3 trained training mlp:8 500 1 0.9",
+			})
+			checkRows(t, s, `SELECT run_id, epoch, n1 FROM n1_by_epoch`, []string{"3 1 0.125"})
+		})
 	}
 }
 
