@@ -39,7 +39,9 @@ estimator per layer. When the data is exhausted (and every --every N
 samples) it reads each layer's Euclidean minimum spanning tree and writes
 one metrics row per layer.
 
-Without --model the dataset itself is measured, as one layer named "input".
+Without --model the dataset itself is measured, as one layer named "input";
+activations you extracted (--data acts:DIR, or npy:A.npy+B.npy,y.npy) are
+measured as one layer per file.
 
 Memory: exact N1 keeps every point (n × dim float32 per layer). When that
 exceeds --memory, cxray says so and projects layers wider than 256 to 256
@@ -59,10 +61,11 @@ error marks it 'failed', Ctrl-C or SIGTERM marks it 'interrupted' and keeps
 the checkpoints already written.`,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "model", Aliases: []string{"m"}, Usage: "ONNX model `FILE`; omit to measure the dataset itself"},
-			&cli.StringFlag{Name: "data", Aliases: []string{"d"}, Value: "mnist", Usage: "dataset: mnist, csv:`PATH` (numeric features plus the --label column), or npy:X.npy,y.npy"},
+			&cli.StringFlag{Name: "data", Aliases: []string{"d"}, Value: "mnist", Usage: "dataset: mnist; csv:`PATH` (numeric features plus the --label column); parquet:PATH (PATH may be a glob such as dir/*.parquet; --label column, --features); npy:X.npy,y.npy (samples, labels); or activations you extracted, one layer per file, measured without --model: acts:DIR (every DIR/*.npy but DIR/labels.npy, layer name = file stem, order from DIR/layers.txt or by name) or npy:A.npy+B.npy,y.npy"},
 			&cli.StringFlag{Name: "split", Value: "test", Usage: "MNIST split: train or test"},
 			&cli.IntFlag{Name: "limit", Usage: "take the first `N` samples (0: all)"},
-			&cli.StringFlag{Name: "label", Value: "label", Usage: "CSV label column `NAME`"},
+			&cli.StringFlag{Name: "label", Value: "label", Usage: "CSV or Parquet label column `NAME` (strings or integers; classes in sorted order)"},
+			&cli.StringFlag{Name: "features", Usage: "Parquet feature columns: a comma-separated `LIST` of names and globs (x,y or f*), or re:REGEXP (default: every numeric column but the label)"},
 			&cli.StringFlag{Name: "data-dir", EnvVars: []string{"CXRAY_DATA"}, Usage: "folder holding the MNIST IDX files (default: the GoMNIST Go module's data folder)"},
 			&cli.StringFlag{Name: "db", Value: "cxray.duckdb", Usage: "DuckDB `FILE` to write (created if missing; runs accumulate)"},
 			&cli.StringFlag{Name: "run", Usage: "run `NAME` (default: model and dataset names)"},
@@ -95,6 +98,19 @@ type job struct {
 	measures []string
 	every    int
 	stable   float64 // --until-stable; 0 runs to the end
+	// epoch and trainStep place the rows of a measurement taken during
+	// training (cxray train); trainStep nil means step = samples seen.
+	epoch     int
+	trainStep *int64
+}
+
+// rowStep is the step a metrics row records: the number of samples seen
+// for analyze, the training step for a measurement during training.
+func (j *job) rowStep(seen int64) int64 {
+	if j.trainStep != nil {
+		return *j.trainStep
+	}
+	return seen
 }
 
 func runAnalyze(c *cli.Context) error {
@@ -130,24 +146,13 @@ func runAnalyze(c *cli.Context) error {
 		// Approximation changes what the numbers mean: say so even with --quiet.
 		p.warnf("%s", j.plan.Summary())
 	}
-	results, err := j.execute(ctx, run, p)
-	// The final status is written with a fresh context: the run's own
-	// context is already cancelled when the user interrupted it.
-	switch {
-	case err == nil:
-		if err := run.Complete(context.Background()); err != nil {
-			return err
-		}
-	case ctx.Err() != nil:
-		if ierr := run.Interrupt(context.Background()); ierr != nil {
-			return fmt.Errorf("interrupted, and marking run %d interrupted failed: %v", run.ID(), ierr)
-		}
-		return fmt.Errorf("interrupted: run %d marked interrupted, committed rows kept", run.ID())
-	default:
-		if ferr := run.Fail(context.Background(), err); ferr != nil {
-			return fmt.Errorf("%v (and marking run %d failed failed too: %v)", err, run.ID(), ferr)
-		}
-		return fmt.Errorf("%w (run %d marked failed)", err, run.ID())
+	var results []result
+	err = addLayers(ctx, run, j.layers)
+	if err == nil {
+		results, err = j.execute(ctx, run, p)
+	}
+	if err := endRun(ctx, run, err); err != nil {
+		return err
 	}
 	p.logf("run %d complete in %s", run.ID(), time.Since(p.start).Round(time.Millisecond))
 	return printResults(c.App.Writer, results)
@@ -165,6 +170,7 @@ func prepare(c *cli.Context) (*job, error) {
 	}
 	src, err := source.Open(c.String("data"), source.Options{
 		Split: c.String("split"), Limit: c.Int("limit"), Label: c.String("label"), DataDir: c.String("data-dir"),
+		Features: c.String("features"),
 	})
 	if err != nil {
 		return nil, err
@@ -181,6 +187,16 @@ func prepare(c *cli.Context) (*job, error) {
 	}
 	all := []tap.Layer{tap.InputLayer("input", src.SampleShape())}
 	j.input, j.shape = "input", src.SampleShape()
+	if ls, ok := src.(source.Layered); ok {
+		// Activations extracted beforehand: one layer per file, no model.
+		if c.String("model") != "" {
+			return nil, fmt.Errorf("--data %s holds activations already extracted, one layer per file; it cannot be fed to --model: drop --model", src.Name())
+		}
+		all = nil
+		for i, p := range ls.Parts() {
+			all = append(all, tap.Layer{Index: i, Name: p.Name, NodeName: p.Path, OpType: "npy", Shape: p.Shape, Dim: p.Dim})
+		}
+	}
 	if path := c.String("model"); path != "" {
 		m, err := loadModel(path)
 		if err != nil {
@@ -295,18 +311,12 @@ type result struct {
 	est   measure.Estimate
 }
 
-// execute streams the data through the model into the estimators. At
+// execute streams the data through the model into the estimators of a
+// run whose layers are recorded. At
 // every checkpoint, and at the end, it reads every layer's estimate and
 // commits those rows in one transaction, so an interrupted run keeps the
 // checkpoints it reached.
 func (j *job) execute(ctx context.Context, run *sql.Run, p *progress) ([]result, error) {
-	ls := make([]sql.Layer, len(j.layers))
-	for i, l := range j.layers {
-		ls[i] = sql.Layer{Index: l.Index, Name: l.Name, NodeName: l.NodeName, OpType: l.OpType, Shape: l.Shape, Dim: l.Dim}
-	}
-	if err := run.AddLayers(ctx, ls); err != nil {
-		return nil, err
-	}
 	router := tap.NewRouter(j.layers, j.plan, j.norm, len(j.src.Classes()), j.plan.Budget-j.plan.StateBytes)
 	results := make([]result, len(j.layers))
 	var prev []float64
@@ -328,7 +338,7 @@ func (j *job) execute(ctx context.Context, run *sql.Run, p *progress) ([]result,
 			results[i] = result{l, e}
 			values[i] = e.Value
 			metrics[i] = sql.Metric{
-				Step: seen, LayerIndex: l.Index, LayerName: l.Name, Measure: "N1", Value: e.Value,
+				Epoch: j.epoch, Step: j.rowStep(seen), LayerIndex: l.Index, LayerName: l.Name, Measure: "N1", Value: e.Value,
 				NSamples: int64(e.N), Method: e.Method, Params: e.Params,
 				CILow: finite(e.CILow), CIHigh: finite(e.CIHigh),
 			}
@@ -385,7 +395,7 @@ func (j *job) extraMetrics(router *tap.Router, seen int64, p *progress) ([]sql.M
 				continue
 			}
 			rows = append(rows, sql.Metric{
-				Step: seen, LayerIndex: l.Index, LayerName: l.Name, Measure: m, Value: v,
+				Epoch: j.epoch, Step: j.rowStep(seen), LayerIndex: l.Index, LayerName: l.Name, Measure: m, Value: v,
 				NSamples: seen, Method: "exact",
 				Params: map[string]any{"definition": tap.Definitions[m], "reference": "Lorena et al. 2019; ECoL"},
 			})

@@ -16,10 +16,12 @@ func sqlCommand() *cli.Command {
 		Name:      "sql",
 		Usage:     "run a SQL query against a cxray DuckDB file",
 		UsageText: `cxray sql --db out.duckdb [--format table|csv|json] "SELECT ..."`,
-		Description: `Runs any DuckDB SQL. Tables: runs, layers, metrics. Views: n1_by_layer (final
-N1 per run and layer), n1_history (every checkpoint), layer_summary (one
-row per run and layer, a column per measure), run_compare (one row per
-run), final_metrics. See README.md and docs/queries.md.
+		Description: `Runs any DuckDB SQL. Tables: runs, layers, metrics, training. Views:
+n1_by_layer (final N1 per run and layer), n1_history (every checkpoint),
+n1_by_epoch (N1 per run, epoch and layer of trained runs), training_curve
+(loss and accuracy per epoch), layer_summary (one row per run and layer, a
+column per measure), run_compare (one row per run), final_metrics. See
+README.md and docs/queries.md.
 Examples:
    cxray sql --db out.duckdb "SELECT run_id, name, status, n_samples FROM runs"
    cxray sql --db out.duckdb --format csv \

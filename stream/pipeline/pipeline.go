@@ -31,8 +31,10 @@ type Sink interface {
 // Config describes one pass over a dataset.
 type Config struct {
 	Source source.Source
-	// Exec runs the model; nil measures the dataset itself, and the sink
-	// must then have the input as its only layer.
+	// Exec runs the model; nil measures the dataset itself. The sink's
+	// layers must then be the input (Input) alone or, when the source is
+	// a source.Layered of activations extracted beforehand, some of its
+	// parts, each fed its own slice of every sample.
 	Exec  *runtime.Executor
 	Input string // the model's input tensor name
 	Shape []int  // the per-sample shape fed to the model
@@ -70,6 +72,10 @@ func Run(ctx context.Context, c Config) (int64, error) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	layers := c.Sink.Layers()
+	parts, err := routeParts(c, layers)
+	if err != nil {
+		return 0, err
+	}
 	free := make(chan *batch, 2*Depth+3)
 	for range cap(free) {
 		free <- &batch{acts: make([][]float32, len(layers))}
@@ -88,7 +94,7 @@ func Run(ctx context.Context, c Config) (int64, error) {
 	go func() {
 		defer wg.Done()
 		defer close(fwd)
-		if err := forwardStage(ctx, c, layers, read, fwd); err != nil {
+		if err := forwardStage(ctx, c, layers, parts, read, fwd); err != nil {
 			cancel(err)
 		}
 	}()
@@ -148,17 +154,71 @@ func readStage(ctx context.Context, c Config, free <-chan *batch, out chan<- *ba
 	}
 }
 
-func forwardStage(ctx context.Context, c Config, layers []tap.Layer, in <-chan *batch, out chan<- *batch) error {
+// part is where a sink layer's values lie within a sample of a
+// source.Layered.
+type part struct {
+	layer    int // index in the sink's layers
+	off, dim int
+}
+
+// routeParts checks that the sink's layers can be fed, and, for a source
+// of activations, where each one lies within a sample.
+func routeParts(c Config, layers []tap.Layer) ([]part, error) {
+	ls, layered := c.Source.(source.Layered)
+	if layered && c.Exec != nil {
+		return nil, fmt.Errorf("pipeline: %s holds activations already extracted; it cannot be fed to a model", c.Source.Name())
+	}
+	if c.Exec != nil {
+		return nil, nil
+	}
+	if !layered {
+		for _, l := range layers {
+			if l.Name != c.Input {
+				return nil, fmt.Errorf("pipeline: layer %q needs a model; without one the only layer is the input %q", l.Name, c.Input)
+			}
+		}
+		return nil, nil
+	}
+	byName := map[string]source.Part{}
+	for _, p := range ls.Parts() {
+		byName[p.Name] = p
+	}
+	parts := make([]part, len(layers))
+	for i, l := range layers {
+		p, ok := byName[l.Name]
+		if !ok {
+			return nil, fmt.Errorf("pipeline: layer %q is not one of the layers of %s", l.Name, c.Source.Name())
+		}
+		if p.Dim != l.Dim {
+			return nil, fmt.Errorf("pipeline: layer %q has %d values per sample in %s, but the sink expects %d", l.Name, p.Dim, c.Source.Name(), l.Dim)
+		}
+		parts[i] = part{layer: i, off: p.Off, dim: p.Dim}
+	}
+	return parts, nil
+}
+
+func forwardStage(ctx context.Context, c Config, layers []tap.Layer, parts []part, in <-chan *batch, out chan<- *batch) error {
 	index := make(map[string]int, len(layers))
 	for i, l := range layers {
 		index[l.Name] = i
 	}
+	dim := c.Source.Dim()
 	t := &runtime.Tensor{}
 	for b := range in {
 		for i := range b.acts {
 			b.acts[i] = b.acts[i][:0]
 		}
-		if i, ok := index[c.Input]; ok {
+		if parts != nil {
+			// Activations extracted beforehand: each layer gets its own
+			// columns of the admitted rows.
+			for _, p := range parts {
+				a := b.acts[p.layer]
+				for r := range b.n {
+					a = append(a, b.x[r*dim+p.off:r*dim+p.off+p.dim]...)
+				}
+				b.acts[p.layer] = a
+			}
+		} else if i, ok := index[c.Input]; ok {
 			b.acts[i] = append(b.acts[i], b.x...)
 		}
 		if c.Exec != nil && b.n > 0 {

@@ -2,6 +2,7 @@ package source
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -53,13 +54,28 @@ type Source interface {
 type Options struct {
 	Split   string // "train" or "test" (MNIST only); "" means "test"
 	Limit   int    // take the first Limit samples; 0 means all
-	Label   string // CSV label column name; "" means "label"
+	Label   string // CSV or Parquet label column name; "" means "label"
 	DataDir string // folder with the MNIST IDX files; "" means find them
+	// Features chooses the feature columns of a Parquet source (see
+	// OpenParquet); "" means every numeric column but the label.
+	Features string
 }
 
-// Open opens the source named by spec: "mnist", "csv:PATH" or
-// "npy:X.npy,y.npy".
+// Open opens the source named by spec:
+//
+//	mnist                  the MNIST digits (Options.Split)
+//	csv:PATH               a CSV file with a header row
+//	parquet:PATH           Parquet file(s); PATH may be a glob
+//	npy:X.npy,y.npy        samples X and labels y, measured as layer "input"
+//	npy:A.npy+B.npy,y.npy  activations, one layer per file (name = stem)
+//	acts:DIR               activations, one layer per DIR/*.npy file but
+//	                       DIR/labels.npy, which holds the labels
+//
+// The last two give a Layered source.
 func Open(spec string, opt Options) (Source, error) {
+	if opt.Features != "" && !strings.HasPrefix(spec, "parquet:") {
+		return nil, fmt.Errorf("--features %q chooses Parquet columns; it does not apply to --data %s", opt.Features, spec)
+	}
 	switch {
 	case spec == "mnist":
 		return OpenMNIST(opt)
@@ -69,14 +85,33 @@ func Open(spec string, opt Options) (Source, error) {
 			return nil, fmt.Errorf("source %q has no path: write csv:PATH", spec)
 		}
 		return OpenCSV(path, opt)
+	case strings.HasPrefix(spec, "parquet:"):
+		path := strings.TrimPrefix(spec, "parquet:")
+		if path == "" {
+			return nil, fmt.Errorf("source %q has no path: write parquet:PATH (PATH may be a glob such as dir/*.parquet)", spec)
+		}
+		return OpenParquet(path, opt)
+	case strings.HasPrefix(spec, "acts:"):
+		dir := strings.TrimPrefix(spec, "acts:")
+		if dir == "" {
+			return nil, fmt.Errorf("source %q has no folder: write acts:DIR", spec)
+		}
+		return OpenActivations(dir, opt)
 	case strings.HasPrefix(spec, "npy:"):
 		paths := strings.Split(strings.TrimPrefix(spec, "npy:"), ",")
 		if len(paths) != 2 || paths[0] == "" || paths[1] == "" {
-			return nil, fmt.Errorf("source %q needs two files: write npy:X.npy,y.npy (samples, then labels)", spec)
+			return nil, fmt.Errorf("source %q needs two files: write npy:X.npy,y.npy (samples, then labels), or npy:A.npy+B.npy,y.npy for activations, one layer per file", spec)
 		}
-		return OpenNPY(paths[0], paths[1], opt)
+		if !strings.Contains(paths[0], "+") {
+			return OpenNPY(paths[0], paths[1], opt)
+		}
+		layers := strings.Split(paths[0], "+")
+		if slices.Contains(layers, "") {
+			return nil, fmt.Errorf("source %q has an empty file name between '+' signs: write npy:A.npy+B.npy,y.npy", spec)
+		}
+		return OpenLayers(layers, paths[1], opt)
 	}
-	return nil, fmt.Errorf("unknown source %q: use \"mnist\", \"csv:PATH\" or \"npy:X.npy,y.npy\"", spec)
+	return nil, fmt.Errorf("unknown source %q: use \"mnist\", \"csv:PATH\", \"parquet:PATH\", \"npy:X.npy,y.npy\", \"npy:A.npy+B.npy,y.npy\" or \"acts:DIR\"", spec)
 }
 
 // checkLimit returns how many of avail samples to yield under limit.
