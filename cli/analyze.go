@@ -11,6 +11,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime/debug"
+	"strings"
 	"syscall"
 	"text/tabwriter"
 	"time"
@@ -20,6 +21,7 @@ import (
 	"cxray/runtime"
 	"cxray/sql"
 	"cxray/stream/measure"
+	"cxray/stream/measure/neighbour"
 	"cxray/stream/pipeline"
 	"cxray/stream/plan"
 	"cxray/stream/source"
@@ -72,7 +74,10 @@ the checkpoints already written.`,
 			&cli.StringFlag{Name: "layers", Value: "all", Usage: "layers to measure: all, or comma-separated names or indices from 'cxray layers'"},
 			&cli.IntFlag{Name: "batch", Value: 64, Usage: "batch `SIZE` for the forward pass"},
 			&cli.StringFlag{Name: "normalize", Value: "none", Usage: "per-feature normalization before distances: none, minmax or zscore"},
-			&cli.StringFlag{Name: "measures", Value: "n1", Usage: "measures: n1, survey, all, or a list such as n1,f1,f2,f3,f4,c1,c2,t2,t3,t4 (all but N1 need exactly measured layers)"},
+			&cli.StringFlag{Name: "measures", Value: "n1", Usage: "measures: n1; survey (the 22 of Lorena et al. 2019: F1 F1v F2 F3 F4 N1 N2 N3 N4 T1 LSC L1 L2 L3 T2 T3 T4 C1 C2 Density ClsCoef Hubs); all (survey plus GDV TwoNN NC1 CKA_prev CKA_input Probe); or a comma-separated list. All but N1 need exactly measured layers"},
+			&cli.StringFlag{Name: "conventions", Value: "cxray", Usage: "conventions of the measures: cxray (Euclidean, zero distances kept, DCoL's tie rule) or ecol (Gower distance, ECoL's zero-distance handling and e1071's SVM settings, to reproduce ECoL's values)"},
+			&cli.StringFlag{Name: "distance", Usage: "distance of N1 and the neighbourhood measures: euclidean, manhattan or gower (default: the --conventions'); other than euclidean needs exactly measured layers"},
+			&cli.StringFlag{Name: "summary", Value: "survey", Usage: "summary of per-feature and per-class-pair values (F1, F2, F3, F4, L1, L2, L3): survey (F1 = 1/(1+max r), pairs averaged), mean, min or max"},
 			&cli.StringFlag{Name: "memory", Value: "1GB", Usage: "memory `BUDGET` for the estimators (e.g. 512MB); past it cxray projects wide layers, then samples"},
 			&cli.IntFlag{Name: "every", Usage: "also write N1 every `N` samples (step = samples seen), to watch it converge"},
 			&cli.Float64Flag{Name: "until-stable", Usage: "stop once N1 of every layer moved by at most `EPS` over two checkpoints (needs --every)"},
@@ -96,6 +101,7 @@ type job struct {
 	batch    int
 	plan     *plan.Plan
 	measures []string
+	opts     tap.Options // conventions of the measures beyond streamed N1
 	every    int
 	stable   float64 // --until-stable; 0 runs to the end
 	// epoch and trainStep place the rows of a measurement taken during
@@ -215,11 +221,44 @@ func prepare(c *cli.Context) (*job, error) {
 	if j.measures, err = tap.ParseMeasures(c.String("measures")); err != nil {
 		return nil, fmt.Errorf("--measures: %w", err)
 	}
+	if j.opts, err = measureOptions(c, norm); err != nil {
+		return nil, err
+	}
 	if err := j.makePlan(c); err != nil {
 		return nil, err
 	}
+	if j.opts.NeighbourN1() && (!j.plan.Exact() || j.every > 0) {
+		return nil, fmt.Errorf("--distance %s (or --conventions %s) measures N1 on the points an exact estimator holds: it cannot be combined with --every, sampling or projection; give more --memory, fewer --layers or a smaller --limit",
+			j.opts.Neighbour.Distance, c.String("conventions"))
+	}
 	ok = true
 	return j, nil
+}
+
+// measureOptions reads --conventions, --distance and --summary.
+func measureOptions(c *cli.Context, norm measure.Normalization) (tap.Options, error) {
+	var o tap.Options
+	switch conv := strings.ToLower(c.String("conventions")); conv {
+	case "cxray", "":
+		o = tap.DefaultOptions()
+	case "ecol":
+		o = tap.ECoLOptions()
+	default:
+		return o, fmt.Errorf("--conventions %q: want cxray or ecol", conv)
+	}
+	if d := c.String("distance"); d != "" {
+		dist, err := neighbour.ParseDistance(d)
+		if err != nil {
+			return o, fmt.Errorf("--distance: %w", err)
+		}
+		o.Neighbour.Distance = dist
+	}
+	s, err := tap.ParseSummary(c.String("summary"))
+	if err != nil {
+		return o, fmt.Errorf("--summary: %w", err)
+	}
+	o.Summary, o.Norm, o.Seed = s, norm, c.Uint64("seed")
+	return o, nil
 }
 
 // limitHeap tells the garbage collector what the estimators need, so the
@@ -275,18 +314,21 @@ func (j *job) runInfo(c *cli.Context) (sql.RunInfo, error) {
 		NSamples: int64(j.src.Len()),
 		Version:  Version,
 		Config: map[string]any{
-			"command":   "analyze",
-			"data":      c.String("data"),
-			"limit":     c.Int("limit"),
-			"batch":     j.batch,
-			"layers":    c.String("layers"),
-			"normalize": j.norm.String(),
-			"measures":  j.measures,
-			"memory":    j.plan.Budget,
-			"every":     j.every,
-			"seed":      j.plan.Seed,
-			"sample":    j.plan.M,
-			"project":   j.plan.K,
+			"command":     "analyze",
+			"data":        c.String("data"),
+			"limit":       c.Int("limit"),
+			"batch":       j.batch,
+			"layers":      c.String("layers"),
+			"normalize":   j.norm.String(),
+			"measures":    j.measures,
+			"conventions": c.String("conventions"),
+			"distance":    j.opts.Neighbour.Distance.String(),
+			"summary":     j.opts.Summary.String(),
+			"memory":      j.plan.Budget,
+			"every":       j.every,
+			"seed":        j.plan.Seed,
+			"sample":      j.plan.M,
+			"project":     j.plan.K,
 		},
 	}
 	if j.model != nil {
@@ -344,11 +386,7 @@ func (j *job) execute(ctx context.Context, run *sql.Run, p *progress) ([]result,
 			}
 		}
 		if final {
-			extra, err := j.extraMetrics(router, seen, p)
-			if err != nil {
-				return false, err
-			}
-			metrics = append(metrics, extra...)
+			metrics = append(metrics, j.extraMetrics(router, seen, p, metrics, results)...)
 		}
 		if err := run.AddMetrics(ctx, metrics); err != nil {
 			return false, err
@@ -378,30 +416,33 @@ func (j *job) execute(ctx context.Context, run *sql.Run, p *progress) ([]result,
 	return results, err
 }
 
-// extraMetrics computes the measures other than N1 at the end of the run.
-func (j *job) extraMetrics(router *tap.Router, seen int64, p *progress) ([]sql.Metric, error) {
+// extraMetrics computes the measures other than the streamed N1 at the end
+// of the run, layer by layer. When the conventions ask for N1 under
+// another distance, the neighbour structure's N1 replaces the streamed
+// value in metrics and results.
+func (j *job) extraMetrics(router *tap.Router, seen int64, p *progress, metrics []sql.Metric, results []result) []sql.Metric {
 	var rows []sql.Metric
 	for i, l := range j.layers {
-		values, skipped, err := router.Extra(i, j.measures)
-		if err != nil {
-			return nil, err
+		if len(j.measures) > 1 || j.opts.NeighbourN1() {
+			p.logf("measures %d/%d: layer %d %s (%s)", i+1, len(j.layers), l.Index, l.Name, l.ShapeString())
 		}
+		extra, skipped := router.Extra(i, j.measures, j.opts)
 		for _, s := range skipped {
 			p.warnf("layer %d %s: skipped %s", l.Index, l.Name, s)
 		}
-		for _, m := range j.measures {
-			v, ok := values[m]
-			if !ok {
+		for _, x := range extra {
+			if x.Measure == "N1" {
+				metrics[i].Value, metrics[i].Params = x.Value, x.Params
+				results[i].est.Value = x.Value
 				continue
 			}
 			rows = append(rows, sql.Metric{
-				Epoch: j.epoch, Step: j.rowStep(seen), LayerIndex: l.Index, LayerName: l.Name, Measure: m, Value: v,
-				NSamples: seen, Method: "exact",
-				Params: map[string]any{"definition": tap.Definitions[m], "reference": "Lorena et al. 2019; ECoL"},
+				Epoch: j.epoch, Step: j.rowStep(seen), LayerIndex: l.Index, LayerName: l.Name, Measure: x.Measure, Value: x.Value,
+				NSamples: seen, Method: "exact", Params: x.Params,
 			})
 		}
 	}
-	return rows, nil
+	return rows
 }
 
 func (j *job) exec() *runtime.Executor {

@@ -108,3 +108,24 @@ func featureWeights(x []float32, n, dim int, norm Normalization) []float64 {
 	}
 	return w
 }
+
+// Rescaled returns the n points of x with every feature multiplied by its
+// normalization factor (1/range or 1/std; 0 for a constant feature), as a
+// new float32 slice, or x itself for NormNone. Distances between the
+// rescaled points are the normalized distances: the translation part of
+// either normalization cancels in a difference, so it is left out. It is
+// for measures that take points rather than weights; it costs a copy of x.
+func Rescaled(x []float32, n, dim int, norm Normalization) []float32 {
+	w := featureWeights(x, n, dim, norm)
+	if w == nil {
+		return x
+	}
+	out := make([]float32, n*dim)
+	for i := range n {
+		row, dst := x[i*dim:(i+1)*dim], out[i*dim:(i+1)*dim]
+		for j, v := range row {
+			dst[j] = float32(float64(v) * w[j])
+		}
+	}
+	return out
+}

@@ -4,130 +4,111 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-
-	"cxray/stream/measure"
 )
 
-// Measures cxray computes, in the order rows are written. N1 is computed
-// by every estimator; the others from the points an exact estimator
-// holds (Lorena et al. 2019, with ECoL's published forms; see package
-// measure).
-var Measures = []string{"N1", "F1", "F1v", "F2", "F3", "F4", "C1", "C2", "T2", "T3", "T4"}
-
-// ParseMeasures reads --measures: "n1", "survey" or "all" (every measure
-// cxray has), or a comma-separated list of names, case-insensitive.
-func ParseMeasures(spec string) ([]string, error) {
-	switch strings.ToLower(strings.TrimSpace(spec)) {
-	case "", "n1":
-		return []string{"N1"}, nil
-	case "survey", "all":
-		return Measures, nil
-	}
-	var out []string
-	for _, tok := range strings.Split(spec, ",") {
-		i := slices.IndexFunc(Measures, func(m string) bool { return strings.EqualFold(m, strings.TrimSpace(tok)) })
-		if i < 0 {
-			return nil, fmt.Errorf("no measure %q; cxray has %s (or survey, all)", strings.TrimSpace(tok), strings.Join(Measures, ", "))
-		}
-		if !slices.Contains(out, Measures[i]) {
-			out = append(out, Measures[i])
-		}
-	}
-	// N1 is always computed: it is the measure the estimators are built for.
-	if !slices.Contains(out, "N1") {
-		out = append([]string{"N1"}, out...)
-	}
-	return out, nil
+// Survey lists the 22 measures of Lorena, Garcia, Lehmann, Souto and Ho,
+// "How Complex is your Classification Problem?" (ACM Computing Surveys
+// 2019), by group: feature overlap, neighbourhood, linearity,
+// dimensionality, class balance and network.
+var Survey = []string{
+	"F1", "F1v", "F2", "F3", "F4",
+	"N1", "N2", "N3", "N4", "T1", "LSC",
+	"L1", "L2", "L3",
+	"T2", "T3", "T4",
+	"C1", "C2",
+	"Density", "ClsCoef", "Hubs",
 }
 
-// maxComoments bounds the per-class d×d co-moments that F1v, T3 and T4
-// need (k·d² float64); wider layers skip those three.
-const maxComoments = 256 << 20
+// Representation lists the layer-analysis measures beyond the survey:
+// GDV (Schilling et al. 2021), TwoNN intrinsic dimension (Facco et al.
+// 2017), NC1 within-class variability collapse (Papyan et al. 2020),
+// linear CKA with the previous layer and with the input (Kornblith et al.
+// 2019), and the accuracy of a linear probe.
+var Representation = []string{"GDV", "TwoNN", "NC1", "CKA_prev", "CKA_input", "Probe"}
 
-// maxF1vWork bounds F1v's work, a d×d pseudo-inverse for each of the
-// k(k−1)/2 class pairs (about pairs·d³ flops): 10 classes at d = 1176
-// would take minutes.
-const maxF1vWork = 1e10
+// Measures lists every measure cxray computes, N1 first, in the order rows
+// are written. N1 is computed by every estimator; the others from the
+// points an exact estimator holds.
+var Measures = append(append([]string{"N1"}, slices.DeleteFunc(slices.Clone(Survey), func(m string) bool { return m == "N1" })...), Representation...)
 
-// Extra computes the measures other than N1 on layer i's points. Only
-// exact estimators hold the points; other layers, and measures a layer
-// is too wide for, are listed in skipped with the reason.
-func (r *Router) Extra(i int, names []string) (values map[string]float64, skipped []string, err error) {
-	want := slices.DeleteFunc(slices.Clone(names), func(m string) bool { return m == "N1" })
-	if len(want) == 0 {
-		return nil, nil, nil
-	}
-	e, ok := r.est[i].(exact)
-	if !ok {
-		return nil, []string{strings.Join(want, ", ") + ": only for exactly measured layers"}, nil
-	}
-	l := r.layers[i]
-	x, labels := e.Points()
-	needCo := slices.ContainsFunc(want, func(m string) bool { return m == "F1v" || m == "T3" || m == "T4" })
-	classes := int64(len(slices.Compact(slices.Sorted(slices.Values(labels)))))
-	if co := classes * int64(l.Dim) * int64(l.Dim) * 8; needCo && co > maxComoments {
-		needCo = false
-		want = slices.DeleteFunc(want, func(m string) bool {
-			if m == "F1v" || m == "T3" || m == "T4" {
-				skipped = append(skipped, fmt.Sprintf("%s: %d×%d co-moments per class would take %d MB", m, l.Dim, l.Dim, co>>20))
-				return true
+// ParseMeasures reads --measures: "n1", "survey" (the 22 of the survey),
+// "all" (survey and representation measures), or a comma-separated list
+// of names and of the words survey and all, case-insensitive. N1 is
+// always included and comes first.
+func ParseMeasures(spec string) ([]string, error) {
+	want := map[string]bool{"N1": true}
+	for _, tok := range strings.Split(spec, ",") {
+		tok = strings.TrimSpace(tok)
+		switch strings.ToLower(tok) {
+		case "", "n1":
+			continue
+		case "survey":
+			for _, m := range Survey {
+				want[m] = true
 			}
-			return false
-		})
-	}
-	if pairs := float64(classes * (classes - 1) / 2); slices.Contains(want, "F1v") && pairs*float64(l.Dim)*float64(l.Dim)*float64(l.Dim) > maxF1vWork {
-		want = slices.DeleteFunc(want, func(m string) bool { return m == "F1v" })
-		skipped = append(skipped, fmt.Sprintf("F1v: %g class pairs × a %d×%d pseudo-inverse is too much work", pairs, l.Dim, l.Dim))
-		needCo = slices.ContainsFunc(want, func(m string) bool { return m == "T3" || m == "T4" })
-	}
-	fm := measure.NewFeatureMoments(l.Dim, needCo)
-	if err := fm.Update(x, labels); err != nil {
-		return nil, nil, fmt.Errorf("layer %q: %w", l.Name, err)
-	}
-	values = make(map[string]float64, len(want))
-	for _, m := range want {
-		var v float64
-		switch m {
-		case "F1":
-			v = measure.F1(fm)
-		case "F1v":
-			v = measure.F1v(fm)
-		case "F2":
-			v = measure.F2(fm)
-		case "F3":
-			v, err = measure.F3(x, labels, l.Dim)
-		case "F4":
-			v, err = measure.F4(x, labels, l.Dim)
-		case "C1":
-			v = measure.C1(fm.Counts())
-		case "C2":
-			v = measure.C2(fm.Counts())
-		case "T2":
-			v = measure.T2(fm)
-		case "T3":
-			v = measure.T3(fm)
-		case "T4":
-			v = measure.T4(fm)
+			continue
+		case "all":
+			for _, m := range Measures {
+				want[m] = true
+			}
+			continue
 		}
-		if err != nil {
-			return nil, nil, fmt.Errorf("layer %q: %s: %w", l.Name, m, err)
+		i := slices.IndexFunc(Measures, func(m string) bool { return strings.EqualFold(m, tok) })
+		if i < 0 {
+			return nil, fmt.Errorf("no measure %q; cxray has %s (or survey, all)", tok, strings.Join(Measures, ", "))
 		}
-		values[m] = v
+		want[Measures[i]] = true
 	}
-	return values, skipped, nil
+	return slices.DeleteFunc(slices.Clone(Measures), func(m string) bool { return !want[m] }), nil
 }
 
 // Definitions says, for each measure other than N1, which form cxray
-// computes; it is stored in the params of every row.
+// computes; it is stored in the params of every row, beside the options
+// of its group (see Options.Params).
 var Definitions = map[string]string{
-	"F1":  "1/(1+max_j r_j), r_j the Fisher ratio of feature j (survey form, ECoL's published value)",
-	"F1v": "1/(1+mean over class pairs of the directional-vector Fisher ratio) (ECoL's published form)",
-	"F2":  "mean over class pairs of the product over features of overlap/range",
-	"F3":  "mean over class pairs of the smallest fraction of points in a feature's overlap region",
-	"F4":  "mean over class pairs of the points left after removing, feature by feature, the most efficient one's",
-	"C1":  "normalized entropy of the class proportions (1: balanced)",
-	"C2":  "1 - 1/IR, IR = (k-1)/k · Σ_c n_c/(n-n_c) (0: balanced)",
-	"T2":  "d/n",
-	"T3":  "PCA components for 95% of the variance / n",
-	"T4":  "PCA components for 95% of the variance / d",
+	"F1":        "per feature 1/(1+r_j), r_j the Fisher ratio; summary survey: min over features = 1/(1+max_j r_j)",
+	"F1v":       "1/(1+mean over class pairs of the directional-vector Fisher ratio) (ECoL's published form; no summary option)",
+	"F2":        "per class pair the product over features of overlap/range; summary survey: mean over pairs",
+	"F3":        "per class pair the smallest fraction of points in a feature's overlap region; summary survey: mean",
+	"F4":        "per class pair the points left after removing, feature by feature, the most efficient one's; summary survey: mean",
+	"N2":        "mean over points of r/(1+r), r = distance to the nearest same-class point / to the nearest enemy",
+	"N3":        "leave-one-out error rate of the 1-nearest-neighbour classifier",
+	"N4":        "error rate of the 1-NN classifier on points interpolated within classes (seeded)",
+	"T1":        "hyperspheres centred at each point with radii from the nearest-enemy chain, left after removing those inside another, / n",
+	"LSC":       "1 - sum |LS(x)| / n², LS(x) the points closer to x than its nearest enemy",
+	"L1":        "per class pair s/(1+s), s the summed distance of misclassified points to a linear SVM's hyperplane / pair size; summary survey: mean",
+	"L2":        "per class pair the training error of a linear SVM (C=1); summary survey: mean",
+	"L3":        "per class pair the error of that SVM on points interpolated within classes (seeded); summary survey: mean",
+	"T2":        "d/n",
+	"T3":        "PCA components for 95% of the variance / n",
+	"T4":        "PCA components for 95% of the variance / d",
+	"C1":        "normalized entropy of the class proportions (1: balanced)",
+	"C2":        "1 - 1/IR, IR = (k-1)/k · Σ_c n_c/(n-n_c) (0: balanced)",
+	"Density":   "1 - density of the graph joining each point to its floor(0.15 n) nearest same-class neighbours",
+	"ClsCoef":   "1 - global clustering coefficient (transitivity) of that graph",
+	"Hubs":      "1 - mean hub score of that graph, weighted by the distances",
+	"GDV":       "(mean intra-class distance - mean inter-class distance) / sqrt(d) on z-scored, halved features (more negative: better separated)",
+	"TwoNN":     "intrinsic dimension: slope through the origin of -log(1-F(mu)) against log mu, mu = r2/r1, top 10% dropped",
+	"NC1":       "Tr(Sigma_W Sigma_B^+) / K, within-class covariance against the pseudo-inverse of the between-class covariance",
+	"CKA_prev":  "linear CKA with the previous measured layer, minibatch unbiased HSIC over batches of 256 points in a seeded order",
+	"CKA_input": "linear CKA with the input (layer 0), minibatch unbiased HSIC over batches of 256 points in a seeded order",
+	"Probe":     "held-out accuracy of a softmax linear probe (L-BFGS, L2 penalty, stratified 25% test split)",
+}
+
+// References gives the source of each measure's definition.
+var References = map[string]string{
+	"GDV":       "Schilling et al., Neural Networks 139, 2021",
+	"TwoNN":     "Facco et al., Scientific Reports 7:12140, 2017",
+	"NC1":       "Papyan, Han and Donoho, PNAS 2020",
+	"CKA_prev":  "Kornblith et al., ICML 2019; Nguyen, Raghu and Kornblith, ICLR 2021",
+	"CKA_input": "Kornblith et al., ICML 2019; Nguyen, Raghu and Kornblith, ICLR 2021",
+	"Probe":     "Alain and Bengio, 2016",
+}
+
+// reference returns the source of measure m's definition.
+func reference(m string) string {
+	if r, ok := References[m]; ok {
+		return r
+	}
+	return "Lorena et al. 2019; ECoL"
 }

@@ -1,0 +1,386 @@
+package tap
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"strings"
+
+	"cxray/stream/measure"
+	"cxray/stream/measure/linear"
+	"cxray/stream/measure/neighbour"
+	"cxray/stream/measure/repr"
+)
+
+// Summary says how the measures defined per feature (F1) or per pair of
+// classes (F2, F3, F4, L1, L2, L3) are reduced to one value.
+type Summary int
+
+const (
+	// SummarySurvey is the survey's and ECoL's published forms: F1 is the
+	// minimum over features, 1/(1+max_j r_j); the pairwise measures are
+	// averaged over pairs (ECoL's default summary).
+	SummarySurvey Summary = iota
+	// SummaryMean averages every per-feature and per-pair value (ECoL's
+	// default summary, also for F1).
+	SummaryMean
+	// SummaryMin and SummaryMax take the smallest or the largest.
+	SummaryMin
+	SummaryMax
+)
+
+var summaryNames = []string{"survey", "mean", "min", "max"}
+
+func (s Summary) String() string {
+	if int(s) < len(summaryNames) {
+		return summaryNames[s]
+	}
+	return fmt.Sprintf("Summary(%d)", int(s))
+}
+
+// ParseSummary parses survey, mean, min or max.
+func ParseSummary(s string) (Summary, error) {
+	i := slices.Index(summaryNames, strings.ToLower(strings.TrimSpace(s)))
+	if i < 0 {
+		return 0, fmt.Errorf("unknown summary %q (want %s)", s, strings.Join(summaryNames, ", "))
+	}
+	return Summary(i), nil
+}
+
+// reduce summarises per-feature or per-pair values, skipping NaN; pairwise
+// is false for F1, whose survey form is the minimum.
+func (s Summary) reduce(v []float64, pairwise bool) float64 {
+	v = slices.DeleteFunc(slices.Clone(v), math.IsNaN)
+	if len(v) == 0 {
+		return math.NaN()
+	}
+	switch {
+	case s == SummaryMin || (s == SummarySurvey && !pairwise):
+		return slices.Min(v)
+	case s == SummaryMax:
+		return slices.Max(v)
+	}
+	var sum float64
+	for _, x := range v {
+		sum += x
+	}
+	return sum / float64(len(v))
+}
+
+// Options are the conventions of the measures other than the streamed
+// N1. Every row stores them in its params.
+type Options struct {
+	Neighbour neighbour.Options
+	Linear    linear.Options
+	Probe     linear.ProbeOptions
+	Summary   Summary
+	// Norm rescales the features before the neighbourhood measures, as it
+	// does for N1.
+	Norm measure.Normalization
+	// Seed orders the points into CKA's minibatches.
+	Seed uint64
+}
+
+// DefaultOptions returns cxray's conventions: Euclidean distance with
+// zero distances kept and DCoL's tie rule, as for N1; libsvm-faithful
+// linear SVMs solved to 1e-10; the survey's summaries.
+func DefaultOptions() Options {
+	return Options{Neighbour: neighbour.DefaultOptions(), Linear: linear.DefaultOptions(), Seed: 1}
+}
+
+// ECoLOptions returns ECoL's conventions: Gower distance, ECoL's handling
+// of zero distances, and e1071's SVM settings.
+func ECoLOptions() Options {
+	o := DefaultOptions()
+	o.Neighbour, o.Linear = neighbour.ECoLOptions(), linear.ECoLOptions()
+	return o
+}
+
+// NeighbourN1 reports whether N1 must be read from the neighbour structure
+// instead of the streaming estimator, whose tree is Euclidean with zero
+// distances kept.
+func (o Options) NeighbourN1() bool {
+	return o.Neighbour.Distance != neighbour.Euclidean || o.Neighbour.ZeroDistances != neighbour.ZeroKept
+}
+
+// Row is one measure's value on a layer, with the params to store.
+type Row struct {
+	Measure string
+	Value   float64
+	Params  map[string]any
+}
+
+// Limits on what Extra computes, so that one wide layer cannot take the
+// run's memory or hours of work.
+const (
+	// maxComoments bounds the per-class d×d co-moments that F1v, T3 and T4
+	// need (k·d² float64); wider layers skip those three.
+	maxComoments = 256 << 20
+	// maxF1vWork bounds F1v's work, a d×d pseudo-inverse for each of the
+	// k(k−1)/2 class pairs (about pairs·d³ flops): 10 classes at d = 1176
+	// would take minutes.
+	maxF1vWork = 1e10
+)
+
+var (
+	coMeasures        = []string{"F1v", "T3", "T4"}
+	momentMeasures    = []string{"F1", "F1v", "F2", "C1", "C2", "T2", "T3", "T4"}
+	neighbourMeasures = []string{"N1", "N2", "N3", "N4", "T1", "LSC", "Density", "ClsCoef", "Hubs", "TwoNN"}
+	linearMeasures    = []string{"L1", "L2", "L3"}
+)
+
+// Extra computes the measures names other than the streamed N1 on layer
+// i's points, and N1 too when o.NeighbourN1(). Only exact estimators hold
+// the points; other layers, and measures a layer is too wide for, are
+// listed in skipped with the reason, as are measures whose preconditions
+// the points do not meet. Each group of measures shares one computation:
+// the class moments, the neighbour structure, the pairwise SVMs.
+func (r *Router) Extra(i int, names []string, o Options) (rows []Row, skipped []string) {
+	want := slices.Clone(names)
+	if !o.NeighbourN1() {
+		want = slices.DeleteFunc(want, func(m string) bool { return m == "N1" })
+	}
+	if len(want) == 0 {
+		return nil, nil
+	}
+	e, ok := r.est[i].(exact)
+	if !ok {
+		return nil, []string{strings.Join(want, ", ") + ": only for exactly measured layers"}
+	}
+	l := r.layers[i]
+	x, labels := e.Points()
+	c := &layerCalc{r: r, i: i, l: l, x: x, labels: labels, o: o}
+	c.classes = len(slices.Compact(slices.Sorted(slices.Values(labels))))
+	want, skipped = c.feasible(want)
+	for _, m := range want {
+		v, params, err := c.value(m)
+		if err != nil {
+			// A measure's own precondition (two points per class for
+			// the SVMs, say) costs that measure, not the run.
+			skipped = append(skipped, fmt.Sprintf("%s: %v", m, err))
+			continue
+		}
+		if params == nil {
+			skipped = append(skipped, m+": "+c.why)
+			continue
+		}
+		params["definition"] = Definitions[m]
+		params["reference"] = reference(m)
+		rows = append(rows, Row{Measure: m, Value: v, Params: params})
+	}
+	return rows, skipped
+}
+
+// layerCalc computes one layer's measures, building each shared structure
+// on first use.
+type layerCalc struct {
+	r       *Router
+	i       int
+	l       Layer
+	x       []float32
+	labels  []int32
+	classes int
+	o       Options
+
+	fm  *measure.FeatureMoments
+	nb  *neighbour.Neighbours
+	lin *linear.Result
+	why string // why the last value returned no params
+}
+
+// feasible drops the measures the layer is too wide for.
+func (c *layerCalc) feasible(want []string) (keep, skipped []string) {
+	d := int64(c.l.Dim)
+	if co := int64(c.classes) * d * d * 8; co > maxComoments {
+		want = slices.DeleteFunc(want, func(m string) bool {
+			if slices.Contains(coMeasures, m) {
+				skipped = append(skipped, fmt.Sprintf("%s: %d×%d co-moments per class would take %d MB", m, d, d, co>>20))
+				return true
+			}
+			return false
+		})
+	}
+	if pairs := float64(c.classes * (c.classes - 1) / 2); slices.Contains(want, "F1v") && pairs*float64(d*d*d) > maxF1vWork {
+		want = slices.DeleteFunc(want, func(m string) bool { return m == "F1v" })
+		skipped = append(skipped, fmt.Sprintf("F1v: %g class pairs × a %d×%d pseudo-inverse is too much work", pairs, d, d))
+	}
+	return want, skipped
+}
+
+func (c *layerCalc) moments(co bool) (*measure.FeatureMoments, error) {
+	if c.fm == nil || (co && !c.fm.HasComoments()) {
+		fm := measure.NewFeatureMoments(c.l.Dim, co)
+		if err := fm.Update(c.x, c.labels); err != nil {
+			return nil, err
+		}
+		c.fm = fm
+	}
+	return c.fm, nil
+}
+
+func (c *layerCalc) neighbours() (*neighbour.Neighbours, error) {
+	if c.nb == nil {
+		x := measure.Rescaled(c.x, len(c.labels), c.l.Dim, c.o.Norm)
+		opt := c.o.Neighbour
+		nb, err := neighbour.Build(x, c.l.Dim, c.labels, &opt)
+		if err != nil {
+			return nil, err
+		}
+		c.nb = nb
+	}
+	return c.nb, nil
+}
+
+func (c *layerCalc) linearity() (*linear.Result, error) {
+	if c.lin == nil {
+		res, err := linear.Linearity(c.x, c.l.Dim, c.labels, c.o.Linear)
+		if err != nil {
+			return nil, err
+		}
+		c.lin = &res
+	}
+	return c.lin, nil
+}
+
+// value computes measure m. A nil params with a nil error means the
+// measure does not apply to this layer, for the reason in c.why.
+func (c *layerCalc) value(m string) (float64, map[string]any, error) {
+	switch {
+	case slices.Contains(momentMeasures, m):
+		fm, err := c.moments(slices.Contains(coMeasures, m))
+		if err != nil {
+			return 0, nil, err
+		}
+		return c.momentValue(m, fm), map[string]any{"summary": c.o.Summary.String()}, nil
+	case m == "F3" || m == "F4":
+		pairs := measure.F3Pairs
+		if m == "F4" {
+			pairs = measure.F4Pairs
+		}
+		v, err := pairs(c.x, c.labels, c.l.Dim)
+		if err != nil {
+			return 0, nil, err
+		}
+		return c.o.Summary.reduce(v, true), map[string]any{"summary": c.o.Summary.String()}, nil
+	case slices.Contains(neighbourMeasures, m):
+		nb, err := c.neighbours()
+		if err != nil {
+			return 0, nil, err
+		}
+		params := nb.Options().Params()
+		params["normalize"] = c.o.Norm.String()
+		return c.neighbourValue(m, nb), params, nil
+	case slices.Contains(linearMeasures, m):
+		res, err := c.linearity()
+		if err != nil {
+			return 0, nil, err
+		}
+		v := make([]float64, len(res.Pairs))
+		for k, p := range res.Pairs {
+			v[k] = map[string]float64{"L1": p.L1, "L2": p.L2, "L3": p.L3}[m]
+		}
+		return c.o.Summary.reduce(v, true), map[string]any{"summary": c.o.Summary.String(), "classifier": c.o.Linear.Conventions()}, nil
+	case m == "GDV":
+		v, err := repr.GDV(c.x, c.l.Dim, c.labels)
+		return v, map[string]any{}, err
+	case m == "NC1":
+		v, err := repr.NC1(c.x, c.l.Dim, c.labels)
+		return v, map[string]any{"rcond": repr.NC1RCond}, err
+	case m == "Probe":
+		res, err := linear.LinearProbe(c.x, c.l.Dim, c.labels, c.o.Probe)
+		return res.Accuracy, map[string]any{"probe": c.o.Probe.Conventions(), "n_train": res.NTrain, "n_test": res.NTest, "status": res.Status}, err
+	case m == "CKA_prev" || m == "CKA_input":
+		return c.ckaValue(m)
+	}
+	return 0, nil, fmt.Errorf("no such measure")
+}
+
+func (c *layerCalc) momentValue(m string, fm *measure.FeatureMoments) float64 {
+	switch m {
+	case "F1":
+		return c.o.Summary.reduce(measure.F1Features(fm), false)
+	case "F1v":
+		return measure.F1v(fm)
+	case "F2":
+		return c.o.Summary.reduce(measure.F2Pairs(fm), true)
+	case "C1":
+		return measure.C1(fm.Counts())
+	case "C2":
+		return measure.C2(fm.Counts())
+	case "T2":
+		return measure.T2(fm)
+	case "T3":
+		return measure.T3(fm)
+	}
+	return measure.T4(fm)
+}
+
+func (c *layerCalc) neighbourValue(m string, nb *neighbour.Neighbours) float64 {
+	switch m {
+	case "N1":
+		return nb.N1()
+	case "N2":
+		return nb.N2()
+	case "N3":
+		return nb.N3()
+	case "N4":
+		return nb.N4()
+	case "T1":
+		return nb.T1()
+	case "LSC":
+		return nb.LSC()
+	case "Density":
+		return nb.Density()
+	case "ClsCoef":
+		return nb.ClsCoef()
+	case "Hubs":
+		return nb.Hubs()
+	}
+	v, err := nb.TwoNN()
+	if err != nil {
+		return math.NaN()
+	}
+	return v
+}
+
+// ckaValue is linear CKA between this layer and the previous routed layer
+// (CKA_prev) or layer 0 when it is the model's input (CKA_input). Every
+// exact layer holds the same points in the same order, so rows match;
+// they are visited in one seeded order, because minibatch CKA depends on
+// the batches and data sets often come sorted by class.
+func (c *layerCalc) ckaValue(m string) (float64, map[string]any, error) {
+	j := c.i - 1
+	if m == "CKA_input" {
+		j = 0
+		if c.r.layers[0].OpType != "Input" && c.r.layers[0].OpType != "npy" {
+			c.why = "layer 0 is not the input"
+			return 0, nil, nil
+		}
+	}
+	if c.i == 0 || j < 0 {
+		c.why = "no earlier layer"
+		return 0, nil, nil
+	}
+	other, ok := c.r.est[j].(exact)
+	if !ok {
+		c.why = fmt.Sprintf("layer %q is not measured exactly", c.r.layers[j].Name)
+		return 0, nil, nil
+	}
+	y, _ := other.Points()
+	dx, dy, n := c.l.Dim, c.r.layers[j].Dim, len(c.labels)
+	order := rand.New(rand.NewPCG(c.o.Seed, 0x636b61)).Perm(n) // "cka"
+	cka := repr.NewCKA()
+	var bx, by []float32
+	for _, b := range repr.Batches(n, repr.DefaultBatch) {
+		bx, by = bx[:0], by[:0]
+		for _, row := range order[b[0]:b[1]] {
+			bx = append(bx, c.x[row*dx:(row+1)*dx]...)
+			by = append(by, y[row*dy:(row+1)*dy]...)
+		}
+		if err := cka.Update(bx, dx, by, dy, b[1]-b[0]); err != nil {
+			return 0, nil, err
+		}
+	}
+	return cka.Value(), map[string]any{"with_layer": c.r.layers[j].Name, "batch": repr.DefaultBatch, "order_seed": c.o.Seed}, nil
+}
