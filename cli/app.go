@@ -25,7 +25,7 @@ Typical session:
    cxray analyze --model lenet.onnx --data mnist --split test --limit 2000 --db out.duckdb --run lenet
    cxray sql     --db out.duckdb "SELECT * FROM n1_by_layer"
    cxray export  --db out.duckdb --format parquet --out results/`,
-		Commands:             []*cli.Command{layersCommand(), analyzeCommand(), sqlCommand(), exportCommand()},
+		Commands:             []*cli.Command{layersCommand(), analyzeCommand(), trainCommand(), studyCommand(), reportCommand(), sqlCommand(), exportCommand()},
 		EnableBashCompletion: true,
 		HideHelpCommand:      true,
 	}

@@ -51,6 +51,12 @@ func loadModel(path string) (*model, error) {
 	if err != nil {
 		return nil, err
 	}
+	return newModel(path, g)
+}
+
+// newModel readies a decoded graph; path names it in errors and in runs
+// (a file, or a training checkpoint).
+func newModel(path string, g *importer.Graph) (*model, error) {
 	exec, err := runtime.New(g)
 	if err != nil {
 		return nil, fmt.Errorf("model %s: %w", path, err)
