@@ -231,6 +231,10 @@ func prepare(c *cli.Context) (*job, error) {
 		return nil, fmt.Errorf("--distance %s (or --conventions %s) measures N1 on the points an exact estimator holds: it cannot be combined with --every, sampling or projection; give more --memory, fewer --layers or a smaller --limit",
 			j.opts.Neighbour.Distance, c.String("conventions"))
 	}
+	if need, left := tap.NeighbourBytes(j.src.Len()), j.plan.Budget-j.plan.StateBytes; j.opts.NeighbourN1() && need > left {
+		return nil, fmt.Errorf("--distance %s: N1 on %d points needs the neighbour structure, up to %d MB, and --memory %s leaves %d MB; raise --memory or lower --limit",
+			j.opts.Neighbour.Distance, j.src.Len(), need>>20, c.String("memory"), left>>20)
+	}
 	ok = true
 	return j, nil
 }

@@ -189,8 +189,54 @@ type layerCalc struct {
 	why string // why the last value returned no params
 }
 
-// feasible drops the measures the layer is too wide for.
+// NeighbourBytes bounds the memory of the neighbour structure of n points
+// beyond the points (package neighbour): 80 bytes per point, 12 per
+// local-set member (at most n²/2) and 12 per directed edge of the ε-graph
+// (at most 2·0.15·n²), and two workers' scratch. It grows as n², so a
+// large exact set can exceed the budget that its points fit in.
+func NeighbourBytes(n int) int64 {
+	nn := int64(n) * int64(n)
+	return 80*int64(n) + 6*nn + 12*(3*nn/10) + 2*(16*int64(n)+8*16*int64(n))
+}
+
+// linearBytes bounds the memory of the pairwise SVMs of package linear:
+// per pair its points in float64 and its kernel matrix, two pairs at once.
+func linearBytes(labels []int32, dim int) int64 {
+	count := map[int32]int64{}
+	for _, l := range labels {
+		count[l]++
+	}
+	var first, second int64 // the two largest classes make the largest pair
+	for _, c := range count {
+		if c > first {
+			first, second = c, first
+		} else if c > second {
+			second = c
+		}
+	}
+	pair := first + second
+	return 2 * 12 * pair * (int64(dim) + pair)
+}
+
+func mb(b int64) string { return fmt.Sprintf("%.1f MB", float64(b)/(1<<20)) }
+
+// feasible drops the measures the layer is too wide or too large for.
 func (c *layerCalc) feasible(want []string) (keep, skipped []string) {
+	drop := func(group []string, why string) {
+		want = slices.DeleteFunc(want, func(m string) bool {
+			if slices.Contains(group, m) {
+				skipped = append(skipped, m+": "+why)
+				return true
+			}
+			return false
+		})
+	}
+	if b := NeighbourBytes(len(c.labels)); b > c.r.workspace {
+		drop(neighbourMeasures, fmt.Sprintf("the neighbour structure of %d points may need %s, over the %s left by --memory", len(c.labels), mb(b), mb(c.r.workspace)))
+	}
+	if b := linearBytes(c.labels, c.l.Dim); b > c.r.workspace {
+		drop(linearMeasures, fmt.Sprintf("the pairwise SVMs may need %s, over the %s left by --memory", mb(b), mb(c.r.workspace)))
+	}
 	d := int64(c.l.Dim)
 	if co := int64(c.classes) * d * d * 8; co > maxComoments {
 		want = slices.DeleteFunc(want, func(m string) bool {
@@ -353,7 +399,7 @@ func (c *layerCalc) ckaValue(m string) (float64, map[string]any, error) {
 	j := c.i - 1
 	if m == "CKA_input" {
 		j = 0
-		if c.r.layers[0].OpType != "Input" && c.r.layers[0].OpType != "npy" {
+		if c.r.layers[0].OpType != "Input" {
 			c.why = "layer 0 is not the input"
 			return 0, nil, nil
 		}

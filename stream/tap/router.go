@@ -30,12 +30,15 @@ type Router struct {
 	sampler *measure.Sampler
 	rows    []int
 	slots   []int
+	// workspace bounds the memory of reading an estimate, and of the
+	// measures beyond N1 (Extra), one layer at a time.
+	workspace int64
 }
 
 // NewRouter builds the estimators of layers under plan p. classes is the
 // number of classes of the dataset.
 func NewRouter(layers []Layer, p *plan.Plan, norm measure.Normalization, classes int, workspace int64) *Router {
-	r := &Router{layers: layers, est: make([]Estimator, len(layers))}
+	r := &Router{layers: layers, est: make([]Estimator, len(layers)), workspace: workspace}
 	if p.M > 0 {
 		r.sampler = measure.NewSampler(measure.StratifiedCapacity(p.M, classes), p.Seed)
 	}
