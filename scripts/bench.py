@@ -26,6 +26,12 @@ Cases:
                   PyTorch rebuilds the architecture and loads the ONNX
                   initializers; the outputs of both on 640 images must agree
                   to 1e-4 before anything is timed. Both warm up with one pass.
+  train           training throughput, batch 64 (forward, backward and the
+                  optimizer step): cxray's gorgonia trainer (BenchmarkTrain in
+                  runtime/train, built with the same TAGS) against PyTorch on
+                  CPU with 2 threads (scripts/train/torch_train_bench.py), on
+                  LeNet-5 and mlp:256,128 with Adam, the same architectures,
+                  initialization and MNIST images, interleaved rounds.
   memory          `cxray analyze` at two dataset sizes, wall time and peak RSS
                   side by side: the input alone (MNIST train, 2000 and 10000)
                   and the LeNet-5 with every layer tapped (MNIST test, 1000 and
@@ -33,6 +39,7 @@ Cases:
 """
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -195,6 +202,46 @@ def bench_forward(tmp, rows):
         torch.set_num_threads(2)
 
 
+# --- training throughput --------------------------------------------------------
+
+TRAIN = [("lenet5", "lenet5"), ("mlp:256,128", "mlp")]
+
+
+def cxray_train(spec):
+    """samples/s of one BenchmarkTrain case (Adam, batch 64)."""
+    bench = "^BenchmarkTrain$/^%s$/^adam$" % re.escape(spec)
+    _, out = run(["go", "test", "-tags", os.environ.get("TAGS", ""), "-run", "XXX", "-bench", bench,
+                  "-benchtime", "60x", "./runtime/train/"], cwd=ROOT)
+    for line in out.splitlines():
+        if "samples/s" in line:
+            return float(line.split()[-2])
+    raise SystemExit("no samples/s in go test output:\n" + out)
+
+
+def torch_train(kind):
+    _, out = run([sys.executable, os.path.join(ROOT, "scripts", "train", "torch_train_bench.py"),
+                  "--arch", kind, "--opt", "adam", "--batch", str(BATCH), "--seconds", "3"])
+    return float(out.split(":")[-1].split()[0])
+
+
+def bench_train(rows):
+    if not have("torch"):
+        rows.append(("train", "-", "-", "-", "peer skipped: python3-torch not installed"))
+    for spec, kind in TRAIN:
+        cx_vals, pt_vals = [], []
+        for _ in range(ROUNDS):
+            cx_vals.append(cxray_train(spec))
+            if have("torch"):
+                pt_vals.append(torch_train(kind))
+        case = "train %s, adam, batch %d, 2 threads (samples/s)" % (spec, BATCH)
+        if not pt_vals:
+            rows.append((case, summary(cx_vals), "-", "-", "peer skipped"))
+            continue
+        cm, pm = statistics.median(cx_vals), statistics.median(pt_vals)
+        rows.append((case, summary(cx_vals), "torch %s" % summary(pt_vals), "%.2fx" % (cm / pm),
+                     "TAGS=%s" % (os.environ.get("TAGS", "") or "none (gonum BLAS)")))
+
+
 # --- peak RSS at two dataset sizes ---------------------------------------------
 
 MEMORY = [
@@ -234,6 +281,7 @@ def main():
             bench_forward(tmp, rows)
         else:
             rows.append(("forward", "-", "-", "-", "skipped: python3-numpy not installed"))
+        bench_train(rows)
         bench_memory(tmp, rows)
     print()
     print("cxray bench: %d cores, load average %s at the start, %s at the end, %.0f s" % (

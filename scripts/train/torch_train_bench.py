@@ -9,7 +9,7 @@ values), after a warm-up, and prints samples/s (best of several rounds,
 as Go's benchmarks report a steady state).
 
 Run from the repository root with Debian's torch:
-    /usr/bin/python3 scripts/train/torch_train_bench.py [--opt adam|sgd] [--seconds S]
+    /usr/bin/python3 scripts/train/torch_train_bench.py [--arch all|lenet5|mlp] [--opt adam|sgd] [--seconds S]
 
 Compare with:
     go test ./runtime/train/ -run XXX -bench Train -benchtime 200x
@@ -75,10 +75,13 @@ def main():
     ap.add_argument("--opt", default="adam", choices=["adam", "sgd"])
     ap.add_argument("--batch", type=int, default=64)
     ap.add_argument("--seconds", type=float, default=2.0)
+    ap.add_argument("--arch", default="all", choices=["all", "lenet5", "mlp"])
     a = ap.parse_args()
     torch.set_num_threads(2)
-    bench("lenet5", lenet5(), a.opt, a.batch, a.seconds)
-    bench("mlp:256,128", mlp(), a.opt, a.batch, a.seconds)
+    if a.arch in ("all", "lenet5"):
+        bench("lenet5", lenet5(), a.opt, a.batch, a.seconds)
+    if a.arch in ("all", "mlp"):
+        bench("mlp:256,128", mlp(), a.opt, a.batch, a.seconds)
 
 
 if __name__ == "__main__":
