@@ -134,15 +134,17 @@
 //     epoch.
 //   - layer_summary: one row per run and layer at the final step: run_id,
 //     run_name, status, layer_index, layer_name, op_type, dim, step,
-//     n_samples, n1, measures, epoch, experiment, arch, train_size.
-//     epoch and step are the final step of the layer's latest measure.
-//     measures is a MAP(VARCHAR, DOUBLE) from every
-//     measure written for the layer to its final value, so that new
-//     measures appear without a change to the view: measures['N2'] is NULL
-//     where N2 was not measured. DuckDB cannot store a PIVOT whose columns
-//     come from the data as a view, so only the measures known when the
-//     view was written have a column of their own (now n1), each
-//     max(value) FILTER (WHERE measure = ...).
+//     n_samples, n1, measures, epoch, experiment, arch, train_size, then
+//     one column per measure of Measures, in lower case: f1, f1v, f2, f3,
+//     f4, n2, n3, n4, t1, lsc, l1, l2, l3, t2, t3, t4, c1, c2, density,
+//     clscoef, hubs, gdv, twonn, nc1, cka_prev, cka_input, probe (NULL
+//     where the measure was not computed). epoch and step are the final
+//     step of the layer's latest measure. measures is a MAP(VARCHAR,
+//     DOUBLE) from every measure written for the layer to its final value,
+//     so that a measure cxray adds later appears without a change to the
+//     view. DuckDB cannot store a PIVOT whose columns come from the data
+//     as a view, so the columns are those of the measures known when the
+//     view was written, each max(value) FILTER (WHERE measure = ...).
 //   - run_compare: one row per run, also for runs without metrics: run_id,
 //     name, status, model_sha256, dataset, split, n_samples (from runs),
 //     step (final), layers (with a final N1), n1_input (N1 of layer 0, the

@@ -4,6 +4,7 @@ import (
 	"context"
 	dbsql "database/sql"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -135,14 +136,16 @@ var views = []string{
 		       max(step) FILTER (WHERE latest = 1) AS step,
 		       max(n_samples) AS n_samples,
 		       max(value) FILTER (WHERE measure = 'N1') AS n1,
-		       map_from_entries(list((measure, value) ORDER BY measure)) AS measures
+		       map_from_entries(list((measure, value) ORDER BY measure)) AS measures,
+		       ` + measurePivot("value", "measure", ",\n\t\t       ") + `
 		FROM f
 		GROUP BY run_id, layer_index
 	)
 	SELECT g.run_id, r.name AS run_name, r.status, g.layer_index,
 	       coalesce(g.layer_name, l.layer_name) AS layer_name, l.op_type, l.dim,
 	       g.step, g.n_samples, g.n1, g.measures, g.epoch,
-	       r.experiment, r.arch, r.train_size
+	       r.experiment, r.arch, r.train_size,
+	       ` + measureColumnList("g.", ", ") + `
 	FROM g
 	LEFT JOIN runs r ON r.run_id = g.run_id
 	LEFT JOIN layers l ON l.run_id = g.run_id AND l.layer_index = g.layer_index`,
@@ -173,6 +176,35 @@ var views = []string{
 	       t.seconds
 	FROM training t
 	LEFT JOIN runs r ON r.run_id = t.run_id`,
+}
+
+// Measures are the measures cxray writes besides N1 (package tap), in
+// its order; layer_summary has one column for each, named in lower case
+// (f1, f1v, ..., cka_prev, probe). Values of other measures are still in
+// its measures map.
+var Measures = []string{
+	"F1", "F1v", "F2", "F3", "F4", "N2", "N3", "N4", "T1", "LSC", "L1", "L2", "L3",
+	"T2", "T3", "T4", "C1", "C2", "Density", "ClsCoef", "Hubs",
+	"GDV", "TwoNN", "NC1", "CKA_prev", "CKA_input", "Probe",
+}
+
+// measurePivot is "max(value) FILTER (WHERE measure = 'F1') AS f1, ..."
+// for every one of Measures.
+func measurePivot(value, measure, sep string) string {
+	cols := make([]string, len(Measures))
+	for i, m := range Measures {
+		cols[i] = fmt.Sprintf("max(%s) FILTER (WHERE %s = '%s') AS %s", value, measure, m, strings.ToLower(m))
+	}
+	return strings.Join(cols, sep)
+}
+
+// measureColumnList is "g.f1, g.f1v, ...".
+func measureColumnList(prefix, sep string) string {
+	cols := make([]string, len(Measures))
+	for i, m := range Measures {
+		cols[i] = prefix + strings.ToLower(m)
+	}
+	return strings.Join(cols, sep)
 }
 
 // viewNames are the names of the views, in the order they are created.
