@@ -8,6 +8,8 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
+	"runtime/metrics"
 	"strings"
 	"syscall"
 	"time"
@@ -332,6 +334,11 @@ func (s *trainSpec) train(ctx context.Context, run *sql.Run, m *train.Model, sub
 	return nil
 }
 
+// probeBatch is the batch size of the measurements, analyze's default: the
+// pipeline keeps a few batches of every tapped layer in flight, so it sets
+// the memory beside the estimators'.
+const probeBatch = 64
+
 // measure exports m's weights as an ONNX graph and measures it on the
 // probe set exactly as analyze measures a model file: the same runtime,
 // layers, plan and estimators, so analyze on a saved checkpoint gives the
@@ -374,13 +381,33 @@ func (s *trainSpec) measure(ctx context.Context, run *sql.Run, m *train.Model, e
 			return nil, err
 		}
 	}
+	defer limitHeapDuring(pl)()
 	j := &job{
 		src: src, model: mod, input: g.Input.Name, shape: mod.sample, layers: layers,
-		norm: measure.NormNone, batch: 256, plan: pl, measures: s.measures,
+		norm: measure.NormNone, batch: probeBatch, plan: pl, measures: s.measures,
 		opts: tap.DefaultOptions(), epoch: epoch, trainStep: &step,
 	}
 	// Warnings (skipped measures) still reach the user; per-layer lines do not.
 	return j.execute(ctx, run, newProgress(p.w, true))
+}
+
+// limitHeapDuring does for one measurement what limitHeap does for an
+// analyze run, on top of the training's live heap (its data, weights and
+// graphs): without it the heap grows to twice the live data, and a wide
+// network's probe set costs twice its size. It returns the function that
+// lifts the limit again. A GOMEMLIMIT set by the user wins.
+func limitHeapDuring(p *plan.Plan) func() {
+	if os.Getenv("GOMEMLIMIT") != "" {
+		return func() {}
+	}
+	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(s)
+	live := int64(0)
+	if s[0].Value.Kind() == metrics.KindUint64 {
+		live = int64(s[0].Value.Uint64())
+	}
+	debug.SetMemoryLimit(live + p.StateBytes + p.Workspace + 64<<20)
+	return func() { debug.SetMemoryLimit(math.MaxInt64) }
 }
 
 // fileStem turns an architecture spec into a file name part:
