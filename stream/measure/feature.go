@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"math"
 	"sort"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
 )
 
 // FeatureMoments is the streaming state of the feature-based measures (F1,
@@ -22,7 +25,8 @@ import (
 // stream is cut into batches, up to float64 rounding.
 //
 // Memory: k·(4d+O(1)) float64 for k classes and d features, plus k·d²
-// float64 with co-moments; the points themselves are not kept.
+// float64 with co-moments (and 256·d float64 of scratch during Update);
+// the points themselves are not kept.
 type FeatureMoments struct {
 	dim    int
 	comom  bool
@@ -162,24 +166,44 @@ func (m *FeatureMoments) batchMoments(label int32, x []float32, idx []int) *clas
 	for j := range b.mean {
 		b.mean[j] /= float64(b.n)
 	}
-	dev := make([]float64, d)
-	for _, i := range idx {
-		row := x[i*d : (i+1)*d]
-		for j, v := range row {
-			dev[j] = float64(v) - b.mean[j]
-			b.m2[j] += dev[j] * dev[j]
+	// The deviations, a block of coMomentRows rows at a time; with
+	// co-moments each block is folded in by one symmetric rank-k update
+	// (BLAS Dsyrk: OpenBLAS with -tags openblas), d² work per point that a
+	// loop of outer products would do at a tenth of the speed.
+	rows := 1
+	if b.c != nil {
+		rows = min(len(idx), coMomentRows)
+	}
+	dev := make([]float64, rows*d)
+	for lo := 0; lo < len(idx); lo += rows {
+		blk := idx[lo:min(lo+rows, len(idx))]
+		for r, i := range blk {
+			dr := dev[r*d : (r+1)*d]
+			for j, v := range x[i*d : (i+1)*d] {
+				dr[j] = float64(v) - b.mean[j]
+				b.m2[j] += dr[j] * dr[j]
+			}
 		}
 		if b.c != nil {
-			for j := range d {
-				cj := b.c[j*d : (j+1)*d]
-				for k := range d {
-					cj[k] += dev[j] * dev[k]
-				}
+			blas64.Syrk(blas.Trans, 1, blas64.General{Rows: len(blk), Cols: d, Stride: d, Data: dev[:len(blk)*d]},
+				1, blas64.Symmetric{N: d, Stride: d, Data: b.c, Uplo: blas.Upper})
+		}
+	}
+	if b.c != nil {
+		// Syrk writes the upper triangle; merge and the readers of the
+		// lower one see the full matrix.
+		for j := range d {
+			for k := range j {
+				b.c[j*d+k] = b.c[k*d+j]
 			}
 		}
 	}
 	return b
 }
+
+// coMomentRows is the number of deviation rows per rank-k update: 256·d
+// float64 of scratch.
+const coMomentRows = 256
 
 // merge folds the moments of b (same label, same dimension) into c.
 func (c *classMoments) merge(b *classMoments) {

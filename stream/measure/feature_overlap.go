@@ -146,30 +146,36 @@ func F1v(m *FeatureMoments) float64 {
 }
 
 // featPinvMul returns W⁺v for a symmetric W, with MASS::ginv's cut-off: the
-// singular values s_i ≤ √ε·s_1 are dropped. It returns nil if the SVD fails.
+// singular values s_i ≤ √ε·s_1 are dropped. For a symmetric matrix the
+// singular values are the absolute eigenvalues and the singular vectors
+// the eigenvectors, so a symmetric eigendecomposition gives the same
+// pseudo-inverse as ginv's SVD at about a third of the work. It returns
+// nil if the decomposition fails.
 func featPinvMul(w *mat.SymDense, v *mat.VecDense) *mat.VecDense {
-	var svd mat.SVD
-	if !svd.Factorize(w, mat.SVDThin) {
+	var eig mat.EigenSym
+	if !eig.Factorize(w, true) {
 		return nil
 	}
-	s := svd.Values(nil)
-	var u, vt mat.Dense
-	svd.UTo(&u)
-	svd.VTo(&vt) // V, not Vᵀ
-	d := len(s)
-	tol := math.Sqrt(0x1p-52) * s[0]
-	// W⁺v = V diag(1/s) Uᵀ v.
-	var utv mat.VecDense
-	utv.MulVec(u.T(), v)
-	for i := range d {
-		if s[i] > tol {
-			utv.SetVec(i, utv.AtVec(i)/s[i])
+	lambda := eig.Values(nil)
+	var q mat.Dense
+	eig.VectorsTo(&q)
+	top := 0.0
+	for _, l := range lambda {
+		top = math.Max(top, math.Abs(l))
+	}
+	tol := math.Sqrt(0x1p-52) * top
+	// W⁺v = Q diag(1/λ) Qᵀ v over the kept eigenvalues.
+	var qtv mat.VecDense
+	qtv.MulVec(q.T(), v)
+	for i, l := range lambda {
+		if math.Abs(l) > tol {
+			qtv.SetVec(i, qtv.AtVec(i)/l)
 		} else {
-			utv.SetVec(i, 0)
+			qtv.SetVec(i, 0)
 		}
 	}
 	var out mat.VecDense
-	out.MulVec(&vt, &utv)
+	out.MulVec(&q, &qtv)
 	return &out
 }
 

@@ -8,18 +8,21 @@ package measure
 //
 //	go test -tags openblas ./stream/measure/...
 //
-// blas32.Use switches the whole process to OpenBLAS, which is what a binary
-// built with this tag wants anyway.
+// blas32.Use and blas64.Use switch the whole process to OpenBLAS (gonum's
+// mat and LAPACK included: the PCA of T3 and T4, the co-moments, the
+// linear probe), which is what a binary built with this tag wants anyway.
 
 // #cgo LDFLAGS: -lopenblas
 import "C"
 
 import (
 	"gonum.org/v1/gonum/blas/blas32"
+	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/netlib/blas/netlib"
 )
 
 func init() {
 	blas32.Use(netlib.Implementation{})
+	blas64.Use(netlib.Implementation{})
 	preferBLAS = true
 }

@@ -186,6 +186,7 @@ type layerCalc struct {
 	fm  *measure.FeatureMoments
 	nb  *neighbour.Neighbours
 	lin *linear.Result
+	pca int    // principal components for 95% of the variance, 0 until computed
 	why string // why the last value returned no params
 }
 
@@ -356,10 +357,16 @@ func (c *layerCalc) momentValue(m string, fm *measure.FeatureMoments) float64 {
 		return measure.C2(fm.Counts())
 	case "T2":
 		return measure.T2(fm)
-	case "T3":
-		return measure.T3(fm)
 	}
-	return measure.T4(fm)
+	// T3 and T4 share one PCA, the costly part (an eigendecomposition of
+	// the d×d covariance): m'/n and m'/d, as measure.T3 and measure.T4.
+	if c.pca == 0 {
+		c.pca = measure.PCAComponents(fm, 0.95)
+	}
+	if m == "T3" {
+		return float64(c.pca) / float64(fm.Len())
+	}
+	return float64(c.pca) / float64(fm.Dim())
 }
 
 func (c *layerCalc) neighbourValue(m string, nb *neighbour.Neighbours) float64 {

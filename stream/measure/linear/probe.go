@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"runtime"
 	"sort"
-	"sync"
 
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/optimize"
 )
 
@@ -74,10 +74,12 @@ type ProbeResult struct {
 //   - Accuracy: the fraction of held-out points whose largest logit is
 //     their label (the lowest class index on a tie).
 //
-// Deterministic for a seed (evaluations are sequential; each gradient is
-// summed in a fixed order whatever the number of workers).
-// Work: 2·n_train·dim·K multiply-adds per evaluation. Memory:
-// O(K·dim + n·K) beyond the points.
+// Deterministic for a seed on one machine and build (evaluations are
+// sequential; the BLAS products sum in an order fixed by their blocking,
+// which OpenBLAS may choose by the number of threads).
+// Work: 2·n_train·dim·K multiply-adds per evaluation, as two BLAS matrix
+// products. Memory: the standardised points in float64, 8·n·dim bytes,
+// plus O(K·dim + n·K).
 func LinearProbe(x []float32, dim int, labels []int32, opt ProbeOptions) (ProbeResult, error) {
 	opt = opt.withDefaults()
 	n := len(labels)
@@ -156,8 +158,8 @@ func LinearProbe(x []float32, dim int, labels []int32, opt ProbeOptions) (ProbeR
 	if lambda <= 0 {
 		lambda = 1 / float64(len(train))
 	}
-	p := &softmax{x: x, dim: dim, k: K, rows: train, y: ytr, mu: mu, sc: sc, lambda: lambda,
-		workers: runtime.GOMAXPROCS(0)}
+	p := &softmax{dim: dim, k: K, y: ytr, lambda: lambda, mu: mu, sc: sc}
+	p.xs = p.standardised(x, train)
 	prob := optimize.Problem{
 		Func: func(w []float64) float64 { return p.eval(w, nil) },
 		Grad: func(g, w []float64) { p.eval(w, g) },
@@ -169,74 +171,61 @@ func LinearProbe(x []float32, dim int, labels []int32, opt ProbeOptions) (ProbeR
 		return ProbeResult{}, fmt.Errorf("linear: probe optimisation: %w", err)
 	}
 	out := ProbeResult{NTrain: len(train), NTest: len(test), Loss: res.F, Iterations: res.Stats.MajorIterations, Status: res.Status.String()}
-	out.TrainAccuracy = p.accuracy(res.X, train, ytr)
-	out.Accuracy = p.accuracy(res.X, test, yte)
+	out.TrainAccuracy = p.accuracy(res.X, p.xs, ytr)
+	out.Accuracy = p.accuracy(res.X, p.standardised(x, test), yte)
 	return out, nil
 }
 
-// softmax evaluates the probe's objective. The parameters are K rows of
-// dim weights on the standardised features followed by K biases; they act
-// on the raw points as W'_kf = W_kf·sc_f and b'_k = b_k − Σ_f W'_kf μ_f.
+// softmax evaluates the probe's objective on the standardised training
+// points. The parameters are K rows of dim weights followed by K biases.
+// The two products of an evaluation, the logits Z = Xs·Wᵀ and the gradient
+// Zᵀ·Xs, are BLAS matrix products (gonum's, or OpenBLAS with -tags
+// openblas), which is where the time goes on wide layers.
 type softmax struct {
-	x       []float32
-	dim, k  int
-	rows    []int
-	y       []int
-	mu, sc  []float64
-	lambda  float64
-	workers int
+	xs     []float64 // n_train × dim standardised training points
+	dim, k int
+	y      []int
+	mu, sc []float64
+	lambda float64
 }
 
-// effective returns W' (K×dim) and b'.
-func (p *softmax) effective(w []float64) ([]float64, []float64) {
-	d, K := p.dim, p.k
-	we := make([]float64, K*d)
-	be := make([]float64, K)
-	for k := range K {
-		b := w[K*d+k]
-		for f := range d {
-			v := w[k*d+f] * p.sc[f]
-			we[k*d+f] = v
-			b -= v * p.mu[f]
+// standardised returns the rows of x z-scored with the training mean and
+// scale, as a row-major float64 matrix.
+func (p *softmax) standardised(x []float32, rows []int) []float64 {
+	d := p.dim
+	out := make([]float64, len(rows)*d)
+	for r, i := range rows {
+		o := out[r*d : (r+1)*d]
+		for f, v := range x[i*d : (i+1)*d] {
+			o[f] = (float64(v) - p.mu[f]) * p.sc[f]
 		}
-		be[k] = b
 	}
-	return we, be
+	return out
 }
 
-// logits fills out (len(rows)×K) with W'x + b' for the given rows, split
-// over the workers by rows.
-func (p *softmax) logits(we, be []float64, rows []int, out []float64) {
+// logits returns Z = X·Wᵀ + b for the n rows of the standardised xs.
+func (p *softmax) logits(w, xs []float64) []float64 {
 	d, K := p.dim, p.k
-	var wg sync.WaitGroup
-	for w := range p.workers {
-		wg.Add(1)
-		go func(w int) {
-			defer wg.Done()
-			for r := w; r < len(rows); r += p.workers {
-				xi := p.x[rows[r]*d : (rows[r]+1)*d]
-				for k := range K {
-					wk := we[k*d : (k+1)*d]
-					var s float64
-					for f, v := range xi {
-						s += float64(v) * wk[f]
-					}
-					out[r*K+k] = s + be[k]
-				}
-			}
-		}(w)
+	n := len(xs) / d
+	z := make([]float64, n*K)
+	blas64.Gemm(blas.NoTrans, blas.Trans, 1,
+		blas64.General{Rows: n, Cols: d, Stride: d, Data: xs},
+		blas64.General{Rows: K, Cols: d, Stride: d, Data: w[:K*d]},
+		0, blas64.General{Rows: n, Cols: K, Stride: K, Data: z})
+	for r := range n {
+		for k := range K {
+			z[r*K+k] += w[K*d+k]
+		}
 	}
-	wg.Wait()
+	return z
 }
 
 // eval returns the objective at w and, when g is not nil, stores its
 // gradient in g.
 func (p *softmax) eval(w, g []float64) float64 {
 	d, K := p.dim, p.k
-	n := len(p.rows)
-	we, be := p.effective(w)
-	z := make([]float64, n*K)
-	p.logits(we, be, p.rows, z)
+	n := len(p.y)
+	z := p.logits(w, p.xs)
 	var loss float64
 	// z becomes the residual softmax − onehot, scaled by 1/n.
 	for r := range n {
@@ -265,32 +254,12 @@ func (p *softmax) eval(w, g []float64) float64 {
 	if g == nil {
 		return loss
 	}
-	// ∂/∂W_kf = sc_f Σ_r (x_rf − μ_f) z_rk + λ W_kf, split over features
-	// so that every sum runs over the rows in order.
-	var wg sync.WaitGroup
-	chunk := (d + p.workers - 1) / p.workers
-	for w0 := 0; w0 < d; w0 += chunk {
-		wg.Add(1)
-		go func(lo, hi int) {
-			defer wg.Done()
-			acc := make([]float64, K*(hi-lo))
-			for r, i := range p.rows {
-				xi := p.x[i*d+lo : i*d+hi]
-				zr := z[r*K : (r+1)*K]
-				for k, zk := range zr {
-					a := acc[k*(hi-lo) : (k+1)*(hi-lo)]
-					for f, v := range xi {
-						a[f] += (float64(v) - p.mu[lo+f]) * zk
-					}
-				}
-			}
-			for k := range K {
-				for f := lo; f < hi; f++ {
-					g[k*d+f] = p.sc[f]*acc[k*(hi-lo)+f-lo] + p.lambda*w[k*d+f]
-				}
-			}
-		}(w0, min(w0+chunk, d))
-	}
+	// ∂/∂W = Zᵀ·Xs + λW, ∂/∂b_k = Σ_r z_rk.
+	copy(g[:K*d], w[:K*d])
+	blas64.Gemm(blas.Trans, blas.NoTrans, 1,
+		blas64.General{Rows: n, Cols: K, Stride: K, Data: z},
+		blas64.General{Rows: n, Cols: d, Stride: d, Data: p.xs},
+		p.lambda, blas64.General{Rows: K, Cols: d, Stride: d, Data: g[:K*d]})
 	for k := range K {
 		var s float64
 		for r := range n {
@@ -298,18 +267,16 @@ func (p *softmax) eval(w, g []float64) float64 {
 		}
 		g[K*d+k] = s
 	}
-	wg.Wait()
 	return loss
 }
 
-// accuracy returns the fraction of rows whose largest logit is their class.
-func (p *softmax) accuracy(w []float64, rows []int, y []int) float64 {
-	we, be := p.effective(w)
+// accuracy returns the fraction of the standardised rows xs whose largest
+// logit is their class y.
+func (p *softmax) accuracy(w, xs []float64, y []int) float64 {
 	K := p.k
-	z := make([]float64, len(rows)*K)
-	p.logits(we, be, rows, z)
+	z := p.logits(w, xs)
 	right := 0
-	for r := range rows {
+	for r := range y {
 		best := 0
 		for k := 1; k < K; k++ {
 			if z[r*K+k] > z[r*K+best] {
@@ -320,5 +287,5 @@ func (p *softmax) accuracy(w []float64, rows []int, y []int) float64 {
 			right++
 		}
 	}
-	return float64(right) / float64(len(rows))
+	return float64(right) / float64(len(y))
 }
