@@ -13,8 +13,8 @@ import (
 //
 // over the classes c with n_c points and feature means μ_cf, μ_f the mean of
 // all points (Lorena et al. 2019, eq. 1-2; ECoL's c.F1 before its summary).
-// Multiclass: native, every class enters the sums. A feature with no spread
-// at all (0/0) gives NaN; one that is constant within every class but
+// Multiclass: native, every class enters the sums. A constant feature gives
+// NaN; one that is constant within every class but
 // differs between them has r_f = +Inf and gives 0. It reads m only: O(d)
 // beyond m.
 func F1Features(m *FeatureMoments) []float64 {
@@ -28,10 +28,20 @@ func F1Features(m *FeatureMoments) []float64 {
 	mu := m.grandMean()
 	for j := range out {
 		var num, den float64
+		lo, hi := math.Inf(1), math.Inf(-1)
 		for _, c := range m.class {
 			dm := c.mean[j] - mu[j]
 			num += float64(c.n) * dm * dm
 			den += c.m2[j]
+			lo, hi = math.Min(lo, c.min[j]), math.Max(hi, c.max[j])
+		}
+		if lo == hi {
+			// A constant feature (a dead unit, an image border) carries no
+			// information; its class means can still differ from the grand
+			// mean by a rounding error, which over den = 0 would read as a
+			// perfectly separating feature.
+			out[j] = math.NaN()
+			continue
 		}
 		out[j] = 1 / (1 + num/den)
 	}

@@ -364,3 +364,31 @@ func TestFeatureSeparated(t *testing.T) {
 		t.Errorf("identical F4 = %v", f4)
 	}
 }
+
+// A constant feature carries no information, even when rounding makes its
+// class means differ from the grand mean: F1 must not read it as a
+// perfect separator (0), as it did on a conv layer's padded border.
+func TestF1ConstantFeature(t *testing.T) {
+	const n = 2000
+	x := make([]float32, 0, 2*n)
+	labels := make([]int32, 0, n)
+	for i := range n {
+		// Feature 0 is a conv bias on a blank border, the same float32
+		// everywhere; summed over classes of different sizes, its class
+		// means round differently. Feature 1 is informative noise.
+		c := int32(i*i%7) % 10
+		x = append(x, -0.0123456, float32(i%13)+float32(c))
+		labels = append(labels, c)
+	}
+	m := NewFeatureMoments(2, false)
+	if err := m.Update(x, labels); err != nil {
+		t.Fatal(err)
+	}
+	f := F1Features(m)
+	if !math.IsNaN(f[0]) {
+		t.Errorf("constant feature: F1 term %v, want NaN", f[0])
+	}
+	if F1(m) != f[1] {
+		t.Errorf("F1 = %v, want the informative feature's %v", F1(m), f[1])
+	}
+}
