@@ -31,7 +31,7 @@ Typical session:
    cxray analyze --model lenet.onnx --data mnist --split test --limit 2000 --db out.duckdb --run lenet
    cxray sql     --db out.duckdb "SELECT * FROM n1_by_layer"
    cxray export  --db out.duckdb --format parquet --out results/
-   cxray study   --db study.duckdb --report study/      (about 5 minutes on 2 cores)`,
+   cxray study   --db study.duckdb --report study/      (about 4 minutes on 2 cores)`,
 		Commands:             []*cli.Command{layersCommand(), analyzeCommand(), trainCommand(), studyCommand(), reportCommand(), sqlCommand(), exportCommand()},
 		EnableBashCompletion: true,
 		HideHelpCommand:      true,
