@@ -52,13 +52,19 @@ bench: build
 	$(GO) test $(GOFLAGS_BUILD) -run XXX -bench . -benchtime 3x ./stream/measure/ ./runtime/...
 	TAGS='$(TAGS)' $(PYTHON) scripts/bench.py
 
-# Regenerates the models and references in fixtures/ (needs python3-torch, python3-onnx).
+# Regenerates the models, data and references in fixtures/ (needs python3-torch, python3-onnx,
+# python3-sklearn: scripts/install-deps.sh --fixtures).
 fixtures:
 	scripts/install-deps.sh --fixtures
 	$(PYTHON) fixtures/make_iris.py
 	$(PYTHON) fixtures/make_models.py
 	$(PYTHON) fixtures/train_lenet.py
 	$(PYTHON) fixtures/reference/make_references.py
+	$(PYTHON) fixtures/make_datasets.py
+	$(PYTHON) fixtures/reference/neighbour_reference.py
+	$(PYTHON) fixtures/reference/repr_reference.py
+	$(PYTHON) fixtures/reference/svm_reference.py > fixtures/reference/svm_reference.json
+	$(PYTHON) fixtures/activations/make_activations.py
 
 clean:
 	rm -rf bin
