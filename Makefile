@@ -62,7 +62,7 @@ fixtures:
 	$(PYTHON) fixtures/reference/make_references.py
 	$(PYTHON) fixtures/make_datasets.py
 	$(PYTHON) fixtures/reference/neighbour_reference.py
-	$(PYTHON) fixtures/reference/repr_reference.py
+	$(PYTHON) fixtures/reference/repr_reference.py > fixtures/reference/repr_reference.json
 	$(PYTHON) fixtures/reference/svm_reference.py > fixtures/reference/svm_reference.json
 	$(PYTHON) fixtures/activations/make_activations.py
 
