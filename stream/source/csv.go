@@ -152,12 +152,26 @@ func (s *csvSource) rewind() error {
 	return nil
 }
 
+// missingLabel reports whether a label cell is how R, pandas or numpy
+// write a missing value. A class would otherwise be made of the rows whose
+// label is unknown.
+func missingLabel(v string) bool {
+	switch strings.ToLower(v) {
+	case "nan", "na", "n/a", "null", "none", "<na>":
+		return true
+	}
+	return false
+}
+
 // labelOf returns the class id of rec's label, adding a new class only
 // during the first pass.
 func (s *csvSource) labelOf(rec []string, line int, add bool) (int32, error) {
 	v := strings.TrimSpace(rec[s.labelCol])
 	if v == "" {
 		return 0, fmt.Errorf("%s line %d, column %q: the label is empty", s.path, line, s.columns[s.labelCol])
+	}
+	if missingLabel(v) {
+		return 0, fmt.Errorf("%s line %d, column %q: the label is %s, a missing value; drop the row or give it a class", s.path, line, s.columns[s.labelCol], v)
 	}
 	id, ok := s.classID[v]
 	if !ok {

@@ -137,6 +137,8 @@ func TestCSVErrors(t *testing.T) {
 		{"label only", "label\na\n", Options{}, ": no feature columns"},
 		{"ragged", "x,label\n1,a\n2,b,c\n", Options{}, " line 3: wrong number of fields"},
 		{"empty label", "x,label\n1,\n", Options{}, ` line 2, column "label": the label is empty`},
+		{"NaN label", "x,label\n1,a\n2,NaN\n", Options{}, ` line 3, column "label": the label is NaN, a missing value`},
+		{"NA label", "x,label\n1,NA\n", Options{}, ` line 2, column "label": the label is NA, a missing value`},
 		{"duplicate column", "x,x,label\n1,2,a\n", Options{}, `column "x" appears twice`},
 		{"bad quote", "x,label\n1\"2,a\n", Options{}, " line 2, column 2:"},
 		{"negative limit", "x,label\n1,a\n", Options{Limit: -2}, ": limit -2 is negative"},
