@@ -6,21 +6,6 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// T2 returns the number of features per point (Lorena et al. 2019, eq. 22,
-// in ECoL's current orientation):
-//
-//	T2 = d / n.
-//
-// Larger values mean sparser data. (Ho and Basu 2002 and older ECoL
-// versions give the inverse, n/d.) Multiclass: labels are not used. NaN
-// before any point. Memory: O(1) beyond m.
-func T2(m *FeatureMoments) float64 {
-	if m.points == 0 {
-		return math.NaN()
-	}
-	return float64(m.dim) / float64(m.points)
-}
-
 // PCAComponents returns the number of principal components needed to
 // explain the fraction frac of the variance of all points: the smallest m'
 // with Σ_{i≤m'} λ_i / Σ_i λ_i ≥ frac, λ the eigenvalues of the covariance
@@ -75,33 +60,4 @@ func PCAComponents(m *FeatureMoments, frac float64) int {
 		count++
 	}
 	return count
-}
-
-// T3 returns the number of principal components that explain 95% of the
-// variance per point (Lorena et al. 2019, eq. 23; ECoL's T3):
-//
-//	T3 = m' / n,   m' = PCAComponents(m, 0.95).
-//
-// Multiclass: labels are not used. It needs co-moments. NaN before any
-// point. Memory: O(d²) beyond m.
-func T3(m *FeatureMoments) float64 {
-	if m.points == 0 {
-		return math.NaN()
-	}
-	return float64(PCAComponents(m, 0.95)) / float64(m.points)
-}
-
-// T4 returns the fraction of the features that the principal components
-// explaining 95% of the variance amount to (Lorena et al. 2019, eq. 24;
-// ECoL's T4):
-//
-//	T4 = m' / d,   m' = PCAComponents(m, 0.95).
-//
-// Multiclass: labels are not used. It needs co-moments. NaN before any
-// point. Memory: O(d²) beyond m.
-func T4(m *FeatureMoments) float64 {
-	if m.points == 0 {
-		return math.NaN()
-	}
-	return float64(PCAComponents(m, 0.95)) / float64(m.dim)
 }
