@@ -167,6 +167,12 @@ func (r *Router) Extra(i int, names []string, o Options) (rows []Row, skipped []
 		}
 		params["definition"] = Definitions[m]
 		params["reference"] = reference(m)
+		if _, ok := params["normalize"]; !ok {
+			// Only distances are taken on rescaled features; the other
+			// measures see the points as they are (F1-F4 are invariant
+			// to a per-feature scale anyway).
+			params["normalize"] = measure.NormNone.String()
+		}
 		rows = append(rows, Row{Measure: m, Value: v, Params: params})
 	}
 	return rows, skipped
