@@ -47,7 +47,7 @@ test: vet
 	$(GO) test $(GOFLAGS_BUILD) -race -short ./runtime/... ./stream/...
 
 # Go benchmarks, then cxray side by side with its peers (scripts/bench.py: N1 against
-# the peer method, the forward pass against PyTorch, peak RSS at two dataset sizes).
+# the peer method, the forward pass and training against PyTorch, peak RSS at two dataset sizes).
 bench: build
 	$(GO) test $(GOFLAGS_BUILD) -run XXX -bench . -benchtime 3x ./stream/measure/ ./runtime/...
 	TAGS='$(TAGS)' $(PYTHON) scripts/bench.py
