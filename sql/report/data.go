@@ -19,7 +19,8 @@ type run struct {
 	Started                   time.Time
 	plotted                   bool // complete, or Options.All
 	n1                        []n1Point
-	epochs                    []int // distinct epochs of n1, ascending
+	history                   []n1Point // N1 at every step, by epoch, step and layer
+	epochs                    []int     // distinct epochs of n1, ascending
 	training                  []trainRow
 	layers                    map[int]layer
 	measures                  map[int]map[string]float64 // layer index -> measure -> final value
@@ -168,6 +169,27 @@ func load(ctx context.Context, db *dbsql.DB, version int, all bool) (*data, erro
 	if err != nil {
 		return nil, fmt.Errorf("read N1: %w", err)
 	}
+	// N1 at every step, for the runs measured within epochs as well
+	// (cxray train --measure-every): N1 through training at every reading.
+	err = each(ctx, db, `SELECT run_id, coalesce(epoch, 0) AS e, coalesce(step, 0) AS s, layer_index, value
+		FROM metrics
+		WHERE measure = 'N1' AND layer_index IS NOT NULL AND value IS NOT NULL
+		QUALIFY row_number() OVER (PARTITION BY run_id, coalesce(epoch, 0), coalesce(step, 0), layer_index
+		                           ORDER BY rowid DESC) = 1
+		ORDER BY run_id, e, s, layer_index`, func(rows *dbsql.Rows) error {
+		var id int64
+		var p n1Point
+		if err := rows.Scan(&id, &p.Epoch, &p.Step, &p.Layer, &p.N1); err != nil {
+			return err
+		}
+		if r := byID[id]; r != nil && !math.IsNaN(p.N1) {
+			r.history = append(r.history, p)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read N1 history: %w", err)
+	}
 
 	// Every measure of every layer at its final step (as final_metrics).
 	names := map[string]bool{}
@@ -295,6 +317,19 @@ func (r *run) epochTraining() []trainRow {
 		}
 	}
 	return out
+}
+
+// epochPosition places a reading of epoch e at step s on the epoch axis:
+// epoch 0 is at 0, and a reading within epoch e ≥ 1 at e−1 plus the
+// fraction of the epoch's steps taken, from the steps at which the
+// training rows end each epoch (ends). Without them it sits at e.
+func epochPosition(e int, s int64, ends map[int]int64) float64 {
+	end, ok := ends[e]
+	start, ok0 := ends[e-1]
+	if e == 0 || !ok || !ok0 || end <= start {
+		return float64(e)
+	}
+	return float64(e-1) + float64(s-start)/float64(end-start)
 }
 
 // label names the run in legends: its arch, else its name, else its id.

@@ -511,21 +511,42 @@ func (b *builder) trainingBlock(r *run) (block, error) {
 	}
 	blk.Caption += "."
 
-	// N1 against the epoch, one line per layer.
+	// N1 against the epoch, one line per layer, at every reading: those
+	// within an epoch (--measure-every) at the fraction of it they were
+	// taken at.
+	ends := map[int]int64{}
+	for _, t := range r.epochTraining() {
+		ends[t.Epoch] = t.Step
+	}
+	names := map[int]n1Point{}
+	for _, p := range r.n1 {
+		names[p.Layer] = p
+	}
 	byLayer := map[int]*series{}
 	var order []int
-	for _, p := range r.n1 {
+	within := false
+	for _, p := range r.history {
 		s := byLayer[p.Layer]
 		if s == nil {
-			s = &series{label: layerLabel(p)}
+			named, ok := names[p.Layer]
+			if !ok {
+				named = n1Point{Layer: p.Layer, Name: r.layers[p.Layer].Name}
+			}
+			s = &series{label: layerLabel(named)}
 			byLayer[p.Layer] = s
 			order = append(order, p.Layer)
 		}
-		s.xs = append(s.xs, float64(p.Epoch))
+		x := epochPosition(p.Epoch, p.Step, ends)
+		within = within || x != float64(p.Epoch)
+		s.xs = append(s.xs, x)
 		s.ys = append(s.ys, p.N1)
 	}
 	sort.Ints(order)
-	c := &chart{title: "N1 through training, by layer: " + r.label(), xLabel: "epoch (0 = at initialization)",
+	xLabel := "epoch (0 = at initialization)"
+	if within {
+		xLabel = "epoch (0 = at initialization; readings within an epoch at the fraction of its steps)"
+	}
+	c := &chart{title: "N1 through training, by layer: " + r.label(), xLabel: xLabel,
 		yLabel: "N1 (fraction of points)", legendTitle: "layer (index: name)",
 		width: 7.5 * vg.Inch, height: 4.2 * vg.Inch}
 	for _, l := range order {

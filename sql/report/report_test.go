@@ -445,3 +445,20 @@ func glob(t *testing.T, dir, pattern string) []string {
 	}
 	return m
 }
+
+// Readings within an epoch sit at the fraction of its steps; without
+// training rows, at the epoch.
+func TestEpochPosition(t *testing.T) {
+	ends := map[int]int64{0: 0, 1: 100, 2: 200}
+	for _, c := range []struct {
+		e    int
+		s    int64
+		want float64
+	}{
+		{0, 0, 0}, {1, 25, 0.25}, {1, 100, 1}, {2, 150, 1.5}, {2, 200, 2}, {3, 250, 3},
+	} {
+		if got := epochPosition(c.e, c.s, ends); got != c.want {
+			t.Errorf("epochPosition(%d, %d) = %v, want %v", c.e, c.s, got, c.want)
+		}
+	}
+}
