@@ -269,7 +269,13 @@ func (s *trainSpec) train(ctx context.Context, run *sql.Run, m *train.Model, sub
 	lastMeasured := int64(-1)
 	measure := func(epoch int, step int64, save bool) error {
 		if step == lastMeasured && epoch > 0 {
-			return nil // --measure-every already measured this step
+			// --measure-every already measured this step; the epoch's
+			// checkpoint is still due.
+			if save && s.saveDir != "" {
+				_, _, err := s.export(m, epoch, true)
+				return err
+			}
+			return nil
 		}
 		lastMeasured = step
 		rs, err := s.measure(ctx, run, m, epoch, step, save, !layersAdded, p)
@@ -334,6 +340,21 @@ func (s *trainSpec) train(ctx context.Context, run *sql.Run, m *train.Model, sub
 	return nil
 }
 
+// export returns m's weights as an ONNX graph and the name it goes by:
+// with save and --save-dir the checkpoint file of the epoch, written here
+// (DIR/ARCH-eEE.onnx), otherwise a name for messages.
+func (s *trainSpec) export(m *train.Model, epoch int, save bool) (*importer.Graph, string, error) {
+	g, err := m.Graph()
+	if err != nil {
+		return nil, "", err
+	}
+	if !save || s.saveDir == "" {
+		return g, fmt.Sprintf("%s@epoch%d", s.arch.Spec, epoch), nil
+	}
+	path := filepath.Join(s.saveDir, fmt.Sprintf("%s-e%02d.onnx", fileStem(s.arch.Spec), epoch))
+	return g, path, importer.Save(path, g)
+}
+
 // probeBatch is the batch size of the measurements, analyze's default: the
 // pipeline keeps a few batches of every tapped layer in flight, so it sets
 // the memory beside the estimators'.
@@ -344,16 +365,9 @@ const probeBatch = 64
 // layers, plan and estimators, so analyze on a saved checkpoint gives the
 // same rows. With save (and --save-dir) the graph is written first.
 func (s *trainSpec) measure(ctx context.Context, run *sql.Run, m *train.Model, epoch int, step int64, save, first bool, p *progress) ([]result, error) {
-	g, err := m.Graph()
+	g, path, err := s.export(m, epoch, save)
 	if err != nil {
 		return nil, err
-	}
-	path := fmt.Sprintf("%s@epoch%d", s.arch.Spec, epoch)
-	if save && s.saveDir != "" {
-		path = filepath.Join(s.saveDir, fmt.Sprintf("%s-e%02d.onnx", fileStem(s.arch.Spec), epoch))
-		if err := importer.Save(path, g); err != nil {
-			return nil, err
-		}
 	}
 	mod, err := newModel(path, g)
 	if err != nil {

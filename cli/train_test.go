@@ -164,3 +164,24 @@ func TestStudySmall(t *testing.T) {
 		t.Errorf("unknown experiment: %v", err)
 	}
 }
+
+// When --measure-every lands on an epoch's last step, that step is
+// measured once and the epoch's checkpoint is still written.
+func TestTrainMeasureEveryAtEpochEnd(t *testing.T) {
+	dir := t.TempDir()
+	db, ckpt := filepath.Join(dir, "t.duckdb"), filepath.Join(dir, "ckpt")
+	// 300 images in batches of 60: 5 steps per epoch, measured every 5.
+	if _, _, err := run(t, "train", "--quiet", "--arch", "mlp:8", "--train-size", "300", "--batch", "60", "--epochs", "2",
+		"--probe", "100", "--measure-every", "5", "--save-dir", ckpt, "--db", db); err != nil {
+		t.Fatal(err)
+	}
+	for e := range 3 {
+		if _, err := os.Stat(filepath.Join(ckpt, fmt.Sprintf("mlp-8-e%02d.onnx", e))); err != nil {
+			t.Errorf("checkpoint of epoch %d: %v", e, err)
+		}
+	}
+	rows := query(t, db, `SELECT epoch, step, count(*) AS n FROM metrics WHERE layer_index = 0 GROUP BY ALL ORDER BY step`)
+	if len(rows) != 3 || rows[1]["step"] != float64(5) || rows[1]["n"] != float64(1) {
+		t.Errorf("readings %v, want one per epoch end at steps 0, 5, 10", rows)
+	}
+}
