@@ -35,7 +35,8 @@ const DefaultBatch = 256
 // batch of all n points is the full-batch unbiased CKA.
 //
 // CKA(X, X) = 1, and CKA is invariant to orthogonal transforms and
-// isotropic scaling of either representation, batch by batch.
+// isotropic scaling of either representation, batch by batch. Labels play
+// no part: it compares two representations, whatever the classes.
 //
 // Update takes a batch, Merge a twin fed with other batches, Value reads
 // the result, as gonum's stat/card. Memory: two m×m float64 Gram matrices
