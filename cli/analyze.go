@@ -355,6 +355,7 @@ func (j *job) runInfo(c *cli.Context) (sql.RunInfo, error) {
 type result struct {
 	layer tap.Layer
 	est   measure.Estimate
+	extra map[string]float64 // the other measures at the end, by name
 }
 
 // execute streams the data through the model into the estimators of a
@@ -381,7 +382,7 @@ func (j *job) execute(ctx context.Context, run *sql.Run, p *progress) ([]result,
 			if err != nil {
 				return false, err
 			}
-			results[i] = result{l, e}
+			results[i] = result{layer: l, est: e}
 			values[i] = e.Value
 			metrics[i] = sql.Metric{
 				Epoch: j.epoch, Step: j.rowStep(seen), LayerIndex: l.Index, LayerName: l.Name, Measure: "N1", Value: e.Value,
@@ -444,6 +445,10 @@ func (j *job) extraMetrics(router *tap.Router, seen int64, p *progress, metrics 
 				Epoch: j.epoch, Step: j.rowStep(seen), LayerIndex: l.Index, LayerName: l.Name, Measure: x.Measure, Value: x.Value,
 				NSamples: seen, Method: "exact", Params: x.Params,
 			})
+			if results[i].extra == nil {
+				results[i].extra = map[string]float64{}
+			}
+			results[i].extra[x.Measure] = x.Value
 		}
 	}
 	return rows
@@ -481,6 +486,41 @@ func printResults(w io.Writer, rs []result) error {
 			ci = fmt.Sprintf("[%.4f, %.4f]", r.est.CILow, r.est.CIHigh)
 		}
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t%.6f\t%s\t%s\n", r.layer.Index, r.layer.Name, r.layer.OpType, r.layer.Dim, r.est.Value, r.est.Method, ci)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	return printMeasures(w, rs)
+}
+
+// printMeasures prints the measures beyond N1, one row per layer and one
+// column per measure in tap.Measures' order ("-" where a layer has none).
+func printMeasures(w io.Writer, rs []result) error {
+	var names []string
+	for _, m := range tap.Measures {
+		for _, r := range rs {
+			if _, ok := r.extra[m]; ok {
+				names = append(names, m)
+				break
+			}
+		}
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	fmt.Fprintln(w)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(tw, "layer_index\t%s\t\n", strings.Join(names, "\t"))
+	for _, r := range rs {
+		fmt.Fprintf(tw, "%d\t", r.layer.Index)
+		for _, m := range names {
+			if v, ok := r.extra[m]; ok {
+				fmt.Fprintf(tw, "%.4g\t", v)
+			} else {
+				fmt.Fprint(tw, "-\t")
+			}
+		}
+		fmt.Fprintln(tw)
 	}
 	return tw.Flush()
 }
