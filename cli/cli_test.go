@@ -262,9 +262,14 @@ func TestAnalyzeSampledUntilStable(t *testing.T) {
 // range, and every row must carry its definition and conventions.
 func TestAnalyzeIrisSurveyMeasures(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "m.duckdb")
-	if _, stderr, err := run(t, "analyze", "--quiet", "--data", "csv:../fixtures/iris.csv", "--label", "species",
-		"--conventions", "ecol", "--measures", "all", "--db", db); err != nil {
+	out, stderr, err := run(t, "analyze", "--quiet", "--data", "csv:../fixtures/iris.csv", "--label", "species",
+		"--conventions", "ecol", "--measures", "all", "--db", db)
+	if err != nil {
 		t.Fatalf("%v\n%s", err, stderr)
+	}
+	// The measures are printed too, a column each.
+	if !strings.Contains(out, "ClsCoef") || !strings.Contains(out, "0.1981") {
+		t.Errorf("stdout lacks the measures table:\n%s", out)
 	}
 	ecol := map[string]float64{
 		"N1": 0.1066667, "N2": 0.1981444, "N3": 0.06, "Density": 0.8332886,
