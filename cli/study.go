@@ -57,7 +57,7 @@ and 1.3 GB with OpenBLAS, longer with gonum's pure-Go BLAS. Raise
 --train-size, --epochs and --sizes to scale up. Query the
 file with 'cxray sql' (views n1_by_layer, n1_by_epoch, training_curve) and
 look at it with 'cxray report' (or --report DIR here).`,
-		Flags: append(trainFlags(),
+		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "experiments", Value: strings.Join(experiments, ","), Usage: "which experiments to run: any of " + strings.Join(experiments, ", ")},
 			&cli.IntFlag{Name: "train-size", Value: 10000, Usage: "training images for the layers, training and design experiments"},
 			&cli.IntFlag{Name: "epochs", Value: 3, Usage: "epochs of every run"},
@@ -65,7 +65,7 @@ look at it with 'cxray report' (or --report DIR here).`,
 			&cli.StringFlag{Name: "sizes", Value: "100,500,1000,5000,10000", Usage: "samples experiment: training-set `SIZES`"},
 			&cli.BoolFlag{Name: "full-split", Usage: "samples experiment: also train on all 60000 training images"},
 			&cli.StringFlag{Name: "report", Usage: "write the HTML report of the file into `DIR` at the end"},
-		),
+		}, trainFlags()...),
 		Action: runStudy,
 	}
 }

@@ -55,7 +55,7 @@ runtime. With --save-dir every epoch's network is written there as ONNX
 
 The same --seed gives the same weights, losses and N1 on the same machine;
 see the runtime/train package documentation for what could change that.`,
-		Flags: append(trainFlags(),
+		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "arch", Aliases: []string{"a"}, Required: true, Usage: "architecture `SPEC`: mlp:W1,W2,..., lenet5, or cnn:C1,C2,.../D1,..."},
 			&cli.IntFlag{Name: "train-size", Value: 10000, Usage: "train on a class-balanced subset of `N` training images (60000: all)"},
 			&cli.IntFlag{Name: "epochs", Value: 3, Usage: "`E` passes over the training subset"},
@@ -63,7 +63,7 @@ see the runtime/train package documentation for what could change that.`,
 			&cli.StringFlag{Name: "save-dir", Usage: "write each epoch's network as ONNX into `DIR` (created if missing)"},
 			&cli.StringFlag{Name: "run", Usage: "run `NAME` (default: the architecture and training-set size)"},
 			&cli.StringFlag{Name: "experiment", Usage: "tag the run with an experiment `NAME`, for SQL and the report"},
-		),
+		}, trainFlags()...),
 		Action: runTrain,
 	}
 }
