@@ -74,7 +74,7 @@ func trainFlags() []cli.Flag {
 		&cli.StringFlag{Name: "data", Aliases: []string{"d"}, Value: "mnist", Usage: "dataset; only mnist can be trained on"},
 		&cli.StringFlag{Name: "data-dir", EnvVars: []string{"CXRAY_DATA"}, Usage: "folder holding the MNIST IDX files (default: the GoMNIST Go module's data folder)"},
 		&cli.IntFlag{Name: "batch", Value: 64, Usage: "mini-batch `SIZE`"},
-		&cli.Float64Flag{Name: "lr", Usage: "learning `RATE` (default: 0.002 for adam, 0.05 for sgd)"},
+		&cli.Float64Flag{Name: "lr", Usage: "learning `RATE`", DefaultText: "0.002 for adam, 0.05 for sgd"},
 		&cli.StringFlag{Name: "optimizer", Value: "adam", Usage: "adam or sgd"},
 		&cli.Float64Flag{Name: "momentum", Usage: "SGD momentum `M` in [0, 1)"},
 		&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "`SEED` of the subset, the weights and the shuffling"},
