@@ -56,7 +56,14 @@ distance on the flattened float32 activations, accumulated in float64;
 zero distances (duplicates) are real MST edges; ties (squared distances
 within a relative 1e-5) are broken as dense Prim from vertex 0 with strict
 '<', lowest index first (DCoL's rule); N1 counts vertices on cross-class
-edges, divided by n.
+edges, divided by n. --conventions ecol (or --distance gower|manhattan)
+switches N1 and the neighbourhood measures to ECoL's conventions, to
+reproduce its published values.
+
+--measures survey adds the other 21 measures of Lorena et al. (2019);
+--measures all also GDV, TwoNN, NC1, CKA and a linear probe. They are
+computed at the end from the points of exactly measured layers and printed
+as a second table; README.md lists their definitions and memory.
 
 The run is 'running' until its last row is committed, then 'complete'; an
 error marks it 'failed', Ctrl-C or SIGTERM marks it 'interrupted' and keeps
