@@ -3,6 +3,8 @@ package measure
 import (
 	"math"
 	"slices"
+
+	"cxray/stream/measure/internal/numeric"
 )
 
 // points is the prepared input of the tree builders: the float32 points as
@@ -166,41 +168,9 @@ func centre(x []float32, n, dim int) []float64 {
 		for k := range m {
 			col[k] = float64(x[(k*n/m)*dim+j])
 		}
-		c[j] = nthSmallest(col, m/2)
+		c[j] = numeric.Select(col, m/2)
 	}
 	return c
-}
-
-// nthSmallest returns the k-th smallest element of a (0-based), reordering
-// a: Hoare's selection with a middle pivot, O(len(a)) on average.
-func nthSmallest(a []float64, k int) float64 {
-	lo, hi := 0, len(a)-1
-	for lo < hi {
-		pivot := a[(lo+hi)/2]
-		i, j := lo, hi
-		for i <= j {
-			for a[i] < pivot {
-				i++
-			}
-			for a[j] > pivot {
-				j--
-			}
-			if i <= j {
-				a[i], a[j] = a[j], a[i]
-				i++
-				j--
-			}
-		}
-		switch {
-		case k <= j:
-			hi = j
-		case k >= i:
-			lo = i
-		default:
-			return a[k]
-		}
-	}
-	return a[k]
 }
 
 // lower returns a lower bound on the exact squared distance of points u and

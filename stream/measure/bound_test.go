@@ -3,7 +3,6 @@ package measure
 import (
 	"math"
 	"math/rand/v2"
-	"slices"
 	"testing"
 
 	"gonum.org/v1/gonum/blas"
@@ -155,24 +154,6 @@ func TestCode8(t *testing.T) {
 	for _, v := range []float64{1, 3.3, 17, 999} {
 		if dv := c.decode(c.encode(v)); dv < v*15/16 {
 			t.Errorf("decode(encode(%v)) = %v, more than a 1/16 step below", v, dv)
-		}
-	}
-}
-
-func TestNthSmallest(t *testing.T) {
-	rng := rand.New(rand.NewPCG(25, 26))
-	for _, n := range []int{1, 2, 3, 10, 511} {
-		for range 20 {
-			a := make([]float64, n)
-			for i := range a {
-				a[i] = float64(rng.IntN(5)) // many equal values
-			}
-			sorted := slices.Clone(a)
-			slices.Sort(sorted)
-			k := rng.IntN(n)
-			if got := nthSmallest(slices.Clone(a), k); got != sorted[k] {
-				t.Fatalf("nthSmallest(%v, %d) = %v, want %v", a, k, got, sorted[k])
-			}
 		}
 	}
 }

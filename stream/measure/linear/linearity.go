@@ -8,6 +8,8 @@ import (
 	"runtime"
 	"sort"
 	"sync"
+
+	"cxray/stream/measure/internal/numeric"
 )
 
 // Scaling says how each one-vs-one pair is scaled before its SVM is trained.
@@ -257,7 +259,7 @@ func pair[T float32 | float64](x []T, dim int, labels []int32, ia, ib []int, opt
 		}
 	}
 	z, scaled := scalePair(x, dim, idx, opt.Scaling)
-	k := gram(z, n, dim, workers)
+	k := numeric.Gram(z, n, dim, workers)
 	s := newSVC(k, n, y, opt.Cost, opt.Tol, opt.Float32Q, opt.MaxIter)
 	r := s.solve()
 

@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"cxray/stream/measure/internal/numeric"
 )
 
 // ECoL's iris oracles (tests/testthat/test_linearity.R).
@@ -175,7 +177,7 @@ func TestSVMOptimality(t *testing.T) {
 			lab[i] = -1
 		}
 	}
-	k := gram(z, m, d, 2)
+	k := numeric.Gram(z, m, d, 2)
 	s := newSVC(append([]float64(nil), k...), m, lab, 1, 1e-10, false, 0)
 	res := s.solve()
 	var sumAY float64

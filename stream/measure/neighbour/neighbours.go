@@ -9,6 +9,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"cxray/stream/measure/internal/numeric"
 )
 
 // Neighbours is the neighbour structure of one labelled point set, built
@@ -336,7 +338,7 @@ func (r *rowWorker) edges(i int, c []float64) []lsEntry {
 	if m > len(vals) {
 		m = len(vals)
 	}
-	v := kth(vals, m-1)
+	v := numeric.Select(vals, m-1)
 	lo, hi := nb.lim(v)
 	below := 0
 	for j, x := range c {
@@ -370,37 +372,6 @@ func (r *rowWorker) edges(i int, c []float64) []lsEntry {
 		}
 	}
 	return out
-}
-
-// kth returns the k-th smallest (0-based) of v, reordering v.
-func kth(v []float64, k int) float64 {
-	lo, hi := 0, len(v)-1
-	for lo < hi {
-		p := v[(lo+hi)/2]
-		i, j := lo, hi
-		for i <= j {
-			for v[i] < p {
-				i++
-			}
-			for v[j] > p {
-				j--
-			}
-			if i <= j {
-				v[i], v[j] = v[j], v[i]
-				i++
-				j--
-			}
-		}
-		switch {
-		case k <= j:
-			hi = j
-		case k >= i:
-			lo = i
-		default:
-			return v[k]
-		}
-	}
-	return v[k]
 }
 
 // symmetrize builds the undirected graph: an edge where either end chose

@@ -5,7 +5,8 @@ import (
 	"fmt"
 	"math"
 	"runtime"
-	"sync"
+
+	"cxray/stream/measure/internal/numeric"
 )
 
 // DefaultBatch is the minibatch size of LinearCKA when the caller re-feeds
@@ -81,8 +82,8 @@ func (c *CKA) Update(x []float32, dx int, y []float32, dy int, n int) error {
 		}
 	}
 	workers := runtime.GOMAXPROCS(0)
-	K := gram32(x, n, dx, workers)
-	L := gram32(y, n, dy, workers)
+	K := numeric.Gram(x, n, dx, workers)
+	L := numeric.Gram(y, n, dy, workers)
 	xy, xx, yy := hsic3(K, L, n)
 	c.xy += xy
 	c.xx += xx
@@ -191,66 +192,4 @@ func hsic3(K, L []float64, n int) (xy, xx, yy float64) {
 		return (tr + s1*s2/((m-1)*(m-2)) - 2/(m-2)*cross) / (m * (m - 3))
 	}
 	return h(trKL, sk, sl, kl), h(trKK, sk, sk, kk), h(trLL, sl, sl, ll)
-}
-
-// gram32 returns the n×n Gram matrix of the float32 rows of x (dim
-// columns) in float64: each product of two float32 values is exact in
-// float64 and the products are summed in index order, so the value does not
-// depend on the blocking or the number of workers.
-func gram32(x []float32, n, dim, workers int) []float64 {
-	k := make([]float64, n*n)
-	row := func(i int) []float32 { return x[i*dim : (i+1)*dim] }
-	var wg sync.WaitGroup
-	workers = max(1, workers)
-	nb := (n + 1) / 2
-	for w := range workers {
-		wg.Add(1)
-		go func(w int) {
-			defer wg.Done()
-			for b := nb - 1 - w; b >= 0; b -= workers {
-				i := 2 * b
-				if i+1 == n {
-					for j := 0; j <= i; j++ {
-						k[i*n+j] = dot32(row(i), row(j))
-					}
-					continue
-				}
-				for j := 0; j <= i; j += 2 {
-					s00, s01, s10, s11 := dot2x2f32(row(i), row(i+1), row(j), row(j+1))
-					k[i*n+j], k[i*n+j+1] = s00, s01
-					k[(i+1)*n+j], k[(i+1)*n+j+1] = s10, s11
-				}
-			}
-		}(w)
-	}
-	wg.Wait()
-	for i := range n {
-		for j := 0; j < i; j++ {
-			k[j*n+i] = k[i*n+j]
-		}
-	}
-	return k
-}
-
-func dot32(a, b []float32) float64 {
-	b = b[:len(a)]
-	var s float64
-	for i, v := range a {
-		s += float64(float64(v) * float64(b[i]))
-	}
-	return s
-}
-
-func dot2x2f32(a0, a1, b0, b1 []float32) (s00, s01, s10, s11 float64) {
-	n := len(a0)
-	a1, b0, b1 = a1[:n], b0[:n], b1[:n]
-	for k := range n {
-		x0, x1 := float64(a0[k]), float64(a1[k])
-		y0, y1 := float64(b0[k]), float64(b1[k])
-		s00 += float64(x0 * y0)
-		s01 += float64(x0 * y1)
-		s10 += float64(x1 * y0)
-		s11 += float64(x1 * y1)
-	}
-	return
 }
