@@ -8,11 +8,8 @@ import (
 	"io"
 	"math"
 	"os"
-	"os/signal"
 	"path/filepath"
-	"runtime/debug"
 	"strings"
-	"syscall"
 	"text/tabwriter"
 	"time"
 
@@ -133,16 +130,14 @@ func runAnalyze(c *cli.Context) error {
 		return err
 	}
 	defer j.src.Close()
-	limitHeap(j.plan)
+	// The batch buffers and the runtime's own tensors fit in 16 MB.
+	limitHeap(j.plan, 16<<20)
 
-	store, err := sql.Open(c.String("db"))
+	store, ctx, closeStore, err := openStore(c)
 	if err != nil {
 		return err
 	}
-	defer store.Close()
-
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	defer closeStore()
 
 	info, err := j.runInfo(c)
 	if err != nil {
@@ -270,18 +265,6 @@ func measureOptions(c *cli.Context, norm measure.Normalization) (tap.Options, er
 	}
 	o.Summary, o.Norm, o.Seed = s, norm, c.Uint64("seed")
 	return o, nil
-}
-
-// limitHeap tells the garbage collector what the estimators need, so the
-// heap stays near that instead of growing to twice the live data (Go's
-// default pacing), which would let peak RSS drift above --memory. The
-// headroom covers batch buffers and the runtime's own tensors. A
-// GOMEMLIMIT set by the user wins.
-func limitHeap(p *plan.Plan) {
-	if os.Getenv("GOMEMLIMIT") != "" {
-		return
-	}
-	debug.SetMemoryLimit(p.StateBytes + p.Workspace + 16<<20)
 }
 
 // makePlan sizes the estimators to --memory.

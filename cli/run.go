@@ -3,8 +3,17 @@ package cli
 import (
 	"context"
 	"fmt"
+	"math"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"runtime/metrics"
+	"syscall"
+
+	"github.com/urfave/cli/v2"
 
 	"cxray/sql"
+	"cxray/stream/plan"
 	"cxray/stream/tap"
 )
 
@@ -37,4 +46,40 @@ func endRun(ctx context.Context, run *sql.Run, err error) error {
 		}
 		return fmt.Errorf("%w (run %d marked failed)", err, run.ID())
 	}
+}
+
+// openStore opens the DuckDB file of --db, and a context that Ctrl-C and
+// SIGTERM cancel, so that the run in progress ends interrupted with its
+// committed rows kept. closeStore releases both.
+func openStore(c *cli.Context) (store *sql.Store, ctx context.Context, closeStore func(), err error) {
+	store, err = sql.Open(c.String("db"))
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	return store, ctx, func() { stop(); store.Close() }, nil
+}
+
+// limitHeap tells the garbage collector what the estimators of plan p need
+// on top of other bytes live beside them, so that the heap stays near that
+// instead of growing to twice the live data (Go's default pacing), which
+// would let peak RSS drift above --memory and a wide network's probe set
+// cost twice its size. It returns the function that lifts the limit again.
+// A GOMEMLIMIT set by the user wins.
+func limitHeap(p *plan.Plan, other int64) (lift func()) {
+	if os.Getenv("GOMEMLIMIT") != "" {
+		return func() {}
+	}
+	debug.SetMemoryLimit(other + p.StateBytes + p.Workspace)
+	return func() { debug.SetMemoryLimit(math.MaxInt64) }
+}
+
+// liveHeap is the heap the last garbage collection found live.
+func liveHeap() int64 {
+	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return int64(s[0].Value.Uint64())
 }

@@ -1,21 +1,16 @@
 package cli
 
 import (
-	"context"
 	"errors"
 	"fmt"
-	"os"
-	"os/signal"
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
 	"cxray/runtime/train"
-	"cxray/sql"
 	"cxray/sql/report"
 )
 
@@ -104,13 +99,11 @@ func runStudy(c *cli.Context) error {
 			return fmt.Errorf("%s run %s: --train-size %d: the MNIST training split has %d images", s.experiment, s.arch.Spec, s.trainSize, data.train.Len())
 		}
 	}
-	store, err := sql.Open(c.String("db"))
+	store, ctx, closeStore, err := openStore(c)
 	if err != nil {
 		return err
 	}
-	defer store.Close()
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	defer closeStore()
 
 	start := time.Now()
 	p.logf("study: %d runs -> %s", len(specs), c.String("db"))

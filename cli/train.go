@@ -6,12 +6,8 @@ import (
 	"fmt"
 	"math"
 	"os"
-	"os/signal"
 	"path/filepath"
-	"runtime/debug"
-	"runtime/metrics"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -169,13 +165,11 @@ func runTrain(c *cli.Context) error {
 	if s.trainSize > data.train.Len() {
 		return fmt.Errorf("--train-size %d: the MNIST training split has %d images", s.trainSize, data.train.Len())
 	}
-	store, err := sql.Open(c.String("db"))
+	store, ctx, closeStore, err := openStore(c)
 	if err != nil {
 		return err
 	}
-	defer store.Close()
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	defer closeStore()
 	out, err := s.run(ctx, store, data, p)
 	if err != nil {
 		return err
@@ -395,7 +389,8 @@ func (s *trainSpec) measure(ctx context.Context, run *sql.Run, m *train.Model, e
 			return nil, err
 		}
 	}
-	defer limitHeapDuring(pl)()
+	// On top of the training's live heap: its data, weights and graphs.
+	defer limitHeap(pl, liveHeap()+64<<20)()
 	j := &job{
 		src: src, model: mod, input: g.Input.Name, shape: mod.sample, layers: layers,
 		norm: measure.NormNone, batch: probeBatch, plan: pl, measures: s.measures,
@@ -403,25 +398,6 @@ func (s *trainSpec) measure(ctx context.Context, run *sql.Run, m *train.Model, e
 	}
 	// Warnings (skipped measures) still reach the user; per-layer lines do not.
 	return j.execute(ctx, run, newProgress(p.w, true))
-}
-
-// limitHeapDuring does for one measurement what limitHeap does for an
-// analyze run, on top of the training's live heap (its data, weights and
-// graphs): without it the heap grows to twice the live data, and a wide
-// network's probe set costs twice its size. It returns the function that
-// lifts the limit again. A GOMEMLIMIT set by the user wins.
-func limitHeapDuring(p *plan.Plan) func() {
-	if os.Getenv("GOMEMLIMIT") != "" {
-		return func() {}
-	}
-	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
-	metrics.Read(s)
-	live := int64(0)
-	if s[0].Value.Kind() == metrics.KindUint64 {
-		live = int64(s[0].Value.Uint64())
-	}
-	debug.SetMemoryLimit(live + p.StateBytes + p.Workspace + 64<<20)
-	return func() { debug.SetMemoryLimit(math.MaxInt64) }
 }
 
 // fileStem turns an architecture spec into a file name part:
