@@ -61,3 +61,14 @@ func PCAComponents(m *FeatureMoments, frac float64) int {
 	}
 	return count
 }
+
+// T3T4 returns T3 and T4 from one PCA, the costly part (an
+// eigendecomposition of the d×d covariance): m'/n and m'/d with
+// m' = PCAComponents(m, 0.95). NaN before any point.
+func T3T4(m *FeatureMoments) (t3, t4 float64) {
+	if m.points == 0 {
+		return math.NaN(), math.NaN()
+	}
+	c := float64(PCAComponents(m, 0.95))
+	return c / float64(m.points), c / float64(m.dim)
+}

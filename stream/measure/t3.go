@@ -1,7 +1,5 @@
 package measure
 
-import "math"
-
 // T3 returns the number of principal components that explain 95% of the
 // variance per point (Lorena et al. 2019, eq. 23; ECoL's T3):
 //
@@ -10,8 +8,6 @@ import "math"
 // Multiclass: labels are not used. It needs co-moments. NaN before any
 // point. Memory: O(d²) beyond m.
 func T3(m *FeatureMoments) float64 {
-	if m.points == 0 {
-		return math.NaN()
-	}
-	return float64(PCAComponents(m, 0.95)) / float64(m.points)
+	t3, _ := T3T4(m)
+	return t3
 }

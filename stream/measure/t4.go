@@ -1,7 +1,5 @@
 package measure
 
-import "math"
-
 // T4 returns the fraction of the features that the principal components
 // explaining 95% of the variance amount to (Lorena et al. 2019, eq. 24;
 // ECoL's T4):
@@ -11,8 +9,6 @@ import "math"
 // Multiclass: labels are not used. It needs co-moments. NaN before any
 // point. Memory: O(d²) beyond m.
 func T4(m *FeatureMoments) float64 {
-	if m.points == 0 {
-		return math.NaN()
-	}
-	return float64(PCAComponents(m, 0.95)) / float64(m.dim)
+	_, t4 := T3T4(m)
+	return t4
 }

@@ -192,8 +192,8 @@ type layerCalc struct {
 	fm  *measure.FeatureMoments
 	nb  *neighbour.Neighbours
 	lin *linear.Result
-	pca int    // principal components for 95% of the variance, 0 until computed
-	why string // why the last value returned no params
+	t34 *[2]float64 // T3 and T4, once computed
+	why string      // why the last value returned no params
 }
 
 // NeighbourBytes bounds the memory of the neighbour structure of n points
@@ -331,7 +331,14 @@ func (c *layerCalc) value(m string) (float64, map[string]any, error) {
 		}
 		v := make([]float64, len(res.Pairs))
 		for k, p := range res.Pairs {
-			v[k] = map[string]float64{"L1": p.L1, "L2": p.L2, "L3": p.L3}[m]
+			switch m {
+			case "L1":
+				v[k] = p.L1
+			case "L2":
+				v[k] = p.L2
+			default:
+				v[k] = p.L3
+			}
 		}
 		return c.o.Summary.reduce(v, true), map[string]any{"summary": c.o.Summary.String(), "classifier": c.o.Linear.Conventions()}, nil
 	case m == "GDV":
@@ -364,15 +371,15 @@ func (c *layerCalc) momentValue(m string, fm *measure.FeatureMoments) float64 {
 	case "T2":
 		return measure.T2(fm)
 	}
-	// T3 and T4 share one PCA, the costly part (an eigendecomposition of
-	// the d×d covariance): m'/n and m'/d, as measure.T3 and measure.T4.
-	if c.pca == 0 {
-		c.pca = measure.PCAComponents(fm, 0.95)
+	// T3 and T4 share one PCA.
+	if c.t34 == nil {
+		t3, t4 := measure.T3T4(fm)
+		c.t34 = &[2]float64{t3, t4}
 	}
 	if m == "T3" {
-		return float64(c.pca) / float64(fm.Len())
+		return c.t34[0]
 	}
-	return float64(c.pca) / float64(fm.Dim())
+	return c.t34[1]
 }
 
 func (c *layerCalc) neighbourValue(m string, nb *neighbour.Neighbours) float64 {
