@@ -137,17 +137,6 @@ func TestAnalyzeActivationsErrors(t *testing.T) {
 		{"features", []string{"--data", "acts:" + actsDir, "--features", "x*"}, []string{"--features", "Parquet"}},
 	} {
 		_, _, err := run(t, append([]string{"analyze", "--quiet", "--db", db}, c.args...)...)
-		if err == nil {
-			t.Errorf("%s: no error", c.name)
-			continue
-		}
-		if strings.Contains(err.Error(), "\n") {
-			t.Errorf("%s: error spans lines: %q", c.name, err)
-		}
-		for _, w := range c.want {
-			if !strings.Contains(err.Error(), w) {
-				t.Errorf("%s: error %q does not mention %q", c.name, err, w)
-			}
-		}
+		checkOneLineError(t, c.name, err, c.want)
 	}
 }

@@ -204,19 +204,7 @@ func TestAnalyzeBadInput(t *testing.T) {
 		{"bad conventions", []string{"--conventions", "pymfe"}, []string{"--conventions", "pymfe"}},
 	} {
 		_, _, err := run(t, append([]string{"analyze", "--quiet", "--limit", "100", "--db", db}, c.args...)...)
-		if err == nil {
-			t.Errorf("%s: no error", c.name)
-			continue
-		}
-		msg := err.Error()
-		if strings.Contains(msg, "\n") {
-			t.Errorf("%s: error spans lines: %q", c.name, msg)
-		}
-		for _, w := range c.want {
-			if !strings.Contains(msg, w) {
-				t.Errorf("%s: error %q does not mention %q", c.name, msg, w)
-			}
-		}
+		checkOneLineError(t, c.name, err, c.want)
 	}
 	if _, err := os.Stat(db); err == nil {
 		if rows := query(t, db, `SELECT run_id, status FROM runs WHERE status = 'complete'`); len(rows) != 0 {
@@ -319,5 +307,23 @@ func TestAnalyzeIrisSurveyMeasures(t *testing.T) {
 	}
 	if _, _, err := run(t, "analyze", "--quiet", "--data", "csv:../fixtures/iris.csv", "--label", "species", "--measures", "n1,nope", "--db", db); err == nil || !strings.Contains(err.Error(), `"nope"`) {
 		t.Errorf("unknown measure: %v", err)
+	}
+}
+
+// checkOneLineError asserts that err is one line and mentions every want.
+func checkOneLineError(t *testing.T, name string, err error, want []string) {
+	t.Helper()
+	if err == nil {
+		t.Errorf("%s: no error", name)
+		return
+	}
+	msg := err.Error()
+	if strings.Contains(msg, "\n") {
+		t.Errorf("%s: error spans lines: %q", name, msg)
+	}
+	for _, w := range want {
+		if !strings.Contains(msg, w) {
+			t.Errorf("%s: error %q does not mention %q", name, msg, w)
+		}
 	}
 }

@@ -96,18 +96,7 @@ func TestAnalyzeParquetErrors(t *testing.T) {
 		{"non-numeric feature", []string{"--data", "parquet:" + p("ok.parquet"), "--label", "y", "--features", "a,word"}, []string{`"word" is VARCHAR, not numeric`}},
 	} {
 		_, _, err := run(t, append([]string{"analyze", "--quiet", "--db", db}, c.args...)...)
-		if err == nil {
-			t.Errorf("%s: no error", c.name)
-			continue
-		}
-		if strings.Contains(err.Error(), "\n") {
-			t.Errorf("%s: error spans lines: %q", c.name, err)
-		}
-		for _, w := range c.want {
-			if !strings.Contains(err.Error(), w) {
-				t.Errorf("%s: error %q does not mention %q", c.name, err, w)
-			}
-		}
+		checkOneLineError(t, c.name, err, c.want)
 	}
 	// The NaN is found once the run started: the run is marked failed.
 	rows := query(t, db, `SELECT status, error FROM runs`)

@@ -111,19 +111,7 @@ func TestTrainBadInput(t *testing.T) {
 		{"other data", []string{"--arch", "mlp:8", "--data", "csv:x.csv"}, []string{"mnist"}},
 	} {
 		_, _, err := run(t, append([]string{"train", "--quiet", "--db", db, "--train-size", "100", "--probe", "50"}, c.args...)...)
-		if err == nil {
-			t.Errorf("%s: no error", c.name)
-			continue
-		}
-		msg := err.Error()
-		if strings.Contains(msg, "\n") {
-			t.Errorf("%s: error spans lines: %q", c.name, msg)
-		}
-		for _, w := range c.want {
-			if !strings.Contains(msg, w) {
-				t.Errorf("%s: error %q does not mention %q", c.name, msg, w)
-			}
-		}
+		checkOneLineError(t, c.name, err, c.want)
 	}
 	if _, err := os.Stat(db); err == nil {
 		if rows := query(t, db, `SELECT run_id FROM runs WHERE status = 'complete'`); len(rows) != 0 {
