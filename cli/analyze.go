@@ -87,6 +87,7 @@ the checkpoints already written.`,
 			&cli.Float64Flag{Name: "until-stable", Usage: "stop once N1 of every layer moved by at most `EPS` over two checkpoints (needs --every)"},
 			&cli.IntFlag{Name: "sample", Usage: "keep a class-stratified reservoir of `M` samples per layer even if exact fits (-1: never sample)"},
 			&cli.IntFlag{Name: "project", Usage: "project layers wider than `K` to K dimensions even if exact fits (-1: never project)"},
+			&cli.StringFlag{Name: "projection", Value: plan.ProjectFitted, Usage: "`KIND` of projection: " + plan.ProjectFitted + " (each layer's principal directions from its first 2K samples, plus Johnson–Lindenstrauss on the rest; N1 within 0.01 of exact on LeNet-5) or " + plan.ProjectJL + " (Johnson–Lindenstrauss only, independent of the data)"},
 			&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "`SEED` of the reservoir and the projections"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress on stderr"},
 		},
@@ -285,7 +286,7 @@ func (j *job) makePlan(c *cli.Context) error {
 		dims[i] = l.Dim
 	}
 	j.plan, err = plan.Make(dims, j.src.Len(), plan.Options{
-		Budget: budget, Sample: c.Int("sample"), Project: c.Int("project"),
+		Budget: budget, Sample: c.Int("sample"), Project: c.Int("project"), Projection: c.String("projection"),
 		Seed: c.Uint64("seed"), Classes: len(j.src.Classes()),
 	})
 	if err != nil {
@@ -323,6 +324,7 @@ func (j *job) runInfo(c *cli.Context) (sql.RunInfo, error) {
 			"seed":        j.plan.Seed,
 			"sample":      j.plan.M,
 			"project":     j.plan.K,
+			"projection":  j.plan.Projection,
 		},
 	}
 	if j.model != nil {

@@ -9,8 +9,10 @@ import (
 	"gonum.org/v1/gonum/blas/blas32"
 )
 
-// Projector is a seeded Johnson–Lindenstrauss map f(x) = Rᵀx from R^d to
-// R^k, applied batch by batch.
+// Projector is a linear map f(x) = Rᵀx from R^d to R^k, applied batch
+// by batch: either a seeded Johnson–Lindenstrauss map (NewProjector,
+// described here) or one adapted to the leading points of the stream
+// (FitProjector, which adds principal directions to such a map).
 //
 // Construction (Achlioptas 2003): every entry of the d×k matrix R is
 // independently +s with probability 1/6, 0 with probability 2/3 and -s
@@ -39,6 +41,11 @@ type Projector struct {
 	d, k int
 	seed uint64
 	r    []float32 // d×k row-major
+
+	kind      string  // ProjectionJL or ProjectionPCAJL
+	pcaDims   int     // FitProjector: principal directions, the first columns
+	basisRows int     // FitProjector: points the directions came from
+	captured  float64 // FitProjector: their share of those points' variance
 }
 
 // projectorStream separates the projection's random stream from the
@@ -49,7 +56,7 @@ const projectorStream = 0x70a7ec7a11d5eed5
 // seed. Non-positive sizes give a Projector whose Apply does nothing and
 // whose use by an estimator is an error.
 func NewProjector(d, k int, seed uint64) *Projector {
-	p := &Projector{d: d, k: k, seed: seed}
+	p := &Projector{d: d, k: k, seed: seed, kind: ProjectionJL}
 	if d <= 0 || k <= 0 {
 		return p
 	}
@@ -75,6 +82,25 @@ func (p *Projector) Out() int { return p.k }
 
 // Seed is the seed the matrix was drawn with.
 func (p *Projector) Seed() uint64 { return p.seed }
+
+// Kind is ProjectionJL or ProjectionPCAJL.
+func (p *Projector) Kind() string { return p.kind }
+
+// Captured is the fraction of the basis points' variance inside the
+// principal directions of a fitted projection (0 for a plain one).
+func (p *Projector) Captured() float64 { return p.captured }
+
+// Params describes the projection for a metric row.
+func (p *Projector) Params() map[string]any {
+	params := map[string]any{"K": p.k, "projection": p.kind, "projection_seed": p.seed}
+	if p.kind == ProjectionPCAJL {
+		params["pca_dims"] = p.pcaDims
+		params["jl_dims"] = p.k - p.pcaDims
+		params["basis_points"] = p.basisRows
+		params["captured"] = math.Round(p.captured*1e6) / 1e6
+	}
+	return params
+}
 
 // Bytes is the size of the stored matrix.
 func (p *Projector) Bytes() int64 { return 4 * int64(len(p.r)) }

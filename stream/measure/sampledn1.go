@@ -361,7 +361,7 @@ func (e *SampledN1) Estimate() (Estimate, error) {
 			if e.proj != nil {
 				// As ProjectedN1 on the same points, bias correction included.
 				var corr map[string]any
-				est.Value, corr, err = correctedProjectedN1(x, y, e.k, &MSTOptions{
+				est.Value, corr, err = correctedProjectedN1(x, y, e.proj, &MSTOptions{
 					TieRTol: e.TieRTol, MaxWorkspace: e.MaxWorkspace, Workers: e.Workers,
 				})
 				maps.Copy(params, corr)
@@ -566,9 +566,7 @@ func (e *SampledN1) params(kept int) map[string]any {
 		"sampling": "class-stratified reservoir (Algorithm R per class)",
 	}
 	if e.proj != nil {
-		p["K"] = e.proj.Out()
-		p["projection"] = "achlioptas-sparse"
-		p["projection_seed"] = e.proj.Seed()
+		maps.Copy(p, e.proj.Params())
 	}
 	return p
 }

@@ -5,10 +5,15 @@
 // the sum over the chosen layers does not fit, plan applies, in this
 // order, only what is needed:
 //
-//  1. Random projection of every layer wider than K to K dimensions
-//     (Johnson–Lindenstrauss, seeded). All n points are kept, so N1 is
-//     measured at the density of the full set; only distances are
-//     perturbed, by a factor 1±ε with ε of order sqrt(8·ln(n)/K).
+//  1. Projection of every layer wider than K to K dimensions. All n
+//     points are kept, so N1 is measured at the density of the full set;
+//     only distances are perturbed. By default (ProjectFitted) each
+//     layer's map keeps the principal directions of its first 2K points
+//     and applies a seeded Johnson–Lindenstrauss map to the rest
+//     (measure.FitProjector), which perturbs distances by about 1% on
+//     network activations; ProjectJL is a plain seeded
+//     Johnson–Lindenstrauss map, whose perturbation is of order
+//     sqrt(8·ln(n)/K) whatever the data.
 //  2. Class-stratified reservoir sampling of at most M points per layer.
 //     The same samples are kept in every layer (one shared reservoir), so
 //     layers are compared on the same points.

@@ -3,11 +3,24 @@ package plan
 import (
 	"fmt"
 	"strings"
+
+	"cxray/stream/measure"
 )
 
 // DefaultK is the projection dimension used when projection is needed
 // and the caller did not choose one.
 const DefaultK = 256
+
+// Kinds of projection (Options.Projection).
+const (
+	// ProjectFitted fits each layer's map to its first 2K points: their
+	// principal directions plus a Johnson–Lindenstrauss map of the rest
+	// (measure.FitProjector). The default.
+	ProjectFitted = "pca"
+	// ProjectJL draws a plain sparse Johnson–Lindenstrauss map
+	// (measure.NewProjector), independent of the data.
+	ProjectJL = "jl"
+)
 
 // MaxAutoSample caps the reservoir plan chooses by itself. Past it, more
 // points cost time (the sampled estimator builds an exact tree on all of
@@ -28,6 +41,8 @@ type Options struct {
 	// Project forces projection of layers wider than Project to Project
 	// dimensions (0: DefaultK if needed; negative: never project).
 	Project int
+	// Projection is ProjectFitted (also when empty) or ProjectJL.
+	Projection string
 	// Seed seeds the reservoir and the projections.
 	Seed uint64
 	// Classes is the number of classes, for the stratified reservoir.
@@ -36,12 +51,14 @@ type Options struct {
 
 // Plan says how every layer of a run is measured.
 type Plan struct {
-	N       int      // samples the source yields
-	M       int      // reservoir size per layer; 0 keeps every sample
-	K       int      // projection dimension; 0 projects nothing
-	Seed    uint64   // seed of the reservoir and the projections
-	Methods []string // per layer: exact, projected, sampled or sampled+projected
-	Dims    []int    // per layer: the dimension stored (K for projected layers)
+	N int // samples the source yields
+	M int // reservoir size per layer; 0 keeps every sample
+	K int // projection dimension; 0 projects nothing
+	// Projection is the kind of map: ProjectFitted or ProjectJL.
+	Projection string
+	Seed       uint64   // seed of the reservoir and the projections
+	Methods    []string // per layer: exact, projected, sampled or sampled+projected
+	Dims       []int    // per layer: the dimension stored (K for projected layers)
 
 	Budget     int64 // Options.Budget
 	ExactBytes int64 // what exact N1 on every layer would need
@@ -58,7 +75,16 @@ func Make(dims []int, n int, o Options) (*Plan, error) {
 	if n < 2 || len(dims) == 0 {
 		return nil, fmt.Errorf("plan: need at least 2 samples and 1 layer (have %d, %d)", n, len(dims))
 	}
-	p := &Plan{N: n, Seed: o.Seed, Budget: o.Budget, ExactBytes: cost(dims, n, 0)}
+	p := &Plan{N: n, Seed: o.Seed, Budget: o.Budget, Projection: o.Projection}
+	switch p.Projection {
+	case "":
+		p.Projection = ProjectFitted
+	case ProjectFitted, ProjectJL:
+	default:
+		return nil, fmt.Errorf("unknown projection %q: use %s (principal directions of the first points, plus Johnson–Lindenstrauss) or %s (Johnson–Lindenstrauss only)", o.Projection, ProjectFitted, ProjectJL)
+	}
+	cost := func(dims []int, n, k int) int64 { return cost(dims, n, k, p.Projection) }
+	p.ExactBytes = cost(dims, n, 0)
 	kc := o.Project
 	if kc == 0 {
 		kc = DefaultK
@@ -83,7 +109,7 @@ func Make(dims []int, n int, o Options) (*Plan, error) {
 			return nil, fmt.Errorf("--memory %s is too small for %d points per layer over %d layers (%s needed); raise --memory, lower --sample or choose fewer --layers",
 				FormatBytes(o.Budget), m, len(dims), FormatBytes(cost(dims, m, p.K)))
 		}
-		m = min(largestSample(dims, n, p.K, o.Budget), MaxAutoSample)
+		m = min(largestSample(dims, n, p.K, p.Projection, o.Budget), MaxAutoSample)
 		if floor := 10 * max(o.Classes, 1); m < floor {
 			return nil, fmt.Errorf("--memory %s holds only %d samples per layer for %d layers (need at least %d); raise --memory or choose fewer --layers",
 				FormatBytes(o.Budget), m, len(dims), floor)
@@ -122,14 +148,18 @@ func Make(dims []int, n int, o Options) (*Plan, error) {
 }
 
 // cost is the state of every layer with n points, projected to k when
-// k > 0, plus the projection matrices and the largest workspace.
-func cost(dims []int, n, k int) int64 {
+// k > 0, plus the projection matrices (and, for fitted ones, the leading
+// points held until the fit) and the largest workspace.
+func cost(dims []int, n, k int, projection string) int64 {
 	var state, ws int64
 	for _, d := range dims {
 		sd := d
 		if k > 0 && d > k {
 			sd = k
 			state += int64(k) * int64(d) * 4 // the projection matrix
+			if projection == ProjectFitted {
+				state += int64(measure.BasisRows(k)) * int64(d) * 4
+			}
 		}
 		state += int64(n) * (int64(sd)*4 + 4)
 		ws = max(ws, workspace(n, sd))
@@ -147,11 +177,11 @@ func workspace(n, d int) int64 {
 }
 
 // largestSample is the largest reservoir that fits the budget.
-func largestSample(dims []int, n, k int, budget int64) int {
+func largestSample(dims []int, n, k int, projection string, budget int64) int {
 	lo, hi := 0, n
 	for lo < hi {
 		mid := (lo + hi + 1) / 2
-		if cost(dims, mid, k) <= budget {
+		if cost(dims, mid, k, projection) <= budget {
 			lo = mid
 		} else {
 			hi = mid - 1
@@ -176,7 +206,11 @@ func (p *Plan) Summary() string {
 				n++
 			}
 		}
-		parts = append(parts, fmt.Sprintf("projecting the %d layers wider than %d to %d dimensions (Johnson–Lindenstrauss, seed %d)", n, p.K, p.K, p.Seed))
+		how := fmt.Sprintf("principal directions of the first %d samples plus Johnson–Lindenstrauss, seed %d", measure.BasisRows(p.K), p.Seed)
+		if p.Projection == ProjectJL {
+			how = fmt.Sprintf("Johnson–Lindenstrauss, seed %d", p.Seed)
+		}
+		parts = append(parts, fmt.Sprintf("projecting the %d layers wider than %d to %d dimensions (%s)", n, p.K, p.K, how))
 	}
 	if p.M > 0 {
 		parts = append(parts, fmt.Sprintf("keeping a class-stratified reservoir of %d of the %d samples (seed %d), the same in every layer", p.M, p.N, p.Seed))

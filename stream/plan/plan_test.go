@@ -39,7 +39,7 @@ func TestProjectThenSample(t *testing.T) {
 	if p.M != MaxAutoSample {
 		t.Errorf("M=%d, want the cap %d (a larger reservoir fits)", p.M, MaxAutoSample)
 	}
-	if p, err := Make(lenet, 60000, Options{Budget: 64 << 20, Classes: 10}); err != nil || p.M >= MaxAutoSample || cost(lenet, p.M+1, p.K) <= 64<<20 {
+	if p, err := Make(lenet, 60000, Options{Budget: 64 << 20, Classes: 10}); err != nil || p.M >= MaxAutoSample || cost(lenet, p.M+1, p.K, p.Projection) <= 64<<20 {
 		t.Errorf("64 MB: plan %+v, %v; want the largest reservoir that fits", p, err)
 	}
 	want := map[int]string{0: "sampled+projected", 12: "sampled", 9: "sampled"}

@@ -1,6 +1,7 @@
 package tap_test
 
 import (
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -119,6 +120,87 @@ func TestRouterSharesTheReservoir(t *testing.T) {
 	for _, s := range slots {
 		if s < 0 || s >= 100 {
 			t.Fatalf("slot %d outside the reservoir of 100", s)
+		}
+	}
+}
+
+// A layer projected by a fitted map waits for its first 2K rows, fits
+// the map on them and replays them: the result is that of an estimator
+// given the fitted map from the start. A reading before the fit uses a
+// map fitted on the rows so far.
+func TestRouterFitsProjection(t *testing.T) {
+	const n, dim, k, batch = 100, 40, 8, 10
+	layers := []tap.Layer{tap.InputLayer("input", []int{3}), {Index: 1, Name: "h", Dim: dim}}
+	rng := rand.New(rand.NewPCG(5, 6))
+	x := make([]float32, n*dim)
+	for i := range x {
+		x[i] = float32(rng.NormFloat64())
+	}
+	labels := make([]int32, n)
+	for i := range labels {
+		labels[i] = int32(i % 2)
+	}
+	for _, sample := range []int{0, 50} {
+		p, err := plan.Make([]int{3, dim}, n, plan.Options{Budget: 1 << 30, Project: k, Sample: sample, Classes: 2, Seed: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := tap.NewRouter(layers, p, measure.NormNone, 2, 1<<20)
+		for at := 0; at < n; at += batch {
+			ys, xs := labels[at:at+batch], x[at*dim:(at+batch)*dim]
+			rows, slots := r.Admit(ys)
+			if rows != nil {
+				// As the pipeline: only the admitted rows go on.
+				var ky []int32
+				var kx []float32
+				for _, row := range rows {
+					ky = append(ky, ys[row])
+					kx = append(kx, xs[row*dim:(row+1)*dim]...)
+				}
+				ys, xs = ky, kx
+			}
+			if err := r.Update(0, make([]float32, len(ys)*3), ys, slots); err != nil {
+				t.Fatal(err)
+			}
+			if err := r.Update(1, xs, ys, slots); err != nil {
+				t.Fatal(err)
+			}
+			if at == 0 {
+				e, err := r.Estimate(1, false)
+				if err != nil || e.Params["basis_points"] != batch {
+					t.Fatalf("sample %d: reading before the fit: %v, params %v", sample, err, e.Params)
+				}
+			}
+		}
+		got, err := r.Estimate(1, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The fit takes the whole batches that reach 2K rows.
+		basis := (measure.BasisRows(k) + batch - 1) / batch * batch
+		if got.Params["projection"] != measure.ProjectionPCAJL || got.Params["basis_points"] != basis {
+			t.Errorf("sample %d: params %v, want a fitted map on %d points", sample, got.Params, basis)
+		}
+		if sample > 0 {
+			if got.Method != measure.EstimateSampledProjected {
+				t.Errorf("method %q, want %q", got.Method, measure.EstimateSampledProjected)
+			}
+			continue
+		}
+		proj, err := measure.FitProjector(x, basis, dim, k, got.Params["projection_seed"].(uint64))
+		if err != nil {
+			t.Fatal(err)
+		}
+		direct := measure.NewProjectedN1(dim, proj, measure.NormNone)
+		if err := direct.Update(x, labels); err != nil {
+			t.Fatal(err)
+		}
+		want, err := direct.Estimate()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Value != want.Value || got.N != n {
+			t.Errorf("routed N1 %v over %d points, want %v over %d", got.Value, got.N, want.Value, n)
 		}
 	}
 }

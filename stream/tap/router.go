@@ -3,6 +3,7 @@ package tap
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"cxray/stream/measure"
 	"cxray/stream/plan"
@@ -24,9 +25,19 @@ type Estimator interface {
 // from a plan.Plan. With a reservoir, one Sampler decides for all layers,
 // so every layer is measured on the same samples. Its memory is the sum
 // of the estimators' bounds, which the plan sized to the budget.
+//
+// A layer projected by a fitted map (plan.ProjectFitted) has no estimator
+// until its map exists: the router holds the layer's first batches, with
+// their labels and slots, until they have measure.BasisRows(K) rows, fits
+// the map on all of them and replays them into a new estimator, which
+// then sees exactly the batches it would have seen. A reading before that (--every, or a
+// stream shorter than the basis) fits a map on the rows held so far.
 type Router struct {
 	layers  []Layer
 	est     []Estimator
+	held    []*heldRows // per layer, while a fitted map waits for its rows
+	plan    *plan.Plan
+	norm    measure.Normalization
 	sampler *measure.Sampler
 	rows    []int
 	slots   []int
@@ -38,31 +49,95 @@ type Router struct {
 // NewRouter builds the estimators of layers under plan p. classes is the
 // number of classes of the dataset.
 func NewRouter(layers []Layer, p *plan.Plan, norm measure.Normalization, classes int, workspace int64) *Router {
-	r := &Router{layers: layers, est: make([]Estimator, len(layers)), workspace: workspace}
+	r := &Router{
+		layers: layers, est: make([]Estimator, len(layers)), held: make([]*heldRows, len(layers)),
+		plan: p, norm: norm, workspace: workspace,
+	}
 	if p.M > 0 {
 		r.sampler = measure.NewSampler(measure.StratifiedCapacity(p.M, classes), p.Seed)
 	}
 	for i, l := range layers {
-		var proj *measure.Projector
-		if p.K > 0 && l.Dim > p.K {
-			// Each layer gets its own projection, seeded from the run's
-			// seed and the layer index so that runs are repeatable.
-			proj = measure.NewProjector(l.Dim, p.K, p.Seed+uint64(l.Index)*0x9e3779b97f4a7c15)
-		}
 		switch {
-		case r.sampler != nil:
-			r.est[i] = sampled{measure.NewSampledN1(l.Dim, r.sampler, proj, norm)}
-		case proj != nil:
-			e := measure.NewProjectedN1(l.Dim, proj, norm)
-			e.MaxWorkspace = workspace
-			r.est[i] = projected{e}
+		case !r.projects(l):
+			r.est[i] = r.newEstimator(l, nil)
+		case p.Projection == plan.ProjectJL:
+			r.est[i] = r.newEstimator(l, measure.NewProjector(l.Dim, p.K, r.projectionSeed(l)))
 		default:
-			e := measure.NewExactN1(l.Dim, norm)
-			e.MaxWorkspace = workspace
-			r.est[i] = exact{e}
+			r.held[i] = &heldRows{}
 		}
 	}
 	return r
+}
+
+// projects reports whether layer l is projected.
+func (r *Router) projects(l Layer) bool { return r.plan.K > 0 && l.Dim > r.plan.K }
+
+// projectionSeed seeds layer l's projection from the run's seed and the
+// layer index, so that runs are repeatable and layers differ.
+func (r *Router) projectionSeed(l Layer) uint64 {
+	return r.plan.Seed + uint64(l.Index)*0x9e3779b97f4a7c15
+}
+
+// newEstimator returns layer l's estimator under the plan, projected by
+// proj (nil: not projected).
+func (r *Router) newEstimator(l Layer, proj *measure.Projector) Estimator {
+	switch {
+	case r.sampler != nil:
+		return sampled{measure.NewSampledN1(l.Dim, r.sampler, proj, r.norm)}
+	case proj != nil:
+		e := measure.NewProjectedN1(l.Dim, proj, r.norm)
+		e.MaxWorkspace = r.workspace
+		return projected{e}
+	default:
+		e := measure.NewExactN1(l.Dim, r.norm)
+		e.MaxWorkspace = r.workspace
+		return exact{e}
+	}
+}
+
+// heldRows are a layer's leading batches, kept until its projection is
+// fitted on them.
+type heldRows struct {
+	x       []float32
+	batches []heldBatch
+}
+
+// heldBatch is one held batch's labels and reservoir slots (nil: every
+// row kept).
+type heldBatch struct {
+	labels []int32
+	slots  []int
+}
+
+// hold adds a batch to h.
+func (h *heldRows) hold(x []float32, labels []int32, slots []int) {
+	h.x = append(h.x, x...)
+	b := heldBatch{labels: slices.Clone(labels)}
+	if slots != nil {
+		b.slots = slices.Clone(slots)
+	}
+	h.batches = append(h.batches, b)
+}
+
+// fit fits layer i's projection on the rows held and replays them into a
+// new estimator.
+func (r *Router) fit(i int) (Estimator, error) {
+	l, h := r.layers[i], r.held[i]
+	n := len(h.x) / l.Dim
+	proj, err := measure.FitProjector(h.x, n, l.Dim, r.plan.K, r.projectionSeed(l))
+	if err != nil {
+		return nil, err
+	}
+	e := r.newEstimator(l, proj)
+	at := 0
+	for _, b := range h.batches {
+		next := at + len(b.labels)*l.Dim
+		if err := e.Update(h.x[at:next], b.labels, b.slots); err != nil {
+			return nil, err
+		}
+		at = next
+	}
+	return e, nil
 }
 
 // Layers returns the routed layers in graph order.
@@ -90,19 +165,53 @@ func (r *Router) Update(i int, x []float32, labels []int32, slots []int) error {
 	if want := len(labels) * l.Dim; len(x) != want {
 		return fmt.Errorf("layer %q: got %d values for a batch of %d samples, want %d", l.Name, len(x), len(labels), want)
 	}
-	if err := r.est[i].Update(x, labels, slots); err != nil {
+	if err := r.update(i, x, labels, slots); err != nil {
 		return fmt.Errorf("layer %q: %w", l.Name, err)
 	}
 	return nil
 }
 
+func (r *Router) update(i int, x []float32, labels []int32, slots []int) error {
+	h := r.held[i]
+	if h == nil {
+		return r.est[i].Update(x, labels, slots)
+	}
+	h.hold(x, labels, slots)
+	if len(h.x)/r.layers[i].Dim < measure.BasisRows(r.plan.K) {
+		return nil
+	}
+	e, err := r.fit(i)
+	if err != nil {
+		return err
+	}
+	r.est[i], r.held[i] = e, nil
+	return nil
+}
+
 // Estimate reads layer i's estimator.
 func (r *Router) Estimate(i int, final bool) (measure.Estimate, error) {
-	e, err := r.est[i].Estimate(final)
+	e, err := r.estimate(i, final)
 	if err != nil {
 		return e, fmt.Errorf("layer %q: %w", r.layers[i].Name, err)
 	}
 	return e, nil
+}
+
+func (r *Router) estimate(i int, final bool) (measure.Estimate, error) {
+	est := r.est[i]
+	if r.held[i] != nil {
+		// The map is not fitted yet: fit one on the rows held so far, for
+		// good at the end, for this reading only before it.
+		e, err := r.fit(i)
+		if err != nil {
+			return measure.Estimate{}, err
+		}
+		if final {
+			r.est[i], r.held[i] = e, nil
+		}
+		est = e
+	}
+	return est.Estimate(final)
 }
 
 // exact adapts ExactN1 to Estimator.
