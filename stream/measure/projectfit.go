@@ -25,6 +25,18 @@ const (
 // directions are estimated from twice as many points.
 func BasisRows(k int) int { return 2 * k }
 
+// FitBytes bounds the workspace FitProjector uses, besides its input and
+// the d·k float32 of the Projector it returns, on BasisRows(k) points of
+// dimension d: float64 copies of the centred points and of the
+// directions, the points' Gram matrix, and the subspace iteration's
+// blocks.
+func FitBytes(d, k int) int64 {
+	n, p := int64(BasisRows(k)), int64(k-max(1, k/8))
+	l := p + 16
+	dd, kk := int64(d), int64(k)
+	return 8 * (n*dd + n*n + 2*l*n + l*l + p*dd + dd*(kk-p) + p*(kk-p) + n*p)
+}
+
 // FitProjector returns a projection from d to k dimensions adapted to the
 // points rows (n×d, row-major; typically the first BasisRows(k) points of
 // the stream), with a Johnson–Lindenstrauss part drawn from seed.
@@ -55,7 +67,7 @@ func BasisRows(k int) int { return 2 * k }
 // Captured() reports the fraction of the rows' variance inside the
 // principal subspace. f is linear, so centring plays no part in
 // distances; U is computed from the centred rows, through the n×n Gram
-// matrix (O(n²d) time, n² + p·d + n·d float64 of workspace).
+// matrix: O(n²·d) time, and FitBytes of workspace for n = BasisRows(k).
 func FitProjector(rows []float32, n, d, k int, seed uint64) (*Projector, error) {
 	switch {
 	case d <= 0 || k <= 0:

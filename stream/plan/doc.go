@@ -22,8 +22,10 @@
 // and N1 grows as density falls: sampling biases N1 upwards, which the
 // sampled estimator must correct, while projection keeps the density.
 //
-// The budget covers the estimators' state and the largest workspace of
-// the tree computation of one layer (layers are read one at a time). It
-// does not cover the runtime's batch buffers, DuckDB, or the Go runtime,
-// which do not grow with n.
+// The budget covers the estimators' state (with a fitted projection, also
+// the leading points held until the fit) and the largest workspace of one
+// layer (layers are read one at a time): its tree, its projection's fit,
+// and with sampling the sampled estimator's distance matrix. It does not
+// cover the runtime's batch buffers, DuckDB, or the Go runtime, which do
+// not grow with n.
 package plan

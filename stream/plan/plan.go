@@ -41,7 +41,8 @@ type Options struct {
 	// Project forces projection of layers wider than Project to Project
 	// dimensions (0: DefaultK if needed; negative: never project).
 	Project int
-	// Projection is ProjectFitted (also when empty) or ProjectJL.
+	// Projection is ProjectFitted or ProjectJL. Empty is ProjectFitted,
+	// or ProjectJL when the budget is too small for fitting.
 	Projection string
 	// Seed seeds the reservoir and the projections.
 	Seed uint64
@@ -75,15 +76,31 @@ func Make(dims []int, n int, o Options) (*Plan, error) {
 	if n < 2 || len(dims) == 0 {
 		return nil, fmt.Errorf("plan: need at least 2 samples and 1 layer (have %d, %d)", n, len(dims))
 	}
-	p := &Plan{N: n, Seed: o.Seed, Budget: o.Budget, Projection: o.Projection}
-	switch p.Projection {
+	switch o.Projection {
 	case "":
-		p.Projection = ProjectFitted
+		// A fitted map holds its basis points and needs a workspace to
+		// fit; under a budget too small for those, a plain map.
+		p, err := makeWith(dims, n, o, ProjectFitted)
+		if err != nil {
+			if q, errJL := makeWith(dims, n, o, ProjectJL); errJL == nil && q.K > 0 {
+				return q, nil
+			}
+		}
+		return p, err
 	case ProjectFitted, ProjectJL:
+		return makeWith(dims, n, o, o.Projection)
 	default:
-		return nil, fmt.Errorf("unknown projection %q: use %s (principal directions of the first points, plus Johnson–Lindenstrauss) or %s (Johnson–Lindenstrauss only)", o.Projection, ProjectFitted, ProjectJL)
+		return nil, fmt.Errorf("unknown --projection %q: use %s (principal directions of the first points, plus Johnson–Lindenstrauss) or %s (Johnson–Lindenstrauss only)", o.Projection, ProjectFitted, ProjectJL)
 	}
-	cost := func(dims []int, n, k int) int64 { return cost(dims, n, k, p.Projection) }
+}
+
+// makeWith is Make with projections of the given kind.
+func makeWith(dims []int, n int, o Options, projection string) (*Plan, error) {
+	p := &Plan{N: n, Seed: o.Seed, Budget: o.Budget, Projection: projection}
+	cost := func(dims []int, m, k int) int64 {
+		state, ws := need(dims, m, n, k, p.Projection)
+		return state + ws
+	}
 	p.ExactBytes = cost(dims, n, 0)
 	kc := o.Project
 	if kc == 0 {
@@ -109,7 +126,7 @@ func Make(dims []int, n int, o Options) (*Plan, error) {
 			return nil, fmt.Errorf("--memory %s is too small for %d points per layer over %d layers (%s needed); raise --memory, lower --sample or choose fewer --layers",
 				FormatBytes(o.Budget), m, len(dims), FormatBytes(cost(dims, m, p.K)))
 		}
-		m = min(largestSample(dims, n, p.K, p.Projection, o.Budget), MaxAutoSample)
+		m = min(largestSample(cost, dims, n, p.K, o.Budget), MaxAutoSample)
 		if floor := 10 * max(o.Classes, 1); m < floor {
 			return nil, fmt.Errorf("--memory %s holds only %d samples per layer for %d layers (need at least %d); raise --memory or choose fewer --layers",
 				FormatBytes(o.Budget), m, len(dims), floor)
@@ -136,22 +153,18 @@ func Make(dims []int, n int, o Options) (*Plan, error) {
 		}
 		p.Methods = append(p.Methods, method)
 		p.Dims = append(p.Dims, sd)
-		p.Workspace = max(p.Workspace, workspace(pts, sd))
 	}
-	p.StateBytes = cost(dims, pts, p.K) - p.Workspace
-	if p.M > 0 {
-		// The sampled estimator's distance matrix over at most 2048
-		// points (measure.DefaultMaxPool), while it reads a value.
-		p.Workspace = max(p.Workspace, 2048*2048*4)
-	}
+	p.StateBytes, p.Workspace = need(dims, pts, n, p.K, p.Projection)
 	return p, nil
 }
 
-// cost is the state of every layer with n points, projected to k when
-// k > 0, plus the projection matrices (and, for fitted ones, the leading
-// points held until the fit) and the largest workspace.
-func cost(dims []int, n, k int, projection string) int64 {
-	var state, ws int64
+// need is the state of every layer with m of the stream's n samples,
+// projected to k when k > 0, with the projection matrices (and, for
+// fitted ones, the leading points held until the fit), and the largest
+// workspace of one layer: its tree, its fit, and with sampling (m < n)
+// the sampled estimator's distance matrix over at most
+// measure.DefaultMaxPool points.
+func need(dims []int, m, n, k int, projection string) (state, ws int64) {
 	for _, d := range dims {
 		sd := d
 		if k > 0 && d > k {
@@ -159,12 +172,17 @@ func cost(dims []int, n, k int, projection string) int64 {
 			state += int64(k) * int64(d) * 4 // the projection matrix
 			if projection == ProjectFitted {
 				state += int64(measure.BasisRows(k)) * int64(d) * 4
+				ws = max(ws, measure.FitBytes(d, k))
 			}
 		}
-		state += int64(n) * (int64(sd)*4 + 4)
-		ws = max(ws, workspace(n, sd))
+		state += int64(m) * (int64(sd)*4 + 4)
+		ws = max(ws, workspace(m, sd))
 	}
-	return state + ws
+	if m < n {
+		pool := int64(min(m, measure.DefaultMaxPool))
+		ws = max(ws, pool*pool*4)
+	}
+	return state, ws
 }
 
 // workspace is the least memory the exact tree of n points of dimension d
@@ -177,11 +195,11 @@ func workspace(n, d int) int64 {
 }
 
 // largestSample is the largest reservoir that fits the budget.
-func largestSample(dims []int, n, k int, projection string, budget int64) int {
+func largestSample(cost func(dims []int, m, k int) int64, dims []int, n, k int, budget int64) int {
 	lo, hi := 0, n
 	for lo < hi {
 		mid := (lo + hi + 1) / 2
-		if cost(dims, mid, k, projection) <= budget {
+		if cost(dims, mid, k) <= budget {
 			lo = mid
 		} else {
 			hi = mid - 1

@@ -39,8 +39,11 @@ func TestProjectThenSample(t *testing.T) {
 	if p.M != MaxAutoSample {
 		t.Errorf("M=%d, want the cap %d (a larger reservoir fits)", p.M, MaxAutoSample)
 	}
-	if p, err := Make(lenet, 60000, Options{Budget: 64 << 20, Classes: 10}); err != nil || p.M >= MaxAutoSample || cost(lenet, p.M+1, p.K, p.Projection) <= 64<<20 {
-		t.Errorf("64 MB: plan %+v, %v; want the largest reservoir that fits", p, err)
+	p64, err := Make(lenet, 60000, Options{Budget: 64 << 20, Classes: 10})
+	if err != nil || p64.M >= MaxAutoSample || p64.StateBytes+p64.Workspace > 64<<20 {
+		t.Errorf("64 MB: plan %+v, %v; want a reservoir within the budget", p64, err)
+	} else if state, ws := need(lenet, p64.M+1, 60000, p64.K, p64.Projection); state+ws <= 64<<20 {
+		t.Errorf("64 MB: M = %d, but %d fits", p64.M, p64.M+1)
 	}
 	want := map[int]string{0: "sampled+projected", 12: "sampled", 9: "sampled"}
 	for i, m := range want {
@@ -89,5 +92,24 @@ func TestParseBytes(t *testing.T) {
 		if _, err := ParseBytes(in); err == nil {
 			t.Errorf("ParseBytes(%q) accepted", in)
 		}
+	}
+}
+
+// The fitted map by default; a plain one when the budget cannot hold the
+// basis points and the fit; an unknown kind is an error naming the flag.
+func TestProjectionKind(t *testing.T) {
+	p, err := Make(lenet, 60000, Options{Budget: 512 << 20, Classes: 10})
+	if err != nil || p.Projection != ProjectFitted {
+		t.Errorf("512 MB: %v, projection %q, want %q", err, p.Projection, ProjectFitted)
+	}
+	p, err = Make(lenet, 60000, Options{Budget: 64 << 20, Classes: 10})
+	if err != nil || p.Projection != ProjectJL || p.StateBytes+p.Workspace > 64<<20 {
+		t.Errorf("64 MB: %v, plan %+v, want %q within the budget", err, p, ProjectJL)
+	}
+	if _, err := Make(lenet, 60000, Options{Budget: 64 << 20, Classes: 10, Projection: ProjectFitted}); err == nil {
+		t.Error("64 MB with a fitted map forced: no error")
+	}
+	if _, err := Make(lenet, 100, Options{Budget: 1 << 30, Projection: "pcaa"}); err == nil || !strings.Contains(err.Error(), "--projection") {
+		t.Errorf("unknown kind: %v", err)
 	}
 }
