@@ -30,8 +30,9 @@ type Estimator interface {
 // until its map exists: the router holds the layer's first batches, with
 // their labels and slots, until they have measure.BasisRows(K) rows, fits
 // the map on all of them and replays them into a new estimator, which
-// then sees exactly the batches it would have seen. A reading before that (--every, or a
-// stream shorter than the basis) fits a map on the rows held so far.
+// then sees exactly the batches it would have seen. A reading before that
+// (--every, or a stream shorter than the basis) fits a map on the rows
+// held so far.
 type Router struct {
 	layers  []Layer
 	est     []Estimator
@@ -109,8 +110,12 @@ type heldBatch struct {
 	slots  []int
 }
 
-// hold adds a batch to h.
-func (h *heldRows) hold(x []float32, labels []int32, slots []int) {
+// hold adds a batch of rows to h, which will hold basis rows and at most
+// one batch more: room for exactly that is made at the first batch.
+func (h *heldRows) hold(x []float32, labels []int32, slots []int, basis int) {
+	if h.x == nil && len(labels) > 0 {
+		h.x = make([]float32, 0, (basis+len(labels))*(len(x)/len(labels)))
+	}
 	h.x = append(h.x, x...)
 	b := heldBatch{labels: slices.Clone(labels)}
 	if slots != nil {
@@ -176,8 +181,9 @@ func (r *Router) update(i int, x []float32, labels []int32, slots []int) error {
 	if h == nil {
 		return r.est[i].Update(x, labels, slots)
 	}
-	h.hold(x, labels, slots)
-	if len(h.x)/r.layers[i].Dim < measure.BasisRows(r.plan.K) {
+	basis := measure.BasisRows(r.plan.K)
+	h.hold(x, labels, slots, basis)
+	if len(h.x)/r.layers[i].Dim < basis {
 		return nil
 	}
 	e, err := r.fit(i)
