@@ -17,7 +17,12 @@
 //     Concat of shapes, Reshape targets) is int64 (Tensor.Int). Only float
 //     outputs are taps.
 //   - The first axis of the input is the batch axis and is dynamic: each
-//     call to Executor.Run may use another batch size.
+//     call to Executor.Run may use another batch size. This holds for
+//     models exported with a fixed batch size B too (torch.onnx.export
+//     without dynamic_axes): a Reshape target that starts with B, applied
+//     to an activation whose first dimension is not B, keeps that first
+//     dimension, which is what x.view(x.size(0), -1) meant before tracing
+//     froze it.
 //   - Both opset 9 and opset 13 semantics are implemented where they
 //     differ: Squeeze/Unsqueeze axes (attribute before 13, input from 13),
 //     Softmax/LogSoftmax (2-D coercion at axis, default 1, before 13; one
@@ -37,7 +42,8 @@
 // only when a larger batch needs it; a stream of equal batches runs
 // without allocating. The tensors passed to the tap callback are only
 // valid during the call, and shape-only operators (Identity, Dropout,
-// Reshape, Flatten, Squeeze, Unsqueeze) share their input's buffer.
+// Reshape, Flatten, Squeeze, Unsqueeze, and Pad with all-zero pads, which
+// is how PyTorch exports AvgPool2d) share their input's buffer.
 //
 // Conv, Gemm and MatMul run on one register-tiled matrix kernel (package
 // runtime/internal/kernel: a 6×16 block of the product stays in AVX2

@@ -30,12 +30,14 @@ type opSpec struct {
 }
 
 // nodeCtx is what a builder sees: the node, the model's opset, the
-// constant inputs, and the number of workers kernels may split work into.
+// constant inputs, the number of workers kernels may split work into, and
+// the batch size the model's input declares, if it declares a fixed one.
 type nodeCtx struct {
-	node    *importer.Node
-	opset   int64
-	consts  []*Tensor // consts[i] is input i when it is an initializer, else nil
-	workers int
+	node        *importer.Node
+	opset       int64
+	consts      []*Tensor // consts[i] is input i when it is an initializer, else nil
+	workers     int
+	staticBatch int // the input's first dimension when fixed, else 0
 }
 
 func (c *nodeCtx) attrs() importer.Attributes { return c.node.Attrs }
@@ -84,6 +86,7 @@ var ops = map[string]opSpec{
 	"Squeeze":            {1, 2, 1, buildSqueeze},
 	"Concat":             {1, 1 << 20, 1, buildConcat},
 	"Cast":               {1, 1, 1, buildCast},
+	"Pad":                {1, 4, 1, buildPad},
 }
 
 // SupportedOps returns the ONNX operators the executor runs, sorted.
@@ -162,6 +165,10 @@ func New(g *importer.Graph) (*Executor, error) {
 	// is; reading it is an error.
 	extra := map[string]string{}
 	workers := runtime.GOMAXPROCS(0)
+	staticBatch := 0
+	if d := g.Input.Dims; len(d) > 0 && d[0].Param == "" && d[0].Value > 0 {
+		staticBatch = int(d[0].Value)
+	}
 	for i := range g.Nodes {
 		n := &g.Nodes[i]
 		spec := ops[n.OpType]
@@ -169,7 +176,7 @@ func New(g *importer.Graph) (*Executor, error) {
 			return nil, fmt.Errorf("runtime: node %s (%s) has %d inputs; the op takes %s", nodeName(n), n.OpType, len(n.Inputs), arity(spec.minIn, spec.maxIn))
 		}
 		s := step{node: n}
-		c := &nodeCtx{node: n, opset: g.Opset, consts: make([]*Tensor, len(n.Inputs)), workers: workers}
+		c := &nodeCtx{node: n, opset: g.Opset, consts: make([]*Tensor, len(n.Inputs)), workers: workers, staticBatch: staticBatch}
 		for j, name := range n.Inputs {
 			if name == "" {
 				if j < spec.minIn {

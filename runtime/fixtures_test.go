@@ -68,6 +68,7 @@ var fixtureStems = []string{
 	"lenet5_op9", "lenet5_op13",
 	"bncnn_op9", "bncnn_op13",
 	"rescnn_op9", "rescnn_op13",
+	"classic_op9", "classic_op13",
 }
 
 // TestFixturesAgainstPyTorch runs each PyTorch-exported fixture on its
@@ -140,11 +141,13 @@ func TestUnsupportedFixture(t *testing.T) {
 	assertErr(t, err, `"/gelu/Erf"`, "Erf", "opset 13", "Gemm", "Conv", "MaxPool")
 }
 
-// TestFixtureBatchSizes feeds the LeNet and the residual CNN batches of 1,
-// 3 and 64 samples. Every output row must match PyTorch for the reference
+// TestFixtureBatchSizes feeds the LeNets, the residual CNN and the MLP
+// batches of 1, 3 and 64 samples. The classic LeNet was exported with a
+// fixed batch of 3 baked into its Reshape (x.view(x.size(0), -1)), so the
+// other sizes check that the runtime reads it as the batch. Every output row must match PyTorch for the reference
 // samples, and a sample's output must not depend on the batch it is in.
 func TestFixtureBatchSizes(t *testing.T) {
-	for _, stem := range []string{"lenet5_op13", "rescnn_op9", "mlp_op13"} {
+	for _, stem := range []string{"lenet5_op13", "rescnn_op9", "mlp_op13", "classic_op9", "classic_op13"} {
 		t.Run(stem, func(t *testing.T) {
 			g, err := importer.Load(filepath.Join(fixtureDir, stem+".onnx"))
 			if err != nil {

@@ -54,8 +54,18 @@ func (k *flatten) run(in, out []*Tensor) error {
 // buildReshape reads the target shape from input 1 (opset 5 on) or the
 // shape attribute (before). A 0 copies the input's dimension at the same
 // index (unless allowzero=1, opset 14); one -1 is inferred.
+//
+// A model exported with a fixed batch size B (torch.onnx.export without
+// dynamic_axes) bakes B into the targets of its flattening reshapes:
+// x.view(x.size(0), -1) becomes Reshape(x, [B, -1]). So that such a model
+// runs at any batch size, a target that starts with B, applied to an
+// activation (not a constant) whose first dimension is not B, keeps that
+// first dimension: exactly what the traced code meant by x.size(0).
 func buildReshape(c *nodeCtx) (kernel, error) {
 	k := &reshape{allowZero: c.attrs().Int("allowzero", 0) != 0}
+	if c.constInput(0) == nil {
+		k.batch = c.staticBatch
+	}
 	if !c.hasInput(1) {
 		s := c.attrs().Ints("shape", nil)
 		if s == nil {
@@ -68,6 +78,7 @@ func buildReshape(c *nodeCtx) (kernel, error) {
 
 type reshape struct {
 	allowZero bool
+	batch     int // the model's fixed batch size, for an activation; else 0
 	attr      []int
 	spec      []int // the requested shape, with its 0s and -1
 	target    []int // the resolved shape
@@ -82,6 +93,9 @@ func (k *reshape) run(in, out []*Tensor) error {
 		return err
 	}
 	spec := k.spec
+	if k.batch > 0 && len(spec) > 0 && spec[0] == k.batch && len(x.Shape) > 0 && x.Shape[0] != k.batch {
+		spec[0] = x.Shape[0]
+	}
 	k.target = append(k.target[:0], spec...)
 	infer := -1
 	known := 1
