@@ -14,7 +14,7 @@ import (
 func TestSupportedOps(t *testing.T) {
 	got := SupportedOps()
 	want := strings.Fields(`Add AveragePool BatchNormalization Cast Clip Concat Conv Div Dropout Flatten Gather Gemm
-		GlobalAveragePool GlobalMaxPool Identity LeakyRelu LogSoftmax MatMul MaxPool Mul Relu Reshape Shape
+		GlobalAveragePool GlobalMaxPool Identity LeakyRelu LogSoftmax MatMul MaxPool Mul Pad Relu Reshape Shape
 		Sigmoid Softmax Squeeze Sub Tanh Transpose Unsqueeze`)
 	if strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Fatalf("SupportedOps() = %v, want %v", got, want)
