@@ -77,6 +77,8 @@ the checkpoints already written.`,
 			&cli.StringFlag{Name: "run", Usage: "run `NAME` (default: model and dataset names)"},
 			&cli.StringFlag{Name: "layers", Value: "all", Usage: "layers to measure: all, or comma-separated names or indices from 'cxray layers'"},
 			&cli.IntFlag{Name: "batch", Value: 64, Usage: "batch `SIZE` for the forward pass"},
+			&cli.IntFlag{Name: "input-pad", Usage: "zero-pad every image by `N` pixels on each side before the model, as torchvision's Pad (2 for a LeNet-5 that takes 32×32 MNIST)"},
+			&cli.StringFlag{Name: "input-norm", Usage: "normalize the model's input as it was trained: `MEAN/STD`, one value or one per channel (0.1307/0.3081 for PyTorch's MNIST examples); applied after --input-pad"},
 			&cli.StringFlag{Name: "normalize", Value: "none", Usage: "per-feature normalization before distances: none, minmax or zscore"},
 			&cli.StringFlag{Name: "measures", Value: "n1", Usage: "measures: n1; survey (the 22 of Lorena et al. 2019: F1 F1v F2 F3 F4 N1 N2 N3 N4 T1 LSC L1 L2 L3 T2 T3 T4 C1 C2 Density ClsCoef Hubs); all (survey plus GDV TwoNN NC1 CKA_prev CKA_input Probe); or a comma-separated list. All but N1 need exactly measured layers"},
 			&cli.StringFlag{Name: "conventions", Value: "cxray", Usage: "conventions of the measures: cxray (Euclidean, zero distances kept, DCoL's tie rule) or ecol (Gower distance, ECoL's zero-distance handling and e1071's SVM settings, to reproduce ECoL's values)"},
@@ -97,18 +99,20 @@ the checkpoints already written.`,
 
 // job is everything analyze validated before it creates a run.
 type job struct {
-	src      source.Source
-	model    *model // nil when measuring the dataset itself
-	input    string
-	shape    []int // per-sample shape fed to the model
-	layers   []tap.Layer
-	norm     measure.Normalization
-	batch    int
-	plan     *plan.Plan
-	measures []string
-	opts     tap.Options // conventions of the measures beyond streamed N1
-	every    int
-	stable   float64 // --until-stable; 0 runs to the end
+	src    source.Source
+	model  *model // nil when measuring the dataset itself
+	input  string
+	shape  []int // per-sample shape fed to the model
+	layers []tap.Layer
+	norm   measure.Normalization
+	batch  int
+	// transform is the preprocessing of --input-pad and --input-norm.
+	transform source.Transform
+	plan      *plan.Plan
+	measures  []string
+	opts      tap.Options // conventions of the measures beyond streamed N1
+	every     int
+	stable    float64 // --until-stable; 0 runs to the end
 	// epoch and trainStep place the rows of a measurement taken during
 	// training (cxray train); trainStep nil means step = samples seen.
 	epoch     int
@@ -167,6 +171,18 @@ func runAnalyze(c *cli.Context) error {
 	return printResults(c.App.Writer, results)
 }
 
+// inputAdvice says what would make samples of shape data fit a model
+// input of shape model: padding when the model takes the same images with
+// a border, as LeNet-5 takes MNIST at 32×32.
+func inputAdvice(model, data []int) string {
+	if len(model) == 3 && len(data) == 3 && model[0] == data[0] {
+		if dh, dw := model[1]-data[1], model[2]-data[2]; dh == dw && dh > 0 && dh%2 == 0 {
+			return fmt.Sprintf("if the model was trained on these images padded to %d×%d, add --input-pad %d", model[1], model[2], dh/2)
+		}
+	}
+	return "use a model built for this dataset"
+}
+
 // prepare opens the dataset and the model and checks that they fit, so
 // that bad input fails before any run is recorded.
 func prepare(c *cli.Context) (*job, error) {
@@ -184,13 +200,24 @@ func prepare(c *cli.Context) (*job, error) {
 	if err != nil {
 		return nil, err
 	}
-	j := &job{src: src, norm: norm, batch: c.Int("batch")}
 	ok := false
 	defer func() {
 		if !ok {
 			src.Close()
 		}
 	}()
+	var in source.Transform
+	if in.Pad = c.Int("input-pad"); c.String("input-norm") != "" {
+		if in.Mean, in.Std, err = source.ParseNormalize(c.String("input-norm")); err != nil {
+			return nil, fmt.Errorf("--input-norm %w", err)
+		}
+	}
+	seen, err := source.Transformed(src, in)
+	if err != nil {
+		return nil, fmt.Errorf("--input-pad/--input-norm: %w", err)
+	}
+	src = seen // closing it closes the file
+	j := &job{src: src, norm: norm, batch: c.Int("batch"), transform: in}
 	if src.Len() < 2 {
 		return nil, fmt.Errorf("dataset %s has %d samples; N1 needs at least 2", src.Name(), src.Len())
 	}
@@ -213,8 +240,8 @@ func prepare(c *cli.Context) (*job, error) {
 		}
 		// Layer 0 is the model's input, sized by the sample shape it declares.
 		if in := m.layers[0]; in.Dim != src.Dim() {
-			return nil, fmt.Errorf("model %s: input %q takes %s = %d values per sample, but dataset %s has %d (shape %s); use a model built for this dataset",
-				path, in.Name, in.ShapeString(), in.Dim, src.Name(), src.Dim(), shapeString(src.SampleShape()))
+			return nil, fmt.Errorf("model %s: input %q takes %s = %d values per sample, but dataset %s has %d (shape %s); %s",
+				path, in.Name, in.ShapeString(), in.Dim, src.Name(), src.Dim(), shapeString(src.SampleShape()), inputAdvice(in.Shape, src.SampleShape()))
 		}
 		j.model, j.input, j.shape, all = m, m.graph.Input.Name, m.sample, m.layers
 	}
@@ -325,6 +352,7 @@ func (j *job) runInfo(c *cli.Context) (sql.RunInfo, error) {
 			"sample":      j.plan.M,
 			"project":     j.plan.K,
 			"projection":  j.plan.Projection,
+			"input":       j.transform.String(),
 		},
 	}
 	if j.model != nil {

@@ -3,6 +3,7 @@ package cli_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -202,6 +203,9 @@ func TestAnalyzeBadInput(t *testing.T) {
 		{"bad distance", []string{"--distance", "cosine"}, []string{"--distance", "cosine"}},
 		{"bad summary", []string{"--summary", "median"}, []string{"--summary", "median"}},
 		{"bad conventions", []string{"--conventions", "pymfe"}, []string{"--conventions", "pymfe"}},
+		{"bad input-norm", []string{"--input-norm", "0.13"}, []string{"--input-norm", "MEAN/STD"}},
+		{"input-norm channels", []string{"--input-norm", "0,0,0/1,1,1"}, []string{"--input-norm", "3 means", "1 channels"}},
+		{"input-pad on a table", []string{"--data", "csv:../fixtures/iris.csv", "--label", "species", "--input-pad", "2"}, []string{"--input-pad", "images", "iris.csv"}},
 	} {
 		_, _, err := run(t, append([]string{"analyze", "--quiet", "--limit", "100", "--db", db}, c.args...)...)
 		checkOneLineError(t, c.name, err, c.want)
@@ -210,6 +214,31 @@ func TestAnalyzeBadInput(t *testing.T) {
 		if rows := query(t, db, `SELECT run_id, status FROM runs WHERE status = 'complete'`); len(rows) != 0 {
 			t.Errorf("complete runs after bad input: %v", rows)
 		}
+	}
+}
+
+// --input-pad and --input-norm reshape and rescale what the model sees:
+// on the data alone, padding adds the same zero border to every image and
+// normalising scales every distance by 1/std, so N1 of the input is
+// unchanged while its dimension and the run's record change.
+func TestAnalyzeInputTransform(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "t.duckdb")
+	for _, extra := range [][]string{nil, {"--input-pad", "2", "--input-norm", "0.1307/0.3081"}} {
+		args := append([]string{"analyze", "--quiet", "--data", "mnist", "--limit", "300", "--db", db}, extra...)
+		if _, stderr, err := run(t, args...); err != nil {
+			t.Fatalf("%v: %v\n%s", extra, err, stderr)
+		}
+	}
+	rows := query(t, db, `SELECT m.value, l.dim, r.config->>'input' AS input
+		FROM metrics m JOIN layers l USING (run_id, layer_index) JOIN runs r USING (run_id) ORDER BY run_id`)
+	if len(rows) != 2 {
+		t.Fatalf("rows %v", rows)
+	}
+	if rows[0]["value"] != rows[1]["value"] {
+		t.Errorf("N1 %v without and %v with the transform, want equal", rows[0]["value"], rows[1]["value"])
+	}
+	if fmt.Sprint(rows[0]["dim"], rows[1]["dim"]) != "784 1024" || rows[1]["input"] != "pad 2, normalize 0.1307/0.3081" || rows[0]["input"] != "none" {
+		t.Errorf("dims and input records %v", rows)
 	}
 }
 
