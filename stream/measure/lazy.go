@@ -316,6 +316,11 @@ type lazyPrim struct {
 	evals   int64
 	// windows counts the products computed for windows, for the tests.
 	windows int64
+	// scratch holds each sync worker's products, kept across syncs: on
+	// low-dimensional layers Prim synchronises thousands of times, and
+	// allocating (and zeroing) the buffer each time cost more than the
+	// products.
+	scratch [][]float32
 }
 
 // lazyVertex is the state of a non-tree vertex v beyond its key.
@@ -349,6 +354,7 @@ func lazyTree(s *primState, p *points, workers int) *lazyPrim {
 		pending: newVHeap(n),
 		fresh:   make([]int32, 0, n),
 		workers: max(1, workers),
+		scratch: make([][]float32, max(1, workers)),
 	}
 	for v := range l.vs {
 		l.vs[v] = lazyVertex{floor: c.floor[v], win: math.Inf(1), since: -1}
@@ -621,9 +627,15 @@ func (l *lazyPrim) sync(vs []int32) {
 		chunks <- i * lazyChunk
 	}
 	close(chunks)
+	need := min(lazyChunk, len(vs)) * len(l.s.order)
+	for k := range w {
+		if cap(l.scratch[k]) < need {
+			// Room for the largest chunk against the whole tree to come.
+			l.scratch[k] = make([]float32, need, lazyChunk*len(l.vs))
+		}
+	}
 	run := func(k int) {
-		scratch, free := newBuffer[float32](min(lazyChunk, len(vs)) * len(l.s.order))
-		defer free()
+		scratch := l.scratch[k][:need]
 		for i := range chunks {
 			evals[k] += l.syncChunk(vs[i:min(len(vs), i+lazyChunk)], scratch)
 		}

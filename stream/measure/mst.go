@@ -13,9 +13,11 @@ import (
 type Method int
 
 const (
-	// MethodAuto uses MethodLazy when its workspace fits MaxWorkspace,
-	// else MethodStepwise, else MethodDense. (MethodGram is about as fast
-	// as MethodLazy but needs n² bytes, so it is used only on request.)
+	// MethodAuto uses MethodStepwise for points of at most
+	// stepwiseMaxDim dimensions, MethodLazy for wider ones when its
+	// workspace fits MaxWorkspace, else MethodStepwise, else MethodDense.
+	// (MethodGram is about as fast as MethodLazy but needs n² bytes, so
+	// it is used only on request.)
 	MethodAuto Method = iota
 	// MethodGram computes lower bounds of all pairwise distances with
 	// blocked float32 matrix products, stores them in one byte each, and
@@ -130,6 +132,17 @@ type MSTStats struct {
 
 const gramTile = 128
 
+// stepwiseMaxDim is the widest layer for which MethodAuto prefers
+// MethodStepwise to MethodLazy. On narrow layers a step of Prim costs
+// little (n·d products), while MethodLazy's candidates settle few points
+// and its windows recompute most pairs: on the bundled LeNet-5 over 10000
+// MNIST test images, MethodStepwise took 0.46 s on the 10-wide output
+// layer (MethodLazy 1.2 s) and 1.1 s on an 84-wide layer (1.9 s); at 120
+// dimensions the two were even, and from 128 up (the 256-dimensional
+// projections, the 400-wide and wider layers) MethodLazy was 3 to 5
+// times faster.
+const stepwiseMaxDim = 96
+
 // workspace estimates the bytes each method needs for n points of dim d;
 // copyY says whether the points need a float32 copy (see newPoints).
 func workspace(m Method, n, d, workers int, copyY bool) int64 {
@@ -205,6 +218,8 @@ func PrimMST(x []float32, dim int, opt *MSTOptions) (*MST, error) {
 	switch m {
 	case MethodAuto:
 		switch {
+		case dim <= stepwiseMaxDim && workspace(MethodStepwise, n, dim, o.Workers, copyY) <= o.MaxWorkspace:
+			m = MethodStepwise
 		case workspace(MethodLazy, n, dim, o.Workers, copyY) <= o.MaxWorkspace:
 			m = MethodLazy
 		case workspace(MethodStepwise, n, dim, o.Workers, copyY) <= o.MaxWorkspace:

@@ -126,30 +126,34 @@ func TestMSTConsistent(t *testing.T) {
 	}
 }
 
-// MethodAuto must fall back when the candidate lists do not fit.
+// MethodAuto must prefer MethodStepwise on narrow points and fall back
+// when the candidate lists do not fit.
 func TestAutoFallsBack(t *testing.T) {
 	rng := rand.New(rand.NewPCG(11, 12))
-	n, d := 300, 10
-	x := randomSet(rng, n, d, false)
-	want := refPrim(x, d, nil, DefaultTieRTol)
+	n := 300
 	for _, c := range []struct {
+		d    int
 		max  int64
 		want Method
 	}{
-		{0, MethodLazy},
-		{workspace(MethodLazy, n, d, 1, false), MethodLazy},
-		{workspace(MethodLazy, n, d, 1, false) - 1, MethodStepwise},
-		{workspace(MethodStepwise, n, d, 1, false) - 1, MethodDense},
+		{stepwiseMaxDim, 0, MethodStepwise},
+		{stepwiseMaxDim, workspace(MethodStepwise, n, stepwiseMaxDim, 1, false) - 1, MethodDense},
+		{stepwiseMaxDim + 1, 0, MethodLazy},
+		{stepwiseMaxDim + 1, workspace(MethodLazy, n, stepwiseMaxDim+1, 1, false), MethodLazy},
+		{stepwiseMaxDim + 1, workspace(MethodLazy, n, stepwiseMaxDim+1, 1, false) - 1, MethodStepwise},
+		{stepwiseMaxDim + 1, workspace(MethodStepwise, n, stepwiseMaxDim+1, 1, false) - 1, MethodDense},
 	} {
-		tr, err := PrimMST(x, d, &MSTOptions{TieRTol: DefaultTieRTol, MaxWorkspace: c.max, Workers: 1})
+		x := randomSet(rng, n, c.d, false)
+		want := refPrim(x, c.d, nil, DefaultTieRTol)
+		tr, err := PrimMST(x, c.d, &MSTOptions{TieRTol: DefaultTieRTol, MaxWorkspace: c.max, Workers: 1})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if tr.Stats.Method != c.want {
-			t.Errorf("MaxWorkspace %d: method %v, want %v", c.max, tr.Stats.Method, c.want)
+			t.Errorf("d %d, MaxWorkspace %d: method %v, want %v", c.d, c.max, tr.Stats.Method, c.want)
 		}
 		if !slices.Equal(tr.Parent, want) {
-			t.Errorf("MaxWorkspace %d: tree differs from the reference", c.max)
+			t.Errorf("d %d, MaxWorkspace %d: tree differs from the reference", c.d, c.max)
 		}
 	}
 }
