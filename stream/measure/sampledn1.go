@@ -99,16 +99,18 @@ const (
 // 13 of 13 layers in every seed; but the error has a standard deviation of
 // about 0.01 per layer, so between 3 and 10 of the 13 layers are within
 // 0.01, never all. That spread is the sample's: which 1000 points are kept
-// moves N1 of the sample itself by 0.007 to 0.016 (standard deviation over
-// random 1000-point subsets of these 2000, per layer), and no correction
-// computed from those points alone can remove it. Even an oracle that
-// knew, for each kept point, whether it touches a cross-class edge of
-// the tree of all n points would estimate N1 = p with standard deviation
-// √(p(1−p)(1−m/n)/m): 0.0094 on the input layer (p = 0.23), so off by
-// more than 0.01 there with probability 0.29. The extrapolation adds its
+// moves N1 of the sample itself by a standard deviation of 0.006 to 0.015
+// per layer (over random 1000-point subsets of these 2000), and no
+// correction computed from those points alone can remove it. Even an
+// oracle that knew, for each kept point, whether it touches a cross-class
+// edge of the tree of all n points would estimate N1 = p with standard
+// deviation √(p(1−p)(1−m/n)/m): 0.0094 on the input layer (p = 0.23),
+// off by more than 0.01 there with probability 0.29, and within 0.01 on
+// all 13 layers with probability about 0.09. The extrapolation adds its
 // own bias: N1 does not fall with size by one law across layers (the
 // ratio of its mean drop from 1000 to 2000 points to its mean drop from
-// 500 to 1000 ranges from 0.41 to 0.79 over these layers).
+// 500 to 1000 ranges from 0.2 to 0.95 over these layers).
+// fixtures/reference/sample_spread.py prints these numbers.
 //
 // When the sample has more than MaxPool points, the top of the curve is
 // N1 of m* points computed exactly (PrimMST), and the lower sizes and the
