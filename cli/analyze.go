@@ -212,11 +212,11 @@ func prepare(c *cli.Context) (*job, error) {
 			return nil, fmt.Errorf("--input-norm %w", err)
 		}
 	}
-	seen, err := source.Transformed(src, in)
+	pre, err := source.Transformed(src, in)
 	if err != nil {
 		return nil, fmt.Errorf("--input-pad/--input-norm: %w", err)
 	}
-	src = seen // closing it closes the file
+	src = pre // closing it closes the file
 	j := &job{src: src, norm: norm, batch: c.Int("batch"), transform: in}
 	if src.Len() < 2 {
 		return nil, fmt.Errorf("dataset %s has %d samples; N1 needs at least 2", src.Name(), src.Len())
