@@ -44,9 +44,13 @@ measured as one layer per file.
 
 Memory: exact N1 keeps every point (n × dim float32 per layer). When that
 exceeds --memory, cxray says so and projects layers wider than 256 to 256
-dimensions, then keeps a class-stratified reservoir of samples, shared by
-all layers; the metrics row's method says which, and sampled values carry
-an interval (ci_low, ci_high).
+dimensions (each layer's principal directions plus Johnson–Lindenstrauss:
+within 0.01 of exact on LeNet-5), then keeps a class-stratified reservoir
+of samples, shared by all layers; the metrics row's method says which, and
+sampled values carry an interval (ci_low, ci_high). A reservoir is fast but
+its N1 is extrapolated to the whole stream; --prefer accuracy projects to
+fewer dimensions instead and keeps every sample, at the price of exact
+trees over all of them.
 
 Conventions (stored in every metrics row's params column): Euclidean
 distance on the flattened float32 activations, accumulated in float64;
@@ -87,6 +91,7 @@ the checkpoints already written.`,
 			&cli.StringFlag{Name: "memory", Value: "1GB", Usage: "memory `BUDGET` for the estimators (e.g. 512MB); past it cxray projects wide layers, then samples"},
 			&cli.IntFlag{Name: "every", Usage: "also write N1 every `N` samples (step = samples seen), to watch it converge"},
 			&cli.Float64Flag{Name: "until-stable", Usage: "stop once N1 of every layer moved by at most `EPS` over two checkpoints (needs --every)"},
+			&cli.StringFlag{Name: "prefer", Value: "speed", Usage: "what to give up when exact N1 does not fit --memory: speed (project wide layers to 256 dimensions, then keep a reservoir of samples and extrapolate N1 from it; seconds) or accuracy (keep every sample and project to 128 or 64 dimensions before sampling; minutes at 60000 images)"},
 			&cli.IntFlag{Name: "sample", Usage: "keep a class-stratified reservoir of `M` samples per layer even if exact fits (-1: never sample)"},
 			&cli.IntFlag{Name: "project", Usage: "project layers wider than `K` to K dimensions even if exact fits (-1: never project)"},
 			&cli.StringFlag{Name: "projection", DefaultText: plan.ProjectFitted + ", or " + plan.ProjectJL + " if --memory is too small to fit one", Usage: "`KIND` of projection: " + plan.ProjectFitted + " (each layer's principal directions from its first 2K samples, plus Johnson–Lindenstrauss on the rest; N1 within 0.01 of exact on LeNet-5) or " + plan.ProjectJL + " (Johnson–Lindenstrauss only, independent of the data)"},
@@ -312,9 +317,17 @@ func (j *job) makePlan(c *cli.Context) error {
 	for i, l := range j.layers {
 		dims[i] = l.Dim
 	}
+	var accuracy bool
+	switch c.String("prefer") {
+	case "speed":
+	case "accuracy":
+		accuracy = true
+	default:
+		return fmt.Errorf("--prefer %q: use speed or accuracy", c.String("prefer"))
+	}
 	j.plan, err = plan.Make(dims, j.src.Len(), plan.Options{
 		Budget: budget, Sample: c.Int("sample"), Project: c.Int("project"), Projection: c.String("projection"),
-		Seed: c.Uint64("seed"), Classes: len(j.src.Classes()),
+		PreferAccuracy: accuracy, Seed: c.Uint64("seed"), Classes: len(j.src.Classes()),
 	})
 	if err != nil {
 		return err
@@ -352,6 +365,7 @@ func (j *job) runInfo(c *cli.Context) (sql.RunInfo, error) {
 			"sample":      j.plan.M,
 			"project":     j.plan.K,
 			"projection":  j.plan.Projection,
+			"prefer":      c.String("prefer"),
 			"input":       j.transform.String(),
 		},
 	}

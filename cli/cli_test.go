@@ -203,6 +203,7 @@ func TestAnalyzeBadInput(t *testing.T) {
 		{"bad distance", []string{"--distance", "cosine"}, []string{"--distance", "cosine"}},
 		{"bad summary", []string{"--summary", "median"}, []string{"--summary", "median"}},
 		{"bad conventions", []string{"--conventions", "pymfe"}, []string{"--conventions", "pymfe"}},
+		{"bad prefer", []string{"--prefer", "quality"}, []string{"--prefer", "quality", "accuracy"}},
 		{"bad input-norm", []string{"--input-norm", "0.13"}, []string{"--input-norm", "MEAN/STD"}},
 		{"input-norm channels", []string{"--input-norm", "0,0,0/1,1,1"}, []string{"--input-norm", "3 means", "1 channels"}},
 		{"input-pad on a table", []string{"--data", "csv:../fixtures/iris.csv", "--label", "species", "--input-pad", "2"}, []string{"--input-pad", "images", "iris.csv"}},

@@ -11,6 +11,9 @@ import (
 // and the caller did not choose one.
 const DefaultK = 256
 
+// MinK is the narrowest projection Options.PreferAccuracy goes down to.
+const MinK = 64
+
 // Kinds of projection (Options.Projection).
 const (
 	// ProjectFitted fits each layer's map to its first 2K points: their
@@ -44,6 +47,10 @@ type Options struct {
 	// Projection is ProjectFitted or ProjectJL. Empty is ProjectFitted,
 	// or ProjectJL when the budget is too small for fitting.
 	Projection string
+	// PreferAccuracy halves the projection dimension, down to MinK,
+	// before it samples: every point is kept, at the price of exact trees
+	// over all of them (minutes rather than seconds at 60000 images).
+	PreferAccuracy bool
 	// Seed seeds the reservoir and the projections.
 	Seed uint64
 	// Classes is the number of classes, for the stratified reservoir.
@@ -120,6 +127,13 @@ func makeWith(dims []int, n int, o Options, projection string) (*Plan, error) {
 	}
 	if cost(dims, m, p.K) > o.Budget && o.Project == 0 && wide {
 		p.K = kc
+	}
+	if o.PreferAccuracy && o.Project == 0 && o.Sample == 0 && p.K > 0 {
+		// Narrower projections keep every point; a reservoir would drop
+		// some, and N1 of a sample must be extrapolated.
+		for k := p.K / 2; cost(dims, m, p.K) > o.Budget && k >= MinK; k /= 2 {
+			p.K = k
+		}
 	}
 	if cost(dims, m, p.K) > o.Budget {
 		if o.Sample != 0 {

@@ -113,3 +113,21 @@ func TestProjectionKind(t *testing.T) {
 		t.Errorf("unknown kind: %v", err)
 	}
 }
+
+// Preferring accuracy, the plan projects to fewer dimensions before it
+// samples: LeNet-5 at 60000 images fits 512 MB at K = 128 with every
+// point kept; at 64 MB even K = 64 does not, and it samples.
+func TestPreferAccuracy(t *testing.T) {
+	p, err := Make(lenet, 60000, Options{Budget: 512 << 20, Classes: 10, PreferAccuracy: true})
+	if err != nil || p.K != 128 || p.M != 0 || p.StateBytes+p.Workspace > 512<<20 {
+		t.Errorf("512 MB: %v, plan K=%d M=%d, want K=128 and no sampling within the budget", err, p.K, p.M)
+	}
+	p, err = Make(lenet, 60000, Options{Budget: 64 << 20, Classes: 10, PreferAccuracy: true})
+	if err != nil || p.K != MinK || p.M == 0 {
+		t.Errorf("64 MB: %v, plan K=%d M=%d, want K=%d and sampling", err, p.K, p.M, MinK)
+	}
+	p, err = Make(lenet, 60000, Options{Budget: 512 << 20, Classes: 10, PreferAccuracy: true, Project: 256})
+	if err != nil || p.K != 256 || p.M == 0 {
+		t.Errorf("forced K: %v, plan K=%d M=%d, want K=256 kept and sampling", err, p.K, p.M)
+	}
+}
