@@ -171,6 +171,33 @@ func (e *ProjectedN1) Estimate() (Estimate, error) {
 	}, nil
 }
 
+// Running returns a reading before the stream ends without building a
+// tree from scratch: for a fitted map (FitProjector), N1 of the minimum
+// spanning tree ExactN1.Running keeps by vertex insertion, which is
+// Estimate's value unless distances tied within TieRTol (see there). A
+// plain map's reading is the corrected value of three trees, which
+// insertion does not keep, so it is Estimate's.
+func (e *ProjectedN1) Running() (Estimate, error) {
+	if err := e.check(); err != nil {
+		return Estimate{}, err
+	}
+	if e.proj.Kind() == ProjectionJL {
+		return e.Estimate()
+	}
+	e.in.TieRTol, e.in.MaxWorkspace, e.in.Workers = e.TieRTol, e.MaxWorkspace, e.Workers
+	v, err := e.in.Running()
+	if err != nil {
+		return Estimate{}, err
+	}
+	params := e.proj.Params()
+	params["n1_projected"] = v
+	return Estimate{
+		Value: v, CILow: math.NaN(), CIHigh: math.NaN(),
+		N: e.in.N(), Seen: int64(e.in.N()), Method: EstimateProjected,
+		Params: params,
+	}, nil
+}
+
 // correctedProjectedN1 is N1 of the points x (n×k, projected to k
 // dimensions by proj), for a plain Johnson–Lindenstrauss map with the
 // distortion bias removed by Richardson's extrapolation (see ProjectedN1),

@@ -254,7 +254,14 @@ func (e projected) Update(x []float32, labels []int32, slots []int) error {
 	return e.ProjectedN1.Update(x, labels)
 }
 
-func (e projected) Estimate(bool) (measure.Estimate, error) { return e.ProjectedN1.Estimate() }
+// Estimate reads the tree kept by insertion before the end, and builds
+// the final one at the end, as exact does.
+func (e projected) Estimate(final bool) (measure.Estimate, error) {
+	if final {
+		return e.ProjectedN1.Estimate()
+	}
+	return e.ProjectedN1.Running()
+}
 
 // sampled adapts SampledN1, whose reading is the same before and at the end.
 type sampled struct{ *measure.SampledN1 }
