@@ -27,14 +27,17 @@ func BasisRows(k int) int { return 2 * k }
 
 // FitBytes bounds the workspace FitProjector uses, besides its input and
 // the d·k float32 of the Projector it returns, on BasisRows(k) points of
-// dimension d: float64 copies of the centred points and of the
-// directions, the points' Gram matrix, and the subspace iteration's
-// blocks.
+// dimension d, all float64: the centred points (n·d), their Gram matrix
+// (n²), the subspace iteration's two blocks (2·l·n, l = p + 16) and its
+// l×l matrices (Rayleigh–Ritz, its eigenvectors, Cholesky factors: 5·l²),
+// the eigenvectors and scaled coefficients (2·p·n), the directions (p·d)
+// and the Johnson–Lindenstrauss columns with their products (d·(k−p) and
+// p·(k−p)).
 func FitBytes(d, k int) int64 {
 	n, p := int64(BasisRows(k)), int64(k-max(1, k/8))
 	l := p + 16
 	dd, kk := int64(d), int64(k)
-	return 8 * (n*dd + n*n + 2*l*n + l*l + p*dd + dd*(kk-p) + p*(kk-p) + n*p)
+	return 8 * (n*dd + n*n + 2*l*n + 5*l*l + 2*p*n + p*dd + dd*(kk-p) + p*(kk-p))
 }
 
 // FitProjector returns a projection from d to k dimensions adapted to the
