@@ -26,18 +26,23 @@ const (
 func BasisRows(k int) int { return 2 * k }
 
 // FitBytes bounds the workspace FitProjector uses, besides its input and
-// the d·k float32 of the Projector it returns, on BasisRows(k) points of
-// dimension d, all float64: the centred points (n·d), their Gram matrix
-// (n²), the subspace iteration's two blocks (2·l·n, l = p + 16) and its
-// l×l matrices (Rayleigh–Ritz, its eigenvectors, Cholesky factors: 5·l²),
-// the eigenvectors and scaled coefficients (2·p·n), the directions (p·d)
-// and the Johnson–Lindenstrauss columns with their products (d·(k−p) and
-// p·(k−p)).
+// the d·k float32 of the Projector it returns, on n = BasisRows(k) points
+// of dimension d. It counts every buffer as if all were live at once, in
+// float64 unless noted: the centred points and their mean (n·d + d), their
+// Gram matrix (n²), the subspace iteration's two blocks (2·l·n, l = p +
+// 16) and its l×l matrices (Gram, Cholesky factors, Rayleigh–Ritz,
+// eigenvectors, gonum's and LAPACK's copies and work: 12·l²), the
+// eigenvectors and scaled coefficients (2·p·n), the directions (p·d), and
+// the Johnson–Lindenstrauss columns (d·(k−p) float32 drawn, d·(k−p)
+// float64 corrected) with their products (p·(k−p)); plus 64 KiB for the
+// matrix products' per-goroutine scratch. TestFitBytes checks it against
+// what the Go heap allocates.
 func FitBytes(d, k int) int64 {
 	n, p := int64(BasisRows(k)), int64(k-max(1, k/8))
 	l := p + 16
 	dd, kk := int64(d), int64(k)
-	return 8 * (n*dd + n*n + 2*l*n + 5*l*l + 2*p*n + p*dd + dd*(kk-p) + p*(kk-p))
+	f64 := n*dd + dd + n*n + 2*l*n + 12*l*l + 2*p*n + p*dd + dd*(kk-p) + p*(kk-p)
+	return 8*f64 + 4*dd*(kk-p) + 1<<16
 }
 
 // FitProjector returns a projection from d to k dimensions adapted to the
@@ -210,12 +215,13 @@ func topEigen(g []float64, n, p int, seed uint64) ([]float64, [][]float64) {
 		blas64.Gemm(blas.NoTrans, blas.NoTrans, 1, blas64.General{Rows: l, Cols: n, Stride: n, Data: src}, G,
 			0, blas64.General{Rows: l, Cols: n, Stride: n, Data: dst})
 	}
+	var orth rowOrthonormalizer
 	for range 4 {
-		orthonormalizeRows(q, l, n)
+		orth.apply(q, l, n)
 		mul(gq, q)
 		q, gq = gq, q
 	}
-	orthonormalizeRows(q, l, n)
+	orth.apply(q, l, n)
 	// Rayleigh–Ritz: the eigenpairs of T = Q·g·Qᵀ (l×l) give those of g
 	// on the span of the rows of Q.
 	mul(gq, q)
@@ -250,22 +256,32 @@ func topEigen(g []float64, n, p int, seed uint64) ([]float64, [][]float64) {
 	return lambda, vecs
 }
 
-// orthonormalizeRows makes the p rows of u (p×d) orthonormal, spanning
-// the same space: Cholesky QR twice (CholQR2; Yamamoto et al. 2015), all
-// in level-3 BLAS, u ← L⁻¹u with LLᵀ = uuᵀ. The second pass repairs what
-// the first loses to the conditioning of uuᵀ. If uuᵀ is numerically
-// singular, modified Gram–Schmidt, which is slower but does not break.
-func orthonormalizeRows(u []float64, p, d int) {
+// rowOrthonormalizer makes the p rows of a p×d matrix orthonormal,
+// spanning the same space: Cholesky QR twice (CholQR2; Yamamoto et al.
+// 2015), all in level-3 BLAS, u ← L⁻¹u with LLᵀ = uuᵀ. The second pass
+// repairs what the first loses to the conditioning of uuᵀ. If uuᵀ is
+// numerically singular, modified Gram–Schmidt, which is slower but does
+// not break. Its p×p buffers are kept from call to call.
+type rowOrthonormalizer struct {
+	gram []float64
+	chol mat.Cholesky
+	low  mat.TriDense
+}
+
+func (o *rowOrthonormalizer) apply(u []float64, p, d int) {
 	U := blas64.General{Rows: p, Cols: d, Stride: d, Data: u}
+	if cap(o.gram) < p*p {
+		o.gram = make([]float64, p*p)
+	}
+	g := o.gram[:p*p]
 	for range 2 {
-		var chol mat.Cholesky
-		if !chol.Factorize(mat.NewSymDense(p, outerProduct(U))) {
+		blas64.Gemm(blas.NoTrans, blas.Trans, 1, U, U, 0, blas64.General{Rows: p, Cols: p, Stride: p, Data: g})
+		if !o.chol.Factorize(mat.NewSymDense(p, g)) {
 			gramSchmidtRows(u, p, d)
 			return
 		}
-		var l mat.TriDense
-		chol.LTo(&l)
-		blas64.Trsm(blas.Left, blas.NoTrans, 1, l.RawTriangular(), U)
+		o.chol.LTo(&o.low)
+		blas64.Trsm(blas.Left, blas.NoTrans, 1, o.low.RawTriangular(), U)
 	}
 }
 

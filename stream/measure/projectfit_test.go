@@ -3,6 +3,7 @@ package measure
 import (
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -170,6 +171,38 @@ func TestProjectedN1Running(t *testing.T) {
 		}
 		if run.Value != want.Value || run.N != at+batch || run.Method != EstimateProjected {
 			t.Fatalf("after %d points: running %+v, want the value %v of the full tree", at+batch, run, want.Value)
+		}
+	}
+}
+
+// FitBytes bounds what FitProjector allocates besides the matrix it
+// returns (the Go heap's cumulative allocation, so transient buffers
+// count as if they were all live at once). A first fit of each size
+// fills gonum's pools of small workspaces, which later fits reuse; only
+// the second is counted.
+func TestFitBytes(t *testing.T) {
+	for _, c := range []struct{ d, k int }{{500, 64}, {2000, 32}, {100, 64}} {
+		n := BasisRows(c.k)
+		rng := rand.New(rand.NewPCG(9, uint64(c.d)))
+		x := make([]float32, n*c.d)
+		for i := range x {
+			x[i] = float32(rng.NormFloat64())
+		}
+		if _, err := FitProjector(x, n, c.d, c.k, 1); err != nil {
+			t.Fatal(err)
+		}
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		if _, err := FitProjector(x, n, c.d, c.k, 1); err != nil {
+			t.Fatal(err)
+		}
+		runtime.ReadMemStats(&after)
+		got := int64(after.TotalAlloc - before.TotalAlloc)
+		bound := FitBytes(c.d, c.k) + 4*int64(c.d*c.k)
+		t.Logf("d=%d k=%d: allocated %d bytes, bound %d", c.d, c.k, got, bound)
+		if got > bound {
+			t.Errorf("d=%d k=%d: allocated %d bytes, FitBytes plus the matrix is %d", c.d, c.k, got, bound)
 		}
 	}
 }
