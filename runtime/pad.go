@@ -1,6 +1,9 @@
 package runtime
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // buildPad: the pads are input 1 from opset 11 (with an optional constant
 // value as input 2 and, from opset 18, the axes they apply to as input 3),
@@ -78,7 +81,7 @@ func (k *pad) run(in, out []*Tensor) error {
 	if len(k.given) != 2*len(k.axes) {
 		return fmt.Errorf("%d pads for %d axes of input %v, want %d (all begins, then all ends)", len(k.given), len(k.axes), x.Shape, 2*len(k.axes))
 	}
-	k.begin, k.end = resize(k.begin, r), resize(k.end, r)
+	k.begin, k.end = slices.Grow(k.begin[:0], r)[:r], slices.Grow(k.end[:0], r)[:r]
 	zero := true
 	for i, a := range k.axes {
 		k.begin[a], k.end[a] = k.given[i], k.given[len(k.axes)+i]
@@ -107,12 +110,12 @@ func (k *pad) run(in, out []*Tensor) error {
 		k.from = make([][]int, r)
 	}
 	for a, n := range k.shape {
-		k.from[a] = resize(k.from[a], n)
+		k.from[a] = slices.Grow(k.from[a][:0], n)[:n]
 		for o := range n {
 			k.from[a][o] = k.source(o-k.begin[a], x.Shape[a])
 		}
 	}
-	k.idx = resize(k.idx, r)
+	k.idx = slices.Grow(k.idx[:0], r)[:r]
 	if x.IsInt() {
 		padInto(out[0].setInt(k.shape...), x.Int, x.Shape, k.shape, k.from[:r], k.idx, int64(fill))
 	} else {
@@ -190,12 +193,4 @@ func padInto[T float32 | int64](dst, src []T, in, out []int, from [][]int, idx [
 			idx[a] = 0
 		}
 	}
-}
-
-// resize returns s with length n, reusing its storage.
-func resize(s []int, n int) []int {
-	if cap(s) < n {
-		return make([]int, n)
-	}
-	return s[:n]
 }

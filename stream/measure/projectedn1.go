@@ -155,20 +155,25 @@ func (e *ProjectedN1) Estimate() (Estimate, error) {
 	if err := e.check(); err != nil {
 		return Estimate{}, err
 	}
-	e.in.TieRTol, e.in.MaxWorkspace, e.in.Workers, e.in.Method = e.TieRTol, e.MaxWorkspace, e.Workers, e.Method
 	v, corr, err := correctedProjectedN1(e.in.pts.values(), e.in.labels, e.proj, &MSTOptions{
 		TieRTol: e.TieRTol, MaxWorkspace: e.MaxWorkspace, Workers: e.Workers, Method: e.Method,
 	})
 	if err != nil {
 		return Estimate{}, err
 	}
+	return e.reading(v, corr), nil
+}
+
+// reading is the Estimate of value v over the points so far, with the
+// projection's params and extra.
+func (e *ProjectedN1) reading(v float64, extra map[string]any) Estimate {
 	params := e.proj.Params()
-	maps.Copy(params, corr)
+	maps.Copy(params, extra)
 	return Estimate{
 		Value: v, CILow: math.NaN(), CIHigh: math.NaN(),
 		N: e.in.N(), Seen: int64(e.in.N()), Method: EstimateProjected,
 		Params: params,
-	}, nil
+	}
 }
 
 // Running returns a reading before the stream ends without building a
@@ -189,13 +194,7 @@ func (e *ProjectedN1) Running() (Estimate, error) {
 	if err != nil {
 		return Estimate{}, err
 	}
-	params := e.proj.Params()
-	params["n1_projected"] = v
-	return Estimate{
-		Value: v, CILow: math.NaN(), CIHigh: math.NaN(),
-		N: e.in.N(), Seen: int64(e.in.N()), Method: EstimateProjected,
-		Params: params,
-	}, nil
+	return e.reading(v, map[string]any{"n1_projected": v}), nil
 }
 
 // correctedProjectedN1 is N1 of the points x (n×k, projected to k

@@ -32,7 +32,7 @@ func BasisRows(k int) int { return 2 * k }
 // Gram matrix (n²), the subspace iteration's two blocks (2·l·n, l = p +
 // 16) and its l×l matrices (Gram, Cholesky factors, Rayleigh–Ritz,
 // eigenvectors, gonum's and LAPACK's copies and work: 12·l²), the
-// eigenvectors and scaled coefficients (2·p·n), the directions (p·d), and
+// eigenvectors (p·n), the directions (p·d), and
 // the Johnson–Lindenstrauss columns (d·(k−p) float32 drawn, d·(k−p)
 // float64 corrected) with their products (p·(k−p)); plus 64 KiB for the
 // matrix products' per-goroutine scratch. TestFitBytes checks it against
@@ -41,7 +41,7 @@ func FitBytes(d, k int) int64 {
 	n, p := int64(BasisRows(k)), int64(k-max(1, k/8))
 	l := p + 16
 	dd, kk := int64(d), int64(k)
-	f64 := n*dd + dd + n*n + 2*l*n + 12*l*l + 2*p*n + p*dd + dd*(kk-p) + p*(kk-p)
+	f64 := n*dd + dd + n*n + 2*l*n + 12*l*l + p*n + p*dd + dd*(kk-p) + p*(kk-p)
 	return 8*f64 + 4*dd*(kk-p) + 1<<16
 }
 
@@ -168,20 +168,16 @@ func principalDirections(x []float32, n, d, p int, seed uint64) ([]float64, floa
 		held += lambda[kept]
 		kept++
 	}
-	// V holds the kept eigenvectors as rows, each scaled by 1/√λ.
-	v := make([]float64, kept*n)
+	// The kept eigenvectors, each scaled by 1/√λ, give the rows
+	// u = vᵀXc/√λ, orthonormal up to rounding without further work: Ritz
+	// vectors diagonalise the Gram matrix, v_iᵀ·XcXcᵀ·v_j = λ_i δ_ij
+	// (checked by TestFitProjectorSubspace).
 	for q := range kept {
-		s := 1 / math.Sqrt(lambda[q])
-		for i := range n {
-			v[q*n+i] = vecs[q][i] * s
-		}
+		blas64.Scal(1/math.Sqrt(lambda[q]), blas64.Vector{N: n, Inc: 1, Data: vecs[q*n : (q+1)*n]})
 	}
-	// The rows u = vᵀXc/√λ are orthonormal up to rounding without further
-	// work: Ritz vectors diagonalise the Gram matrix, v_iᵀ·XcXcᵀ·v_j =
-	// λ_i δ_ij (checked by TestFitProjector).
 	u := make([]float64, kept*d)
 	blas64.Gemm(blas.NoTrans, blas.NoTrans, 1,
-		blas64.General{Rows: kept, Cols: n, Stride: n, Data: v}, X,
+		blas64.General{Rows: kept, Cols: n, Stride: n, Data: vecs[:kept*n]}, X,
 		0, blas64.General{Rows: kept, Cols: d, Stride: d, Data: u})
 	return u, held / total
 }
@@ -191,8 +187,8 @@ func principalDirections(x []float32, n, d, p int, seed uint64) ([]float64, floa
 const basisStream = 0xba515eed0000f17
 
 // topEigen returns the p largest eigenvalues of the symmetric n×n matrix
-// g (row-major, full), largest first, and their eigenvectors as the
-// columns of an n×p matrix, by subspace iteration (Halko, Martinsson and
+// g (row-major, full), largest first, and their eigenvectors as the rows
+// of a p×n matrix, by subspace iteration (Halko, Martinsson and
 // Tropp 2011, Algorithm 4.4, with Rayleigh–Ritz): a random start of
 // p + 16 columns, multiplied by g and re-orthonormalised four times. A
 // full eigendecomposition costs O(n³) with a large constant (0.7 s at
@@ -200,7 +196,7 @@ const basisStream = 0xba515eed0000f17
 // The leading directions converge first; where the trailing ones are
 // off, FitProjector's Johnson–Lindenstrauss part measures what they miss,
 // so distances stay unbiased either way.
-func topEigen(g []float64, n, p int, seed uint64) ([]float64, [][]float64) {
+func topEigen(g []float64, n, p int, seed uint64) ([]float64, []float64) {
 	l := min(n, p+16)
 	rng := rand.New(rand.NewPCG(seed, basisStream))
 	// The basis is kept as the rows of q (l×n); g is symmetric, so the
@@ -243,15 +239,14 @@ func topEigen(g []float64, n, p int, seed uint64) ([]float64, [][]float64) {
 	eig.VectorsTo(&w)
 	p = min(p, l)
 	lambda := make([]float64, p)
-	vecs := make([][]float64, p)
+	vecs := make([]float64, p*n)
 	for c := range p {
 		col := l - 1 - c
 		lambda[c] = vals[col]
-		v := make([]float64, n)
+		v := blas64.Vector{N: n, Inc: 1, Data: vecs[c*n : (c+1)*n]}
 		for i := range l {
-			blas64.Axpy(w.At(i, col), blas64.Vector{N: n, Inc: 1, Data: q[i*n : (i+1)*n]}, blas64.Vector{N: n, Inc: 1, Data: v})
+			blas64.Axpy(w.At(i, col), blas64.Vector{N: n, Inc: 1, Data: q[i*n : (i+1)*n]}, v)
 		}
-		vecs[c] = v
 	}
 	return lambda, vecs
 }

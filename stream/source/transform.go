@@ -110,11 +110,12 @@ func Transformed(src Source, t Transform) (Source, error) {
 	if n := len(t.Mean); n > 1 && n != channels {
 		return nil, fmt.Errorf("%d means and standard deviations for %s, whose samples (shape %s) have %d channels", n, src.Name(), shapeString(shape), channels)
 	}
-	out := shape
+	out, dim := shape, src.Dim()
 	if t.Pad > 0 {
 		out = []int{shape[0], shape[1] + 2*t.Pad, shape[2] + 2*t.Pad}
+		dim = out[0] * out[1] * out[2]
 	}
-	return &transformed{Source: src, t: t, in: shape, out: out, dim: product(out)}, nil
+	return &transformed{Source: src, t: t, in: shape, out: out, dim: dim}, nil
 }
 
 // transformed applies a Transform to the batches of its Source.
@@ -174,14 +175,6 @@ func (s *transformed) apply(dst, x []float32) {
 			dst[ch*per+i] = (v - m) / sd
 		}
 	}
-}
-
-func product(shape []int) int {
-	n := 1
-	for _, d := range shape {
-		n *= d
-	}
-	return n
 }
 
 // shapeString formats a sample shape as 1×28×28.

@@ -16,10 +16,16 @@ type sliceSource struct {
 
 func (s *sliceSource) Name() string       { return "slice" }
 func (s *sliceSource) SampleShape() []int { return s.shape }
-func (s *sliceSource) Dim() int           { return product(s.shape) }
-func (s *sliceSource) Len() int           { return len(s.labels) }
-func (s *sliceSource) Classes() []string  { return []string{"a", "b"} }
-func (s *sliceSource) Close() error       { return nil }
+func (s *sliceSource) Dim() int {
+	n := 1
+	for _, d := range s.shape {
+		n *= d
+	}
+	return n
+}
+func (s *sliceSource) Len() int          { return len(s.labels) }
+func (s *sliceSource) Classes() []string { return []string{"a", "b"} }
+func (s *sliceSource) Close() error      { return nil }
 func (s *sliceSource) Next(b *Batch, max int) error {
 	if s.at == len(s.labels) {
 		return io.EOF
