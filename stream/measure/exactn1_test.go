@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+
+	"cxray/internal/fixture"
 )
 
 func value(t *testing.T, e *ExactN1) float64 {
@@ -57,7 +59,7 @@ func TestIris(t *testing.T) {
 		}
 	}
 	// The reference on the CSV itself (float64 decimals, default tolerance).
-	csv := repoRoot(t) + "/fixtures/iris.csv"
+	csv := fixture.Path("fixtures/iris.csv")
 	if r := runReference(t, "--csv", csv, "--label", "species", "--normalize", "minmax"); math.Abs(r.N1-0.1) > 1e-12 {
 		t.Errorf("reference on the iris CSV, min-max: %v, want 0.1", r.N1)
 	}

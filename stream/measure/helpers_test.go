@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/binary"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -16,6 +15,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"cxray/internal/fixture"
 )
 
 // Test-only helpers: a dense float64 Prim written independently of the
@@ -79,46 +80,14 @@ func refPrim(x []float32, dim int, w []float64, rtol float64) []int {
 	return parent
 }
 
-func repoRoot(t testing.TB) string {
-	t.Helper()
-	root, err := filepath.Abs("../..")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return root
-}
-
-// readIris reads fixtures/iris.csv: four float features and a species.
+// readIris reads fixtures/iris.csv: four float32 features and a species.
 func readIris(t testing.TB) ([]float32, []int32) {
 	t.Helper()
-	f, err := os.Open(filepath.Join(repoRoot(t), "fixtures", "iris.csv"))
+	x, y, _, err := fixture.CSV("fixtures/iris.csv", "species", 32)
 	if err != nil {
 		t.Fatalf("iris fixture: %v", err)
 	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatalf("iris fixture: %v", err)
-	}
-	species := map[string]int32{}
-	var x []float32
-	var y []int32
-	for _, r := range recs[1:] {
-		for _, c := range r[:4] {
-			v, err := strconv.ParseFloat(c, 32)
-			if err != nil {
-				t.Fatalf("iris fixture: %v", err)
-			}
-			x = append(x, float32(v))
-		}
-		s, ok := species[r[4]]
-		if !ok {
-			s = int32(len(species))
-			species[r[4]] = s
-		}
-		y = append(y, s)
-	}
-	return x, y
+	return fixture.Float32(x), y
 }
 
 var (
@@ -254,7 +223,7 @@ type refResult struct {
 func runReference(t testing.TB, args ...string) refResult {
 	t.Helper()
 	needPython(t)
-	script := filepath.Join(repoRoot(t), "fixtures", "reference", "n1_reference.py")
+	script := filepath.Join(fixture.Root(), "fixtures", "reference", "n1_reference.py")
 	if _, err := os.Stat(script); err != nil {
 		t.Fatalf("reference CLI missing: %v", err)
 	}

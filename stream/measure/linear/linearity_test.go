@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"cxray/internal/fixture"
 	"cxray/stream/measure/internal/numeric"
 )
 
@@ -85,7 +86,7 @@ type svmRef struct {
 // float64 and float32 iris, tolerance 1e-3 (the same path: s to 1e-12) and
 // 1e-12 (the float32-Q optimum: s to 1e-9).
 func TestLibsvmReference(t *testing.T) {
-	b, err := os.ReadFile(filepath.Join(repoRoot(t), "fixtures", "reference", "svm_reference.json"))
+	b, err := os.ReadFile(filepath.Join(fixture.Root(), "fixtures", "reference", "svm_reference.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

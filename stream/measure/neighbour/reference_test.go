@@ -8,6 +8,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"cxray/internal/fixture"
 )
 
 type refRun struct {
@@ -50,7 +52,7 @@ func decodeRef(t testing.TB, b []byte) refDoc {
 
 func readRef(t testing.TB) refDoc {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(repoRoot(t), "fixtures", "reference", "neighbour.json"))
+	b, err := os.ReadFile(filepath.Join(fixture.Root(), "fixtures", "reference", "neighbour.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -144,7 +146,7 @@ func TestReferenceCurrent(t *testing.T) {
 	if err := exec.Command(python, "-c", "import numpy, scipy").Run(); err != nil {
 		t.Skipf("skipping: the reference needs %s with numpy and scipy: %v", python, err)
 	}
-	script := filepath.Join(repoRoot(t), "fixtures", "reference", "neighbour_reference.py")
+	script := filepath.Join(fixture.Root(), "fixtures", "reference", "neighbour_reference.py")
 	cmd := exec.Command(python, script, "--only", "iris", "--stdout")
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr

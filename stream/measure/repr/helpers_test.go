@@ -1,52 +1,31 @@
 package repr
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"math"
 	"os"
 	"path/filepath"
-	"runtime"
-	"strconv"
 	"testing"
-)
 
-func repoRoot(t testing.TB) string {
-	t.Helper()
-	_, file, _, ok := runtime.Caller(0)
-	if !ok {
-		t.Fatal("no caller information")
-	}
-	return filepath.Join(filepath.Dir(file), "..", "..", "..")
-}
+	"cxray/internal/fixture"
+)
 
 // loadIris reads fixtures/iris.csv as float32 features (labels setosa=0,
 // versicolor=1, virginica=2) and builds CKA's second representation of the
 // reference script: (a·b, c−d, a+0.5·c), each rounded to float32.
 func loadIris(t testing.TB) (x []float32, y []float32, labels []int32) {
 	t.Helper()
-	f, err := os.Open(filepath.Join(repoRoot(t), "fixtures", "iris.csv"))
+	raw, labels, _, err := fixture.CSV("fixtures/iris.csv", "species", 64)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	species := map[string]int32{"setosa": 0, "versicolor": 1, "virginica": 2}
-	for _, r := range rows[1:] {
+	x = fixture.Float32(raw)
+	for i := 0; i < len(x); i += 4 {
 		var v [4]float64
-		for j, s := range r[:4] {
-			p, err := strconv.ParseFloat(s, 64)
-			if err != nil {
-				t.Fatal(err)
-			}
-			v[j] = float64(float32(p))
-			x = append(x, float32(p))
+		for j := range v {
+			v[j] = float64(x[i+j])
 		}
 		y = append(y, float32(v[0]*v[1]), float32(v[2]-v[3]), float32(v[0]+0.5*v[2]))
-		labels = append(labels, species[r[4]])
 	}
 	return x, y, labels
 }
@@ -126,7 +105,7 @@ func parseRef(t testing.TB, b []byte) refFile {
 
 func loadRef(t testing.TB) (refFile, []byte) {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(repoRoot(t), "fixtures", "reference", "repr_reference.json"))
+	b, err := os.ReadFile(filepath.Join(fixture.Root(), "fixtures", "reference", "repr_reference.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

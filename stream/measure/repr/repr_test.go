@@ -9,6 +9,8 @@ import (
 	"reflect"
 	"strconv"
 	"testing"
+
+	"cxray/internal/fixture"
 )
 
 // The Go measures match the float64 numpy/scipy reference to 1e-9 relative.
@@ -75,7 +77,7 @@ func TestReferenceCurrent(t *testing.T) {
 	if err := exec.Command(python, "-c", "import numpy, scipy").Run(); err != nil {
 		t.Skipf("skipping: the reference needs %s with numpy and scipy: %v", python, err)
 	}
-	script := filepath.Join(repoRoot(t), "fixtures", "reference", "repr_reference.py")
+	script := filepath.Join(fixture.Root(), "fixtures", "reference", "repr_reference.py")
 	var stderr bytes.Buffer
 	cmd := exec.Command(python, script)
 	cmd.Stderr = &stderr
