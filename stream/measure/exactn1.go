@@ -154,7 +154,7 @@ func (e *ExactN1) Value() (float64, error) {
 	}
 	x := e.pts.values()
 	t, err := PrimMST(x, e.dim, &MSTOptions{
-		Weights:      featureWeights(x, n, e.dim, e.norm),
+		Weights:      FeatureWeights(x, n, e.dim, e.norm),
 		TieRTol:      e.TieRTol,
 		MaxWorkspace: e.MaxWorkspace,
 		Workers:      e.Workers,

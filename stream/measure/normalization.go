@@ -51,14 +51,14 @@ func ParseNormalization(s string) (Normalization, error) {
 
 func (n Normalization) valid() bool { return n >= NormNone && n <= NormZScore }
 
-// featureWeights returns the per-feature factors w such that the normalised
+// FeatureWeights returns the per-feature factors w such that the normalised
 // squared distance is sum(((a_i-b_i)*w_i)^2), or nil for NormNone.
 //
 // Both normalisations are affine per feature, and a translation does not
 // change a distance, so only the scale matters: 1/(max-min) or 1/std. The
 // statistics are taken in float64 over the float32 values; the mean and
 // variance use two passes so that a large common offset costs no accuracy.
-func featureWeights(x []float32, n, dim int, norm Normalization) []float64 {
+func FeatureWeights(x []float32, n, dim int, norm Normalization) []float64 {
 	if norm == NormNone || n == 0 {
 		return nil
 	}
@@ -116,7 +116,7 @@ func featureWeights(x []float32, n, dim int, norm Normalization) []float64 {
 // either normalization cancels in a difference, so it is left out. It is
 // for measures that take points rather than weights; it costs a copy of x.
 func Rescaled(x []float32, n, dim int, norm Normalization) []float32 {
-	w := featureWeights(x, n, dim, norm)
+	w := FeatureWeights(x, n, dim, norm)
 	if w == nil {
 		return x
 	}

@@ -28,17 +28,17 @@ func TestParseNormalization(t *testing.T) {
 func TestFeatureWeights(t *testing.T) {
 	// Three points, features: (0, 5, 1), (2, 5, 1), (4, 5, 7).
 	x := []float32{0, 5, 1, 2, 5, 1, 4, 5, 7}
-	if w := featureWeights(x, 3, 3, NormNone); w != nil {
+	if w := FeatureWeights(x, 3, 3, NormNone); w != nil {
 		t.Errorf("none: %v", w)
 	}
-	mm := featureWeights(x, 3, 3, NormMinMax)
+	mm := FeatureWeights(x, 3, 3, NormMinMax)
 	want := []float64{1.0 / 4, 0, 1.0 / 6}
 	for j := range want {
 		if math.Abs(mm[j]-want[j]) > 1e-15 {
 			t.Errorf("minmax weight %d = %v, want %v", j, mm[j], want[j])
 		}
 	}
-	z := featureWeights(x, 3, 3, NormZScore)
+	z := FeatureWeights(x, 3, 3, NormZScore)
 	// Feature 0: mean 2, population variance 8/3. Feature 2: mean 3,
 	// variance (4+4+16)/3 = 8.
 	want = []float64{1 / math.Sqrt(8.0/3), 0, 1 / math.Sqrt(8)}

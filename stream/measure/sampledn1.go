@@ -377,7 +377,7 @@ func (e *SampledN1) Estimate() (Estimate, error) {
 				maps.Copy(params, corr)
 				return err
 			}
-			est.Value, err = e.exact(x, y, featureWeights(x, m, e.k, e.norm))
+			est.Value, err = e.exact(x, y, FeatureWeights(x, m, e.k, e.norm))
 			return err
 		})
 		if err != nil {
@@ -661,7 +661,7 @@ func (s *streamStats) add(x []float32, n, dim int, norm Normalization) {
 
 func (s *streamStats) bytes() int64 { return 8 * int64(cap(s.a)+cap(s.b)) }
 
-// weights returns the per-feature factors (see featureWeights) of the
+// weights returns the per-feature factors (see FeatureWeights) of the
 // samples accumulated so far, or nil for NormNone.
 func (s *streamStats) weights(norm Normalization) []float64 {
 	if norm == NormNone || s.a == nil {

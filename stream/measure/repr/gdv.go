@@ -48,7 +48,11 @@ func GDV(x []float32, dim int, labels []int32) (float64, error) {
 			return math.NaN(), errors.New("repr: GDV needs at least two points per class")
 		}
 	}
-	w := zscoreWeights(x, n, dim, 0.5)
+	// The weights ½/σ_f of the definition above.
+	w := measure.FeatureWeights(x, n, dim, measure.NormZScore)
+	for f := range w {
+		w[f] *= 0.5
+	}
 	// row[i·L+c] = Σ_{j<i, class(j)=c} d(i, j).
 	row := make([]float64, n*L)
 	workers := runtime.GOMAXPROCS(0)
@@ -90,34 +94,4 @@ func GDV(x []float32, dim int, labels []int32) (float64, error) {
 	intra /= float64(L)
 	inter /= float64(L*(L-1)) / 2
 	return (intra - inter) / math.Sqrt(float64(dim)), nil
-}
-
-// zscoreWeights returns, per feature, scale/σ_f with σ_f the population
-// standard deviation of the n points (two passes in float64), and 0 for a
-// constant feature.
-func zscoreWeights(x []float32, n, dim int, scale float64) []float64 {
-	mean := make([]float64, dim)
-	for i := range n {
-		for f, v := range x[i*dim : (i+1)*dim] {
-			mean[f] += float64(v)
-		}
-	}
-	for f := range mean {
-		mean[f] /= float64(n)
-	}
-	w := make([]float64, dim)
-	for i := range n {
-		for f, v := range x[i*dim : (i+1)*dim] {
-			d := float64(v) - mean[f]
-			w[f] += d * d
-		}
-	}
-	for f, m2 := range w {
-		if sd := math.Sqrt(m2 / float64(n)); sd > 0 {
-			w[f] = scale / sd
-		} else {
-			w[f] = 0
-		}
-	}
-	return w
 }
