@@ -9,7 +9,7 @@ var Version = "dev"
 
 // New returns the cxray command-line application.
 func New() *cli.App {
-	return &cli.App{
+	app := &cli.App{
 		Name:    "cxray",
 		Usage:   "X-ray a neural network: how well does each layer separate the classes?",
 		Version: Version,
@@ -35,5 +35,10 @@ Typical session:
 		Commands:             []*cli.Command{layersCommand(), analyzeCommand(), trainCommand(), studyCommand(), reportCommand(), sqlCommand(), exportCommand()},
 		EnableBashCompletion: true,
 		HideHelpCommand:      true,
+		Action:               appAction,
 	}
+	for _, cmd := range app.Commands {
+		strict(cmd)
+	}
+	return app
 }

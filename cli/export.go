@@ -28,9 +28,6 @@ The views are described in docs/queries.md.`,
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Required: true, Usage: "`DIR` to write the files to"},
 		},
 		Action: func(c *cli.Context) error {
-			if c.NArg() > 0 {
-				return fmt.Errorf("unexpected argument %q: cxray export --db FILE --format parquet|csv --out DIR", c.Args().First())
-			}
 			f, err := sql.ParseExportFormat(c.String("format"))
 			if err != nil {
 				return fmt.Errorf("--format: %w", err)
