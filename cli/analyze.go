@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -15,11 +14,10 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"cxray/runtime"
 	"cxray/sql"
+	"cxray/stream/analysis"
 	"cxray/stream/measure"
 	"cxray/stream/measure/neighbour"
-	"cxray/stream/pipeline"
 	"cxray/stream/plan"
 	"cxray/stream/source"
 	"cxray/stream/tap"
@@ -102,46 +100,19 @@ the checkpoints already written.`,
 	}
 }
 
-// job is everything analyze validated before it creates a run.
-type job struct {
-	src    source.Source
-	model  *model // nil when measuring the dataset itself
-	input  string
-	shape  []int // per-sample shape fed to the model
-	layers []tap.Layer
-	norm   measure.Normalization
-	batch  int
-	// transform is the preprocessing of --input-pad and --input-norm.
-	transform source.Transform
-	plan      *plan.Plan
-	measures  []string
-	opts      tap.Options // conventions of the measures beyond streamed N1
-	every     int
-	stable    float64 // --until-stable; 0 runs to the end
-	// epoch and trainStep place the rows of a measurement taken during
-	// training (cxray train); trainStep nil means step = samples seen.
-	epoch     int
-	trainStep *int64
-}
-
-// rowStep is the step a metrics row records: the number of samples seen
-// for analyze, the training step for a measurement during training.
-func (j *job) rowStep(seen int64) int64 {
-	if j.trainStep != nil {
-		return *j.trainStep
-	}
-	return seen
-}
-
 func runAnalyze(c *cli.Context) error {
 	p := newProgress(c.App.ErrWriter, c.Bool("quiet"))
-	j, err := prepare(c)
+	spec, err := analyzeSpec(c)
 	if err != nil {
 		return err
 	}
-	defer j.src.Close()
+	j, err := analysis.Prepare(spec)
+	if err != nil {
+		return err
+	}
+	defer j.Close()
 	// The batch buffers and the runtime's own tensors fit in 16 MB.
-	limitHeap(j.plan, 16<<20)
+	analysis.LimitHeap(j.Plan, 16<<20)
 
 	store, ctx, closeStore, err := openStore(c)
 	if err != nil {
@@ -149,7 +120,7 @@ func runAnalyze(c *cli.Context) error {
 	}
 	defer closeStore()
 
-	info, err := j.runInfo(c)
+	info, err := runInfo(c, j)
 	if err != nil {
 		return err
 	}
@@ -157,121 +128,85 @@ func runAnalyze(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	p.logf("run %d %q: %s, %d samples, %d layers -> %s", run.ID(), info.Name, j.src.Name(), j.src.Len(), len(j.layers), c.String("db"))
-	if j.plan.Exact() {
-		p.logf("%s", j.plan.Summary())
+	p.Logf("run %d %q: %s, %d samples, %d layers -> %s", run.ID(), info.Name, j.Source.Name(), j.Source.Len(), len(j.Layers), c.String("db"))
+	if j.Plan.Exact() {
+		p.Logf("%s", j.Plan.Summary())
 	} else {
 		// Approximation changes what the numbers mean: say so even with --quiet.
-		p.warnf("%s", j.plan.Summary())
+		p.Warnf("%s", j.Plan.Summary())
 	}
-	var results []result
-	err = addLayers(ctx, run, j.layers)
+	var results []analysis.Result
+	err = analysis.AddLayers(ctx, run, j.Layers)
 	if err == nil {
-		results, err = j.execute(ctx, run, p)
+		results, err = j.Measure(ctx, run, p)
 	}
-	if err := endRun(ctx, run, err); err != nil {
+	if err := analysis.End(ctx, run, err); err != nil {
 		return err
 	}
-	p.logf("run %d complete in %s", run.ID(), time.Since(p.start).Round(time.Millisecond))
+	p.Logf("run %d complete in %s", run.ID(), time.Since(p.start).Round(time.Millisecond))
 	return printResults(c.App.Writer, results)
 }
 
-// inputAdvice says what would make samples of shape data fit a model
-// input of shape model: padding when the model takes the same images with
-// a border, as LeNet-5 takes MNIST at 32×32.
-func inputAdvice(model, data []int) string {
-	if len(model) == 3 && len(data) == 3 && model[0] == data[0] {
-		if dh, dw := model[1]-data[1], model[2]-data[2]; dh == dw && dh > 0 && dh%2 == 0 {
-			return fmt.Sprintf("if the model was trained on these images padded to %d×%d, add --input-pad %d", model[1], model[2], dh/2)
+// analyzeSpec reads analyze's flags.
+func analyzeSpec(c *cli.Context) (analysis.Spec, error) {
+	s := analysis.Spec{
+		Data: c.String("data"),
+		Source: source.Options{
+			Split: c.String("split"), Limit: c.Int("limit"), Label: c.String("label"), DataDir: c.String("data-dir"),
+			Features: c.String("features"),
+		},
+		Layers: c.String("layers"), Batch: c.Int("batch"), Conventions: c.String("conventions"),
+		Every: c.Int("every"), UntilStable: c.Float64("until-stable"),
+	}
+	var err error
+	if s.Normalize, err = measure.ParseNormalization(c.String("normalize")); err != nil {
+		return s, fmt.Errorf("--normalize: %w", err)
+	}
+	if s.Transform.Pad = c.Int("input-pad"); c.String("input-norm") != "" {
+		if s.Transform.Mean, s.Transform.Std, err = source.ParseNormalize(c.String("input-norm")); err != nil {
+			return s, fmt.Errorf("--input-norm %w", err)
 		}
 	}
-	return "use a model built for this dataset"
-}
-
-// prepare opens the dataset and the model and checks that they fit, so
-// that bad input fails before any run is recorded.
-func prepare(c *cli.Context) (*job, error) {
-	norm, err := measure.ParseNormalization(c.String("normalize"))
-	if err != nil {
-		return nil, fmt.Errorf("--normalize: %w", err)
+	if s.Measures, err = tap.ParseMeasures(c.String("measures")); err != nil {
+		return s, fmt.Errorf("--measures: %w", err)
 	}
-	if c.Int("batch") < 1 {
-		return nil, fmt.Errorf("--batch %d: the batch size must be at least 1", c.Int("batch"))
+	if s.Options, err = measureOptions(c, s.Normalize); err != nil {
+		return s, err
 	}
-	src, err := source.Open(c.String("data"), source.Options{
-		Split: c.String("split"), Limit: c.Int("limit"), Label: c.String("label"), DataDir: c.String("data-dir"),
-		Features: c.String("features"),
-	})
-	if err != nil {
-		return nil, err
-	}
-	ok := false
-	defer func() {
-		if !ok {
-			src.Close()
-		}
-	}()
-	var in source.Transform
-	if in.Pad = c.Int("input-pad"); c.String("input-norm") != "" {
-		if in.Mean, in.Std, err = source.ParseNormalize(c.String("input-norm")); err != nil {
-			return nil, fmt.Errorf("--input-norm %w", err)
-		}
-	}
-	pre, err := source.Transformed(src, in)
-	if err != nil {
-		return nil, fmt.Errorf("--input-pad/--input-norm: %w", err)
-	}
-	src = pre // closing it closes the file
-	j := &job{src: src, norm: norm, batch: c.Int("batch"), transform: in}
-	if src.Len() < 2 {
-		return nil, fmt.Errorf("dataset %s has %d samples; N1 needs at least 2", src.Name(), src.Len())
-	}
-	all := []tap.Layer{tap.InputLayer("input", src.SampleShape())}
-	j.input, j.shape = "input", src.SampleShape()
-	if ls, ok := src.(source.Layered); ok {
-		// Activations extracted beforehand: one layer per file, no model.
-		if c.String("model") != "" {
-			return nil, fmt.Errorf("--data %s holds activations already extracted, one layer per file; it cannot be fed to --model: drop --model", src.Name())
-		}
-		all = nil
-		for i, p := range ls.Parts() {
-			all = append(all, tap.Layer{Index: i, Name: p.Name, NodeName: p.Path, OpType: "npy", Shape: p.Shape, Dim: p.Dim})
-		}
+	if s.Plan, err = planOptions(c); err != nil {
+		return s, err
 	}
 	if path := c.String("model"); path != "" {
-		m, err := loadModel(path)
-		if err != nil {
-			return nil, err
+		if s.Model, err = analysis.LoadModel(path); err != nil {
+			return s, err
 		}
-		// Layer 0 is the model's input, sized by the sample shape it declares.
-		if in := m.layers[0]; in.Dim != src.Dim() {
-			return nil, fmt.Errorf("model %s: input %q takes %s = %d values per sample, but dataset %s has %d (shape %s); %s",
-				path, in.Name, in.ShapeString(), in.Dim, src.Name(), src.Dim(), shapeString(src.SampleShape()), inputAdvice(in.Shape, src.SampleShape()))
-		}
-		j.model, j.input, j.shape, all = m, m.graph.Input.Name, m.sample, m.layers
 	}
-	if j.layers, err = tap.Select(all, c.String("layers")); err != nil {
-		return nil, err
+	return s, nil
+}
+
+// planOptions reads the flags that bound the estimators' memory.
+func planOptions(c *cli.Context) (plan.Options, error) {
+	o := plan.Options{
+		Sample: c.Int("sample"), Project: c.Int("project"), Projection: c.String("projection"), Seed: c.Uint64("seed"),
 	}
-	if j.measures, err = tap.ParseMeasures(c.String("measures")); err != nil {
-		return nil, fmt.Errorf("--measures: %w", err)
+	var err error
+	if o.Budget, err = plan.ParseBytes(c.String("memory")); err != nil {
+		return o, fmt.Errorf("--memory: %w", err)
 	}
-	if j.opts, err = measureOptions(c, norm); err != nil {
-		return nil, err
+	switch c.String("prefer") {
+	case "speed":
+	case "accuracy":
+		o.PreferAccuracy = true
+	default:
+		return o, fmt.Errorf("--prefer %q: use speed or accuracy", c.String("prefer"))
 	}
-	if err := j.makePlan(c); err != nil {
-		return nil, err
+	if o.Sample < -1 || o.Sample == 1 {
+		return o, fmt.Errorf("--sample %d: give a reservoir of at least 2 samples, 0 to sample only when --memory needs it, or -1 never to sample", o.Sample)
 	}
-	if j.opts.NeighbourN1() && (!j.plan.Exact() || j.every > 0) {
-		return nil, fmt.Errorf("--distance %s (or --conventions %s) measures N1 on the points an exact estimator holds: it cannot be combined with --every, sampling or projection; give more --memory, fewer --layers or a smaller --limit",
-			j.opts.Neighbour.Distance, c.String("conventions"))
+	if o.Project < -1 {
+		return o, fmt.Errorf("--project %d: give a dimension of at least 1, 0 to project only when --memory needs it, or -1 never to project", o.Project)
 	}
-	if need, left := tap.NeighbourBytes(j.src.Len()), j.plan.Budget-j.plan.StateBytes; j.opts.NeighbourN1() && need > left {
-		return nil, fmt.Errorf("--distance %s: N1 on %d points needs the neighbour structure, up to %d MB, and --memory %s leaves %d MB; raise --memory or lower --limit",
-			j.opts.Neighbour.Distance, j.src.Len(), need>>20, c.String("memory"), left>>20)
-	}
-	ok = true
-	return j, nil
+	return o, nil
 }
 
 // measureOptions reads --conventions, --distance and --summary.
@@ -300,226 +235,60 @@ func measureOptions(c *cli.Context, norm measure.Normalization) (tap.Options, er
 	return o, nil
 }
 
-// makePlan sizes the estimators to --memory.
-func (j *job) makePlan(c *cli.Context) error {
-	budget, err := plan.ParseBytes(c.String("memory"))
-	if err != nil {
-		return fmt.Errorf("--memory: %w", err)
-	}
-	j.every, j.stable = c.Int("every"), c.Float64("until-stable")
-	if j.every < 0 {
-		return fmt.Errorf("--every %d: give a number of samples, or 0 for the end only", j.every)
-	}
-	if j.stable < 0 || (j.stable > 0 && j.every == 0) {
-		return fmt.Errorf("--until-stable %g needs a positive tolerance and --every N", j.stable)
-	}
-	dims := make([]int, len(j.layers))
-	for i, l := range j.layers {
-		dims[i] = l.Dim
-	}
-	var accuracy bool
-	switch c.String("prefer") {
-	case "speed":
-	case "accuracy":
-		accuracy = true
-	default:
-		return fmt.Errorf("--prefer %q: use speed or accuracy", c.String("prefer"))
-	}
-	j.plan, err = plan.Make(dims, j.src.Len(), plan.Options{
-		Budget: budget, Sample: c.Int("sample"), Project: c.Int("project"), Projection: c.String("projection"),
-		PreferAccuracy: accuracy, Seed: c.Uint64("seed"), Classes: len(j.src.Classes()),
-	})
-	if err != nil {
-		return err
-	}
-	// A projection mixes features batch by batch, before the statistics of
-	// a per-feature normalization over the whole stream are known.
-	if j.plan.K > 0 && j.norm != measure.NormNone {
-		return fmt.Errorf("--normalize %s cannot be combined with projection, which --memory %s needs here; use --normalize none, --project -1 with more --memory, or fewer --layers",
-			j.norm, c.String("memory"))
-	}
-	return nil
-}
-
-func (j *job) runInfo(c *cli.Context) (sql.RunInfo, error) {
+func runInfo(c *cli.Context, j *analysis.Job) (sql.RunInfo, error) {
+	s := j.Spec()
 	info := sql.RunInfo{
 		Name:     c.String("run"),
-		Dataset:  j.src.Name(),
+		Dataset:  j.Source.Name(),
 		Split:    c.String("split"),
-		NSamples: int64(j.src.Len()),
+		NSamples: int64(j.Source.Len()),
 		Version:  Version,
 		Config: map[string]any{
 			"command":     "analyze",
 			"data":        c.String("data"),
 			"limit":       c.Int("limit"),
-			"batch":       j.batch,
+			"batch":       s.Batch,
 			"layers":      c.String("layers"),
-			"normalize":   j.norm.String(),
-			"measures":    j.measures,
+			"normalize":   s.Normalize.String(),
+			"measures":    s.Measures,
 			"conventions": c.String("conventions"),
-			"distance":    j.opts.Neighbour.Distance.String(),
-			"summary":     j.opts.Summary.String(),
-			"memory":      j.plan.Budget,
-			"every":       j.every,
-			"seed":        j.plan.Seed,
-			"sample":      j.plan.M,
-			"project":     j.plan.K,
-			"projection":  j.plan.Projection,
+			"distance":    s.Options.Neighbour.Distance.String(),
+			"summary":     s.Options.Summary.String(),
+			"memory":      j.Plan.Budget,
+			"every":       s.Every,
+			"seed":        j.Plan.Seed,
+			"sample":      j.Plan.M,
+			"project":     j.Plan.K,
+			"projection":  j.Plan.Projection,
 			"prefer":      c.String("prefer"),
-			"input":       j.transform.String(),
+			"input":       s.Transform.String(),
 		},
 	}
-	if j.model != nil {
-		sum, err := fileSHA256(j.model.path)
+	if j.Model != nil {
+		sum, err := fileSHA256(j.Model.Path)
 		if err != nil {
 			return info, err
 		}
-		info.ModelPath, info.ModelSHA256 = j.model.path, sum
+		info.ModelPath, info.ModelSHA256 = j.Model.Path, sum
 	}
 	if info.Name == "" {
-		info.Name = j.src.Name()
-		if j.model != nil {
-			info.Name = filepath.Base(j.model.path) + " on " + info.Name
+		info.Name = j.Source.Name()
+		if j.Model != nil {
+			info.Name = filepath.Base(j.Model.Path) + " on " + info.Name
 		}
 	}
 	return info, nil
 }
 
-// result is one layer's latest estimate.
-type result struct {
-	layer tap.Layer
-	est   measure.Estimate
-	extra map[string]float64 // the other measures at the end, by name
-}
-
-// execute streams the data through the model into the estimators of a
-// run whose layers are recorded. At
-// every checkpoint, and at the end, it reads every layer's estimate and
-// commits those rows in one transaction, so an interrupted run keeps the
-// checkpoints it reached.
-func (j *job) execute(ctx context.Context, run *sql.Run, p *progress) ([]result, error) {
-	router := tap.NewRouter(j.layers, j.plan, j.norm, len(j.src.Classes()), j.plan.Budget-j.plan.StateBytes)
-	results := make([]result, len(j.layers))
-	var prev []float64
-	calm := 0 // consecutive checkpoints within --until-stable
-	checkpoint := func(seen int64, final bool) (bool, error) {
-		metrics := make([]sql.Metric, len(j.layers))
-		values := make([]float64, len(j.layers))
-		for i, l := range j.layers {
-			if err := ctx.Err(); err != nil {
-				return false, err
-			}
-			if final {
-				p.logf("N1 %d/%d: layer %d %s (%s)", i+1, len(j.layers), l.Index, l.Name, l.ShapeString())
-			}
-			e, err := router.Estimate(i, final)
-			if err != nil {
-				return false, err
-			}
-			results[i] = result{layer: l, est: e}
-			values[i] = e.Value
-			metrics[i] = sql.Metric{
-				Epoch: j.epoch, Step: j.rowStep(seen), LayerIndex: l.Index, LayerName: l.Name, Measure: "N1", Value: e.Value,
-				NSamples: int64(e.N), Method: e.Method, Params: e.Params,
-				CILow: finite(e.CILow), CIHigh: finite(e.CIHigh),
-			}
-		}
-		if final {
-			metrics = append(metrics, j.extraMetrics(router, seen, p, metrics, results)...)
-		}
-		if err := run.AddMetrics(ctx, metrics); err != nil {
-			return false, err
-		}
-		if !final {
-			p.logf("checkpoint at %d samples: N1 of %s = %.4f", seen, j.layers[len(j.layers)-1].Name, values[len(values)-1])
-		}
-		if j.stable > 0 && prev != nil {
-			if maxChange(prev, values) <= j.stable {
-				calm++
-			} else {
-				calm = 0
-			}
-		}
-		prev = values
-		if j.stable > 0 && calm >= 2 && !final {
-			p.logf("N1 stable within %g over two checkpoints at %d samples: stopping", j.stable, seen)
-			return true, nil
-		}
-		return false, nil
-	}
-	_, err := pipeline.Run(ctx, pipeline.Config{
-		Source: j.src, Exec: j.exec(), Input: j.input, Shape: j.shape, Batch: j.batch,
-		Sink: router, Every: j.every, Checkpoint: checkpoint,
-		Progress: func(seen, total int) { p.step("forward", seen, total) },
-	})
-	return results, err
-}
-
-// extraMetrics computes the measures other than the streamed N1 at the end
-// of the run, layer by layer. When the conventions ask for N1 under
-// another distance, the neighbour structure's N1 replaces the streamed
-// value in metrics and results.
-func (j *job) extraMetrics(router *tap.Router, seen int64, p *progress, metrics []sql.Metric, results []result) []sql.Metric {
-	var rows []sql.Metric
-	for i, l := range j.layers {
-		if len(j.measures) > 1 || j.opts.NeighbourN1() {
-			p.logf("measures %d/%d: layer %d %s (%s)", i+1, len(j.layers), l.Index, l.Name, l.ShapeString())
-		}
-		extra, skipped := router.Extra(i, j.measures, j.opts)
-		for _, s := range skipped {
-			p.warnf("layer %d %s: skipped %s", l.Index, l.Name, s)
-		}
-		for _, x := range extra {
-			if x.Measure == "N1" {
-				metrics[i].Value, metrics[i].Params = x.Value, x.Params
-				results[i].est.Value = x.Value
-				continue
-			}
-			rows = append(rows, sql.Metric{
-				Epoch: j.epoch, Step: j.rowStep(seen), LayerIndex: l.Index, LayerName: l.Name, Measure: x.Measure, Value: x.Value,
-				NSamples: seen, Method: "exact", Params: x.Params,
-			})
-			if results[i].extra == nil {
-				results[i].extra = map[string]float64{}
-			}
-			results[i].extra[x.Measure] = x.Value
-		}
-	}
-	return rows
-}
-
-func (j *job) exec() *runtime.Executor {
-	if j.model == nil {
-		return nil
-	}
-	return j.model.exec
-}
-
-func maxChange(a, b []float64) float64 {
-	m := 0.0
-	for i := range a {
-		m = max(m, math.Abs(a[i]-b[i]))
-	}
-	return m
-}
-
-// finite maps NaN (no interval) to nil, stored as NULL.
-func finite(v float64) *float64 {
-	if math.IsNaN(v) {
-		return nil
-	}
-	return &v
-}
-
-func printResults(w io.Writer, rs []result) error {
+func printResults(w io.Writer, rs []analysis.Result) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "layer_index\tlayer_name\top_type\tdim\tN1\tmethod\tinterval")
 	for _, r := range rs {
 		ci := "-"
-		if !math.IsNaN(r.est.CILow) {
-			ci = fmt.Sprintf("[%.4f, %.4f]", r.est.CILow, r.est.CIHigh)
+		if !math.IsNaN(r.Estimate.CILow) {
+			ci = fmt.Sprintf("[%.4f, %.4f]", r.Estimate.CILow, r.Estimate.CIHigh)
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t%.6f\t%s\t%s\n", r.layer.Index, r.layer.Name, r.layer.OpType, r.layer.Dim, r.est.Value, r.est.Method, ci)
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t%.6f\t%s\t%s\n", r.Layer.Index, r.Layer.Name, r.Layer.OpType, r.Layer.Dim, r.Estimate.Value, r.Estimate.Method, ci)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -529,11 +298,11 @@ func printResults(w io.Writer, rs []result) error {
 
 // printMeasures prints the measures beyond N1, one row per layer and one
 // column per measure in tap.Measures' order ("-" where a layer has none).
-func printMeasures(w io.Writer, rs []result) error {
+func printMeasures(w io.Writer, rs []analysis.Result) error {
 	var names []string
 	for _, m := range tap.Measures {
 		for _, r := range rs {
-			if _, ok := r.extra[m]; ok {
+			if _, ok := r.Extra[m]; ok {
 				names = append(names, m)
 				break
 			}
@@ -546,9 +315,9 @@ func printMeasures(w io.Writer, rs []result) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintf(tw, "layer_index\t%s\t\n", strings.Join(names, "\t"))
 	for _, r := range rs {
-		fmt.Fprintf(tw, "%d\t", r.layer.Index)
+		fmt.Fprintf(tw, "%d\t", r.Layer.Index)
 		for _, m := range names {
-			if v, ok := r.extra[m]; ok {
+			if v, ok := r.Extra[m]; ok {
 				fmt.Fprintf(tw, "%.4g\t", v)
 			} else {
 				fmt.Fprint(tw, "-\t")
@@ -570,8 +339,4 @@ func fileSHA256(path string) (string, error) {
 		return "", fmt.Errorf("model %s: %w", path, err)
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
-}
-
-func shapeString(s []int) string {
-	return tap.Layer{Shape: s}.ShapeString()
 }

@@ -29,8 +29,8 @@ func newProgress(w io.Writer, quiet bool) *progress {
 	return &progress{w: w, quiet: quiet, tty: tty, start: now, last: now}
 }
 
-// logf prints a line of its own.
-func (p *progress) logf(format string, a ...any) {
+// Logf prints a line of its own.
+func (p *progress) Logf(format string, a ...any) {
 	if p.quiet {
 		return
 	}
@@ -38,14 +38,14 @@ func (p *progress) logf(format string, a ...any) {
 	fmt.Fprintf(p.w, format+"\n", a...)
 }
 
-// warnf prints a line of its own even when quiet.
-func (p *progress) warnf(format string, a ...any) {
+// Warnf prints a line of its own even when quiet.
+func (p *progress) Warnf(format string, a ...any) {
 	p.clear()
 	fmt.Fprintf(p.w, format+"\n", a...)
 }
 
-// step reports done of total units of the task named what.
-func (p *progress) step(what string, done, total int) {
+// Step reports done of total units of the task named what.
+func (p *progress) Step(what string, done, total int) {
 	if p.quiet {
 		return
 	}

@@ -12,6 +12,7 @@ import (
 
 	"cxray/runtime/train"
 	"cxray/sql/report"
+	"cxray/stream/analysis"
 )
 
 // The four experiments of Ho (ICPR 2022), as runs.experiment tags.
@@ -106,10 +107,10 @@ func runStudy(c *cli.Context) error {
 	defer closeStore()
 
 	start := time.Now()
-	p.logf("study: %d runs -> %s", len(specs), c.String("db"))
+	p.Logf("study: %d runs -> %s", len(specs), c.String("db"))
 	var failed []string
 	for i, s := range specs {
-		p.logf("[%d/%d] %s: %s on %d images (%s so far)", i+1, len(specs), s.experiment, s.arch.Spec, s.trainSize, time.Since(start).Round(time.Second))
+		p.Logf("[%d/%d] %s: %s on %d images (%s so far)", i+1, len(specs), s.experiment, s.arch.Spec, s.trainSize, time.Since(start).Round(time.Second))
 		out, err := s.run(ctx, store, data, p)
 		if ctx.Err() != nil {
 			return fmt.Errorf("study interrupted at run %d of %d: %w", i+1, len(specs), err)
@@ -117,18 +118,19 @@ func runStudy(c *cli.Context) error {
 		if err != nil {
 			// One diverged or failed run must not cost the others: it is
 			// marked failed in the file, and the study goes on.
-			p.warnf("%s run %s failed: %v", s.experiment, s.arch.Spec, err)
+			p.Warnf("%s run %s failed: %v", s.experiment, s.arch.Spec, err)
 			failed = append(failed, fmt.Sprintf("%s/%s", s.experiment, s.arch.Spec))
 			continue
 		}
-		fmt.Fprintf(c.App.Writer, "%-9s %-24s n=%-6d test accuracy %.4f  N1 of %s %.4f\n", s.experiment, s.arch.Spec, s.trainSize, out.testAcc, lastName(out.results), lastN1(out.results))
+		name, n1 := analysis.LastN1(out.results)
+		fmt.Fprintf(c.App.Writer, "%-9s %-24s n=%-6d test accuracy %.4f  N1 of %s %.4f\n", s.experiment, s.arch.Spec, s.trainSize, out.testAcc, name, n1)
 	}
-	p.logf("study finished in %s", time.Since(start).Round(time.Second))
+	p.Logf("study finished in %s", time.Since(start).Round(time.Second))
 	if dir := c.String("report"); dir != "" {
 		if err := report.Write(ctx, store, dir, report.Options{}); err != nil {
 			return err
 		}
-		p.logf("report: %s", reportIndex(dir))
+		p.Logf("report: %s", reportIndex(dir))
 	}
 	if len(failed) > 0 {
 		return fmt.Errorf("%d of %d runs failed: %s", len(failed), len(specs), strings.Join(failed, ", "))

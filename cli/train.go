@@ -15,6 +15,7 @@ import (
 	"cxray/importer"
 	"cxray/runtime/train"
 	"cxray/sql"
+	"cxray/stream/analysis"
 	"cxray/stream/measure"
 	"cxray/stream/plan"
 	"cxray/stream/source"
@@ -220,7 +221,7 @@ type trainOutcome struct {
 	runID   int64
 	name    string
 	testAcc float64
-	results []result // the last measurement
+	results []analysis.Result // the last measurement
 }
 
 // run trains s in a new run of store, measuring the probe set at epoch 0,
@@ -251,9 +252,9 @@ func (s *trainSpec) run(ctx context.Context, store *sql.Store, data *mnistData, 
 		return out, err
 	}
 	out.runID = run.ID()
-	p.logf("run %d %q: training %s on %d images for %d epochs, probe %d test images", run.ID(), s.name, s.arch.Spec, s.trainSize, s.epochs, s.probe)
+	p.Logf("run %d %q: training %s on %d images for %d epochs, probe %d test images", run.ID(), s.name, s.arch.Spec, s.trainSize, s.epochs, s.probe)
 	err = s.train(ctx, run, m, subset, data.test, p, &out)
-	return out, endRun(ctx, run, err)
+	return out, analysis.End(ctx, run, err)
 }
 
 // train is the body of run: epoch 0, then the epochs.
@@ -301,7 +302,8 @@ func (s *trainSpec) train(ctx context.Context, run *sql.Run, m *train.Model, sub
 	if err := measure(0, 0, true); err != nil {
 		return err
 	}
-	p.logf("epoch 0: test accuracy %.4f, N1 of %s %.4f", out.testAcc, lastName(out.results), lastN1(out.results))
+	name, n1 := analysis.LastN1(out.results)
+	p.Logf("epoch 0: test accuracy %.4f, N1 of %s %.4f", out.testAcc, name, n1)
 	for epoch := 1; epoch <= s.epochs; epoch++ {
 		steps := (subset.Len() + s.cfg.Batch - 1) / max(s.cfg.Batch, 1)
 		first := m.Steps()
@@ -309,7 +311,7 @@ func (s *trainSpec) train(ctx context.Context, run *sql.Run, m *train.Model, sub
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			p.step(fmt.Sprintf("epoch %d/%d", epoch, s.epochs), step-first, steps)
+			p.Step(fmt.Sprintf("epoch %d/%d", epoch, s.epochs), step-first, steps)
 			if s.every > 0 && step%s.every == 0 {
 				return measure(epoch, int64(step), false)
 			}
@@ -328,8 +330,9 @@ func (s *trainSpec) train(ctx context.Context, run *sql.Run, m *train.Model, sub
 		if err := measure(epoch, int64(m.Steps()), true); err != nil {
 			return err
 		}
-		p.logf("epoch %d: train loss %.4f, train accuracy %.4f, test accuracy %.4f, N1 of %s %.4f (%s)",
-			epoch, loss, acc, out.testAcc, lastName(out.results), lastN1(out.results), time.Since(start).Round(time.Second))
+		name, n1 := analysis.LastN1(out.results)
+		p.Logf("epoch %d: train loss %.4f, train accuracy %.4f, test accuracy %.4f, N1 of %s %.4f (%s)",
+			epoch, loss, acc, out.testAcc, name, n1, time.Since(start).Round(time.Second))
 	}
 	return nil
 }
@@ -358,64 +361,39 @@ const probeBatch = 64
 // probe set exactly as analyze measures a model file: the same runtime,
 // layers, plan and estimators, so analyze on a saved checkpoint gives the
 // same rows. With save (and --save-dir) the graph is written first.
-func (s *trainSpec) measure(ctx context.Context, run *sql.Run, m *train.Model, epoch int, step int64, save, first bool, p *progress) ([]result, error) {
+func (s *trainSpec) measure(ctx context.Context, run *sql.Run, m *train.Model, epoch int, step int64, save, first bool, p *progress) ([]analysis.Result, error) {
 	g, path, err := s.export(m, epoch, save)
 	if err != nil {
 		return nil, err
 	}
-	mod, err := newModel(path, g)
+	mod, err := analysis.NewModel(path, g)
 	if err != nil {
 		return nil, err
 	}
-	layers, err := tap.Select(mod.layers, s.layers)
+	j, err := analysis.Prepare(analysis.Spec{
+		Data: "mnist", Source: source.Options{Split: "test", Limit: s.probe, DataDir: s.dataDir},
+		Model: mod, Layers: s.layers, Batch: probeBatch, Normalize: measure.NormNone,
+		Measures: s.measures, Options: tap.DefaultOptions(),
+		Plan:  plan.Options{Budget: s.budget, Seed: s.cfg.Seed},
+		Epoch: epoch, TrainStep: &step,
+	})
 	if err != nil {
 		return nil, err
 	}
-	src, err := source.OpenMNIST(source.Options{Split: "test", Limit: s.probe, DataDir: s.dataDir})
-	if err != nil {
-		return nil, err
-	}
-	defer src.Close()
-	dims := make([]int, len(layers))
-	for i, l := range layers {
-		dims[i] = l.Dim
-	}
-	pl, err := plan.Make(dims, src.Len(), plan.Options{Budget: s.budget, Seed: s.cfg.Seed, Classes: len(src.Classes())})
-	if err != nil {
-		return nil, err
-	}
+	defer j.Close()
 	if first {
-		if err := addLayers(ctx, run, layers); err != nil {
+		if err := analysis.AddLayers(ctx, run, j.Layers); err != nil {
 			return nil, err
 		}
 	}
 	// On top of the training's live heap: its data, weights and graphs.
-	defer limitHeap(pl, liveHeap()+64<<20)()
-	j := &job{
-		src: src, model: mod, input: g.Input.Name, shape: mod.sample, layers: layers,
-		norm: measure.NormNone, batch: probeBatch, plan: pl, measures: s.measures,
-		opts: tap.DefaultOptions(), epoch: epoch, trainStep: &step,
-	}
+	defer analysis.LimitHeap(j.Plan, analysis.LiveHeap()+64<<20)()
 	// Warnings (skipped measures) still reach the user; per-layer lines do not.
-	return j.execute(ctx, run, newProgress(p.w, true))
+	return j.Measure(ctx, run, newProgress(p.w, true))
 }
 
 // fileStem turns an architecture spec into a file name part:
 // "mlp:256,128" -> "mlp-256-128".
 func fileStem(spec string) string {
 	return strings.NewReplacer(":", "-", ",", "-", "/", "_").Replace(spec)
-}
-
-func lastName(rs []result) string {
-	if len(rs) == 0 {
-		return "-"
-	}
-	return rs[len(rs)-1].layer.Name
-}
-
-func lastN1(rs []result) float64 {
-	if len(rs) == 0 {
-		return math.NaN()
-	}
-	return rs[len(rs)-1].est.Value
 }

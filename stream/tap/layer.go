@@ -53,15 +53,19 @@ func FromGraph(g *importer.Graph, sample []int, shapes map[string][]int) []Layer
 }
 
 // Select picks layers by spec: "all", or a comma-separated list of layer
-// names or indices, kept in graph order.
+// names or indices, kept in graph order. An empty spec or item is an
+// error, not a silent "all".
 func Select(all []Layer, spec string) ([]Layer, error) {
 	spec = strings.TrimSpace(spec)
-	if spec == "" || spec == "all" {
+	if spec == "all" {
 		return all, nil
 	}
 	want := map[int]bool{}
 	for _, tok := range strings.Split(spec, ",") {
 		tok = strings.TrimSpace(tok)
+		if tok == "" {
+			return nil, fmt.Errorf("--layers %q names no layer between commas; give all, or names or indices from `cxray layers --model M.onnx`", spec)
+		}
 		i, found := find(all, tok)
 		if !found {
 			return nil, fmt.Errorf("--layers: no layer %q; run `cxray layers --model M.onnx` to list names and indices", tok)

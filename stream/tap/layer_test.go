@@ -64,6 +64,11 @@ func TestSelect(t *testing.T) {
 	if all, _ := tap.Select(ls, "all"); len(all) != len(ls) {
 		t.Errorf("all selected %d of %d", len(all), len(ls))
 	}
+	for _, empty := range []string{"", " ", "0,,3", "0,"} {
+		if _, err := tap.Select(ls, empty); err == nil {
+			t.Errorf("Select(%q) chose layers; want an error", empty)
+		}
+	}
 	if _, err := tap.Select(ls, "0,nope"); err == nil || !strings.Contains(err.Error(), `"nope"`) {
 		t.Errorf("unknown layer: %v", err)
 	}

@@ -1,0 +1,141 @@
+package analysis
+
+import (
+	"context"
+	"math"
+
+	"cxray/runtime"
+	"cxray/sql"
+	"cxray/stream/pipeline"
+	"cxray/stream/tap"
+)
+
+// Measure streams the data through the model into the estimators of a
+// run whose layers are recorded (AddLayers). At every checkpoint, and at
+// the end, it reads every layer's estimate and commits those rows in one
+// transaction, so an interrupted run keeps the checkpoints it reached. It
+// returns each layer's last reading.
+func (j *Job) Measure(ctx context.Context, run *sql.Run, r Reporter) ([]Result, error) {
+	s := j.spec
+	router := tap.NewRouter(j.Layers, j.Plan, s.Normalize, len(j.Source.Classes()), j.Plan.Budget-j.Plan.StateBytes)
+	results := make([]Result, len(j.Layers))
+	var prev []float64
+	calm := 0 // consecutive checkpoints within UntilStable
+	checkpoint := func(seen int64, final bool) (bool, error) {
+		metrics := make([]sql.Metric, len(j.Layers))
+		values := make([]float64, len(j.Layers))
+		for i, l := range j.Layers {
+			if err := ctx.Err(); err != nil {
+				return false, err
+			}
+			if final {
+				r.Logf("N1 %d/%d: layer %d %s (%s)", i+1, len(j.Layers), l.Index, l.Name, l.ShapeString())
+			}
+			e, err := router.Estimate(i, final)
+			if err != nil {
+				return false, err
+			}
+			results[i] = Result{Layer: l, Estimate: e}
+			values[i] = e.Value
+			metrics[i] = sql.Metric{
+				Epoch: s.Epoch, Step: j.rowStep(seen), LayerIndex: l.Index, LayerName: l.Name, Measure: "N1", Value: e.Value,
+				NSamples: int64(e.N), Method: e.Method, Params: e.Params,
+				CILow: finite(e.CILow), CIHigh: finite(e.CIHigh),
+			}
+		}
+		if final {
+			metrics = append(metrics, j.extraMetrics(router, seen, r, metrics, results)...)
+		}
+		if err := run.AddMetrics(ctx, metrics); err != nil {
+			return false, err
+		}
+		if !final {
+			r.Logf("checkpoint at %d samples: N1 of %s = %.4f", seen, j.Layers[len(j.Layers)-1].Name, values[len(values)-1])
+		}
+		if s.UntilStable > 0 && prev != nil {
+			if maxChange(prev, values) <= s.UntilStable {
+				calm++
+			} else {
+				calm = 0
+			}
+		}
+		prev = values
+		if s.UntilStable > 0 && calm >= 2 && !final {
+			r.Logf("N1 stable within %g over two checkpoints at %d samples: stopping", s.UntilStable, seen)
+			return true, nil
+		}
+		return false, nil
+	}
+	_, err := pipeline.Run(ctx, pipeline.Config{
+		Source: j.Source, Exec: j.exec(), Input: j.Input, Shape: j.Shape, Batch: s.Batch,
+		Sink: router, Every: s.Every, Checkpoint: checkpoint,
+		Progress: func(seen, total int) { r.Step("forward", seen, total) },
+	})
+	return results, err
+}
+
+// rowStep is the step a metrics row records: the number of samples seen,
+// or the training step for a measurement during training.
+func (j *Job) rowStep(seen int64) int64 {
+	if j.spec.TrainStep != nil {
+		return *j.spec.TrainStep
+	}
+	return seen
+}
+
+// extraMetrics computes the measures other than the streamed N1 at the end
+// of the run, layer by layer. When the conventions ask for N1 under
+// another distance, the neighbour structure's N1 replaces the streamed
+// value in metrics and results.
+func (j *Job) extraMetrics(router *tap.Router, seen int64, r Reporter, metrics []sql.Metric, results []Result) []sql.Metric {
+	s := j.spec
+	var rows []sql.Metric
+	for i, l := range j.Layers {
+		if len(s.Measures) > 1 || s.Options.NeighbourN1() {
+			r.Logf("measures %d/%d: layer %d %s (%s)", i+1, len(j.Layers), l.Index, l.Name, l.ShapeString())
+		}
+		extra, skipped := router.Extra(i, s.Measures, s.Options)
+		for _, m := range skipped {
+			r.Warnf("layer %d %s: skipped %s", l.Index, l.Name, m)
+		}
+		for _, x := range extra {
+			if x.Measure == "N1" {
+				metrics[i].Value, metrics[i].Params = x.Value, x.Params
+				results[i].Estimate.Value = x.Value
+				continue
+			}
+			rows = append(rows, sql.Metric{
+				Epoch: s.Epoch, Step: j.rowStep(seen), LayerIndex: l.Index, LayerName: l.Name, Measure: x.Measure, Value: x.Value,
+				NSamples: seen, Method: "exact", Params: x.Params,
+			})
+			if results[i].Extra == nil {
+				results[i].Extra = map[string]float64{}
+			}
+			results[i].Extra[x.Measure] = x.Value
+		}
+	}
+	return rows
+}
+
+func (j *Job) exec() *runtime.Executor {
+	if j.Model == nil {
+		return nil
+	}
+	return j.Model.Exec
+}
+
+func maxChange(a, b []float64) float64 {
+	m := 0.0
+	for i := range a {
+		m = max(m, math.Abs(a[i]-b[i]))
+	}
+	return m
+}
+
+// finite maps NaN (no interval) to nil, stored as NULL.
+func finite(v float64) *float64 {
+	if math.IsNaN(v) {
+		return nil
+	}
+	return &v
+}

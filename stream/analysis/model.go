@@ -1,0 +1,52 @@
+package analysis
+
+import (
+	"fmt"
+
+	"cxray/importer"
+	"cxray/runtime"
+	"cxray/stream/tap"
+)
+
+// Model is an ONNX model ready to run, with its tappable layers.
+type Model struct {
+	Path   string // names the model in errors and runs: a file, or a training checkpoint
+	Graph  *importer.Graph
+	Exec   *runtime.Executor
+	Sample []int // the per-sample input shape the model declares
+	Layers []tap.Layer
+}
+
+// LoadModel reads the ONNX file at path and readies it.
+func LoadModel(path string) (*Model, error) {
+	g, err := importer.Load(path)
+	if err != nil {
+		return nil, err
+	}
+	return NewModel(path, g)
+}
+
+// NewModel readies a decoded graph: it compiles it, and finds the layers
+// and their per-sample shapes by running one zero sample.
+func NewModel(path string, g *importer.Graph) (*Model, error) {
+	exec, err := runtime.New(g)
+	if err != nil {
+		return nil, fmt.Errorf("model %s: %w", path, err)
+	}
+	m := &Model{Path: path, Graph: g, Exec: exec}
+	if len(g.Input.Dims) < 2 {
+		return nil, fmt.Errorf("model %s: input %q has shape %v; cxray needs a batch axis followed by the sample's axes", path, g.Input.Name, g.Input.Dims)
+	}
+	for _, d := range g.Input.Dims[1:] {
+		if d.Value < 0 {
+			return nil, fmt.Errorf("model %s: input %q has a symbolic axis %q besides the batch axis; export the model with fixed sample dimensions", path, g.Input.Name, d.Param)
+		}
+		m.Sample = append(m.Sample, int(d.Value))
+	}
+	shapes, err := exec.OutputShapes(m.Sample)
+	if err != nil {
+		return nil, fmt.Errorf("model %s: %w", path, err)
+	}
+	m.Layers = tap.FromGraph(g, m.Sample, shapes)
+	return m, nil
+}
