@@ -40,8 +40,13 @@ Without --model the dataset itself is measured, as one layer named "input";
 activations you extracted (--data acts:DIR, or npy:A.npy+B.npy,y.npy) are
 measured as one layer per file.
 
-Memory: exact N1 keeps every point (n × dim float32 per layer). When that
-exceeds --memory, cxray says so and projects layers wider than 256 to 256
+Memory: --memory bounds the whole process but for the model's weights
+(peak RSS within --memory + weights + 150 MB). The forward pass takes its
+share first: the default batch of 64 is lowered until the activations in
+flight take at most 1/8 of --memory; a --batch you set may take half, or
+the run is refused naming the batch that fits. Exact N1 keeps every point
+(n × dim float32 per layer). When that exceeds the rest of --memory, cxray
+says so and projects layers wider than 256 to 256
 dimensions (each layer's principal directions plus Johnson–Lindenstrauss:
 within 0.01 of exact on LeNet-5), then keeps a class-stratified reservoir
 of samples, shared by all layers; the metrics row's method says which, and
@@ -78,7 +83,7 @@ the checkpoints already written.`,
 			&cli.StringFlag{Name: "db", Value: "cxray.duckdb", Usage: "DuckDB `FILE` to write (created if missing; runs accumulate)"},
 			&cli.StringFlag{Name: "run", Usage: "run `NAME` (default: model and dataset names)"},
 			&cli.StringFlag{Name: "layers", Value: "all", Usage: "layers to measure: all, or comma-separated names or indices from 'cxray layers'"},
-			&cli.IntFlag{Name: "batch", Value: 64, Usage: "batch `SIZE` for the forward pass"},
+			&cli.IntFlag{Name: "batch", Value: 64, Usage: "batch `SIZE` for the forward pass; if you do not set it, it is lowered when the activations in flight would take over 1/8 of --memory"},
 			&cli.IntFlag{Name: "input-pad", Usage: "zero-pad every image by `N` pixels on each side before the model, as torchvision's Pad (2 for a LeNet-5 that takes 32×32 MNIST)"},
 			&cli.StringFlag{Name: "input-norm", Usage: "normalize the model's input as it was trained: `MEAN/STD`, one value or one per channel (0.1307/0.3081 for PyTorch's MNIST examples); applied after --input-pad"},
 			&cli.StringFlag{Name: "normalize", Value: "none", Usage: "per-feature normalization before distances: none, minmax or zscore"},
@@ -86,7 +91,7 @@ the checkpoints already written.`,
 			&cli.StringFlag{Name: "conventions", Value: "cxray", Usage: "conventions of the measures: cxray (Euclidean, zero distances kept, DCoL's tie rule) or ecol (Gower distance, ECoL's zero-distance handling and e1071's SVM settings, to reproduce ECoL's values)"},
 			&cli.StringFlag{Name: "distance", Usage: "distance of N1 and the neighbourhood measures: euclidean, manhattan or gower (default: the --conventions'); other than euclidean needs exactly measured layers"},
 			&cli.StringFlag{Name: "summary", Value: "survey", Usage: "summary of per-feature and per-class-pair values (F1, F2, F3, F4, L1, L2, L3): survey (F1 = 1/(1+max r), pairs averaged), mean, min or max"},
-			&cli.StringFlag{Name: "memory", Value: "1GB", Usage: "memory `BUDGET` for the estimators (e.g. 512MB); past it cxray projects wide layers, then samples"},
+			&cli.StringFlag{Name: "memory", Value: "1GB", Usage: "memory `BUDGET` of the whole process but the model's weights (e.g. 512MB): the forward pass, then the estimators; past it cxray projects wide layers, then samples"},
 			&cli.IntFlag{Name: "every", Usage: "also write N1 every `N` samples (step = samples seen), to watch it converge"},
 			&cli.Float64Flag{Name: "until-stable", Usage: "stop once N1 of every layer moved by at most `EPS` over two checkpoints (needs --every)"},
 			&cli.StringFlag{Name: "prefer", Value: "speed", Usage: "what to give up when exact N1 does not fit --memory: speed (project wide layers to 256 dimensions, then keep a reservoir of samples and extrapolate N1 from it; seconds) or accuracy (keep every sample and project to 128 or 64 dimensions before sampling; minutes at 60000 images)"},
@@ -111,8 +116,8 @@ func runAnalyze(c *cli.Context) error {
 		return err
 	}
 	defer j.Close()
-	// The batch buffers and the runtime's own tensors fit in 16 MB.
-	analysis.LimitHeap(j.Plan, 16<<20)
+	// Beside the plan: the model's weights and the Go runtime's own.
+	analysis.LimitHeap(j.Plan, j.WeightBytes()+16<<20)
 
 	store, ctx, closeStore, err := openStore(c)
 	if err != nil {
@@ -143,7 +148,8 @@ func runAnalyze(c *cli.Context) error {
 	if err := analysis.End(ctx, run, err); err != nil {
 		return err
 	}
-	p.Logf("run %d complete in %s", run.ID(), time.Since(p.start).Round(time.Millisecond))
+	p.Logf("run %d complete in %s, peak memory %s (--memory %s, weights %s)", run.ID(), time.Since(p.start).Round(time.Millisecond),
+		plan.FormatBytes(peakRSS()), plan.FormatBytes(j.Plan.Budget), plan.FormatBytes(j.WeightBytes()))
 	return printResults(c.App.Writer, results)
 }
 
@@ -155,7 +161,7 @@ func analyzeSpec(c *cli.Context) (analysis.Spec, error) {
 			Split: c.String("split"), Limit: c.Int("limit"), Label: c.String("label"), DataDir: c.String("data-dir"),
 			Features: c.String("features"),
 		},
-		Layers: c.String("layers"), Batch: c.Int("batch"), Conventions: c.String("conventions"),
+		Layers: c.String("layers"), Batch: c.Int("batch"), BatchFixed: c.IsSet("batch"), Conventions: c.String("conventions"),
 		Every: c.Int("every"), UntilStable: c.Float64("until-stable"),
 	}
 	var err error
@@ -247,7 +253,7 @@ func runInfo(c *cli.Context, j *analysis.Job) (sql.RunInfo, error) {
 			"command":     "analyze",
 			"data":        c.String("data"),
 			"limit":       c.Int("limit"),
-			"batch":       s.Batch,
+			"batch":       j.Plan.Batch,
 			"layers":      c.String("layers"),
 			"normalize":   s.Normalize.String(),
 			"measures":    s.Measures,

@@ -78,7 +78,7 @@ func trainFlags() []cli.Flag {
 		&cli.IntFlag{Name: "probe", Value: 1000, Usage: "measure the layers on the first `P` test images"},
 		&cli.StringFlag{Name: "layers", Value: "all", Usage: "layers to measure: all, or names or indices as 'cxray layers' lists them"},
 		&cli.StringFlag{Name: "measures", Value: "n1", Usage: "measures: n1, survey, all, or a list (see 'cxray analyze --help')"},
-		&cli.StringFlag{Name: "memory", Value: "1GB", Usage: "memory `BUDGET` for the estimators of one measurement"},
+		&cli.StringFlag{Name: "memory", Value: "1GB", Usage: "memory `BUDGET` of one measurement, its forward pass and estimators (the training itself comes on top)"},
 		&cli.StringFlag{Name: "db", Value: "cxray.duckdb", Usage: "DuckDB `FILE` to write (created if missing; runs accumulate)"},
 		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress on stderr"},
 	}

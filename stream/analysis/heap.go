@@ -18,7 +18,7 @@ func LimitHeap(p *plan.Plan, other int64) (lift func()) {
 	if os.Getenv("GOMEMLIMIT") != "" {
 		return func() {}
 	}
-	debug.SetMemoryLimit(other + p.StateBytes + p.Workspace)
+	debug.SetMemoryLimit(other + p.StateBytes + p.Workspace + p.ForwardBytes)
 	return func() { debug.SetMemoryLimit(math.MaxInt64) }
 }
 

@@ -17,7 +17,7 @@ import (
 // returns each layer's last reading.
 func (j *Job) Measure(ctx context.Context, run *sql.Run, r Reporter) ([]Result, error) {
 	s := j.spec
-	router := tap.NewRouter(j.Layers, j.Plan, s.Normalize, len(j.Source.Classes()), j.Plan.Budget-j.Plan.StateBytes)
+	router := tap.NewRouter(j.Layers, j.Plan, s.Normalize, len(j.Source.Classes()), j.Plan.Left())
 	results := make([]Result, len(j.Layers))
 	var prev []float64
 	calm := 0 // consecutive checkpoints within UntilStable
@@ -67,7 +67,7 @@ func (j *Job) Measure(ctx context.Context, run *sql.Run, r Reporter) ([]Result, 
 		return false, nil
 	}
 	_, err := pipeline.Run(ctx, pipeline.Config{
-		Source: j.Source, Exec: j.exec(), Input: j.Input, Shape: j.Shape, Batch: s.Batch,
+		Source: j.Source, Exec: j.exec(), Input: j.Input, Shape: j.Shape, Batch: j.Plan.Batch,
 		Sink: router, Every: s.Every, Checkpoint: checkpoint,
 		Progress: func(seen, total int) { r.Step("forward", seen, total) },
 	})

@@ -50,3 +50,24 @@ func NewModel(path string, g *importer.Graph) (*Model, error) {
 	m.Layers = tap.FromGraph(g, m.Sample, shapes)
 	return m, nil
 }
+
+// ForwardBytes bounds the runtime's buffers when it runs batches of the
+// given size: one per float node output (the layers but the input), an
+// upper bound since some outputs share their input's buffer.
+func (m *Model) ForwardBytes(batch int) int64 {
+	var per int64
+	for _, l := range m.Layers[1:] {
+		per += int64(l.Dim) * 4
+	}
+	return int64(batch) * per
+}
+
+// WeightBytes is the memory of the model's constants: its weights, held
+// for the whole run beside the budget.
+func (m *Model) WeightBytes() int64 {
+	var b int64
+	for _, t := range m.Graph.Initializers {
+		b += int64(len(t.Float))*4 + int64(len(t.Int))*8
+	}
+	return b
+}

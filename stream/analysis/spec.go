@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"cxray/stream/measure"
+	"cxray/stream/pipeline"
 	"cxray/stream/plan"
 	"cxray/stream/source"
 	"cxray/stream/tap"
@@ -23,8 +24,12 @@ type Spec struct {
 	// Layers chooses the layers: "all", or comma-separated names or
 	// indices (tap.Select).
 	Layers string
-	// Batch is the batch size of the forward pass.
-	Batch int
+	// Batch is the batch size of the forward pass; 0 lets the plan choose
+	// (plan.DefaultBatch, lowered when the forward pass would take too
+	// much of the budget). BatchFixed makes the plan fail rather than
+	// lower a batch size the user chose.
+	Batch      int
+	BatchFixed bool
 	// Normalize rescales every feature before distances are taken.
 	Normalize measure.Normalization
 	// Measures lists the measures, N1 first (tap.ParseMeasures).
@@ -60,6 +65,14 @@ type Job struct {
 // Spec returns the spec the job was prepared from.
 func (j *Job) Spec() Spec { return j.spec }
 
+// WeightBytes is the memory of the model's weights, 0 without a model.
+func (j *Job) WeightBytes() int64 {
+	if j.Model == nil {
+		return 0
+	}
+	return j.Model.WeightBytes()
+}
+
 // Close releases the dataset.
 func (j *Job) Close() error { return j.Source.Close() }
 
@@ -67,7 +80,7 @@ func (j *Job) Close() error { return j.Source.Close() }
 // the measures and the memory budget, so that bad input fails before any
 // run is recorded. The caller closes the Job.
 func Prepare(s Spec) (*Job, error) {
-	if s.Batch < 1 {
+	if s.Batch < 0 || (s.BatchFixed && s.Batch == 0) {
 		return nil, fmt.Errorf("--batch %d: the batch size must be at least 1", s.Batch)
 	}
 	if s.Every < 0 {
@@ -143,6 +156,19 @@ func (j *Job) makePlan() error {
 	}
 	o := s.Plan
 	o.Classes = len(j.Source.Classes())
+	o.Batch, o.BatchFixed = s.Batch, s.BatchFixed
+	tapped := 0
+	for _, l := range j.Layers {
+		tapped += l.Dim
+	}
+	dim, n := j.Source.Dim(), j.Source.Len()
+	o.Forward = func(batch int) int64 {
+		b := pipeline.Bytes(batch, n, dim, tapped)
+		if j.Model != nil {
+			b += j.Model.ForwardBytes(batch)
+		}
+		return b
+	}
 	var err error
 	if j.Plan, err = plan.Make(dims, j.Source.Len(), o); err != nil {
 		return err
@@ -160,7 +186,7 @@ func (j *Job) makePlan() error {
 		return fmt.Errorf("--distance %s (or --conventions %s) measures N1 on the points an exact estimator holds: it cannot be combined with --every, sampling or projection; give more --memory, fewer --layers or a smaller --limit",
 			s.Options.Neighbour.Distance, s.Conventions)
 	}
-	if need, left := tap.NeighbourBytes(j.Source.Len()), j.Plan.Budget-j.Plan.StateBytes; need > left {
+	if need, left := tap.NeighbourBytes(j.Source.Len()), j.Plan.Left(); need > left {
 		return fmt.Errorf("--distance %s: N1 on %d points needs the neighbour structure, up to %d MB, and --memory %s leaves %d MB; raise --memory or lower --limit",
 			s.Options.Neighbour.Distance, j.Source.Len(), need>>20, plan.FormatBytes(o.Budget), left>>20)
 	}

@@ -15,6 +15,23 @@ import (
 // Depth is the capacity of the channels between stages.
 const Depth = 2
 
+// InFlight is the number of batches that exist at once: Depth in each of
+// the two channels, one in each of the three stages, and one the read
+// stage waits to fill. Each holds its admitted input rows and the
+// activations of every chosen layer (see Bytes).
+const InFlight = 2*Depth + 3
+
+// Bytes bounds the memory of the batches in flight when n samples are
+// read in batches of the given size, with dim input values and tapped
+// values of the chosen layers per sample: the source's own batch, and up
+// to InFlight batches (no more than n fills) of inputs, labels, slots and
+// activations.
+func Bytes(batch, n, dim, tapped int) int64 {
+	perSample := int64(dim)*4 + 4 + 8 + int64(tapped)*4
+	batches := min(InFlight, (n+batch-1)/max(batch, 1))
+	return int64(batch) * (int64(batches)*perSample + int64(dim)*4 + 4)
+}
+
 // Sink receives the activations of the chosen layers.
 type Sink interface {
 	// Layers are the chosen layers, in graph order; layer 0 of the model
@@ -76,7 +93,7 @@ func Run(ctx context.Context, c Config) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	free := make(chan *batch, 2*Depth+3)
+	free := make(chan *batch, InFlight)
 	for range cap(free) {
 		free <- &batch{acts: make([][]float32, len(layers))}
 	}

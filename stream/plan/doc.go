@@ -22,10 +22,19 @@
 // and N1 grows as density falls: sampling biases N1 upwards, which the
 // sampled estimator must correct, while projection keeps the density.
 //
-// The budget covers the estimators' state (with a fitted projection, also
-// the leading points held until the fit) and the largest workspace of one
-// layer (layers are read one at a time): its tree, its projection's fit,
-// and with sampling the sampled estimator's distance matrix. It does not
-// cover the runtime's batch buffers, DuckDB, or the Go runtime, which do
-// not grow with n.
+// The budget covers, in this order:
+//
+//  1. the forward pass (Options.Forward): the runtime's buffers for one
+//     batch and the batches in flight in the pipeline. The batch size is
+//     chosen first: DefaultBatch lowered until the forward pass takes at
+//     most 1/MaxForwardShare of the budget, or the caller's fixed batch if
+//     it takes at most half, else Make fails naming the batch that fits;
+//  2. the estimators' state (with a fitted projection, also the leading
+//     points held until the fit);
+//  3. the largest workspace of one layer (layers are read one at a time):
+//     its tree, its projection's fit, and with sampling the sampled
+//     estimator's distance matrix.
+//
+// It does not cover the model's weights, DuckDB or the Go runtime, which do
+// not grow with n or the batch.
 package plan

@@ -55,6 +55,17 @@ type Options struct {
 	Seed uint64
 	// Classes is the number of classes, for the stratified reservoir.
 	Classes int
+	// Forward is the memory of the forward pass at a batch size: the
+	// runtime's buffers and the batches in flight between the stages of
+	// the pipeline. It is taken from the budget before the estimators'
+	// share. Nil counts nothing (a caller that runs no pipeline).
+	Forward func(batch int) int64
+	// Batch is the batch size asked for, DefaultBatch when 0. Unless
+	// BatchFixed, the plan lowers it until the forward pass takes at most
+	// MaxForwardShare of the budget; a fixed batch may take up to half of
+	// the budget, and the plan fails beyond that.
+	Batch      int
+	BatchFixed bool
 }
 
 // Plan says how every layer of a run is measured.
@@ -72,7 +83,17 @@ type Plan struct {
 	ExactBytes int64 // what exact N1 on every layer would need
 	StateBytes int64 // the estimators' state under this plan
 	Workspace  int64 // the largest per-layer workspace under this plan
+
+	// Batch is the batch size of the forward pass, and ForwardBytes its
+	// memory (Options.Forward); the estimators get the rest of Budget.
+	Batch        int
+	ForwardBytes int64
 }
+
+// Left is the budget left beside the estimators' state and the forward
+// pass: the workspace of reading an estimate, and of the measures beyond
+// N1, one layer at a time.
+func (p *Plan) Left() int64 { return p.Budget - p.ForwardBytes - p.StateBytes }
 
 // Exact reports whether every layer is measured exactly.
 func (p *Plan) Exact() bool { return p.M == 0 && p.K == 0 }
@@ -83,6 +104,22 @@ func Make(dims []int, n int, o Options) (*Plan, error) {
 	if n < 2 || len(dims) == 0 {
 		return nil, fmt.Errorf("plan: need at least 2 samples and 1 layer (have %d, %d)", n, len(dims))
 	}
+	batch, fwd, err := chooseBatch(o, n)
+	if err != nil {
+		return nil, err
+	}
+	total := o.Budget
+	o.Budget -= fwd
+	p, err := makeFor(dims, n, o)
+	if err != nil {
+		return nil, err
+	}
+	p.Budget, p.Batch, p.ForwardBytes = total, batch, fwd
+	return p, nil
+}
+
+// makeFor is Make with the whole budget for the estimators.
+func makeFor(dims []int, n int, o Options) (*Plan, error) {
 	switch o.Projection {
 	case "":
 		// A fitted map holds its basis points and needs a workspace to
@@ -227,6 +264,7 @@ func (p *Plan) Summary() string {
 	var b strings.Builder
 	if p.Exact() {
 		fmt.Fprintf(&b, "exact N1 on every layer: %s of estimator state for %d samples (budget %s)", FormatBytes(p.ExactBytes), p.N, FormatBytes(p.Budget))
+		b.WriteString(p.forwardSummary())
 		return b.String()
 	}
 	fmt.Fprintf(&b, "exact N1 on every layer would need %s for %d samples, over --memory %s; ", FormatBytes(p.ExactBytes), p.N, FormatBytes(p.Budget))
@@ -248,5 +286,14 @@ func (p *Plan) Summary() string {
 		parts = append(parts, fmt.Sprintf("keeping a class-stratified reservoir of %d of the %d samples (seed %d), the same in every layer", p.M, p.N, p.Seed))
 	}
 	fmt.Fprintf(&b, "%s: %s of state and workspace", strings.Join(parts, " and "), FormatBytes(p.StateBytes+p.Workspace))
+	b.WriteString(p.forwardSummary())
 	return b.String()
+}
+
+// forwardSummary says what the forward pass takes, when it is counted.
+func (p *Plan) forwardSummary() string {
+	if p.ForwardBytes == 0 {
+		return ""
+	}
+	return fmt.Sprintf("; forward pass at batch %d: %s", p.Batch, FormatBytes(p.ForwardBytes))
 }

@@ -131,3 +131,36 @@ func TestPreferAccuracy(t *testing.T) {
 		t.Errorf("forced K: %v, plan K=%d M=%d, want K=256 kept and sampling", err, p.K, p.M)
 	}
 }
+
+// The forward pass is taken from the budget first: a batch the plan
+// chooses is lowered to 1/MaxForwardShare of it, a batch the user fixed
+// may take half and fails beyond.
+func TestForwardPass(t *testing.T) {
+	perSample := int64(63 << 10) // LeNet-5's activations of every layer
+	fwd := func(b int) int64 { return int64(b) * perSample * 8 }
+	p, err := Make(lenet, 2000, Options{Budget: 512 << 20, Classes: 10, Forward: fwd})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Batch != DefaultBatch || p.ForwardBytes != fwd(DefaultBatch) || !p.Exact() {
+		t.Errorf("batch %d, forward %d, exact %v; want the default batch, its bytes, exact", p.Batch, p.ForwardBytes, p.Exact())
+	}
+	if p.StateBytes+p.Workspace+p.ForwardBytes > p.Budget || p.Left() != p.Budget-p.ForwardBytes-p.StateBytes {
+		t.Errorf("plan %+v exceeds its budget", p)
+	}
+	small, err := Make(lenet, 2000, Options{Budget: 64 << 20, Classes: 10, Forward: fwd, Batch: 10000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if small.Batch < 1 || fwd(small.Batch) > 8<<20 || fwd(small.Batch+1) <= 8<<20 {
+		t.Errorf("64 MB: batch %d, want the largest whose forward pass fits 8 MB", small.Batch)
+	}
+	_, err = Make(lenet, 20000, Options{Budget: 256 << 20, Classes: 10, Forward: fwd, Batch: 10000, BatchFixed: true})
+	if err == nil || !strings.Contains(err.Error(), "--batch 10000") || !strings.Contains(err.Error(), "at most 260 fits") {
+		t.Errorf("fixed batch 10000 under 256 MB: %v", err)
+	}
+	_, err = Make(lenet, 2000, Options{Budget: 1 << 20, Classes: 10, Forward: fwd})
+	if err == nil || !strings.Contains(err.Error(), "one sample's activations") {
+		t.Errorf("1 MB: %v", err)
+	}
+}

@@ -1,0 +1,61 @@
+package plan
+
+import (
+	"fmt"
+)
+
+// DefaultBatch is the batch size of the forward pass unless the caller
+// asks for another.
+const DefaultBatch = 64
+
+// MaxForwardShare is the share of the budget the forward pass may take
+// at the batch size the plan chooses itself. The estimators decide how
+// exact N1 is, the batch size only how fast the forward pass runs, and
+// beyond a few dozen samples a batch gains little speed.
+const MaxForwardShare = 8 // 1/8
+
+// chooseBatch returns the batch size of the forward pass and its memory.
+func chooseBatch(o Options, n int) (batch int, bytes int64, err error) {
+	batch = o.Batch
+	if batch == 0 {
+		batch = DefaultBatch
+	}
+	if batch < 1 {
+		return 0, 0, fmt.Errorf("--batch %d: the batch size must be at least 1", batch)
+	}
+	batch = min(batch, n)
+	if o.Forward == nil {
+		return batch, 0, nil
+	}
+	if o.BatchFixed {
+		if f := o.Forward(batch); f > o.Budget/2 {
+			return 0, 0, fmt.Errorf("--batch %d: the forward pass holds %s of activations at that batch size, over half of --memory %s; lower --batch (at most %d fits) or raise --memory",
+				batch, FormatBytes(f), FormatBytes(o.Budget), largestBatch(o.Forward, batch, o.Budget/2))
+		}
+		return batch, o.Forward(batch), nil
+	}
+	share := o.Budget / MaxForwardShare
+	if f := o.Forward(batch); f > share {
+		batch = largestBatch(o.Forward, batch, share)
+	}
+	if batch == 0 {
+		return 0, 0, fmt.Errorf("--memory %s: one sample's activations in the forward pass take %s, over the %s (1/%d of the budget) the forward pass may use; raise --memory or choose fewer --layers",
+			FormatBytes(o.Budget), FormatBytes(o.Forward(1)), FormatBytes(share), MaxForwardShare)
+	}
+	return batch, o.Forward(batch), nil
+}
+
+// largestBatch is the largest batch size up to hi whose forward pass fits
+// within limit, or 0.
+func largestBatch(forward func(int) int64, hi int, limit int64) int {
+	lo := 0
+	for lo < hi {
+		mid := (lo + hi + 1) / 2
+		if forward(mid) <= limit {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
+	}
+	return lo
+}
