@@ -223,7 +223,6 @@ func (k *conv) reserveScratch(n, m, cg, kh, kw int, gy, gx *axisGeom) error {
 	return nil
 }
 
-
 // runShifted computes a stride-1 convolution without im2col. The input
 // planes of one sample are copied into a zero-bordered buffer of the
 // padded size hp×wp, and the product is taken over oh×wp columns, as if
