@@ -239,7 +239,7 @@ func prepare(c *cli.Context) (*job, error) {
 		}
 	}
 	if path := c.String("model"); path != "" {
-		m, err := loadModel(path)
+		m, err := loadModel(path, c.String("memory"), c.Int("batch"))
 		if err != nil {
 			return nil, err
 		}

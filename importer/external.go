@@ -52,7 +52,7 @@ func (d *decoder) openExternal(tf *tensorFields, want int64) (*external, error) 
 	info, err := root.Stat(loc)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("its external data file %q is missing from the model's folder %s", loc, d.dir)
+			return nil, fmt.Errorf("its external data file %q is missing (looked for %s)", loc, filepath.Join(d.dir, loc))
 		}
 		return nil, fmt.Errorf("external data file %q: %w", loc, err)
 	}

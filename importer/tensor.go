@@ -190,6 +190,13 @@ func (d *decoder) tensor(b []byte, role string) (decodedTensor, error) {
 	if err != nil {
 		return out, fmt.Errorf("%s: %w", desc, err)
 	}
+	if tf.dtype == TypeUint64 {
+		for i, v := range t.Int {
+			if v < 0 {
+				return out, fmt.Errorf("%s: element %d, %d, does not fit the int64 cxray computes with", desc, i, uint64(v))
+			}
+		}
+	}
 	return out, nil
 }
 
@@ -210,7 +217,7 @@ func setTyped(dt DataType, t *Tensor, i int, x uint64) {
 		t.Int[i] = int64(uint32(x))
 	case TypeInt8, TypeInt16, TypeInt32:
 		t.Int[i] = int64(int32(x)) // int32_data holds them sign-extended
-	default: // INT64, UINT64 (two's complement past 2^63)
+	default: // INT64, UINT64 (checked for values past 2^63 by tensor)
 		t.Int[i] = int64(x)
 	}
 }

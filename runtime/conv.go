@@ -124,6 +124,9 @@ func (k *conv) run(in, out []*Tensor) error {
 	// Buffers first, every one checked against the budget: the packed
 	// weights when they are not an initializer, each worker's scratch,
 	// then the output.
+	if err := out[0].fits(n, m, oh, ow); err != nil {
+		return err
+	}
 	if checkedNumel([]int{n, m, oh, ow}) > 0 {
 		if !k.constW {
 			if err := k.pack(w); err != nil {

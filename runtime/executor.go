@@ -139,9 +139,18 @@ func New(g *importer.Graph) (*Executor, error) { return NewWithLimits(g, Limits{
 // NewWithLimits checks that g has one float32 data input and that every
 // node uses a supported operator with supported attributes, and compiles
 // it. All unsupported operators are reported in one error, grouped by
-// operator, with the model's opset and the supported list. The executor's
+// operator, with the model's opset and the supported list. A node whose
+// inputs are all constants is computed here, once (constant folding); its
+// outputs are constants, neither run nor tapped by Run. The executor's
 // buffers are bounded by lim (see Limits).
 func NewWithLimits(g *importer.Graph, lim Limits) (*Executor, error) {
+	return newExecutor(g, lim, true)
+}
+
+// newExecutor is NewWithLimits; without fold, only initializers are
+// constants, so that tests can feed a kernel a constant computed at run
+// time (an Identity of an initializer).
+func newExecutor(g *importer.Graph, lim Limits, fold bool) (*Executor, error) {
 	if g == nil {
 		return nil, errors.New("runtime: the graph is nil")
 	}
@@ -177,6 +186,10 @@ func NewWithLimits(g *importer.Graph, lim Limits) (*Executor, error) {
 		staticBatch = int(d[0].Value)
 	}
 	data := map[int]bool{e.inputID: true} // value ids that depend on the input's values
+	constant := map[int]bool{}           // value ids known at build time
+	for _, id := range ids {
+		constant[id] = id != e.inputID
+	}
 	for i := range g.Nodes {
 		n := &g.Nodes[i]
 		spec := ops[n.OpType]
@@ -184,6 +197,7 @@ func NewWithLimits(g *importer.Graph, lim Limits) (*Executor, error) {
 			return nil, fmt.Errorf("runtime: node %s (%s) has %d inputs; the op takes %s", nodeName(n), n.OpType, len(n.Inputs), arity(spec.minIn, spec.maxIn))
 		}
 		s := step{node: n}
+		folds := true // every input is a constant
 		c := &nodeCtx{node: n, opset: g.Opset, consts: make([]*Tensor, len(n.Inputs)), workers: workers, staticBatch: staticBatch, m: e.m}
 		for j, name := range n.Inputs {
 			if name == "" {
@@ -200,9 +214,10 @@ func NewWithLimits(g *importer.Graph, lim Limits) (*Executor, error) {
 			if !ok {
 				return nil, fmt.Errorf("runtime: node %s (%s) reads %q, which is neither the input, an initializer, nor the output of an earlier node", nodeName(n), n.OpType, name)
 			}
-			if _, isInit := g.Initializers[name]; isInit {
+			if constant[id] {
 				c.consts[j] = e.vals[id]
 			}
+			folds = folds && constant[id]
 			s.inIDs = append(s.inIDs, id)
 			// Shape reads only the shape, which the shape step knows.
 			s.data = s.data || data[id] && n.OpType != "Shape"
@@ -243,6 +258,25 @@ func NewWithLimits(g *importer.Graph, lim Limits) (*Executor, error) {
 				// that nobody sees.
 				s.out[j] = &Tensor{m: e.m}
 			}
+		}
+		if folds && fold {
+			// Constant folding: the outputs of a node that reads only
+			// constants (a Cast of a constant mask, say) are computed once,
+			// here, and are constants for the nodes after it, not layers.
+			for j, id := range s.inIDs {
+				if id >= 0 {
+					s.in[j] = e.vals[id]
+				}
+			}
+			if err := e.runStep(&s, 0); err != nil {
+				return nil, err
+			}
+			for _, id := range s.outIDs {
+				if id >= 0 {
+					constant[id] = true
+				}
+			}
+			continue
 		}
 		e.steps = append(e.steps, s)
 	}
@@ -495,7 +529,7 @@ func (e *Executor) dryInput(batch int, sample []int) (*Tensor, error) {
 		if n >= 0 {
 			need = 4 * int64(n)
 		}
-		return nil, &BudgetError{Node: fmt.Sprintf("%q", e.g.Input.Name), Op: "input", What: "batch", Shape: shape,
+		return nil, &BudgetError{What: fmt.Sprintf("input %q", e.g.Input.Name), Shape: shape,
 			Need: need, Batch: batch, Limit: e.m.limit, Name: e.m.name}
 	}
 	return in, nil

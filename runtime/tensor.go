@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"fmt"
+	"math"
 
 	"cxray/importer"
 )
@@ -54,6 +55,21 @@ func (t *Tensor) setFloat(shape ...int) ([]float32, error) {
 		err = errDry
 	}
 	return data, err
+}
+
+// fits reports a float output of this shape that overflows or alone
+// exceeds the budget, as setFloat would, for kernels that reserve scratch
+// before their output: the error then names the output, the larger buffer.
+func (t *Tensor) fits(shape ...int) error {
+	n := checkedNumel(shape)
+	if n >= 0 && (t.m == nil || t.m.limit == 0 || int64(n) <= t.m.limit/4) {
+		return nil
+	}
+	need := int64(math.MaxInt64)
+	if n >= 0 {
+		need = 4 * int64(n)
+	}
+	return &BudgetError{What: "output", Shape: append([]int(nil), shape...), Need: need}
 }
 
 // setInt makes t an integer tensor of the given shape. Int is non-nil even
