@@ -354,15 +354,6 @@ type convScratch struct {
 	out    []float32 // the product, before it is scattered into the output
 }
 
-// grow returns (*buf)[:n], reallocating only when the capacity is short.
-func grow(buf *[]float32, n int) []float32 {
-	if cap(*buf) < n {
-		*buf = make([]float32, n)
-	}
-	*buf = (*buf)[:n]
-	return *buf
-}
-
 // im2col writes the receptive fields of x (C×H×W) as oh·ow columns of
 // col, a (C·kh·kw)-row matrix with row stride ld, starting at column off;
 // positions in the padding are 0.

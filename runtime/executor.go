@@ -186,7 +186,7 @@ func newExecutor(g *importer.Graph, lim Limits, fold bool) (*Executor, error) {
 		staticBatch = int(d[0].Value)
 	}
 	data := map[int]bool{e.inputID: true} // value ids that depend on the input's values
-	constant := map[int]bool{}           // value ids known at build time
+	constant := map[int]bool{}            // value ids known at build time
 	for _, id := range ids {
 		constant[id] = id != e.inputID
 	}
