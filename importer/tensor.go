@@ -59,7 +59,7 @@ var scalarFields = map[int64]scalarKind{
 func (d *decoder) tensor(b []byte, role string) (decodedTensor, error) {
 	tf := tensorFields{counts: map[int64]int64{}}
 	var nDims int64
-	err := walk(b, func(f field) error {
+	werr := walk(b, func(f field) error {
 		switch f.num {
 		case tensorDims:
 			n, err := varints.count(f)
@@ -108,13 +108,14 @@ func (d *decoder) tensor(b []byte, role string) (decodedTensor, error) {
 	out := decodedTensor{}
 	who := role
 	if len(tf.name) > 0 {
+		var err error
 		if out.name, err = d.str(tf.name, role); err != nil {
 			return out, err
 		}
 		who = fmt.Sprintf("%s %q", role, out.name)
 	}
-	if err != nil {
-		return out, fmt.Errorf("%s: %w", who, err)
+	if werr != nil {
+		return out, fmt.Errorf("%s: %w", who, werr)
 	}
 	if err := d.q.take(nDims*costValue, func() string { return who + "'s dims" }); err != nil {
 		return out, err
@@ -182,10 +183,15 @@ func (d *decoder) tensor(b []byte, role string) (decodedTensor, error) {
 				return nil
 			}
 			return kind.each(f, func(x uint64) {
-				setTyped(tf.dtype, t, at, x)
+				if int64(at) < n { // the first pass counted them; this only guards
+					setTyped(tf.dtype, t, at, x)
+				}
 				at++
 			})
 		})
+		if err == nil && int64(at) != n {
+			err = fmt.Errorf("holds %d values, but its dims say %d", at, n)
+		}
 	}
 	if err != nil {
 		return out, fmt.Errorf("%s: %w", desc, err)
