@@ -3,7 +3,6 @@ package runtime
 import (
 	"errors"
 	"fmt"
-	"math"
 	"runtime"
 	"sort"
 	"strings"
@@ -525,12 +524,8 @@ func (e *Executor) dryInput(batch int, sample []int) (*Tensor, error) {
 	}
 	n := checkedNumel(shape)
 	if n < 0 || e.m.limit > 0 && int64(n) > e.m.limit/4 {
-		need := int64(math.MaxInt64)
-		if n >= 0 {
-			need = 4 * int64(n)
-		}
 		return nil, &BudgetError{What: fmt.Sprintf("input %q", e.g.Input.Name), Shape: shape,
-			Need: need, Batch: batch, Limit: e.m.limit, Name: e.m.name}
+			Need: floatBytes(n), Batch: batch, Limit: e.m.limit, Name: e.m.name}
 	}
 	return in, nil
 }

@@ -53,6 +53,9 @@ func (k *gemm) run(in, out []*Tensor) error {
 		return fmt.Errorf("A %v (transA=%d) and B %v (transB=%d) do not multiply: inner dimensions %d and %d differ",
 			a.Shape, b2i(k.transA), b.Shape, b2i(transB), ka, kb)
 	}
+	if err := out[0].fits(m, n); err != nil {
+		return err
+	}
 	if err := k.prod.reserve(m, n, ka); err != nil {
 		return err
 	}

@@ -50,8 +50,7 @@ func (k *matmul) run(in, out []*Tensor) error {
 	}
 	// The product's buffers: one tall product when B has no batch axes of
 	// its own, else one per pair of matrices, all of the same size.
-	if checkedNumel(k.shape) < 0 {
-		_, err := out[0].setFloat(k.shape...) // reports the size
+	if err := out[0].fits(k.shape...); err != nil {
 		return err
 	}
 	pm := m

@@ -65,11 +65,16 @@ func (t *Tensor) fits(shape ...int) error {
 	if n >= 0 && (t.m == nil || t.m.limit == 0 || int64(n) <= t.m.limit/4) {
 		return nil
 	}
-	need := int64(math.MaxInt64)
-	if n >= 0 {
-		need = 4 * int64(n)
+	return &BudgetError{What: "output", Shape: append([]int(nil), shape...), Need: floatBytes(n)}
+}
+
+// floatBytes is the bytes of n float32 values; math.MaxInt64 when n < 0
+// (an overflowed count) or when they would overflow.
+func floatBytes(n int) int64 {
+	if n < 0 || int64(n) > math.MaxInt64/4 {
+		return math.MaxInt64
 	}
-	return &BudgetError{What: "output", Shape: append([]int(nil), shape...), Need: need}
+	return 4 * int64(n)
 }
 
 // setInt makes t an integer tensor of the given shape. Int is non-nil even
