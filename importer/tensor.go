@@ -151,16 +151,19 @@ func (d *decoder) tensor(b []byte, role string) (decodedTensor, error) {
 	// The source of the values, checked to hold exactly n of them.
 	dataNum, kind := dataField(tf.dtype)
 	size := int64(tf.dtype.rawSize())
+	want := mulCheck(n, size)
 	var ext *external
 	switch {
+	case want < 0:
+		return out, fmt.Errorf("%s: its byte size overflows int64", desc)
 	case tf.external:
-		if ext, err = d.openExternal(&tf, n*size); err != nil {
+		if ext, err = d.openExternal(&tf, want); err != nil {
 			return out, fmt.Errorf("%s: %w", desc, err)
 		}
 		defer ext.f.Close()
 	case tf.hasRaw:
-		if int64(len(tf.raw)) != n*size {
-			return out, fmt.Errorf("%s: raw_data holds %d bytes, but %d elements of %d bytes need %d", desc, len(tf.raw), n, size, n*size)
+		if int64(len(tf.raw)) != want {
+			return out, fmt.Errorf("%s: raw_data holds %d bytes, but %d elements of %d bytes need %d", desc, len(tf.raw), n, size, want)
 		}
 	case tf.counts[dataNum] != n:
 		return out, fmt.Errorf("%s: holds %d values, but its dims say %d", desc, tf.counts[dataNum], n)
