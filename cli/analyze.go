@@ -183,7 +183,7 @@ func analyzeSpec(c *cli.Context) (analysis.Spec, error) {
 		return s, err
 	}
 	if path := c.String("model"); path != "" {
-		if s.Model, err = analysis.LoadModel(path); err != nil {
+		if s.Model, err = analysis.LoadModel(path, s.Plan.Budget); err != nil {
 			return s, err
 		}
 	}

@@ -28,7 +28,7 @@ func TestPeakRSSWithinBudget(t *testing.T) {
 		t.Skip("runs cxray in child processes")
 	}
 	model := models + "lenet5_mnist.onnx"
-	m, err := analysis.LoadModel(model)
+	m, err := analysis.LoadModel(model, 1<<30)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,49 +14,6 @@ import (
 	"google.golang.org/protobuf/encoding/protowire"
 )
 
-// Field numbers of onnx.proto written by Encode, besides those proto.go
-// already names for reading.
-const (
-	modelIRVersion = 1
-
-	graphName = 2
-
-	nodeAttribute = 5
-
-	attrName    = 1
-	attrF       = 2
-	attrI       = 3
-	attrS       = 4
-	attrT       = 5
-	attrFloats  = 7
-	attrInts    = 8
-	attrStrings = 9
-	attrType    = 20
-
-	tensorDims     = 1
-	tensorDataType = 2
-	tensorRawData  = 9
-
-	typeElemType = 1 // TypeProto.Tensor.elem_type
-)
-
-// AttributeProto.AttributeType values.
-const (
-	attrTypeFloat   = 1
-	attrTypeInt     = 2
-	attrTypeString  = 3
-	attrTypeTensor  = 4
-	attrTypeFloats  = 6
-	attrTypeInts    = 7
-	attrTypeStrings = 8
-)
-
-// TensorProto.DataType values.
-const (
-	dataTypeFloat = 1
-	dataTypeInt64 = 7
-)
-
 // encodedGraphName is the GraphProto name Encode writes: Graph has no
 // name, and onnx.checker requires a non-empty one.
 const encodedGraphName = "cxray"
@@ -73,16 +30,15 @@ const encodedGraphName = "cxray"
 // "cxray "+version). Initializers, constants included, are written as
 // TensorProtos with raw_data, little-endian: FLOAT for Float tensors and
 // INT64 for Int tensors (a tensor with Int non-nil is an integer one). The
-// data input and the outputs are declared FLOAT, with a dim_value per fixed
-// dimension and a dim_param per symbolic one; ValueInfo carries no element
-// type, so an integer graph output cannot be declared. No value_info is
-// written.
+// data input and the outputs are declared with their ValueInfo.Type (FLOAT
+// when undeclared), a dim_value per fixed dimension and a dim_param per
+// symbolic one. g.Inputs is not written: Encode writes graphs of one data
+// input, g.Input. No value_info is written.
 //
 // g is validated first; the first problem found is returned as one error:
 // a node that reads a tensor that is neither the output of an earlier
 // node, an initializer nor the graph input; an empty op_type; a tensor
-// whose shape does not match its number of values, or that is empty
-// (Decode cannot read empty tensors back); a tensor name written
+// whose shape does not match its number of values; a tensor name written
 // twice; an input or output without a declared shape; an attribute of a
 // type Attributes does not document. Encode does not check that the
 // operators exist or that shapes agree; onnx.checker does. The graph is
@@ -370,10 +326,6 @@ func checkTensor(what string, t *Tensor) error {
 	if n := len(t.Float) + len(t.Int); n != t.Len() {
 		return fmt.Errorf("%s has shape %v (%d values) but holds %d values", what, t.Shape, t.Len(), n)
 	}
-	if t.Len() == 0 {
-		// Valid ONNX, but onnx-go, and so Decode, cannot read it back.
-		return fmt.Errorf("%s has shape %v and no values; Decode cannot read empty tensors back, so Encode does not write them", what, t.Shape)
-	}
 	return nil
 }
 
@@ -493,13 +445,13 @@ func encodeTensor(name string, t *Tensor) []byte {
 	}
 	var raw []byte
 	if t.Int != nil {
-		b = appendInt(b, tensorDataType, dataTypeInt64)
+		b = appendInt(b, tensorDataType, int64(TypeInt64))
 		raw = make([]byte, 0, 8*len(t.Int))
 		for _, v := range t.Int {
 			raw = binary.LittleEndian.AppendUint64(raw, uint64(v))
 		}
 	} else {
-		b = appendInt(b, tensorDataType, dataTypeFloat)
+		b = appendInt(b, tensorDataType, int64(TypeFloat))
 		raw = make([]byte, 0, 4*len(t.Float))
 		for _, v := range t.Float {
 			raw = binary.LittleEndian.AppendUint32(raw, math.Float32bits(v))
@@ -512,8 +464,9 @@ func encodeTensor(name string, t *Tensor) []byte {
 	return protowire.AppendBytes(b, raw)
 }
 
-// encodeValueInfo declares a FLOAT tensor with v's dims: dim_value for a
-// fixed size, dim_param for a symbolic one, neither for an unknown one.
+// encodeValueInfo declares a tensor of v's element type (FLOAT when
+// undeclared) with v's dims: dim_value for a fixed size, dim_param for a
+// symbolic one, neither for an unknown one.
 func encodeValueInfo(v ValueInfo) []byte {
 	var shape []byte
 	for _, d := range v.Dims {
@@ -527,12 +480,16 @@ func encodeValueInfo(v ValueInfo) []byte {
 		shape = protowire.AppendTag(shape, shapeDim, protowire.BytesType)
 		shape = protowire.AppendBytes(shape, dim)
 	}
-	tt := appendInt(nil, typeElemType, dataTypeFloat)
+	typ := TypeFloat
+	if v.Type > TypeUndefined {
+		typ = v.Type
+	}
+	tt := appendInt(nil, typeElemType, int64(typ))
 	tt = protowire.AppendTag(tt, tensorShape, protowire.BytesType)
 	tt = protowire.AppendBytes(tt, shape)
-	typ := protowire.AppendTag(nil, typeTensor, protowire.BytesType)
-	typ = protowire.AppendBytes(typ, tt)
+	tp := protowire.AppendTag(nil, typeTensor, protowire.BytesType)
+	tp = protowire.AppendBytes(tp, tt)
 	b := appendString(nil, valueName, v.Name)
 	b = protowire.AppendTag(b, valueType, protowire.BytesType)
-	return protowire.AppendBytes(b, typ)
+	return protowire.AppendBytes(b, tp)
 }

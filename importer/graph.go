@@ -4,14 +4,19 @@ import "fmt"
 
 // Graph is cxray's view of a decoded ONNX model: the nodes in topological
 // order (as ONNX requires them to be stored), the constant tensors, and the
-// single data input that cxray feeds batch by batch.
+// data input that cxray feeds batch by batch.
 type Graph struct {
 	// Opset is the version of the default ("" or "ai.onnx") operator set.
 	Opset int64
 	// Producer is the producer_name and producer_version of the file.
 	Producer string
-	// Input is the graph input that carries data (initializers excluded).
+	// Input is the graph input that cxray feeds: the first of Inputs.
+	// package runtime refuses a graph with more than one.
 	Input ValueInfo
+	// Inputs are every graph input that carries data (initializers
+	// excluded), in file order. Graphs built in code may leave it empty;
+	// Input is then the only one.
+	Inputs []ValueInfo
 	// Outputs are the graph outputs.
 	Outputs []ValueInfo
 	// Nodes are in topological order.
@@ -21,9 +26,12 @@ type Graph struct {
 	Initializers map[string]*Tensor
 }
 
-// ValueInfo names a tensor and its declared shape.
+// ValueInfo names a tensor and declares its element type and shape.
 type ValueInfo struct {
 	Name string
+	// Type is the declared element type; TypeUndefined when the file
+	// declares none, TypeNotTensor for a sequence, map or other non-tensor.
+	Type DataType
 	Dims []Dim
 }
 
@@ -60,8 +68,9 @@ type Node struct {
 }
 
 // Tensor is a dense constant in row-major order. Exactly one of Float or
-// Int is set: float tensors are converted to float32 and integer tensors
-// (shapes, indices) to int64.
+// Int is set: floating-point tensors (FLOAT, DOUBLE, FLOAT16, BFLOAT16) are
+// converted to float32, integer and boolean ones (shapes, indices, masks)
+// to int64. A tensor with Int nil is a float tensor.
 type Tensor struct {
 	Shape []int
 	Float []float32

@@ -64,7 +64,10 @@ func (k *unary) run(in, out []*Tensor) error {
 			}
 		}
 	}
-	dst := out[0].setFloat(x.Shape...)
+	dst, err := out[0].setFloat(x.Shape...)
+	if err != nil {
+		return err
+	}
 	// Elementwise work is memory-bound, but large activations still gain
 	// from the second core.
 	parallelFor(len(dst), splitFor(len(dst), 4, k.workers), func(_, i, j int) {

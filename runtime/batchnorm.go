@@ -66,7 +66,10 @@ func (k *batchNorm) run(in, out []*Tensor) error {
 		return fmt.Errorf("input X %v has %d channels but the parameters have %d", x.Shape, c, len(k.a))
 	}
 	inner := numel(x.Shape[2:])
-	y := out[0].setFloat(x.Shape...)
+	y, err := out[0].setFloat(x.Shape...)
+	if err != nil {
+		return err
+	}
 	// One plane (sample, channel) per item, split across workers like the
 	// activations.
 	parallelFor(n*c, splitFor(n*c, 2*inner, k.workers), func(_, lo, hi int) {

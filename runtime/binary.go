@@ -51,13 +51,19 @@ func (k *binaryOp) run(in, out []*Tensor) error {
 				}
 			}
 		}
-		dst := out[0].setInt(k.bc.out...)
+		dst, err := out[0].setInt(k.bc.out...)
+		if err != nil {
+			return err
+		}
 		k.bc.each(len(dst), func(o, ia, ib, n, sa, sb int) {
 			binLoop(k.op, dst[o:o+n], a.Int[ia:], b.Int[ib:], sa, sb)
 		})
 		return nil
 	}
-	dst := out[0].setFloat(k.bc.out...)
+	dst, err := out[0].setFloat(k.bc.out...)
+	if err != nil {
+		return err
+	}
 	k.bc.each(len(dst), func(o, ia, ib, n, sa, sb int) {
 		binLoop(k.op, dst[o:o+n], a.Data[ia:], b.Data[ib:], sa, sb)
 	})

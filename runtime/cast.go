@@ -29,7 +29,10 @@ func (k *cast) run(in, out []*Tensor) error {
 	case x.IsInt() == k.toInt:
 		out[0].alias(x, x.Shape...)
 	case k.toInt:
-		dst := out[0].setInt(x.Shape...)
+		dst, err := out[0].setInt(x.Shape...)
+		if err != nil {
+			return err
+		}
 		for i, v := range x.Data {
 			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
 				return fmt.Errorf("cannot cast %v to int64 (input %v, element %d)", v, x.Shape, i)
@@ -37,7 +40,10 @@ func (k *cast) run(in, out []*Tensor) error {
 			dst[i] = int64(v) // truncates toward zero, as C and ONNX Runtime do
 		}
 	default:
-		dst := out[0].setFloat(x.Shape...)
+		dst, err := out[0].setFloat(x.Shape...)
+		if err != nil {
+			return err
+		}
 		for i, v := range x.Int {
 			dst[i] = float32(v)
 		}

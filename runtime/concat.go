@@ -43,12 +43,18 @@ func (k *concat) run(in, out []*Tensor) error {
 	}
 	outer, inner := numel(first.Shape[:ax]), numel(first.Shape[ax+1:])
 	if first.IsInt() {
-		dst := out[0].setInt(k.shape...)
+		dst, err := out[0].setInt(k.shape...)
+		if err != nil {
+			return err
+		}
 		concatInto(dst, in, outer, ax, inner, func(t *Tensor) []int64 { return t.Int })
-	} else {
-		dst := out[0].setFloat(k.shape...)
-		concatInto(dst, in, outer, ax, inner, func(t *Tensor) []float32 { return t.Data })
+		return nil
 	}
+	dst, err := out[0].setFloat(k.shape...)
+	if err != nil {
+		return err
+	}
+	concatInto(dst, in, outer, ax, inner, func(t *Tensor) []float32 { return t.Data })
 	return nil
 }
 

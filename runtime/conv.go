@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"fmt"
+	"math"
 
 	gemmkernel "cxray/runtime/internal/kernel"
 )
@@ -30,7 +31,7 @@ func buildConv(c *nodeCtx) (kernel, error) {
 	if w.ceil {
 		return nil, fmt.Errorf("ceil_mode=1 is not a Conv attribute")
 	}
-	k := &conv{win: w, group: int(c.attrs().Int("group", 1)), kernelShape: toInts(ks), workers: c.workers}
+	k := &conv{win: w, group: int(c.attrs().Int("group", 1)), kernelShape: toInts(ks), workers: c.workers, m: c.m}
 	if k.group < 1 {
 		return nil, fmt.Errorf("group %d must be at least 1", k.group)
 	}
@@ -38,7 +39,9 @@ func buildConv(c *nodeCtx) (kernel, error) {
 		if err := k.checkWeight(wt); err != nil {
 			return nil, err
 		}
-		k.pack(wt)
+		if err := k.pack(wt); err != nil {
+			return nil, err
+		}
 		k.constW = true
 	}
 	k.scratch = make([]convScratch, c.workers)
@@ -50,6 +53,7 @@ type conv struct {
 	group       int
 	kernelShape []int
 	workers     int
+	m           *meter
 	constW      bool          // the weights are an initializer, packed once
 	packed      [][]float32   // per group: the weights packed by kernel.PackA
 	offs        []int         // the row offsets of the shifted views (runShifted)
@@ -57,15 +61,21 @@ type conv struct {
 }
 
 // pack packs each group's (M/g) × (C/g·kh·kw) weight matrix for the
-// kernel.
-func (k *conv) pack(w *Tensor) {
+// kernel, into buffers reserved through the meter first. In a dry step
+// (weights computed from the input) it only reserves them.
+func (k *conv) pack(w *Tensor) error {
 	mg, kk := w.Shape[0]/k.group, w.Shape[1]*w.Shape[2]*w.Shape[3]
 	if len(k.packed) != k.group {
 		k.packed = make([][]float32, k.group)
 	}
 	for g := range k.packed {
-		k.packed[g] = gemmkernel.PackA(k.packed[g], w.Data[g*mg*kk:(g+1)*mg*kk], mg, kk, kk, false)
+		dst, err := reserve(k.m, &k.packed[g], gemmkernel.RoundUp(mg, gemmkernel.MR)*kk, "packed weights", nil)
+		if err != nil || dst == nil {
+			return err
+		}
+		k.packed[g] = gemmkernel.PackA(dst, w.Data[g*mg*kk:(g+1)*mg*kk], mg, kk, kk, false)
 	}
+	return nil
 }
 
 func (k *conv) checkWeight(w *Tensor) error {
@@ -111,18 +121,107 @@ func (k *conv) run(in, out []*Tensor) error {
 		return fmt.Errorf("input X %v, weight W %v: width: %v", x.Shape, w.Shape, err)
 	}
 	oh, ow := gy.out, gx.out
-	y := out[0].setFloat(n, m, oh, ow)
-	if len(y) == 0 {
-		return nil
+	// Buffers first, every one checked against the budget: the packed
+	// weights when they are not an initializer, each worker's scratch,
+	// then the output.
+	if err := out[0].fits(n, m, oh, ow); err != nil {
+		return err
 	}
-	if !k.constW {
-		k.pack(w)
+	if checkedNumel([]int{n, m, oh, ow}) > 0 {
+		if !k.constW {
+			if err := k.pack(w); err != nil {
+				return err
+			}
+		}
+		if err := k.reserveScratch(n, m, cg, kh, kw, &gy, &gx); err != nil {
+			return err
+		}
 	}
-
+	y, err := out[0].setFloat(n, m, oh, ow)
+	if err != nil || len(y) == 0 {
+		return err
+	}
 	if gy.stride == 1 && gx.stride == 1 {
 		k.runShifted(x, y, bias, m, cg, kh, kw, &gy, &gx)
 	} else {
 		k.runIm2col(x, y, bias, m, cg, kh, kw, &gy, &gx)
+	}
+	return nil
+}
+
+// shiftedSizes are runShifted's buffer lengths per worker: the
+// zero-bordered input planes (pad) and the product (out), whose rows are
+// ld long; and the number of workers.
+func (k *conv) shiftedSizes(n, m, cg, kh, kw int, gy, gx *axisGeom) (pad, out, ld, workers int) {
+	hp, wp := gy.in+gy.padBegin+gy.padEnd, gx.in+gx.padBegin+gx.padEnd
+	kk := cg * kh * kw
+	ld = gemmkernel.RoundUp(gy.out*wp, gemmkernel.NR)
+	pad = cg * hp * wp
+	if kk > 0 {
+		// The last tile reads up to ld columns past the largest offset,
+		// that of (ch, i, j) = (cg-1, kh-1, kw-1).
+		last := (cg-1)*hp*wp + (kh-1)*gy.dil*wp + (kw-1)*gx.dil
+		pad = max(pad, last+ld)
+	}
+	out = gemmkernel.RoundUp(m/k.group, gemmkernel.MR) * ld
+	return pad, out, ld, splitFor(n, m*kk*gy.out*wp, k.workers)
+}
+
+// im2colSizes are runIm2col's: the column matrix (col, kk rows of ld),
+// the product (out), the output planes laid side by side per product
+// (per), and the number of workers.
+func (k *conv) im2colSizes(n, m, cg, kh, kw int, gy, gx *axisGeom) (col, out, ld, per, workers int) {
+	kk := cg * kh * kw
+	ohw := gy.out * gx.out
+	// Small output planes are laid side by side in one wider column
+	// matrix, so that little is lost to padding the columns to the
+	// kernel's tile width. The width aims at ~1024 columns, and the buffer
+	// is capped at about 4 MiB per worker.
+	per = 1
+	if ohw < 512 {
+		per = min((1024+ohw-1)/ohw, max(1, (1<<20)/(kk*ohw)))
+	}
+	workers = splitFor(n, m*kk*ohw, k.workers)
+	per = max(1, min(per, (n+workers-1)/workers)) // no chunk is longer
+	ld = gemmkernel.RoundUp(per*ohw, gemmkernel.NR)
+	return kk * ld, gemmkernel.RoundUp(m/k.group, gemmkernel.MR) * ld, ld, per, workers
+}
+
+// reserveScratch sizes each worker's buffers for this geometry.
+func (k *conv) reserveScratch(n, m, cg, kh, kw int, gy, gx *axisGeom) error {
+	// Hostile pads can make the sizes overflow: they must fit an int with
+	// room for the rounding and side-by-side planes of shiftedSizes and
+	// im2colSizes (factors below 64 and 2048) before they are computed.
+	hp, wp := gy.in+gy.padBegin+gy.padEnd, gx.in+gx.padBegin+gx.padEnd
+	ohw := checkedNumel([]int{gy.out, gx.out})
+	if hp < 0 || wp < 0 || ohw < 0 || checkedNumel([]int{64, max(cg, m) + gemmkernel.MR, hp, wp}) < 0 ||
+		checkedNumel([]int{2048, max(cg*kh*kw, m) + gemmkernel.MR, max(ohw, 1)}) < 0 {
+		return &BudgetError{What: "scratch for the padded input", Shape: []int{cg, hp, wp}, Need: math.MaxInt64}
+	}
+	var sizes []int
+	var workers int
+	if gy.stride == 1 && gx.stride == 1 {
+		pad, out, _, w := k.shiftedSizes(n, m, cg, kh, kw, gy, gx)
+		sizes, workers = []int{pad, out}, w
+	} else {
+		col, out, _, _, w := k.im2colSizes(n, m, cg, kh, kw, gy, gx)
+		sizes, workers = []int{col, out}, w
+	}
+	for wk := range workers {
+		sc := &k.scratch[wk]
+		bufs := [2]*[]float32{&sc.pad, &sc.out}
+		what := [2]string{"zero-bordered input scratch", "product scratch"}
+		if gy.stride != 1 || gx.stride != 1 {
+			bufs[0], what[0] = &sc.col, "im2col scratch"
+			if _, err := reserve(k.m, &sc.offs, cg*kh*kw, "im2col offsets", nil); err != nil {
+				return err
+			}
+		}
+		for i, b := range bufs {
+			if _, err := reserve(k.m, b, sizes[i], what[i], nil); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }
@@ -143,7 +242,7 @@ func (k *conv) runShifted(x *Tensor, y, bias []float32, m, cg, kh, kw int, gy, g
 	mg := m / k.group
 	mp := gemmkernel.RoundUp(mg, gemmkernel.MR)
 	kk := cg * kh * kw
-	ld := gemmkernel.RoundUp(oh*wp, gemmkernel.NR)
+	size, _, ld, workers := k.shiftedSizes(n, m, cg, kh, kw, gy, gx)
 	k.offs = k.offs[:0]
 	for ch := 0; ch < cg; ch++ {
 		for i := 0; i < kh; i++ {
@@ -152,25 +251,18 @@ func (k *conv) runShifted(x *Tensor, y, bias []float32, m, cg, kh, kw int, gy, g
 			}
 		}
 	}
-	// The last tile reads up to ld columns past the largest offset.
-	size := cg * hp * wp
-	if kk > 0 {
-		size = max(size, k.offs[kk-1]+ld)
-	}
 	key := [6]int{cg, h, wd, hp, wp, gy.padBegin*wp + gx.padBegin}
-	workers := splitFor(n, m*kk*oh*wp, k.workers)
 	parallelFor(n, workers, func(wk, lo, hi int) {
 		sc := &k.scratch[wk]
 		// The borders stay zero from one sample to the next, since only
 		// the interior is written; the buffer is cleared only when the
-		// geometry changes.
-		if sc.padKey != key || len(sc.pad) != size {
-			sc.pad = grow(&sc.pad, size)
-			clear(sc.pad)
+		// geometry changes. reserveScratch sized the buffers.
+		pad := sc.pad[:size]
+		if sc.padKey != key {
+			clear(pad)
 			sc.padKey = key
 		}
-		pad := sc.pad
-		dst := grow(&sc.out, mp*ld)
+		dst := sc.out[:mp*ld]
 		for s := lo; s < hi; s++ {
 			for g := 0; g < k.group; g++ {
 				xg := x.Data[(s*c+g*cg)*h*wd : (s*c+(g+1)*cg)*h*wd]
@@ -210,15 +302,7 @@ func (k *conv) runIm2col(x *Tensor, y, bias []float32, m, cg, kh, kw int, gy, gx
 	mp := gemmkernel.RoundUp(mg, gemmkernel.MR) // rows of the product
 	kk := cg * kh * kw                          // rows of the column matrix
 	ohw := oh * ow
-	// Small output planes are laid side by side in one wider column
-	// matrix, so that little is lost to padding the columns to the
-	// kernel's tile width. The width aims at ~1024 columns, and the buffer
-	// is capped at about 4 MiB per worker.
-	per := 1
-	if ohw < 512 {
-		per = min((1024+ohw-1)/ohw, max(1, (1<<20)/(kk*ohw)))
-	}
-	workers := splitFor(n, m*kk*ohw, k.workers)
+	_, _, _, per, workers := k.im2colSizes(n, m, cg, kh, kw, gy, gx)
 	parallelFor(n, workers, func(wk, lo, hi int) {
 		sc := &k.scratch[wk]
 		for s0 := lo; s0 < hi; s0 += per {
@@ -227,9 +311,9 @@ func (k *conv) runIm2col(x *Tensor, y, bias []float32, m, cg, kh, kw int, gy, gx
 			// Columns [wide, ld) pad the rows to whole tiles; what the
 			// kernel computes there is never read.
 			ld := gemmkernel.RoundUp(wide, gemmkernel.NR)
-			col := grow(&sc.col, kk*ld)
+			col := sc.col[:kk*ld] // reserveScratch sized the buffers
 			sc.offs = gemmkernel.Strided(sc.offs, kk, ld)
-			dst := grow(&sc.out, mp*ld)
+			dst := sc.out[:mp*ld]
 			for g := 0; g < k.group; g++ {
 				for i := 0; i < ns; i++ {
 					s := (s0+i)*c + g*cg
@@ -268,15 +352,6 @@ type convScratch struct {
 	pad    []float32 // shifted: the zero-bordered input planes
 	padKey [6]int    // shifted: the geometry pad was cleared for
 	out    []float32 // the product, before it is scattered into the output
-}
-
-// grow returns (*buf)[:n], reallocating only when the capacity is short.
-func grow(buf *[]float32, n int) []float32 {
-	if cap(*buf) < n {
-		*buf = make([]float32, n)
-	}
-	*buf = (*buf)[:n]
-	return *buf
 }
 
 // im2col writes the receptive fields of x (C×H×W) as oh·ow columns of

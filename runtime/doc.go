@@ -2,13 +2,12 @@
 // with cxray's own float32 kernels, and exposes every node output as a
 // tap.
 //
-// # Why not onnx-go's backend
+// # Why its own kernels
 //
 // onnx-go's gorgonia backend keeps its nodes behind unexported fields and
 // runs some operators in place, so intermediate activations cannot be read
-// reliably. cxray uses onnx-go only to decode the file; this package runs
-// the graph and hands each node's output to a callback as soon as it is
-// computed.
+// reliably. Package importer decodes the file; this package runs the graph
+// and hands each node's output to a callback as soon as it is computed.
 //
 // # Conventions
 //
@@ -35,6 +34,48 @@
 //     inputs. Run reports a bad input shape as an error that names the
 //     node, the operator and the shapes involved; kernels never panic on
 //     bad shapes, and a panic that still happens is returned as an error.
+//
+// # Memory bounds
+//
+// A model declares its shapes, and a hostile one declares shapes no
+// machine holds (a Pad of 100000 on each side, Conv pads as large, an
+// input of 3×100000×100000). Every buffer an Executor owns, node outputs
+// and kernel scratch alike (im2col and zero-bordered planes per worker,
+// the packed operands of the matrix product, pooling rows, Pad's index
+// maps, packed weights), grows through one meter (budget.go). Before a
+// buffer of n elements is made, n is computed with overflow checks
+// (checkedNumel; kernels whose scratch sizes are products of pads and
+// planes first check those products fit with room to spare) and n × size
+// is checked against Limits.Bytes together with what the other buffers
+// hold; past it the kernel returns a *BudgetError that names the node, the
+// operator, the buffer's shape, its bytes, the batch and the budget, and
+// nothing is allocated. recover cannot catch a failed huge allocation (it
+// is a fatal error), so the check must come first, and it does.
+//
+// The shape step (OutputShapes) runs the graph at batch size 1 without
+// computing it. A step depends on the input's values when one of its
+// inputs does (the input does; Shape's output does not, since it reads
+// only the shape). Those steps run "dry": each kernel validates shapes,
+// computes its output shape, reserves its scratch and output through the
+// meter, which counts them without allocating, and stops (errDry). The
+// other steps, shape arithmetic on Shape's output and constants, run for
+// real, since later shapes are computed from their values (a Reshape
+// target, say); their buffers are small and metered too. A shape that
+// depends on the input's values cannot be known this way and is an error.
+// So the shape step allocates nothing that scales with the declared shapes,
+// and refuses a model whose buffers for one sample exceed the budget.
+//
+// Each run (dry or real) also records, per buffer, the largest size it
+// asked for; their sum plus the weights packed at build time is what a
+// fresh executor holds after a run of that batch size. ForwardBytes(b) is
+// that sum for a dry run at batch b: exact, since the dry run goes through
+// the same size computations as Run (TestForwardBytesMatchesRun checks it
+// against the meter after a real Run and against runtime.MemStats at
+// batches 64 and 256). It excludes the input batch, the initializers and
+// the taps' copies, which belong to the caller.
+//
+// Nodes whose inputs are all constants are folded when the executor is
+// built: computed once, they are constants for later nodes and not layers.
 //
 // # Memory and speed
 //

@@ -30,14 +30,16 @@ type opSpec struct {
 }
 
 // nodeCtx is what a builder sees: the node, the model's opset, the
-// constant inputs, the number of workers kernels may split work into, and
-// the batch size the model's input declares, if it declares a fixed one.
+// constant inputs, the number of workers kernels may split work into, the
+// batch size the model's input declares, if it declares a fixed one, and
+// the meter every buffer of the kernel's own must grow through.
 type nodeCtx struct {
 	node        *importer.Node
 	opset       int64
 	consts      []*Tensor // consts[i] is input i when it is an initializer, else nil
 	workers     int
 	staticBatch int // the input's first dimension when fixed, else 0
+	m           *meter
 }
 
 func (c *nodeCtx) attrs() importer.Attributes { return c.node.Attrs }
@@ -107,11 +109,16 @@ type step struct {
 	outIDs []int // value ids of the first spec.outs outputs; -1 when omitted
 	in     []*Tensor
 	out    []*Tensor
+	// data: the outputs depend on the input's values, not only on its
+	// shape; the shape step does not compute them.
+	data bool
 }
 
 // Executor runs a graph batch by batch. It owns one buffer per node
 // output, allocated on first use and grown only when a larger batch needs
-// more room, so a steady stream of equal batches allocates nothing.
+// more room, so a steady stream of equal batches allocates nothing. Every
+// buffer it owns grows through a meter that checks it against its Limits
+// before allocating.
 //
 // An Executor is not safe for concurrent use; make one per goroutine
 // (executors may share the importer.Graph, which they only read).
@@ -121,28 +128,39 @@ type Executor struct {
 	vals    []*Tensor // by value id
 	names   []string  // by value id
 	inputID int
+	m       *meter
+	sample  []int // the per-sample input shape of the last OutputShapes
 }
 
-// New checks that every node of g uses a supported operator with
-// supported attributes and compiles it. All unsupported operators are
-// reported in one error, with the model's opset and the supported list.
-func New(g *importer.Graph) (*Executor, error) {
+// New is NewWithLimits without a memory cap.
+func New(g *importer.Graph) (*Executor, error) { return NewWithLimits(g, Limits{}) }
+
+// NewWithLimits checks that g has one float32 data input and that every
+// node uses a supported operator with supported attributes, and compiles
+// it. All unsupported operators are reported in one error, grouped by
+// operator, with the model's opset and the supported list. A node whose
+// inputs are all constants is computed here, once (constant folding); its
+// outputs are constants, neither run nor tapped by Run. The executor's
+// buffers are bounded by lim (see Limits).
+func NewWithLimits(g *importer.Graph, lim Limits) (*Executor, error) {
+	return newExecutor(g, lim, true)
+}
+
+// newExecutor is NewWithLimits; without fold, only initializers are
+// constants, so that tests can feed a kernel a constant computed at run
+// time (an Identity of an initializer).
+func newExecutor(g *importer.Graph, lim Limits, fold bool) (*Executor, error) {
 	if g == nil {
 		return nil, errors.New("runtime: the graph is nil")
 	}
-	var bad []string
-	for i := range g.Nodes {
-		n := &g.Nodes[i]
-		if _, ok := ops[n.OpType]; !ok {
-			bad = append(bad, fmt.Sprintf("node %s uses op %s", nodeName(n), n.OpType))
-		}
+	if err := checkInputs(g); err != nil {
+		return nil, err
 	}
-	if len(bad) > 0 {
-		return nil, fmt.Errorf("runtime: %s, which cxray does not support (model opset %d); supported ops: %s",
-			strings.Join(bad, "; "), g.Opset, strings.Join(SupportedOps(), ", "))
+	if err := checkOps(g); err != nil {
+		return nil, err
 	}
 
-	e := &Executor{g: g}
+	e := &Executor{g: g, m: &meter{limit: lim.Bytes, name: lim.Name}}
 	ids := map[string]int{}
 	newValue := func(name string, t *Tensor) int {
 		ids[name] = len(e.vals)
@@ -152,9 +170,6 @@ func New(g *importer.Graph) (*Executor, error) {
 	}
 	for name, it := range g.Initializers {
 		newValue(name, fromImporter(it))
-	}
-	if g.Input.Name == "" {
-		return nil, errors.New("runtime: the graph has no data input")
 	}
 	if _, ok := ids[g.Input.Name]; ok {
 		return nil, fmt.Errorf("runtime: the data input %q is also an initializer", g.Input.Name)
@@ -169,6 +184,11 @@ func New(g *importer.Graph) (*Executor, error) {
 	if d := g.Input.Dims; len(d) > 0 && d[0].Param == "" && d[0].Value > 0 {
 		staticBatch = int(d[0].Value)
 	}
+	data := map[int]bool{e.inputID: true} // value ids that depend on the input's values
+	constant := map[int]bool{}            // value ids known at build time
+	for _, id := range ids {
+		constant[id] = id != e.inputID
+	}
 	for i := range g.Nodes {
 		n := &g.Nodes[i]
 		spec := ops[n.OpType]
@@ -176,7 +196,8 @@ func New(g *importer.Graph) (*Executor, error) {
 			return nil, fmt.Errorf("runtime: node %s (%s) has %d inputs; the op takes %s", nodeName(n), n.OpType, len(n.Inputs), arity(spec.minIn, spec.maxIn))
 		}
 		s := step{node: n}
-		c := &nodeCtx{node: n, opset: g.Opset, consts: make([]*Tensor, len(n.Inputs)), workers: workers, staticBatch: staticBatch}
+		folds := true // every input is a constant
+		c := &nodeCtx{node: n, opset: g.Opset, consts: make([]*Tensor, len(n.Inputs)), workers: workers, staticBatch: staticBatch, m: e.m}
 		for j, name := range n.Inputs {
 			if name == "" {
 				if j < spec.minIn {
@@ -192,10 +213,13 @@ func New(g *importer.Graph) (*Executor, error) {
 			if !ok {
 				return nil, fmt.Errorf("runtime: node %s (%s) reads %q, which is neither the input, an initializer, nor the output of an earlier node", nodeName(n), n.OpType, name)
 			}
-			if _, isInit := g.Initializers[name]; isInit {
+			if constant[id] {
 				c.consts[j] = e.vals[id]
 			}
+			folds = folds && constant[id]
 			s.inIDs = append(s.inIDs, id)
+			// Shape reads only the shape, which the shape step knows.
+			s.data = s.data || data[id] && n.OpType != "Shape"
 		}
 		if len(n.Outputs) == 0 || n.Outputs[0] == "" {
 			return nil, fmt.Errorf("runtime: node %s (%s) has no output", nodeName(n), n.OpType)
@@ -214,7 +238,9 @@ func New(g *importer.Graph) (*Executor, error) {
 				extra[name] = nodeName(n)
 				continue
 			}
-			s.outIDs = append(s.outIDs, newValue(name, &Tensor{}))
+			id := newValue(name, &Tensor{m: e.m})
+			s.outIDs = append(s.outIDs, id)
+			data[id] = s.data
 		}
 		k, err := spec.build(c)
 		if err != nil {
@@ -229,8 +255,27 @@ func New(g *importer.Graph) (*Executor, error) {
 			} else {
 				// An omitted output is still computed, into a scratch tensor
 				// that nobody sees.
-				s.out[j] = &Tensor{}
+				s.out[j] = &Tensor{m: e.m}
 			}
+		}
+		if folds && fold {
+			// Constant folding: the outputs of a node that reads only
+			// constants (a Cast of a constant mask, say) are computed once,
+			// here, and are constants for the nodes after it, not layers.
+			for j, id := range s.inIDs {
+				if id >= 0 {
+					s.in[j] = e.vals[id]
+				}
+			}
+			if err := e.runStep(&s, 0); err != nil {
+				return nil, err
+			}
+			for _, id := range s.outIDs {
+				if id >= 0 {
+					constant[id] = true
+				}
+			}
+			continue
 		}
 		e.steps = append(e.steps, s)
 	}
@@ -269,13 +314,28 @@ func nodeName(n *importer.Node) string {
 // during the call: its buffers are reused by the next batch, and some
 // outputs (Identity, Reshape, Flatten, ...) share their input's buffer.
 // tap must not modify it; copy what must outlive the call. If tap returns
-// an error, Run stops and returns that error unchanged.
+// an error, Run stops and returns that error unchanged. A buffer that
+// would take the executor past its Limits stops the run with a
+// *BudgetError before it is allocated.
 func (e *Executor) Run(input *Tensor, tap func(name string, t *Tensor) error) error {
 	if err := e.checkInput(input); err != nil {
 		return err
 	}
+	return e.run(input, tap, false)
+}
+
+// run executes the steps. A dry run is the shape step: the steps that
+// depend on the input's values set their outputs' shapes and account for
+// their buffers without allocating or computing them (Tensor.dry); the
+// others (shape arithmetic, constants) run for real. A dry run checks
+// what a fresh executor would hold at this batch size against the limit.
+func (e *Executor) run(input *Tensor, tap func(name string, t *Tensor) error, dry bool) error {
 	e.vals[e.inputID] = input
-	defer func() { e.vals[e.inputID] = nil }()
+	e.m.beginRun(dry)
+	defer func() {
+		e.vals[e.inputID] = nil
+		e.m.endRun()
+	}()
 	for i := range e.steps {
 		s := &e.steps[i]
 		for j, id := range s.inIDs {
@@ -285,7 +345,8 @@ func (e *Executor) Run(input *Tensor, tap func(name string, t *Tensor) error) er
 				s.in[j] = e.vals[id]
 			}
 		}
-		if err := runStep(s); err != nil {
+		e.m.dry = dry && s.data
+		if err := e.runStep(s, input.Shape[0]); err != nil {
 			return err
 		}
 		if tap == nil {
@@ -305,17 +366,25 @@ func (e *Executor) Run(input *Tensor, tap func(name string, t *Tensor) error) er
 
 // runStep runs one kernel. Kernels check shapes before indexing, so a
 // panic here is a bug in cxray; it is still turned into an error that
-// names the node, rather than taking the whole process down.
-func runStep(s *step) (err error) {
+// names the node, rather than taking the whole process down. A
+// BudgetError is completed with the node, the batch and the budget.
+func (e *Executor) runStep(s *step, batch int) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("runtime: node %s (%s) panicked: %v (a cxray bug; please report it with the model)", nodeName(s.node), s.node.OpType, r)
 		}
 	}()
-	if err := s.k.run(s.in, s.out); err != nil {
-		return fmt.Errorf("runtime: node %s (%s): %v", nodeName(s.node), s.node.OpType, err)
+	err = s.k.run(s.in, s.out)
+	var be *BudgetError
+	switch {
+	case err == nil || errors.Is(err, errDry):
+		return nil
+	case errors.As(err, &be):
+		be.Node, be.Op, be.Batch = nodeName(s.node), s.node.OpType, batch
+		be.Limit, be.Name = e.m.limit, e.m.name
+		return be
 	}
-	return nil
+	return fmt.Errorf("runtime: node %s (%s): %v", nodeName(s.node), s.node.OpType, err)
 }
 
 // checkInput compares the batch with the model's declared input shape,
@@ -326,13 +395,18 @@ func (e *Executor) checkInput(in *Tensor) error {
 	if in == nil {
 		return fmt.Errorf("runtime: input %q is nil", name)
 	}
+
 	if in.IsInt() {
 		return fmt.Errorf("runtime: input %q must be float32, got an integer tensor of shape %v", name, in.Shape)
 	}
 	if len(in.Shape) == 0 {
 		return fmt.Errorf("runtime: input %q must have a leading batch axis, got a scalar", name)
 	}
-	if err := in.check(); err != nil {
+	if in.dry { // the shape step's input has a shape and no values
+		if checkedNumel(in.Shape) < 0 {
+			return fmt.Errorf("runtime: input %q: shape %v holds more elements than an int can count", name, in.Shape)
+		}
+	} else if err := in.check(); err != nil {
 		return fmt.Errorf("runtime: input %q: %v", name, err)
 	}
 	dims := e.g.Input.Dims
@@ -376,24 +450,142 @@ func sampleDims(dims []importer.Dim) []string {
 	return out
 }
 
-// OutputShapes runs one zero sample of shape [1, sample...] and returns
-// the per-sample shape of every float node output: its shape with the
-// leading batch axis removed. An output whose leading axis is not 1 at
-// batch size 1 has no batch axis first, which per-sample measures cannot
-// use; that is an error naming the tensor.
+// OutputShapes is the shape step: it runs the graph on one sample of
+// shape [1, sample...] without computing it, and returns the per-sample
+// shape of every float node output: its shape with the leading batch axis
+// removed. Only shape arithmetic and constants are computed; the steps
+// that depend on the input's values set their outputs' shapes and account
+// for their buffers, which are not allocated, so a model that declares
+// huge shapes costs nothing here: when the buffers one sample needs
+// exceed the executor's Limits, the error is a *BudgetError that names
+// the node. An output whose leading axis is not 1 at batch size 1 has no
+// batch axis first, which per-sample measures cannot use; that is an
+// error naming the tensor.
 func (e *Executor) OutputShapes(sample []int) (map[string][]int, error) {
-	shape := append([]int{1}, sample...)
-	in := &Tensor{Shape: shape, Data: make([]float32, numel(shape))}
+	in, err := e.dryInput(1, sample)
+	if err != nil {
+		return nil, err
+	}
 	out := map[string][]int{}
-	err := e.Run(in, func(name string, t *Tensor) error {
+	err = e.run(in, func(name string, t *Tensor) error {
 		if len(t.Shape) == 0 || t.Shape[0] != 1 {
 			return fmt.Errorf("runtime: output %q has shape %v for one sample; its first axis is not the batch axis", name, t.Shape)
 		}
 		out[name] = append([]int(nil), t.Shape[1:]...)
 		return nil
-	})
+	}, true)
 	if err != nil {
 		return nil, err
 	}
+	e.sample = append([]int(nil), sample...)
 	return out, nil
+}
+
+// ForwardBytes returns the bytes of the buffers the executor holds when it
+// runs batches of the given size: every node output that owns its buffer
+// (aliases such as Reshape or Identity own none), the kernels' scratch
+// (im2col, packed matrices, per worker) and the weights packed for the
+// matrix kernel. It excludes the input batch and the graph's initializers,
+// which belong to the caller, and the taps' copies. It is exact for a
+// fresh executor and an upper bound of what one more Run at that size
+// allocates: buffers only grow, and a Run after a larger batch allocates
+// nothing. ForwardBytes computes it with the shape step at that batch
+// size, without allocating, and does not check it against the Limits; the
+// shape step (OutputShapes) must have run first.
+func (e *Executor) ForwardBytes(batch int) (int64, error) {
+	if e.sample == nil {
+		return 0, errors.New("runtime: ForwardBytes needs the shape step first (OutputShapes)")
+	}
+	if batch < 1 {
+		return 0, fmt.Errorf("runtime: ForwardBytes of a batch of %d samples", batch)
+	}
+	in, err := e.dryInput(batch, e.sample)
+	if err != nil {
+		return 0, err
+	}
+	limit := e.m.limit
+	e.m.limit = 0 // report the bytes, however many
+	err = e.run(in, nil, true)
+	e.m.limit = limit
+	if err != nil {
+		return 0, err
+	}
+	return e.m.forward(), nil
+}
+
+// dryInput is the input of a shape step: a shape without values. Its size
+// is checked, though it is not allocated, since the caller will feed
+// batches of it.
+func (e *Executor) dryInput(batch int, sample []int) (*Tensor, error) {
+	shape := append([]int{batch}, sample...)
+	in := &Tensor{Shape: shape, dry: true}
+	if err := e.checkInput(in); err != nil {
+		return nil, err
+	}
+	n := checkedNumel(shape)
+	if n < 0 || e.m.limit > 0 && int64(n) > e.m.limit/4 {
+		return nil, &BudgetError{What: fmt.Sprintf("input %q", e.g.Input.Name), Shape: shape,
+			Need: floatBytes(n), Batch: batch, Limit: e.m.limit, Name: e.m.name}
+	}
+	return in, nil
+}
+
+// checkInputs refuses what the executor cannot feed: no data input,
+// several, or one declared other than float32.
+func checkInputs(g *importer.Graph) error {
+	ins := g.Inputs
+	if len(ins) == 0 && g.Input.Name != "" {
+		ins = []importer.ValueInfo{g.Input}
+	}
+	switch {
+	case len(ins) == 0:
+		return errors.New("runtime: the graph has no data input (every graph input is an initializer)")
+	case len(ins) > 1:
+		names := make([]string, len(ins))
+		for i, in := range ins {
+			names[i] = fmt.Sprintf("%q %s", in.Name, in.Type)
+		}
+		return fmt.Errorf("runtime: the graph has %d data inputs [%s]; cxray feeds models with exactly one float32 input (several inputs, such as token ids with an attention mask, are not supported yet)", len(ins), strings.Join(names, ", "))
+	}
+	in := g.Input
+	switch in.Type {
+	case importer.TypeFloat, importer.TypeUndefined:
+		return nil
+	case importer.TypeInt64, importer.TypeInt32, importer.TypeInt16, importer.TypeInt8,
+		importer.TypeUint64, importer.TypeUint32, importer.TypeUint16, importer.TypeUint8, importer.TypeBool:
+		return fmt.Errorf("runtime: input %q is declared %s; cxray feeds float32 images and features, and integer inputs such as token ids are not supported yet", in.Name, in.Type)
+	}
+	return fmt.Errorf("runtime: input %q is declared %s; cxray feeds float32 (FLOAT) inputs only: re-export the model with a float32 input", in.Name, in.Type)
+}
+
+// checkOps reports every operator cxray does not support in one error,
+// one clause per operator with its count and an example node.
+func checkOps(g *importer.Graph) error {
+	count := map[string]int{}
+	var order []string
+	example := map[string]string{}
+	for i := range g.Nodes {
+		n := &g.Nodes[i]
+		if _, ok := ops[n.OpType]; ok {
+			continue
+		}
+		if count[n.OpType] == 0 {
+			order = append(order, n.OpType)
+			example[n.OpType] = nodeName(n)
+		}
+		count[n.OpType]++
+	}
+	if len(order) == 0 {
+		return nil
+	}
+	clauses := make([]string, len(order))
+	for i, op := range order {
+		if count[op] == 1 {
+			clauses[i] = fmt.Sprintf("%s (node %s)", op, example[op])
+		} else {
+			clauses[i] = fmt.Sprintf("%s (%d nodes, e.g. %s)", op, count[op], example[op])
+		}
+	}
+	return fmt.Errorf("runtime: the model uses %d op(s) that cxray does not support: %s (model opset %d); supported ops: %s",
+		len(order), strings.Join(clauses, ", "), g.Opset, strings.Join(SupportedOps(), ", "))
 }

@@ -29,10 +29,15 @@ func TestUnsupportedOpsInOneError(t *testing.T) {
 			{Name: "a", OpType: "Relu", Inputs: []string{"x"}, Outputs: []string{"y"}},
 			{Name: "b", OpType: "Erf", Inputs: []string{"y"}, Outputs: []string{"z"}},
 			{OpType: "Gelu", Inputs: []string{"z"}, Outputs: []string{"w"}},
+			{Name: "c", OpType: "Erf", Inputs: []string{"w"}, Outputs: []string{"v"}},
 		},
 	}
+	// One clause per op, in order of first use, with a count and an example.
 	_, err := New(g)
-	assertErr(t, err, `node "b" uses op Erf`, `output "w"`, "Gelu", "opset 11", "supported ops: Add, AveragePool")
+	assertErr(t, err, `2 op(s)`, `Erf (2 nodes, e.g. "b"), Gelu (node (unnamed, output "w"))`, "opset 11", "supported ops: Add, AveragePool")
+	if strings.Contains(err.Error(), `"c"`) {
+		t.Errorf("error %q lists every node, not one example per op", err)
+	}
 }
 
 func TestWiringErrors(t *testing.T) {

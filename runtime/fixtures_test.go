@@ -244,3 +244,67 @@ func TestFixtureOutputShapes(t *testing.T) {
 		}
 	}
 }
+
+// TestInitExportAgainstPyTorch: a torchvision-style CNN exported at
+// initialization without constant folding (fixtures/make_models.py,
+// initcnn) holds Identity(initializer) nodes, which torch writes for
+// parameters it shares, and a BOOL buffer cast to float. The importer
+// folds the Identities, the BOOL initializer becomes int64 0/1, the
+// runtime folds the Cast of it, and every reference tensor matches
+// PyTorch's.
+func TestInitExportAgainstPyTorch(t *testing.T) {
+	g, err := importer.Load(filepath.Join(fixtureDir, "initcnn_op13.onnx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range g.Nodes {
+		if n.OpType == "Identity" {
+			t.Errorf("node %q (Identity of %v) was not folded", n.Name, n.Inputs)
+		}
+	}
+	mask := g.Initializers["mask"]
+	if mask == nil || mask.Int == nil || len(mask.Int) != 8 {
+		t.Fatalf("mask = %+v, want 8 int64 values from the BOOL buffer", mask)
+	}
+	ones := 0
+	for _, v := range mask.Int {
+		if v != 0 && v != 1 {
+			t.Fatalf("mask %v holds a value other than 0 and 1", mask.Int)
+		}
+		ones += int(v)
+	}
+	if ones == 0 || ones == 8 {
+		t.Errorf("mask %v: the fixture should mix true and false", mask.Int)
+	}
+	refs, want := loadRef(t, "initcnn_op13")
+	e, err := New(g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	err = e.Run(want["input"], func(name string, tt *Tensor) error {
+		seen[name] = true
+		if w, ok := want[name]; ok {
+			assertClose(t, name, tt, w.Shape, w.Data, 1e-4)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range refs[1:] {
+		if !seen[r.Name] {
+			t.Errorf("reference tensor %q (module %s) was not tapped", r.Name, r.Module)
+		}
+	}
+	if seen["/Cast_output_0"] {
+		t.Error("the Cast of the constant mask was tapped as a layer; it is a constant")
+	}
+	shapes, err := e.OutputShapes([]int{1, 28, 28})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(shapes) != len(refs)-1+1 { // the references, and the unmapped Mul
+		t.Errorf("%d layers %v, want %d", len(shapes), shapes, len(refs))
+	}
+}

@@ -36,10 +36,18 @@ func (k *gather) run(in, out []*Tensor) error {
 	k.shape = append(append(append(k.shape[:0], x.Shape[:ax]...), ind.Shape...), x.Shape[ax+1:]...)
 	outer, inner := numel(x.Shape[:ax]), numel(x.Shape[ax+1:])
 	if x.IsInt() {
-		gatherInto(out[0].setInt(k.shape...), x.Int, ind.Int, outer, d, inner)
-	} else {
-		gatherInto(out[0].setFloat(k.shape...), x.Data, ind.Int, outer, d, inner)
+		dst, err := out[0].setInt(k.shape...)
+		if err != nil {
+			return err
+		}
+		gatherInto(dst, x.Int, ind.Int, outer, d, inner)
+		return nil
 	}
+	dst, err := out[0].setFloat(k.shape...)
+	if err != nil {
+		return err
+	}
+	gatherInto(dst, x.Data, ind.Int, outer, d, inner)
 	return nil
 }
 

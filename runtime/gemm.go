@@ -16,6 +16,7 @@ func buildGemm(c *nodeCtx) (kernel, error) {
 		transA:  a.Int("transA", 0) != 0,
 		transB:  a.Int("transB", 0) != 0,
 		workers: c.workers,
+		prod:    product{m: c.m},
 	}
 	if b := c.constInput(1); b != nil {
 		if b.IsInt() || len(b.Shape) != 2 {
@@ -52,7 +53,16 @@ func (k *gemm) run(in, out []*Tensor) error {
 		return fmt.Errorf("A %v (transA=%d) and B %v (transB=%d) do not multiply: inner dimensions %d and %d differ",
 			a.Shape, b2i(k.transA), b.Shape, b2i(transB), ka, kb)
 	}
-	y := out[0].setFloat(m, n)
+	if err := out[0].fits(m, n); err != nil {
+		return err
+	}
+	if err := k.prod.reserve(m, n, ka); err != nil {
+		return err
+	}
+	y, err := out[0].setFloat(m, n)
+	if err != nil {
+		return err
+	}
 	var c *Tensor
 	if len(in) > 2 {
 		c = in[2]

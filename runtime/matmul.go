@@ -6,7 +6,7 @@ import "fmt"
 // (A) or a column (B) and the extra axis is dropped from the result;
 // leading axes broadcast.
 func buildMatMul(c *nodeCtx) (kernel, error) {
-	return &matmul{workers: c.workers, constB: c.constInput(1) != nil}, nil
+	return &matmul{workers: c.workers, constB: c.constInput(1) != nil, prod: product{m: c.m}}, nil
 }
 
 type matmul struct {
@@ -48,9 +48,23 @@ func (k *matmul) run(in, out []*Tensor) error {
 	if len(bs) >= 2 {
 		k.shape = append(k.shape, n)
 	}
-	y := out[0].setFloat(k.shape...)
-	if len(y) == 0 {
-		return nil
+	// The product's buffers: one tall product when B has no batch axes of
+	// its own, else one per pair of matrices, all of the same size.
+	if err := out[0].fits(k.shape...); err != nil {
+		return err
+	}
+	pm := m
+	if numel(leadB) == 1 {
+		pm = numel(leadA) * m
+	}
+	if numel(k.shape) > 0 {
+		if err := k.prod.reserve(pm, n, ka); err != nil {
+			return err
+		}
+	}
+	y, err := out[0].setFloat(k.shape...)
+	if err != nil || len(y) == 0 {
+		return err
 	}
 	if ka == 0 {
 		clear(y)

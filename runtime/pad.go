@@ -12,7 +12,7 @@ import (
 // default count_include_pad) as an all-zero Pad before AveragePool; that
 // Pad costs nothing here, since its output aliases its input.
 func buildPad(c *nodeCtx) (kernel, error) {
-	k := &pad{mode: c.attrs().String("mode", "constant")}
+	k := &pad{mode: c.attrs().String("mode", "constant"), m: c.m}
 	switch k.mode {
 	case "constant", "reflect", "edge":
 	default:
@@ -29,6 +29,7 @@ func buildPad(c *nodeCtx) (kernel, error) {
 }
 
 type pad struct {
+	m        *meter
 	mode     string
 	attrPads []int   // before opset 11
 	value    float32 // before opset 11
@@ -106,20 +107,38 @@ func (k *pad) run(in, out []*Tensor) error {
 		}
 		k.shape = append(k.shape, n)
 	}
+	// The index maps take one int per output position along each axis:
+	// checked against the budget like the output, and reserved before it.
 	if len(k.from) < r {
 		k.from = make([][]int, r)
 	}
+	if checkedNumel(k.shape) > 0 {
+		for a, n := range k.shape {
+			if _, err := reserve(k.m, &k.from[a], n, "index map", nil); err != nil {
+				return err
+			}
+		}
+	}
+	var dstF []float32
+	var dstI []int64
+	if x.IsInt() {
+		dstI, err = out[0].setInt(k.shape...)
+	} else {
+		dstF, err = out[0].setFloat(k.shape...)
+	}
+	if err != nil || out[0].Len() == 0 {
+		return err
+	}
 	for a, n := range k.shape {
-		k.from[a] = slices.Grow(k.from[a][:0], n)[:n]
 		for o := range n {
 			k.from[a][o] = k.source(o-k.begin[a], x.Shape[a])
 		}
 	}
 	k.idx = slices.Grow(k.idx[:0], r)[:r]
 	if x.IsInt() {
-		padInto(out[0].setInt(k.shape...), x.Int, x.Shape, k.shape, k.from[:r], k.idx, int64(fill))
+		padInto(dstI, x.Int, x.Shape, k.shape, k.from[:r], k.idx, int64(fill))
 	} else {
-		padInto(out[0].setFloat(k.shape...), x.Data, x.Shape, k.shape, k.from[:r], k.idx, fill)
+		padInto(dstF, x.Data, x.Shape, k.shape, k.from[:r], k.idx, fill)
 	}
 	return nil
 }

@@ -40,6 +40,7 @@ func buildPool(kind poolKind) func(c *nodeCtx) (kernel, error) {
 			kw:         int(ks[1]),
 			includePad: c.attrs().Int("count_include_pad", 0) != 0,
 			workers:    c.workers,
+			m:          c.m,
 			scratch:    make([][]float32, c.workers),
 		}, nil
 	}
@@ -51,6 +52,7 @@ type pool struct {
 	kh, kw     int
 	includePad bool
 	workers    int
+	m          *meter
 	scratch    [][]float32 // per worker: the row maxima of maxPool2x2
 }
 
@@ -69,10 +71,20 @@ func (k *pool) run(in, out []*Tensor) error {
 		return fmt.Errorf("input X %v: width: %v", x.Shape, err)
 	}
 	oh, ow := gy.out, gx.out
-	y := out[0].setFloat(n, c, oh, ow)
 	planes := n * c
 	workers := splitFor(planes, oh*ow*k.kh*k.kw, k.workers)
 	fast := k.kind == maxPool && is2x2(&gy, &gx)
+	if fast && checkedNumel([]int{planes, oh, ow}) > 0 {
+		for wk := range workers {
+			if _, err := reserve(k.m, &k.scratch[wk], oh*w, "row maxima scratch", nil); err != nil {
+				return err
+			}
+		}
+	}
+	y, err := out[0].setFloat(n, c, oh, ow)
+	if err != nil {
+		return err
+	}
 	parallelFor(planes, workers, func(wk, lo, hi int) {
 		for p := lo; p < hi; p++ {
 			src := x.Data[p*h*w : (p+1)*h*w]
@@ -117,7 +129,7 @@ func is2x2(gy, gx *axisGeom) bool {
 // propagates, as in PyTorch.
 func maxPool2x2(dst, src []float32, gy, gx *axisGeom, tmp *[]float32) {
 	w := gx.in
-	t := grow(tmp, gy.out*w)
+	t := (*tmp)[:gy.out*w] // sized by pool.run
 	for oy := 0; oy < gy.out; oy++ {
 		gemmkernel.Max(t[oy*w:(oy+1)*w], src[2*oy*w:(2*oy+1)*w], src[(2*oy+1)*w:(2*oy+2)*w])
 	}
@@ -195,7 +207,10 @@ func (k *globalPool) run(in, out []*Tensor) error {
 	for range x.Shape[2:] {
 		k.shape = append(k.shape, 1)
 	}
-	y := out[0].setFloat(k.shape...)
+	y, err := out[0].setFloat(k.shape...)
+	if err != nil {
+		return err
+	}
 	size := numel(x.Shape[2:])
 	for p := range y {
 		src := x.Data[p*size : (p+1)*size]

@@ -1,6 +1,10 @@
 package runtime
 
-import gemmkernel "cxray/runtime/internal/kernel"
+import (
+	"math"
+
+	gemmkernel "cxray/runtime/internal/kernel"
+)
 
 // product computes the matrix products of Gemm and MatMul with the
 // register-tiled kernel that Conv uses, and owns its buffers, so that a
@@ -13,10 +17,34 @@ import gemmkernel "cxray/runtime/internal/kernel"
 // cgo, and it gives the same results whichever BLAS the binary is built
 // with.
 type product struct {
+	m      *meter
 	ap     []float32 // A', packed by kernel.PackA
 	bp     []float32 // B', packed by kernel.PackB
 	bReady bool      // bp holds a constant B' from an earlier batch
 	p      []float32 // the product, mp×np
+}
+
+// reserve sizes the buffers for an m×n product over k, checked against
+// the budget; run then allocates nothing.
+func (pr *product) reserve(m, n, k int) error {
+	if m == 0 || n == 0 || k == 0 {
+		return nil
+	}
+	mp := gemmkernel.RoundUp(m, gemmkernel.MR)
+	np := gemmkernel.RoundUp(n, gemmkernel.NR)
+	if checkedNumel([]int{mp, max(k, np)}) < 0 || checkedNumel([]int{np, k}) < 0 {
+		return &BudgetError{What: "matrix product scratch", Shape: []int{m, n, k}, Need: math.MaxInt64}
+	}
+	for _, b := range []struct {
+		buf  *[]float32
+		n    int
+		what string
+	}{{&pr.ap, mp * k, "packed A"}, {&pr.bp, np * k, "packed B"}, {&pr.p, mp * np, "product scratch"}} {
+		if _, err := reserve(pr.m, b.buf, b.n, b.what, nil); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // run adds alpha·A'·B' to the m×n matrix y, where A' is A or Aᵀ (A has
@@ -33,7 +61,7 @@ func (pr *product) run(workers int, tA, tB, constB bool, m, n, k int, alpha floa
 		pr.bReady = constB
 	}
 	pr.ap = gemmkernel.PackA(pr.ap, a, m, k, lda, tA)
-	p := grow(&pr.p, mp*np)
+	p := pr.p[:mp*np] // sized by reserve
 	// Split the longer of the two panel counts across workers: a batch of
 	// 64 rows has 11 row panels, a wide layer many column panels.
 	rows, cols := mp/gemmkernel.MR, np/gemmkernel.NR

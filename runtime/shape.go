@@ -27,7 +27,10 @@ func (k *shapeOp) run(in, out []*Tensor) error {
 		hi = clamp(k.end)
 	}
 	hi = max(hi, lo)
-	dst := out[0].setInt(hi - lo)
+	dst, err := out[0].setInt(hi - lo)
+	if err != nil {
+		return err
+	}
 	for i, d := range s[lo:hi] {
 		dst[i] = int64(d)
 	}

@@ -54,7 +54,10 @@ func (k *softmax) run(in, out []*Tensor) error {
 		}
 		outer, n, inner = numel(x.Shape[:ax]), x.Shape[ax], numel(x.Shape[ax+1:])
 	}
-	dst := out[0].setFloat(x.Shape...)
+	dst, err := out[0].setFloat(x.Shape...)
+	if err != nil {
+		return err
+	}
 	src := x.Data
 	if n == 0 {
 		return nil

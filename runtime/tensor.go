@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"fmt"
+	"math"
 
 	"cxray/importer"
 )
@@ -13,6 +14,15 @@ type Tensor struct {
 	Shape []int
 	Data  []float32
 	Int   []int64
+
+	// An executor's node outputs own their buffers (bufF, bufI), grown
+	// through m; Data and Int are views of them, or of another tensor's
+	// (alias). dry marks a tensor of the shape step, which has a shape but
+	// no values.
+	m    *meter
+	bufF []float32
+	bufI []int64
+	dry  bool
 }
 
 // IsInt reports whether t holds integers.
@@ -21,7 +31,8 @@ func (t *Tensor) IsInt() bool { return t.Int != nil }
 // Len is the number of elements implied by the shape.
 func (t *Tensor) Len() int { return numel(t.Shape) }
 
-// numel is the product of the dimensions; 1 for a scalar.
+// numel is the product of the dimensions; 1 for a scalar. Shapes that
+// reach it were checked by checkedNumel when their tensor was sized.
 func numel(shape []int) int {
 	n := 1
 	for _, d := range shape {
@@ -30,31 +41,56 @@ func numel(shape []int) int {
 	return n
 }
 
-// setFloat makes t a float tensor of the given shape, reusing its buffers
-// when they are large enough. The contents are not cleared: every kernel
-// writes each element of its outputs.
-func (t *Tensor) setFloat(shape ...int) []float32 {
+// setFloat makes t a float tensor of the given shape, reusing its buffer
+// when it is large enough; a larger one is checked against the executor's
+// budget first. The contents are not cleared: every kernel writes each
+// element of its outputs. In a dry step it sets the shape only and
+// returns errDry, which the kernel returns at once.
+func (t *Tensor) setFloat(shape ...int) ([]float32, error) {
 	t.Shape = append(t.Shape[:0], shape...)
-	n := numel(shape)
-	if cap(t.Data) < n {
-		t.Data = make([]float32, n)
-	}
-	t.Data = t.Data[:n]
 	t.Int = nil
-	return t.Data
+	data, err := reserve(t.m, &t.bufF, checkedNumel(shape), "output", shape)
+	t.Data, t.dry = data, t.m != nil && t.m.dry
+	if err == nil && t.dry {
+		err = errDry
+	}
+	return data, err
+}
+
+// fits reports a float output of this shape that overflows or alone
+// exceeds the budget, as setFloat would, for kernels that reserve scratch
+// before their output: the error then names the output, the larger buffer.
+func (t *Tensor) fits(shape ...int) error {
+	n := checkedNumel(shape)
+	if n >= 0 && (t.m == nil || t.m.limit == 0 || int64(n) <= t.m.limit/4) {
+		return nil
+	}
+	return &BudgetError{What: "output", Shape: append([]int(nil), shape...), Need: floatBytes(n)}
+}
+
+// floatBytes is the bytes of n float32 values; math.MaxInt64 when n < 0
+// (an overflowed count) or when they would overflow.
+func floatBytes(n int) int64 {
+	if n < 0 || int64(n) > math.MaxInt64/4 {
+		return math.MaxInt64
+	}
+	return 4 * int64(n)
 }
 
 // setInt makes t an integer tensor of the given shape. Int is non-nil even
 // when empty, since that is what marks the tensor as integer.
-func (t *Tensor) setInt(shape ...int) []int64 {
+func (t *Tensor) setInt(shape ...int) ([]int64, error) {
 	t.Shape = append(t.Shape[:0], shape...)
-	n := numel(shape)
-	if cap(t.Int) < n {
-		t.Int = make([]int64, n)
-	}
-	t.Int = t.Int[:n]
 	t.Data = nil
-	return t.Int
+	data, err := reserve(t.m, &t.bufI, checkedNumel(shape), "output", shape)
+	t.Int, t.dry = data, t.m != nil && t.m.dry
+	if t.Int == nil {
+		t.Int = []int64{}
+	}
+	if err == nil && t.dry {
+		err = errDry
+	}
+	return data, err
 }
 
 // alias makes t a view of src with another shape of the same size. The
@@ -64,6 +100,7 @@ func (t *Tensor) alias(src *Tensor, shape ...int) {
 	t.Shape = append(t.Shape[:0], shape...)
 	t.Data = src.Data
 	t.Int = src.Int
+	t.dry = src.dry
 }
 
 // fromImporter wraps an initializer without copying it.
@@ -108,6 +145,9 @@ func ints(dst []int, t *Tensor, what string) ([]int, error) {
 	if t == nil {
 		return dst, fmt.Errorf("%s is missing", what)
 	}
+	if t.dry {
+		return dst, fmt.Errorf("%s depends on the input's values, which the shape step does not compute", what)
+	}
 	if t.Int == nil {
 		if t.Len() == 0 {
 			return dst, nil
@@ -122,6 +162,9 @@ func ints(dst []int, t *Tensor, what string) ([]int, error) {
 
 // scalar returns the single value of a float tensor such as Clip's min.
 func scalar(t *Tensor, what string) (float32, error) {
+	if t.dry {
+		return 0, fmt.Errorf("%s depends on the input's values, which the shape step does not compute", what)
+	}
 	if t.Int != nil || len(t.Data) != 1 {
 		return 0, fmt.Errorf("%s must be a float32 scalar, got shape %v", what, t.Shape)
 	}

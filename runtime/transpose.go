@@ -48,10 +48,18 @@ func (k *transpose) run(in, out []*Tensor) error {
 		k.idx = append(k.idx, 0)
 	}
 	if x.IsInt() {
-		permute(out[0].setInt(k.shape...), x.Int, k.shape, k.strides, k.idx)
-	} else {
-		permute(out[0].setFloat(k.shape...), x.Data, k.shape, k.strides, k.idx)
+		dst, err := out[0].setInt(k.shape...)
+		if err != nil {
+			return err
+		}
+		permute(dst, x.Int, k.shape, k.strides, k.idx)
+		return nil
 	}
+	dst, err := out[0].setFloat(k.shape...)
+	if err != nil {
+		return err
+	}
+	permute(dst, x.Data, k.shape, k.strides, k.idx)
 	return nil
 }
 

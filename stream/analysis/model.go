@@ -1,9 +1,12 @@
 package analysis
 
 import (
+	"errors"
 	"fmt"
+	"math"
 
 	"cxray/importer"
+	"cxray/internal/bytesize"
 	"cxray/runtime"
 	"cxray/stream/tap"
 )
@@ -17,19 +20,33 @@ type Model struct {
 	Layers []tap.Layer
 }
 
-// LoadModel reads the ONNX file at path and readies it.
-func LoadModel(path string) (*Model, error) {
-	g, err := importer.Load(path)
+// LoadModel loads the ONNX file at path within budget bytes (--memory):
+// the file and its decoded weights may each take the budget, and so may
+// the executor's buffers. Everything a hostile file declares is checked
+// before it is allocated; what does not fit is one error line.
+func LoadModel(path string, budget int64) (*Model, error) {
+	g, err := importer.LoadLimited(path, importer.LimitsFor(budget))
 	if err != nil {
+		var le *importer.LimitError
+		if errors.As(err, &le) {
+			return nil, fmt.Errorf("%w; raise --memory (now %s) to load this model", err, bytesize.Format(budget))
+		}
 		return nil, err
 	}
-	return NewModel(path, g)
+	return newModel(path, g, runtime.Limits{Bytes: budget, Name: "--memory"})
 }
 
-// NewModel readies a decoded graph: it compiles it, and finds the layers
-// and their per-sample shapes by running one zero sample.
+// NewModel readies a graph built by cxray itself (a training checkpoint),
+// without a memory cap; path names it in errors and runs.
 func NewModel(path string, g *importer.Graph) (*Model, error) {
-	exec, err := runtime.New(g)
+	return newModel(path, g, runtime.Limits{})
+}
+
+// newModel compiles a decoded graph with the executor's buffers bounded
+// by lim, and finds the layers and their per-sample shapes with a shape
+// step that allocates no activations.
+func newModel(path string, g *importer.Graph, lim runtime.Limits) (*Model, error) {
+	exec, err := runtime.NewWithLimits(g, lim)
 	if err != nil {
 		return nil, fmt.Errorf("model %s: %w", path, err)
 	}
@@ -45,21 +62,27 @@ func NewModel(path string, g *importer.Graph) (*Model, error) {
 	}
 	shapes, err := exec.OutputShapes(m.Sample)
 	if err != nil {
+		var be *runtime.BudgetError
+		if errors.As(err, &be) {
+			return nil, fmt.Errorf("model %s: %w; this model cannot be analyzed within --memory", path, err)
+		}
 		return nil, fmt.Errorf("model %s: %w", path, err)
 	}
 	m.Layers = tap.FromGraph(g, m.Sample, shapes)
 	return m, nil
 }
 
-// ForwardBytes bounds the runtime's buffers when it runs batches of the
-// given size: one per float node output (the layers but the input), an
-// upper bound since some outputs share their input's buffer.
+// ForwardBytes is the memory of the runtime's buffers when it runs
+// batches of the given size: activations (views excluded), kernel scratch
+// and packed weights (runtime.Executor.ForwardBytes). A batch whose
+// buffers cannot even be counted within the executor's limit costs more
+// than any budget.
 func (m *Model) ForwardBytes(batch int) int64 {
-	var per int64
-	for _, l := range m.Layers[1:] {
-		per += int64(l.Dim) * 4
+	b, err := m.Exec.ForwardBytes(batch)
+	if err != nil {
+		return math.MaxInt64 / 4
 	}
-	return int64(batch) * per
+	return b
 }
 
 // WeightBytes is the memory of the model's constants: its weights, held

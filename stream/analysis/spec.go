@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"errors"
 	"fmt"
 	"math"
 
@@ -171,6 +172,10 @@ func (j *Job) makePlan() error {
 	}
 	var err error
 	if j.Plan, err = plan.Make(dims, j.Source.Len(), o); err != nil {
+		var fe *plan.ForwardError
+		if errors.As(err, &fe) && j.Model != nil {
+			return fmt.Errorf("model %s: %w", j.Model.Path, err)
+		}
 		return err
 	}
 	// A projection mixes features batch by batch, before the statistics of

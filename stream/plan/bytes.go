@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"cxray/internal/bytesize"
 	"fmt"
 	"strconv"
 	"strings"
@@ -30,15 +31,5 @@ func ParseBytes(s string) (int64, error) {
 	return int64(v * float64(mult)), nil
 }
 
-// FormatBytes prints n as "512 MB", "1.5 GB".
-func FormatBytes(n int64) string {
-	switch {
-	case n >= 1<<30:
-		return strconv.FormatFloat(float64(n)/(1<<30), 'f', 1, 64) + " GB"
-	case n >= 1<<20:
-		return strconv.FormatInt((n+(1<<19))>>20, 10) + " MB"
-	case n >= 1<<10:
-		return strconv.FormatInt((n+(1<<9))>>10, 10) + " KB"
-	}
-	return strconv.FormatInt(n, 10) + " B"
-}
+// FormatBytes prints n in binary units: "512 MB", "1.5 GB".
+func FormatBytes(n int64) string { return bytesize.Format(n) }

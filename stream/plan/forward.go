@@ -14,6 +14,14 @@ const DefaultBatch = 64
 // beyond a few dozen samples a batch gains little speed.
 const MaxForwardShare = 8 // 1/8
 
+// ForwardError says the forward pass does not fit the budget at any batch
+// size the plan may choose, or at the one the caller fixed.
+type ForwardError struct{ msg string }
+
+func (e *ForwardError) Error() string { return e.msg }
+
+func forwardError(format string, a ...any) error { return &ForwardError{fmt.Sprintf(format, a...)} }
+
 // chooseBatch returns the batch size of the forward pass and its memory.
 func chooseBatch(o Options, n int) (batch int, bytes int64, err error) {
 	batch = o.Batch
@@ -29,7 +37,7 @@ func chooseBatch(o Options, n int) (batch int, bytes int64, err error) {
 	}
 	if o.BatchFixed {
 		if f := o.Forward(batch); f > o.Budget/2 {
-			return 0, 0, fmt.Errorf("--batch %d: the forward pass holds %s of activations at that batch size, over half of --memory %s; lower --batch (at most %d fits) or raise --memory",
+			return 0, 0, forwardError("--batch %d: the forward pass holds %s of activations at that batch size, over half of --memory %s; lower --batch (at most %d fits) or raise --memory",
 				batch, FormatBytes(f), FormatBytes(o.Budget), largestBatch(o.Forward, batch, o.Budget/2))
 		}
 		return batch, o.Forward(batch), nil
@@ -39,7 +47,7 @@ func chooseBatch(o Options, n int) (batch int, bytes int64, err error) {
 		batch = largestBatch(o.Forward, batch, share)
 	}
 	if batch == 0 {
-		return 0, 0, fmt.Errorf("--memory %s: one sample's activations in the forward pass take %s, over the %s (1/%d of the budget) the forward pass may use; raise --memory or choose fewer --layers",
+		return 0, 0, forwardError("--memory %s: one sample's activations in the forward pass take %s, over the %s (1/%d of the budget) the forward pass may use; raise --memory or choose fewer --layers",
 			FormatBytes(o.Budget), FormatBytes(o.Forward(1)), FormatBytes(share), MaxForwardShare)
 	}
 	return batch, o.Forward(batch), nil
