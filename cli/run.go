@@ -52,8 +52,8 @@ func endRun(ctx context.Context, run *sql.Run, err error) error {
 // SIGTERM and SIGHUP (a closed terminal) cancel, so that the run in
 // progress ends interrupted with its committed rows kept. A second signal
 // ends the process at once, e.g. when the last write waits for a reader
-// that does not close the file; the run then reads as interrupted once
-// another writer opens the file. A signal the process was started to
+// that does not close the file; the run then reads as running until the
+// next writer of the file marks it interrupted. A signal the process was started to
 // ignore (nohup, a background job) stays ignored. closeStore releases
 // both.
 func openStore(c *cli.Context) (store *sql.Store, ctx context.Context, closeStore func(), err error) {
