@@ -42,7 +42,8 @@ Examples:
    cxray sql --db out.duckdb "SELECT run_id, name, status, n_samples FROM runs"
    cxray sql --db out.duckdb --format csv \
      "SELECT layer_index, layer_name, value AS n1 FROM metrics WHERE measure = 'N1' ORDER BY run_id, layer_index"
-   cxray sql --db out.duckdb --write "DELETE FROM metrics WHERE run_id = 7; DELETE FROM layers WHERE run_id = 7; DELETE FROM runs WHERE run_id = 7"`,
+   cxray sql --db out.duckdb --write "DELETE FROM metrics WHERE run_id = 7; DELETE FROM layers WHERE run_id = 7;
+     DELETE FROM training WHERE run_id = 7; DELETE FROM runs WHERE run_id = 7"`,
 		ArgsUsage: "QUERY",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "db", Value: "cxray.duckdb", Usage: "DuckDB `FILE` to query"},
