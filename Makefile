@@ -44,7 +44,7 @@ test: vet
 		$(PYTHON) fixtures/reference/test_reference.py; \
 	else echo "skipped fixtures/reference/test_reference.py: no numpy/scipy under $(PYTHON) (make deps)"; fi
 	$(GO) test $(GOFLAGS_BUILD) ./...
-	$(GO) test $(GOFLAGS_BUILD) -race -short ./runtime/... ./stream/...
+	$(GO) test $(GOFLAGS_BUILD) -race -short ./runtime/... ./stream/... ./sql
 
 # Go benchmarks, then cxray side by side with its peers (scripts/bench.py: N1 against
 # the peer method, the forward pass and training against PyTorch, peak RSS at two dataset sizes).

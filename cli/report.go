@@ -29,7 +29,12 @@ browser. The report shows what the file holds:
                      measure as a table
 
 Only complete runs are plotted unless --all; the runs table lists every
-run with its status. The database file is opened read-only.`,
+run with its status. The database file is opened read-only, so a report can
+be drawn while cxray analyze, train or study writes the file (between two
+of its checkpoints; use --all to see the running run). The files are
+written into a staging directory inside DIR and moved into place: report
+never writes through a symbolic link, and refuses a DIR that is one or a
+link in DIR under one of its file names.`,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "db", Value: "cxray.duckdb", Usage: "DuckDB `FILE` written by cxray"},
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Value: "report", Usage: "output `DIR` (created if missing; an earlier report there is replaced)"},

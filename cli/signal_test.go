@@ -51,13 +51,14 @@ func startCxray(t *testing.T, ready string, args ...string) *exec.Cmd {
 	return cmd
 }
 
-// An interrupted run is marked interrupted and keeps its committed rows;
-// a killed one leaves a file that opens and a run that is not complete.
+// An interrupted run (Ctrl-C, SIGTERM, or SIGHUP from a closed terminal)
+// is marked interrupted and keeps its committed rows; a killed one leaves
+// a file that opens and a run that is not complete.
 func TestInterruptAndKill(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts child processes")
 	}
-	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGKILL} {
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGKILL} {
 		db := filepath.Join(t.TempDir(), "sig.duckdb")
 		cmd := startCxray(t, "checkpoint at", "analyze", "--data", "mnist", "--split", "train", "--limit", "20000",
 			"--every", "500", "--batch", "250", "--db", db, "--run", sig.String())

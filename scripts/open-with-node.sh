@@ -9,7 +9,7 @@
 # The client is installed once into $CXRAY_NODE_DIR (default
 # ${XDG_CACHE_HOME:-$HOME/.cache}/cxray-node), never into the project. Without
 # node and npm it says so and exits 0: it is a check, not part of the build.
-# The file is opened read-only, so it works while no cxray holds it.
+# The file is opened read-only, so it works between the checkpoints of a running cxray.
 set -eu
 if [ $# -lt 1 ]; then
 	echo "usage: $0 FILE.duckdb [SQL ...]" >&2

@@ -162,9 +162,13 @@
 //
 // The views do not sort; add ORDER BY run_id, layer_index.
 //
-// Store.Export (cxray export) writes the tables runs, layers, metrics and
+// ExportFile (cxray export) writes the tables runs, layers, metrics and
 // training and the seven views to one Parquet or CSV file each. Package
-// cxray/sql/report writes an HTML report with charts of a file.
+// cxray/sql/report writes an HTML report with charts of a file. Both open
+// the file read-only and write their files into a staging directory inside
+// the output directory, moving them into place with rename(2), so they
+// never write through a symbolic link or outside it (package
+// cxray/internal/outdir).
 //
 // # Run life cycle
 //
@@ -173,12 +177,12 @@
 // running is an error, and so is adding rows to it, so the rows of a
 // finished run never change.
 //
-// A process that dies leaves its run running. DuckDB lets only one process
-// at a time open a file for writing, and a Store refuses to open a file
-// that another Store of the same process holds, so a run that is still
-// running when Open succeeds cannot have a live writer: Open marks such
-// runs interrupted, with finished_at NULL and an error saying the run was
-// abandoned.
+// A process that dies leaves its run running. Open marks the runs it finds
+// running interrupted, with finished_at NULL and an error saying the run
+// was abandoned: holding the writer lock (see Writers and readers), it
+// knows that no live process writes any of them. A reader changes
+// nothing, so until the next writer opens the file a killed run reads as
+// running; it never reads as complete.
 //
 // # Atomicity
 //
@@ -190,18 +194,99 @@
 // the rows become visible at COMMIT and vanish on ROLLBACK or when the
 // process dies before COMMIT. Either all rows of a call are in the file or
 // none are; the tests check this by failing a call after 245760 rows and
-// by killing a writer with SIGKILL in the middle of a 400000-row call.
+// by killing a writer with SIGKILL in the middle of a 400000-row call and
+// at random moments of a writer that makes many small calls.
 //
-// # Locking
+// # Writers and readers
 //
-// DuckDB holds an exclusive lock on an open file. Opening a file that
-// another process holds, or that another Store of this process holds, is
-// refused with an error that says so; close the other holder first.
+// DuckDB lets one process open a file for writing, or several for reading,
+// never both at once. A run lasts hours and is written in short calls (a
+// checkpoint of cxray analyze --every, an epoch of cxray train), so a
+// writer holds DuckDB's lock only during each call, and readers (cxray
+// sql, report, export; DuckDB's CLI with -readonly; Python) open the file
+// in between. Liveness, which DuckDB's lock gave when a writer held it for
+// the whole run, comes from a lock of cxray's own:
 //
-// OpenReadOnly opens a file for reading only, as reports do: it neither
-// migrates an older file nor marks abandoned runs, so the file is left
-// exactly as it was. DuckDB lets several processes read a file at once,
-// but not while one writes it.
+//   - The writer lock. Open takes an exclusive flock(2) on FILE.lock, next
+//     to the database file, and holds it until Close; the lock file says
+//     who holds it (PID, since when, command line). The kernel drops the
+//     lock when the process ends, however it ends, so "someone holds the
+//     lock" means "a live writer has the file". Close removes the lock
+//     file; one left by a killed writer is not locked, and the next writer
+//     takes it over.
+//   - A second writer (another analyze, train or study, or cxray sql
+//     --write) fails at Open, at once, with one line naming the holder's
+//     PID, start and command. It neither waits, which could be for hours
+//     without a word, nor interleaves its calls with the first writer's,
+//     which would need a lock per run for liveness and would mix two
+//     runs' checkpoints into one file's history in whatever order the two
+//     got the file. Use another file, or wait for the first run to end.
+//   - A call. A writer opens the DuckDB file for each call that reads or
+//     writes it (Open's schema check, BeginRun, AddLayers, AddMetrics,
+//     AddTraining, Complete, Fail, Interrupt, Status, Version, Query),
+//     runs it in one transaction, commits, and closes the file, which
+//     checkpoints DuckDB's write-ahead log into it. This costs about 30 ms
+//     a call. The file must still be the one Open opened: if it was
+//     removed or replaced in between, the call fails instead of creating
+//     a new, empty file.
+//   - A reader in the way. When readers hold the file at the start of a
+//     writer's call, the writer tries again with a growing pause (5 ms to
+//     0.5 s) and tells OnWait once: "waiting for readers of FILE to close
+//     it" (DuckDB names one of possibly several readers, so none is
+//     named). It waits as long as the call's context allows: a call cut
+//     short while it waits has written nothing and returns the reason;
+//     Fail and Interrupt ignore cancellation and wait until the readers
+//     leave. No call is ever half-written: the transaction starts only
+//     once the writer has the file.
+//   - A writer in the way. OpenReadOnly, and Open's first opening, wait up
+//     to 10 s while another process holds the file for writing (a cxray
+//     writer's call lasts milliseconds), then fail with one line naming
+//     it.
+//   - SIGKILL at any moment loses no committed row and leaves no run that
+//     reads as complete: killed during a call, the transaction is rolled
+//     back when the file is next opened (readers too replay DuckDB's
+//     log); killed while the file is being closed, DuckDB's checkpoint is
+//     atomic and the log is kept until it is done; killed between calls,
+//     nothing is in flight.
+//   - Within one process, a Store refuses a file that another Store of the
+//     process holds, reader or writer: duckdb-go would share one DuckDB
+//     instance between them. Paths are compared, and used, with symbolic
+//     links resolved, so that DuckDB's log FILE.wal and the writer lock
+//     are the same for every spelling of the file.
+//
+// Not covered: a cxray older than this design neither takes nor honours
+// the writer lock, so one opening the file for writing while a new
+// writer is between calls would mark the live run interrupted. Other
+// programs that open the file for writing are not kept out between calls
+// either; a writer waits for them as for readers. Where flock(2) does not
+// exist (Windows), a writer holds DuckDB's lock from Open to Close, as
+// before, and readers cannot open the file during a run. DB hands out
+// the open handle, so a writer Store on which it was called keeps the
+// file open until Close.
+//
+// # Guards
+//
+// Every file cxray opens has DuckDB's extension auto-install and auto-load
+// off: a query, or a file that is not DuckDB's (an SQLite file), would
+// otherwise make DuckDB fetch an extension over the network. Before DuckDB
+// sees a path, Open and OpenReadOnly refuse, in one line naming it, a
+// directory, a named pipe (on which DuckDB would hang), a device, a
+// socket, a dangling symbolic link, a file without DuckDB's magic bytes
+// "DUCK" at offset 8, a FILE.wal that is not a regular file, and a path
+// holding '?', '#' or '%', which duckdb-go would read as URL syntax ('#'
+// would silently drop the read-only option).
+//
+// OpenReadOnly opens a file for reading only, as cxray sql, report and
+// export do: DuckDB's access_mode=read_only refuses every change (a
+// read-only file opens), enable_external_access=false keeps SQL from any
+// other file (COPY ... TO, ATTACH, read_csv, read_text) and from loading
+// extensions, and lock_configuration=true from turning either back on. It
+// neither migrates an older file nor marks abandoned runs, so the file is
+// left exactly as it was. Query reports a refused change as ErrReadOnly
+// and a refused reach beyond the file as ErrRestricted. A Store from Open
+// (cxray analyze, train, study, sql --write) runs any SQL, files included.
+// After opening, the Store reads the settings back and refuses a file on
+// which DuckDB did not take them.
 //
 // # Query output
 //

@@ -16,22 +16,50 @@ import (
 const (
 	pathEnv   = "CXRAY_SQL_TEST_PATH"
 	killBatch = 400_000 // rows per AddMetrics call of the writer child
+
+	checkpointRows  = 1000                  // rows per call of the checkpoints child
+	checkpointPause = 20 * time.Millisecond // between its calls
 )
 
 // runHelper is the child side of the two-process tests. It reports
 // progress on stdout, one line per event, and runs until it is killed.
 func runHelper(mode string) int {
 	path := os.Getenv(pathEnv)
-	s, err := Open(path)
+	open := Open
+	if mode == "read" {
+		open = OpenReadOnly
+	}
+	s, err := open(path)
 	if err != nil {
 		fmt.Println("error:", err)
 		return 1
 	}
+	s.OnWait(func(msg string) { fmt.Println("waiting:", msg) })
 	ctx := context.Background()
 	switch mode {
-	case "hold":
+	case "hold", "read":
 		fmt.Println("ready")
 		time.Sleep(time.Hour) // until the test kills it
+	case "checkpoints":
+		// Small calls in a loop, as cxray analyze --every writes them.
+		r, err := s.BeginRun(ctx, RunInfo{Name: "checkpoints"})
+		if err != nil {
+			fmt.Println("error:", err)
+			return 1
+		}
+		ms := make([]Metric, checkpointRows)
+		for call := 1; ; call++ {
+			for i := range ms {
+				ms[i] = Metric{Step: int64(call), LayerIndex: i, Measure: "N1", Value: float64(i)}
+			}
+			fmt.Println("appending", call)
+			if err := r.AddMetrics(ctx, ms); err != nil {
+				fmt.Println("error:", err)
+				return 1
+			}
+			fmt.Println("committed", call)
+			time.Sleep(checkpointPause)
+		}
 	case "write":
 		r, err := s.BeginRun(ctx, RunInfo{Name: "killed"})
 		if err != nil {
@@ -102,7 +130,7 @@ func TestOpenLockedByOtherProcess(t *testing.T) {
 		t.Skip("starts a child process")
 	}
 	path := filepath.Join(t.TempDir(), "held.duckdb")
-	_, lines := startHelper(t, "hold", path)
+	cmd, lines := startHelper(t, "hold", path)
 	await(t, lines, "ready")
 
 	s, err := Open(path)
@@ -110,8 +138,8 @@ func TestOpenLockedByOtherProcess(t *testing.T) {
 		s.Close()
 		t.Fatal("Open succeeded on a file another process holds")
 	}
-	if !strings.Contains(err.Error(), "locked by another process") || !strings.Contains(err.Error(), "PID") {
-		t.Errorf("Open = %q, want a lock error naming the PID", err)
+	if !strings.Contains(err.Error(), "being written by another cxray process") || !strings.Contains(err.Error(), fmt.Sprintf("PID %d ", cmd.Process.Pid)) {
+		t.Errorf("Open = %q, want a lock error naming the holder's PID", err)
 	}
 }
 

@@ -39,12 +39,7 @@ func (r *Run) AddLayers(ctx context.Context, ls []Layer) error {
 		rows[i] = row{idx, shape, dim}
 	}
 
-	r.mu.RLock()
-	defer r.mu.RUnlock()
-	err := r.s.inTx(ctx, func(_ *dbsql.Conn, tx *dbsql.Tx) error {
-		if err := r.checkRunning(ctx, tx); err != nil {
-			return err
-		}
+	err := r.write(ctx, func(_ *dbsql.Conn, tx *dbsql.Tx) error {
 		stmt, err := tx.PrepareContext(ctx, `INSERT INTO layers VALUES (?, ?, ?, ?, ?, ?, ?)`)
 		if err != nil {
 			return err

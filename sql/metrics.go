@@ -69,12 +69,7 @@ func (r *Run) addMetrics(ctx context.Context, ms []Metric) error {
 	if err != nil {
 		return err
 	}
-	r.mu.RLock()
-	defer r.mu.RUnlock()
-	return r.s.inTx(ctx, func(conn *dbsql.Conn, tx *dbsql.Tx) error {
-		if err := r.checkRunning(ctx, tx); err != nil {
-			return err
-		}
+	return r.write(ctx, func(conn *dbsql.Conn, _ *dbsql.Tx) error {
 		if len(ms) == 0 {
 			return nil
 		}

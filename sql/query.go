@@ -2,10 +2,13 @@ package sql
 
 import (
 	"context"
+	dbsql "database/sql"
 	"database/sql/driver"
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
+	"strings"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
 )
@@ -13,20 +16,62 @@ import (
 // Query runs query, which may hold several statements separated by
 // semicolons, and writes the result of the last one to w in format f.
 // See the package documentation for the formats.
+//
+// On a Store from OpenReadOnly a query that would change the file fails
+// with an error wrapping ErrReadOnly, and one that reaches beyond the
+// database file (another file, an extension, a setting) with one wrapping
+// ErrRestricted.
 func (s *Store) Query(ctx context.Context, w io.Writer, query string, f Format) error {
 	if f < FormatTable || f > FormatJSON {
 		return fmt.Errorf("query: unknown output format %d", int(f))
 	}
-	conn, err := s.db.Conn(ctx)
-	if err != nil {
-		return fmt.Errorf("query: %w", err)
+	return s.use(ctx, func(db *dbsql.DB) error {
+		conn, err := db.Conn(ctx)
+		if err != nil {
+			return fmt.Errorf("query: %w", err)
+		}
+		defer conn.Close()
+		// The driver's own statement tells whether a statement returns a
+		// result set, which database/sql does not expose.
+		return s.queryError(conn.Raw(func(dc any) error {
+			return query1(ctx, dc, w, query, f)
+		}))
+	})
+}
+
+// ErrReadOnly is wrapped by the error of a query that would change a file
+// open read-only.
+var ErrReadOnly = errors.New("the file is open read-only")
+
+// ErrRestricted is wrapped by the error of a query that reaches beyond a
+// file open read-only.
+var ErrRestricted = errors.New("other files, extensions and settings are off while the file is open read-only")
+
+// readOnlyStatement finds the statement type in DuckDB's refusal to
+// change a read-only database.
+var readOnlyStatement = regexp.MustCompile(`statement of type "([^"]+)" on database .* read-only mode`)
+
+// queryError makes err one line and, on a restricted Store, says which of
+// DuckDB's refusals it is.
+func (s *Store) queryError(err error) error {
+	if err == nil {
+		return nil
 	}
-	defer conn.Close()
-	// The driver's own statement tells whether a statement returns a
-	// result set, which database/sql does not expose.
-	return oneLine(conn.Raw(func(dc any) error {
-		return query1(ctx, dc, w, query, f)
-	}))
+	err = oneLine(err)
+	if !s.restricted() {
+		return err
+	}
+	msg := err.Error()
+	if m := readOnlyStatement.FindStringSubmatch(msg); m != nil {
+		return fmt.Errorf("query: %s would change database file %q: %w", m[1], s.path, ErrReadOnly)
+	}
+	for _, refusal := range []string{"disabled by configuration", "disabled through configuration",
+		"configuration has been locked", "in read-only mode"} {
+		if strings.Contains(msg, refusal) {
+			return fmt.Errorf("query on database file %q: %s: %w", s.path, msg, ErrRestricted)
+		}
+	}
+	return err
 }
 
 func query1(ctx context.Context, dc any, w io.Writer, query string, f Format) error {

@@ -70,17 +70,19 @@ func (s *Store) BeginRun(ctx context.Context, r RunInfo) (*Run, error) {
 		return nil, fmt.Errorf("begin run: config: %w", err)
 	}
 	var id int64
-	err = s.db.QueryRowContext(ctx, `
+	err = s.use(ctx, func(db *dbsql.DB) error {
+		return db.QueryRowContext(ctx, `
 		INSERT INTO runs (name, status, started_at, model_path, model_sha256,
 		                  dataset, split, n_samples, config, cxray_version,
 		                  experiment, arch, train_size)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		RETURNING run_id`,
-		nullString(r.Name), StatusRunning, now(), nullString(r.ModelPath),
-		nullString(r.ModelSHA256), nullString(r.Dataset), nullString(r.Split),
-		r.NSamples, config, nullString(r.Version),
-		nullString(r.Experiment), nullString(r.Arch), nullInt(r.TrainSize),
-	).Scan(&id)
+			nullString(r.Name), StatusRunning, now(), nullString(r.ModelPath),
+			nullString(r.ModelSHA256), nullString(r.Dataset), nullString(r.Split),
+			r.NSamples, config, nullString(r.Version),
+			nullString(r.Experiment), nullString(r.Arch), nullInt(r.TrainSize),
+		).Scan(&id)
+	})
 	if err != nil {
 		return nil, oneLine(fmt.Errorf("begin run: %w", err))
 	}
@@ -93,7 +95,22 @@ func (r *Run) ID() int64 { return r.id }
 // Status reads the run's current status from the database.
 func (r *Run) Status(ctx context.Context) (string, error) {
 	var status string
-	err := r.s.db.QueryRowContext(ctx, `SELECT status FROM runs WHERE run_id = ?`, r.id).Scan(&status)
+	err := r.s.use(ctx, func(db *dbsql.DB) error {
+		var err error
+		status, err = r.status(ctx, db)
+		return err
+	})
+	return status, err
+}
+
+// rowQuerier is a *sql.DB or a *sql.Tx.
+type rowQuerier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *dbsql.Row
+}
+
+func (r *Run) status(ctx context.Context, q rowQuerier) (string, error) {
+	var status string
+	err := q.QueryRowContext(ctx, `SELECT status FROM runs WHERE run_id = ?`, r.id).Scan(&status)
 	if errors.Is(err, dbsql.ErrNoRows) {
 		return "", fmt.Errorf("run %d does not exist", r.id)
 	}
@@ -131,36 +148,34 @@ func (r *Run) Interrupt(ctx context.Context) error {
 func (r *Run) finish(ctx context.Context, status string, errText any) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	res, err := r.s.db.ExecContext(ctx, `
+	return r.s.use(ctx, func(db *dbsql.DB) error {
+		res, err := db.ExecContext(ctx, `
 		UPDATE runs SET status = ?, finished_at = ?, error = ?
 		WHERE run_id = ? AND status = ?`,
-		status, now(), errText, r.id, StatusRunning)
-	if err != nil {
-		return oneLine(fmt.Errorf("run %d: mark %s: %w", r.id, status, err))
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return fmt.Errorf("run %d: mark %s: %w", r.id, status, err)
-	}
-	if n == 1 {
-		return nil
-	}
-	cur, err := r.Status(ctx)
-	if err != nil {
-		return err
-	}
-	return fmt.Errorf("run %d is %s, not running; cannot mark it %s", r.id, cur, status)
+			status, now(), errText, r.id, StatusRunning)
+		if err != nil {
+			return oneLine(fmt.Errorf("run %d: mark %s: %w", r.id, status, err))
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return fmt.Errorf("run %d: mark %s: %w", r.id, status, err)
+		}
+		if n == 1 {
+			return nil
+		}
+		cur, err := r.status(ctx, db)
+		if err != nil {
+			return err
+		}
+		return fmt.Errorf("run %d is %s, not running; cannot mark it %s", r.id, cur, status)
+	})
 }
 
 // checkRunning returns an error unless the run is running, as seen by tx.
 func (r *Run) checkRunning(ctx context.Context, tx *dbsql.Tx) error {
-	var status string
-	err := tx.QueryRowContext(ctx, `SELECT status FROM runs WHERE run_id = ?`, r.id).Scan(&status)
-	if errors.Is(err, dbsql.ErrNoRows) {
-		return fmt.Errorf("run %d does not exist", r.id)
-	}
+	status, err := r.status(ctx, tx)
 	if err != nil {
-		return fmt.Errorf("run %d: read status: %w", r.id, err)
+		return err
 	}
 	if status != StatusRunning {
 		return fmt.Errorf("run %d is %s; rows can only be added to a running run", r.id, status)
@@ -169,9 +184,10 @@ func (r *Run) checkRunning(ctx context.Context, tx *dbsql.Tx) error {
 }
 
 // markAbandoned marks interrupted the runs a dead process left running.
-// Only Open calls it, while the Store holds the file exclusively.
-func (s *Store) markAbandoned(ctx context.Context) error {
-	_, err := s.db.ExecContext(ctx,
+// Only Open calls it, while the Store holds the writer lock, so no live
+// process is writing any of them.
+func markAbandoned(ctx context.Context, db *dbsql.DB) error {
+	_, err := db.ExecContext(ctx,
 		`UPDATE runs SET status = ?, error = ? WHERE status = ?`,
 		StatusInterrupted, abandonedError, StatusRunning)
 	if err != nil {

@@ -259,11 +259,8 @@ func ensureSchema(ctx context.Context, db *dbsql.DB) error {
 		if err != nil {
 			return fmt.Errorf("read schema version: %w", err)
 		}
-		switch {
-		case v > SchemaVersion:
-			return fmt.Errorf("schema version %d is newer than this cxray supports (%d); use a newer cxray", v, SchemaVersion)
-		case v < 1:
-			return fmt.Errorf("schema_version table is empty; the file was not written by cxray")
+		if err := checkVersion(v); err != nil {
+			return err
 		}
 		for ; v < SchemaVersion; v++ {
 			for _, stmt := range migrations[v] {

@@ -56,12 +56,7 @@ func (r *Run) addTraining(ctx context.Context, rows []TrainingRow) error {
 		seen[k] = i
 	}
 
-	r.mu.RLock()
-	defer r.mu.RUnlock()
-	return r.s.inTx(ctx, func(_ *dbsql.Conn, tx *dbsql.Tx) error {
-		if err := r.checkRunning(ctx, tx); err != nil {
-			return err
-		}
+	return r.write(ctx, func(_ *dbsql.Conn, tx *dbsql.Tx) error {
 		if len(rows) == 0 {
 			return nil
 		}

@@ -35,7 +35,6 @@ package report
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"html/template"
 	"os"
@@ -47,6 +46,7 @@ import (
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
 
+	"cxray/internal/outdir"
 	cxsql "cxray/sql"
 )
 
@@ -63,54 +63,83 @@ type Options struct {
 // WriteFile writes the report of the cxray database file at dbPath into
 // outDir. It opens the file read-only (sql.OpenReadOnly): the file is
 // not changed, and may be of any schema version up to sql.SchemaVersion.
+// It reads what it needs first and closes the file before it draws, so a
+// run writing the file waits for it as briefly as possible.
 func WriteFile(ctx context.Context, dbPath, outDir string, opt Options) error {
 	s, err := cxsql.OpenReadOnly(dbPath)
 	if err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
-	werr := Write(ctx, s, outDir, opt)
-	cerr := s.Close()
-	return errors.Join(werr, cerr)
-}
-
-// Write writes the report of the runs in s into outDir, creating the
-// directory if needed and replacing the files of an earlier report there.
-// s may be a Store from sql.Open or sql.OpenReadOnly.
-func Write(ctx context.Context, s *cxsql.Store, outDir string, opt Options) error {
-	if err := write(ctx, s, outDir, opt); err != nil {
+	c, err := read(ctx, s, opt.All)
+	if cerr := s.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = c.write(ctx, outDir, opt)
+	}
+	if err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
 	return nil
 }
 
-func write(ctx context.Context, s *cxsql.Store, outDir string, opt Options) error {
-	if outDir == "" {
-		return errors.New("output directory is empty")
+// Write writes the report of the runs in s into outDir, creating the
+// directory if needed and replacing the files of an earlier report there.
+// s may be a Store from sql.Open or sql.OpenReadOnly.
+//
+// Files are written into a staging directory inside outDir and moved into
+// place (package cxray/internal/outdir), so the report never writes
+// through a symbolic link or outside outDir: an outDir that is a link, or
+// a link or directory in it under the name of a report file, is refused.
+func Write(ctx context.Context, s *cxsql.Store, outDir string, opt Options) error {
+	c, err := read(ctx, s, opt.All)
+	if err == nil {
+		err = c.write(ctx, outDir, opt)
 	}
+	if err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	return nil
+}
+
+// contents is what a report shows of a file.
+type contents struct {
+	path    string
+	version int
+	d       *data
+}
+
+func read(ctx context.Context, s *cxsql.Store, all bool) (*contents, error) {
 	version, err := s.Version(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	d, err := load(ctx, s.DB(), version, opt.All)
+	d, err := load(ctx, s.DB(), version, all)
+	if err != nil {
+		return nil, err
+	}
+	return &contents{path: s.Path(), version: version, d: d}, nil
+}
+
+func (c *contents) write(ctx context.Context, outDir string, opt Options) error {
+	out, err := outdir.Create(outDir)
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(outDir, 0o777); err != nil {
-		return fmt.Errorf("create output directory: %w", err)
-	}
+	defer out.Close()
 	p := &page{
 		Title:     opt.Title,
-		File:      s.Path(),
-		Version:   version,
+		File:      c.path,
+		Version:   c.version,
 		Generated: time.Now().UTC().Format("2006-01-02 15:04:05 UTC"),
 		All:       opt.All,
 	}
 	if p.Title == "" {
-		p.Title = "cxray report: " + filepath.Base(s.Path())
+		p.Title = "cxray report: " + filepath.Base(c.path)
 	}
-	b := &builder{dir: outDir, d: d}
-	p.Runs = runsTable(d, opt.All)
-	for _, r := range d.runs {
+	b := &builder{dir: out.Stage(), d: c.d}
+	p.Runs = runsTable(c.d, opt.All)
+	for _, r := range c.d.runs {
 		if !r.plotted {
 			p.Skipped++
 		}
@@ -119,16 +148,33 @@ func write(ctx context.Context, s *cxsql.Store, outDir string, opt Options) erro
 	if err != nil {
 		return err
 	}
-	f, err := os.Create(filepath.Join(outDir, "index.html"))
+	f, err := os.Create(filepath.Join(out.Stage(), index))
 	if err != nil {
 		return err
 	}
 	if err := pageTemplate.Execute(f, p); err != nil {
 		f.Close()
-		return fmt.Errorf("write index.html: %w", err)
+		return fmt.Errorf("write %s: %w", index, err)
 	}
-	return f.Close()
+	if err := f.Close(); err != nil {
+		return err
+	}
+	// The page last, so that it never names a chart not yet in place.
+	entries, err := os.ReadDir(out.Stage())
+	if err != nil {
+		return err
+	}
+	var names []string
+	for _, e := range entries {
+		if e.Name() != index {
+			names = append(names, e.Name())
+		}
+	}
+	return out.Publish(append(names, index)...)
 }
+
+// index is the report's page.
+const index = "index.html"
 
 // page is what index.html shows.
 type page struct {

@@ -462,3 +462,60 @@ func TestEpochPosition(t *testing.T) {
 		}
 	}
 }
+
+// A report never writes through a symbolic link planted in its output
+// directory, nor into a linked output directory; the targets stay as
+// they were.
+func TestWritePlantedLinks(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	dbPath := filepath.Join(dir, "a.duckdb")
+	s, err := cxsql.Open(dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	addAnalyzeRun(t, ctx, s, "trained", 0)
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	victim := filepath.Join(dir, "victim")
+	if err := os.WriteFile(victim, []byte("precious"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "report")
+	if err := WriteFile(ctx, dbPath, out, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	// Plant links at the page and at a chart of the report just written.
+	charts := glob(t, out, "*.png")
+	if len(charts) == 0 {
+		t.Fatal("no chart written")
+	}
+	for _, name := range []string{filepath.Join(out, "index.html"), charts[0]} {
+		if err := os.Remove(name); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Symlink(victim, name); err != nil {
+			t.Fatal(err)
+		}
+		err := WriteFile(ctx, dbPath, out, Options{})
+		if err == nil || !strings.Contains(err.Error(), "symbolic link") || !strings.Contains(err.Error(), name) ||
+			strings.Contains(err.Error(), "\n") {
+			t.Errorf("report over a link at %s: %v, want one line naming the link", name, err)
+		}
+		if b, err := os.ReadFile(victim); err != nil || string(b) != "precious" {
+			t.Fatalf("the link's target holds %q (%v)", b, err)
+		}
+		os.Remove(name)
+	}
+	linked := filepath.Join(dir, "linked")
+	if err := os.Symlink(out, linked); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteFile(ctx, dbPath, linked, Options{}); err == nil || !strings.Contains(err.Error(), "symbolic link") {
+		t.Errorf("report into a linked directory: %v", err)
+	}
+	if entries, _ := filepath.Glob(filepath.Join(out, ".cxray-stage-*")); len(entries) != 0 {
+		t.Errorf("staging directories left behind: %v", entries)
+	}
+}
