@@ -259,3 +259,25 @@ func TestParquetFloatAndBoolLabels(t *testing.T) {
 		src.Close()
 	}
 }
+
+// Files whose label columns are integers of different widths agree, even
+// when a value does not fit the first file's type. Which pairs of types
+// disagree is in TestHostileInputs.
+func TestParquetIntegerWidthsAgree(t *testing.T) {
+	dir := t.TempDir()
+	writeParquet(t, dir, "part-0.parquet", `SELECT (i % 3)::SMALLINT AS label, i::DOUBLE AS x FROM range(4) t(i)`, 0)
+	writeParquet(t, dir, "part-1.parquet", `SELECT (i % 3 + 1)::BIGINT AS label, i::DOUBLE AS x FROM range(4) t(i)`, 0)
+	writeParquet(t, dir, "part-2.parquet", `SELECT 100000::UINTEGER AS label, 1.0::DOUBLE AS x`, 0)
+	src, err := Open("parquet:"+filepath.Join(dir, "part-*.parquet"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	if got := src.Classes(); !slices.Equal(got, []string{"0", "1", "2", "3", "100000"}) {
+		t.Errorf("classes %q, want 0, 1, 2, 3, 100000", got)
+	}
+	_, labels := readAll(t, src, 3)
+	if want := []int32{0, 1, 2, 0, 1, 2, 3, 1, 4}; !slices.Equal(labels, want) {
+		t.Errorf("labels %v, want %v", labels, want)
+	}
+}
