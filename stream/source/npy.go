@@ -397,7 +397,7 @@ func parseNPYHeader(text string) (*npyHeader, error) {
 	for i, s := range shape {
 		n, ok := s.(int64)
 		if !ok || n < 0 || n > maxNPYDim {
-			return nil, fmt.Errorf("bad NPY header: shape entry %v is not a valid dimension", s)
+			return nil, fmt.Errorf("bad NPY header: shape entry %s is not a valid dimension", pyRepr(s))
 		}
 		h.shape[i] = int(n)
 	}
@@ -609,6 +609,31 @@ func (p *pyParser) value(depth int) (any, error) {
 	return nil, fmt.Errorf("unexpected %q", p.rest())
 }
 
+// pyRepr writes a value the parser read as Python would, with strings
+// quoted and escaped, so that an error quoting it stays on one line.
+func pyRepr(v any) string {
+	switch v := v.(type) {
+	case string:
+		return strconv.Quote(v)
+	case []any:
+		items := make([]string, len(v))
+		for i, x := range v {
+			items[i] = pyRepr(x)
+		}
+		return "(" + strings.Join(items, ", ") + ")"
+	case map[string]any:
+		return "{...}"
+	case bool:
+		if v {
+			return "True"
+		}
+		return "False"
+	case nil:
+		return "None"
+	}
+	return fmt.Sprint(v)
+}
+
 func (p *pyParser) dict(depth int) (any, error) {
 	p.i++ // {
 	d := map[string]any{}
@@ -624,7 +649,7 @@ func (p *pyParser) dict(depth int) (any, error) {
 		}
 		key, ok := k.(string)
 		if !ok {
-			return nil, fmt.Errorf("dict key %v is not a string", k)
+			return nil, fmt.Errorf("dict key %s is not a string", pyRepr(k))
 		}
 		p.skipSpace()
 		if p.i == len(p.s) || p.s[p.i] != ':' {

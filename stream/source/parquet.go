@@ -280,6 +280,9 @@ func (s *parquetSource) schema(ctx context.Context, i int) ([]parquetColumn, err
 		if err := rows.Scan(&c.name, &c.typ); err != nil {
 			return nil, fmt.Errorf("%s: %v", s.files[i], oneLineErr(err))
 		}
+		if strings.ContainsAny(c.typ, "\r\n") { // a STRUCT's field names
+			c.typ = strconv.Quote(c.typ)
+		}
 		cols = append(cols, c)
 	}
 	if err := rows.Err(); err != nil {

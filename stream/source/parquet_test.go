@@ -171,6 +171,7 @@ func TestParquetErrors(t *testing.T) {
 		{"halflabel", `SELECT CASE WHEN i = 4 THEN 0.5 ELSE (i % 2)::DOUBLE END AS label, i::FLOAT AS x FROM range(5) t(i)`, Options{}, `halflabel.parquet row 4: the label column "label" is 0.5, not an integer`},
 		{"nullstr", `SELECT CASE WHEN i = 1 THEN NULL ELSE 'a' END AS label, i::FLOAT AS x FROM range(5) t(i)`, Options{}, `nullstr.parquet row 1: the label column "label" is NULL`},
 		{"datelabel", `SELECT DATE '2020-01-01' AS label, 1.0 AS x`, Options{}, `label column "label" has type DATE; labels must be integers or strings`},
+		{"structlabel", "SELECT {'two\nlines': 1} AS label, 1.0 AS x", Options{}, `label column "label" has type "STRUCT(`},
 		{"nanfeature", `SELECT i % 2 AS label, CASE WHEN i = 3 THEN 'nan'::FLOAT ELSE i END AS x FROM range(5) t(i)`, Options{}, `next:nanfeature.parquet row 3, column "x": NaN is not a finite number; remove or impute it`},
 		{"inffeature", `SELECT i % 2 AS label, CASE WHEN i = 1 THEN '-inf'::DOUBLE ELSE i END AS x FROM range(5) t(i)`, Options{}, `next:inffeature.parquet row 1, column "x": -Inf is not a finite number`},
 		{"nullfeature", `SELECT i % 2 AS label, CASE WHEN i = 4 THEN NULL ELSE i END AS x FROM range(5) t(i)`, Options{}, `next:nullfeature.parquet row 4, column "x": the value is NULL (missing)`},
