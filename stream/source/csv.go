@@ -38,7 +38,7 @@ type csvSource struct {
 // not change with opt.Limit.
 //
 // path must be a regular file. A record longer than MaxCSVRecord bytes, a
-// header of more than MaxCSVColumns columns and a label column of more
+// header of more than MaxColumns columns and a label column of more
 // than MaxClasses distinct values are errors.
 func OpenCSV(path string, opt Options) (Source, error) {
 	label := opt.Label
@@ -80,8 +80,8 @@ func (s *csvSource) reader() ([]string, error) {
 	if err != nil {
 		return nil, s.csvError(err, "the header")
 	}
-	if len(header) > MaxCSVColumns {
-		return nil, fmt.Errorf("%s: the header has %d columns, more than the %d cxray reads from a CSV file; is it a CSV file?", s.path, len(header), MaxCSVColumns)
+	if len(header) > MaxColumns {
+		return nil, fmt.Errorf("%s: the header has %d columns, more than the %d cxray reads; is it a CSV file?", s.path, len(header), MaxColumns)
 	}
 	return header, nil
 }

@@ -52,7 +52,7 @@
 // is allocated for them:
 //
 //	MaxCSVRecord   4 MiB    one CSV record, the header included
-//	MaxCSVColumns  65536    columns of a CSV header
+//	MaxColumns     65536    columns of a CSV header or a Parquet file
 //	MaxClasses     65536    distinct labels, in every source
 //	MaxLayers      1024     layer files of acts:DIR or npy:A+B+...
 //	NPY header     10000 B  numpy.load's own limit

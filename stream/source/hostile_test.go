@@ -152,9 +152,9 @@ func hostileCases() []hostileCase {
 			return "csv:" + p, Options{}, p
 		}, "the header, from byte 0, is longer than"},
 		{"csv wide header", func(t *testing.T, dir string) (string, Options, string) {
-			p := writeFile(t, dir, "d.csv", []byte("label"+strings.Repeat(",", MaxCSVColumns)+"\n"))
+			p := writeFile(t, dir, "d.csv", []byte("label"+strings.Repeat(",", MaxColumns)+"\n"))
 			return "csv:" + p, Options{}, p
-		}, fmt.Sprintf("the header has %d columns, more than the %d", MaxCSVColumns+1, MaxCSVColumns)},
+		}, fmt.Sprintf("the header has %d columns, more than the %d", MaxColumns+1, MaxColumns)},
 		{"csv labels as ids", func(t *testing.T, dir string) (string, Options, string) {
 			p := writeFile(t, dir, "d.csv", csvOf("x,label", MaxClasses+1, func(i int) string { return fmt.Sprintf("1,id%d", i) }))
 			return "csv:" + p, Options{}, p
@@ -213,6 +213,10 @@ func hostileCases() []hostileCase {
 			p := writeFile(t, dir, "t10k-images-idx3-ubyte.gz", gzipBytes(t, idxBytes([]int{4, 1 << 14, 1 << 14}, []byte{1, 2, 3})))
 			return "mnist", Options{DataDir: dir}, p
 		}, "more than gzip can unpack"},
+		{"parquet wide", func(t *testing.T, dir string) (string, Options, string) {
+			p := writeFile(t, dir, "d.parquet", wideParquet(MaxColumns))
+			return "parquet:" + p, Options{}, p
+		}, fmt.Sprintf("%d columns (nested fields included), more than the %d", MaxColumns+1, MaxColumns)},
 		{"parquet labels as ids", func(t *testing.T, dir string) (string, Options, string) {
 			p := writeParquet(t, dir, "d.parquet", fmt.Sprintf(`SELECT i AS label, 1.0 AS x FROM range(%d) t(i)`, MaxClasses+1), 0)
 			return "parquet:" + p, Options{}, p

@@ -6,13 +6,14 @@ package source
 // of a crash, an endless read or a silent surprise.
 
 // MaxCSVRecord is the longest CSV record, the header included, in bytes
-// with its line end: room for MaxCSVColumns cells of 64 characters each.
+// with its line end: room for MaxColumns cells of 64 characters each.
 // A record is one line, or several when a quoted cell holds line breaks;
 // without a cap one endless line would be read into memory whole.
-const MaxCSVRecord = 64 * MaxCSVColumns
+const MaxCSVRecord = 64 * MaxColumns
 
-// MaxCSVColumns is the most columns a CSV header may name.
-const MaxCSVColumns = 1 << 16
+// MaxColumns is the most columns a CSV header may name, or a Parquet
+// file hold.
+const MaxColumns = 1 << 16
 
 // MaxClasses is the most distinct labels a source accepts. A label column
 // with more is almost surely the wrong column (an id, a measurement), and
