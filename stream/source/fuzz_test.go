@@ -3,10 +3,12 @@ package source
 import (
 	"bytes"
 	"encoding/binary"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // The fuzz targets below feed arbitrary bytes to the file parsers. Errors
@@ -19,6 +21,21 @@ import (
 // fuzzMax is the batch size the targets read with: small, so that a file
 // of a few samples takes several batches.
 const fuzzMax = 3
+
+// fuzzTimeout is how long one input may take before the watchdog calls
+// it a hang.
+const fuzzTimeout = 30 * time.Second
+
+// watchdog crashes the fuzzing worker if the input being tried takes more
+// than fuzzTimeout, which makes the fuzzer keep the input as a failure:
+// Go's fuzzing has no timeout of its own, and a hang would otherwise only
+// show as a worker that stops counting.
+func watchdog(t *testing.T) {
+	timer := time.AfterFunc(fuzzTimeout, func() {
+		panic(fmt.Sprintf("%s: one input took more than %v", t.Name(), fuzzTimeout))
+	})
+	t.Cleanup(func() { timer.Stop() })
+}
 
 // fuzzFile writes data to a file named name in a fresh temporary folder.
 func fuzzFile(t *testing.T, name string, data []byte) string {
@@ -83,6 +100,7 @@ func FuzzIDX(f *testing.F) {
 	f.Add(gzipBytes(f, idxBytes([]int{4, 1 << 14, 1 << 14}, []byte{1, 2, 3})))
 	f.Add([]byte{0x1f, 0x8b})
 	f.Fuzz(func(t *testing.T, data []byte) {
+		watchdog(t)
 		path := fuzzFile(t, "idx", data)
 		// As a label file: read whole, then checked.
 		if labels, err := readMNISTLabels(path); err == nil {
@@ -134,6 +152,7 @@ func FuzzCSV(f *testing.F) {
 		f.Add(iris[:min(len(iris), 600)])
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
+		watchdog(t)
 		src, err := OpenCSV(fuzzFile(t, "f.csv", data), Options{})
 		if err != nil {
 			oneLine(t, err)
@@ -162,6 +181,7 @@ func FuzzNPY(f *testing.F) {
 	f.Add(x, npyBytes(2, npyDict("<i8", false, []int{4})+strings.Repeat(" ", maxNPYHeader), y[64:]))
 	f.Add(x, npyBytes(1, npyDict("<i8", false, []int{4, 1}), y[64:]))
 	f.Fuzz(func(t *testing.T, x, y []byte) {
+		watchdog(t)
 		src, err := OpenNPY(fuzzFile(t, "x.npy", x), fuzzFile(t, "y.npy", y), Options{})
 		if err != nil {
 			oneLine(t, err)
@@ -191,6 +211,7 @@ func FuzzParquet(f *testing.F) {
 	f.Add(floats, ints[:len(ints)/2])
 	f.Add([]byte("PAR1"), ints)
 	f.Fuzz(func(t *testing.T, a, b []byte) {
+		watchdog(t)
 		dir := t.TempDir()
 		writeFile(t, dir, "part-0.parquet", a)
 		writeFile(t, dir, "part-1.parquet", b)
