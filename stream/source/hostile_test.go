@@ -50,6 +50,16 @@ func goodNPY(t *testing.T, dir string) (x, y string) {
 	return x, y
 }
 
+// goodActs writes an activations folder: the samples of goodNPY as layer
+// X, and their labels.
+func goodActs(t *testing.T, dir string) {
+	t.Helper()
+	goodNPY(t, dir)
+	if err := os.Rename(filepath.Join(dir, "y.npy"), filepath.Join(dir, ActsLabels)); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func csvOf(header string, rows int, row func(i int) string) []byte {
 	var b bytes.Buffer
 	b.WriteString(header + "\n")
@@ -105,8 +115,7 @@ func hostileCases() []hostileCase {
 			return "acts:" + p, Options{}, p
 		}, "is a named pipe (FIFO), not a folder"},
 		{"acts layer fifo", func(t *testing.T, dir string) (string, Options, string) {
-			goodNPY(t, dir)
-			os.Rename(filepath.Join(dir, "y.npy"), filepath.Join(dir, ActsLabels))
+			goodActs(t, dir)
 			return "acts:" + dir, Options{}, mkfifo(t, dir, "conv1.npy")
 		}, "named pipe"},
 		{"acts labels fifo", func(t *testing.T, dir string) (string, Options, string) {
@@ -114,8 +123,7 @@ func hostileCases() []hostileCase {
 			return "acts:" + dir, Options{}, mkfifo(t, dir, ActsLabels)
 		}, "named pipe"},
 		{"acts manifest fifo", func(t *testing.T, dir string) (string, Options, string) {
-			goodNPY(t, dir)
-			os.Rename(filepath.Join(dir, "y.npy"), filepath.Join(dir, ActsLabels))
+			goodActs(t, dir)
 			return "acts:" + dir, Options{}, mkfifo(t, dir, ActsManifest)
 		}, "named pipe"},
 		{"parquet fifo", func(t *testing.T, dir string) (string, Options, string) {
@@ -195,8 +203,7 @@ func hostileCases() []hostileCase {
 			return "npy:" + x + "," + y, Options{}, y
 		}, fmt.Sprintf("label %d: more than %d distinct labels", MaxClasses, MaxClasses)},
 		{"acts too many layers", func(t *testing.T, dir string) (string, Options, string) {
-			goodNPY(t, dir)
-			os.Rename(filepath.Join(dir, "y.npy"), filepath.Join(dir, ActsLabels))
+			goodActs(t, dir)
 			for i := range MaxLayers {
 				writeFile(t, dir, fmt.Sprintf("l%d.npy", i), nil)
 			}
@@ -260,8 +267,7 @@ func hostileCases() []hostileCase {
 			return "npy:" + x + "," + y, Options{}, x
 		}, "row 1, column 1: NaN is not a finite number; remove or impute it"},
 		{"acts inf", func(t *testing.T, dir string) (string, Options, string) {
-			goodNPY(t, dir)
-			os.Rename(filepath.Join(dir, "y.npy"), filepath.Join(dir, ActsLabels))
+			goodActs(t, dir)
 			p := writeFile(t, dir, "conv.npy", npyArray("<f8", []int{3, 1, 2}, []float64{1, 2, 3, 4, math.Inf(-1), 6}))
 			return "acts:" + dir, Options{}, p
 		}, "row 2, column 0 (index [0, 0] of the sample): -Inf is not a finite number; remove or impute it"},

@@ -88,12 +88,11 @@ type parquetSource struct {
 //
 // Every file must be a regular file (a symlink to one will do), and all
 // must agree: the label column of the same type in all, or integers of
-// any width (DuckDB reads every file with the first one's types, so "7"
-// and 7 would merge into one class, 2.001 read as DECIMAL(10,2) would be
-// the integer 2, and an integer that does not fit is an error), each
-// feature column numeric in all, and, when opt.Features is empty, the
-// same numeric columns in all. The label column may have at most
-// MaxClasses distinct values.
+// any width, read as the widest (DuckDB would otherwise read the labels
+// of all files as one common type, so that "7" and 7, or true and 1,
+// became one class); each feature column numeric in all; and, when
+// opt.Features is empty, the same numeric columns in all. The label
+// column may have at most MaxClasses distinct values.
 func OpenParquet(path string, opt Options) (Source, error) {
 	name := "parquet:" + path
 	label := opt.Label
@@ -305,8 +304,8 @@ func (s *parquetSource) schema(ctx context.Context, i int) ([]parquetColumn, err
 }
 
 // agree checks the columns of file i against those of the first file,
-// first: DuckDB reads every file as if it had the first one's types, and
-// would cast the labels of one kind to the other's without a word.
+// first: DuckDB would cast the labels of one type to the other's without
+// a word.
 func (s *parquetSource) agree(first, other []parquetColumn, i int, defaultFeatures bool) error {
 	typeIn := func(cols []parquetColumn, name string) string {
 		for _, c := range cols {
