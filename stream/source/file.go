@@ -16,37 +16,38 @@ import (
 // The path is checked before it is opened, and the open file again:
 // O_NONBLOCK makes the open of a FIFO that took the file's place in
 // between return at once instead of waiting for a writer, and the second
-// check then refuses it. The flag does nothing to a regular file.
+// check then refuses it. The flag is cleared once the file is known to be
+// a regular file.
 func openRegular(path string) (*os.File, error) {
-	if _, err := statRegular(path); err != nil {
-		return nil, err
-	}
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	st, err := os.Stat(path)
 	if err != nil {
 		return nil, err // *PathError names the path
+	}
+	if err := checkRegular(path, st); err != nil {
+		return nil, err
+	}
+	return openChecked(path)
+}
+
+// openChecked opens path without waiting for a FIFO's writer, and keeps
+// the file only if the open file is a regular file.
+func openChecked(path string) (*os.File, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, err
 	}
 	st, err := f.Stat()
 	if err == nil {
 		err = checkRegular(path, st)
+	}
+	if err == nil {
+		err = blocking(f)
 	}
 	if err != nil {
 		f.Close()
 		return nil, err
 	}
 	return f, nil
-}
-
-// statRegular returns the size of path, following a symlink, if it is a
-// regular file, and otherwise an error naming path.
-func statRegular(path string) (int64, error) {
-	st, err := os.Stat(path)
-	if err != nil {
-		return 0, err // *PathError names the path
-	}
-	if err := checkRegular(path, st); err != nil {
-		return 0, err
-	}
-	return st.Size(), nil
 }
 
 // checkRegular refuses a file that is not a regular file, saying what it

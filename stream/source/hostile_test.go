@@ -325,3 +325,25 @@ func TestSymlinkToRegularFile(t *testing.T) {
 		t.Errorf("read %v through the link, want [1 2]", x)
 	}
 }
+
+// A FIFO that takes a checked file's place before the open is refused by
+// the open itself, at once: the open does not wait for a writer.
+func TestOpenCheckedFIFO(t *testing.T) {
+	p := mkfifo(t, t.TempDir(), "late.csv")
+	done := make(chan error, 1)
+	go func() {
+		f, err := openChecked(p)
+		if err == nil {
+			f.Close()
+		}
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), p+" is a named pipe (FIFO)") {
+			t.Errorf("error %v, want one naming the FIFO", err)
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("the open of a FIFO waits for a writer")
+	}
+}
