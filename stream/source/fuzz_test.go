@@ -252,3 +252,33 @@ func FuzzNPYHeader(f *testing.F) {
 		}
 	})
 }
+
+// FuzzActsManifest feeds arbitrary layers.txt files to an activations
+// folder of three layers.
+func FuzzActsManifest(f *testing.F) {
+	for _, s := range []string{
+		"l2\nl10\nconv\n",
+		"# input first\nconv.npy\r\nl2 # then\n\n l10 \n",
+		"l2\nl2\nconv\nl10\n",
+		"l2\nl10\nmissing\nconv\n",
+		"l2\nl10\n",
+		"",
+		"\xff\x00\n",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, manifest string) {
+		watchdog(t)
+		dir := actsDir(t, 4)
+		writeFile(t, dir, ActsManifest, []byte(manifest))
+		src, err := Open("acts:"+dir, Options{})
+		if err != nil {
+			oneLine(t, err)
+			return
+		}
+		if n := len(src.(Layered).Parts()); n != 3 {
+			t.Fatalf("%d layers, want the folder's 3", n)
+		}
+		checkDrain(t, src)
+	})
+}
