@@ -133,3 +133,23 @@ func checkMax(name string, max int) error {
 	}
 	return nil
 }
+
+// notFinite and outOfRange are the errors every source gives for a
+// feature value it cannot measure: NaN or an infinity would poison every
+// distance it enters, and a number beyond float32 would become one. where
+// names the file, the row (counted from 0, as numpy, pandas and DuckDB's
+// file_row_number count) and the column.
+func notFinite(where string, v any) error {
+	return fmt.Errorf("%s: %v is not a finite number; remove or impute it", where, v)
+}
+
+func outOfRange(where string, v any) error {
+	return fmt.Errorf("%s: %v is out of the float32 range; rescale the data", where, v)
+}
+
+// tooManyClasses is the error for a label column of more than MaxClasses
+// distinct values; where names the file, and the row that went over, and
+// fix says what to check.
+func tooManyClasses(where, fix string) error {
+	return fmt.Errorf("%s: more than %d distinct labels, the most classes cxray takes; %s", where, MaxClasses, fix)
+}
