@@ -50,6 +50,10 @@ type Spec struct {
 	// training; TrainStep nil means step = samples seen.
 	Epoch     int
 	TrainStep *int64
+	// Count, when positive, takes the Count samples of the dataset from
+	// Offset on: a shard of a sharded run. The classes stay the whole
+	// dataset's, so that every shard numbers them alike.
+	Offset, Count int
 }
 
 // Job is a Spec checked against its data and model, ready to measure.
@@ -60,7 +64,10 @@ type Job struct {
 	Shape  []int         // the per-sample shape fed to the model
 	Layers []tap.Layer
 	Plan   *plan.Plan
-	spec   Spec
+	// Total is the number of samples of the whole dataset, of which Source
+	// yields the window Spec.Offset, Spec.Count (all when Count is 0).
+	Total int
+	spec  Spec
 }
 
 // Spec returns the spec the job was prepared from.
@@ -81,6 +88,22 @@ func (j *Job) Close() error { return j.Source.Close() }
 // the measures and the memory budget, so that bad input fails before any
 // run is recorded. The caller closes the Job.
 func Prepare(s Spec) (*Job, error) {
+	j, err := Open(s)
+	if err != nil {
+		return nil, err
+	}
+	if err := j.makePlan(); err != nil {
+		j.Close()
+		return nil, err
+	}
+	return j, nil
+}
+
+// Open is Prepare without the estimators' plan: it opens the dataset and
+// checks it against the model and chooses the layers, for a caller that
+// only runs the forward pass (an extract task of a sharded run). The
+// caller closes the Job.
+func Open(s Spec) (*Job, error) {
 	if s.Batch < 0 || (s.BatchFixed && s.Batch == 0) {
 		return nil, fmt.Errorf("--batch %d: the batch size must be at least 1", s.Batch)
 	}
@@ -105,18 +128,35 @@ func Prepare(s Spec) (*Job, error) {
 		return nil, fmt.Errorf("--input-pad/--input-norm: %w", err)
 	}
 	src = pre // closing it closes the file
-	j := &Job{Source: src, spec: s}
+	total := src.Len()
+	if s.Count > 0 {
+		if src, err = source.Window(src, s.Offset, s.Count); err != nil {
+			return nil, err
+		}
+	}
+	j := &Job{Source: src, Total: total, spec: s}
 	if src.Len() < 2 {
 		return nil, fmt.Errorf("dataset %s has %d samples; N1 needs at least 2", src.Name(), src.Len())
 	}
 	if err := j.fitModel(); err != nil {
 		return nil, err
 	}
-	if err := j.makePlan(); err != nil {
-		return nil, err
-	}
 	ok = true
 	return j, nil
+}
+
+// Forward is the memory of the forward pass over batches of the given
+// size: the runtime's buffers and the batches in flight in the pipeline.
+func (j *Job) Forward(batch int) int64 {
+	tapped := 0
+	for _, l := range j.Layers {
+		tapped += l.Dim
+	}
+	b := pipeline.Bytes(batch, j.Source.Len(), j.Source.Dim(), tapped)
+	if j.Model != nil {
+		b += j.Model.ForwardBytes(batch)
+	}
+	return b
 }
 
 // fitModel checks that the dataset can be fed to the model and chooses
@@ -157,19 +197,7 @@ func (j *Job) makePlan() error {
 	}
 	o := s.Plan
 	o.Classes = len(j.Source.Classes())
-	o.Batch, o.BatchFixed = s.Batch, s.BatchFixed
-	tapped := 0
-	for _, l := range j.Layers {
-		tapped += l.Dim
-	}
-	dim, n := j.Source.Dim(), j.Source.Len()
-	o.Forward = func(batch int) int64 {
-		b := pipeline.Bytes(batch, n, dim, tapped)
-		if j.Model != nil {
-			b += j.Model.ForwardBytes(batch)
-		}
-		return b
-	}
+	o.Batch, o.BatchFixed, o.Forward = s.Batch, s.BatchFixed, j.Forward
 	var err error
 	if j.Plan, err = plan.Make(dims, j.Source.Len(), o); err != nil {
 		var fe *plan.ForwardError

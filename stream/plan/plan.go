@@ -104,7 +104,7 @@ func Make(dims []int, n int, o Options) (*Plan, error) {
 	if n < 2 || len(dims) == 0 {
 		return nil, fmt.Errorf("plan: need at least 2 samples and 1 layer (have %d, %d)", n, len(dims))
 	}
-	batch, fwd, err := chooseBatch(o, n)
+	batch, fwd, err := ChooseBatch(o, n)
 	if err != nil {
 		return nil, err
 	}
