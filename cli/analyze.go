@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -155,23 +156,18 @@ func runAnalyze(c *cli.Context) error {
 
 // analyzeSpec reads analyze's flags.
 func analyzeSpec(c *cli.Context) (analysis.Spec, error) {
-	s := analysis.Spec{
-		Data: c.String("data"),
-		Source: source.Options{
-			Split: c.String("split"), Limit: c.Int("limit"), Label: c.String("label"), DataDir: c.String("data-dir"),
-			Features: c.String("features"),
-		},
-		Layers: c.String("layers"), Batch: c.Int("batch"), BatchFixed: c.IsSet("batch"), Conventions: c.String("conventions"),
-		Every: c.Int("every"), UntilStable: c.Float64("until-stable"),
-	}
 	var err error
+	var budget int64
+	if budget, err = plan.ParseBytes(c.String("memory")); err != nil {
+		return analysis.Spec{}, fmt.Errorf("--memory: %w", err)
+	}
+	s, err := dataSpec(c, budget)
+	if err != nil {
+		return s, err
+	}
+	s.Conventions, s.Every, s.UntilStable = c.String("conventions"), c.Int("every"), c.Float64("until-stable")
 	if s.Normalize, err = measure.ParseNormalization(c.String("normalize")); err != nil {
 		return s, fmt.Errorf("--normalize: %w", err)
-	}
-	if s.Transform.Pad = c.Int("input-pad"); c.String("input-norm") != "" {
-		if s.Transform.Mean, s.Transform.Std, err = source.ParseNormalize(c.String("input-norm")); err != nil {
-			return s, fmt.Errorf("--input-norm %w", err)
-		}
 	}
 	if s.Measures, err = tap.ParseMeasures(c.String("measures")); err != nil {
 		return s, fmt.Errorf("--measures: %w", err)
@@ -182,8 +178,43 @@ func analyzeSpec(c *cli.Context) (analysis.Spec, error) {
 	if s.Plan, err = planOptions(c); err != nil {
 		return s, err
 	}
+	return s, nil
+}
+
+// dataFlags are analyze's flags that say what is measured: the dataset,
+// its preprocessing, the model and its layers. Commands that measure the
+// same things (shard plan) take them too.
+var dataFlags = []string{"model", "data", "split", "limit", "label", "features", "data-dir", "layers", "batch", "input-pad", "input-norm"}
+
+// pickFlags returns new instances of the named flags of cmd.
+func pickFlags(cmd *cli.Command, names []string) []cli.Flag {
+	var out []cli.Flag
+	for _, f := range cmd.Flags {
+		if slices.Contains(names, f.Names()[0]) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// dataSpec reads dataFlags; the model is loaded within budget.
+func dataSpec(c *cli.Context, budget int64) (analysis.Spec, error) {
+	s := analysis.Spec{
+		Data: c.String("data"),
+		Source: source.Options{
+			Split: c.String("split"), Limit: c.Int("limit"), Label: c.String("label"), DataDir: c.String("data-dir"),
+			Features: c.String("features"),
+		},
+		Layers: c.String("layers"), Batch: c.Int("batch"), BatchFixed: c.IsSet("batch"),
+	}
+	var err error
+	if s.Transform.Pad = c.Int("input-pad"); c.String("input-norm") != "" {
+		if s.Transform.Mean, s.Transform.Std, err = source.ParseNormalize(c.String("input-norm")); err != nil {
+			return s, fmt.Errorf("--input-norm %w", err)
+		}
+	}
 	if path := c.String("model"); path != "" {
-		if s.Model, err = analysis.LoadModel(path, s.Plan.Budget); err != nil {
+		if s.Model, err = analysis.LoadModel(path, budget); err != nil {
 			return s, err
 		}
 	}
