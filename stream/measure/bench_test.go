@@ -6,6 +6,8 @@ import (
 	"runtime/debug"
 	"strconv"
 	"testing"
+
+	"cxray/stream/measure/internal/oracle"
 )
 
 // peakRSS returns the process's peak resident set (VmHWM) in bytes, or -1.
@@ -31,7 +33,7 @@ func resetPeakRSS() { os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) }
 // the process's peak RSS while Value ran (the estimator's points, the
 // workspace and the test binary).
 func benchMNIST(b *testing.B, n int, m Method) {
-	x, y := mnist(b, "train", n)
+	x, y := oracle.MNIST(b, "train", n)
 	e := NewExactN1(784, NormNone)
 	e.Method = m
 	if err := e.Update(x, y); err != nil {
@@ -81,7 +83,7 @@ func BenchmarkExactN1MNIST10000Lazy(b *testing.B) { benchMNIST(b, 10000, MethodL
 // benchRunning feeds the first n MNIST training images in batches of 64,
 // reads Running after every batch and Value at the end.
 func benchRunning(b *testing.B, n int) {
-	x, y := mnist(b, "train", n)
+	x, y := oracle.MNIST(b, "train", n)
 	debug.FreeOSMemory()
 	resetPeakRSS()
 	var v float64

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"cxray/internal/fixture"
+	"cxray/stream/measure/internal/oracle"
 )
 
 func value(t *testing.T, e *ExactN1) float64 {
@@ -31,7 +32,7 @@ func value(t *testing.T, e *ExactN1) float64 {
 // DefaultTieRTol (1e-5) treats them as ties again and gives 0.093333, in
 // agreement with the reference at the same tolerance.
 func TestIris(t *testing.T) {
-	x, y := readIris(t)
+	x, y := oracle.Iris(t)
 	if len(y) != 150 {
 		t.Fatalf("iris: %d rows", len(y))
 	}
@@ -53,17 +54,17 @@ func TestIris(t *testing.T) {
 		if math.Abs(got-c.want) > 1e-12 {
 			t.Errorf("iris %v rtol %g: N1 = %.6f, want %.6f", c.norm, c.rtol, got, c.want)
 		}
-		ref := referenceOnArrays(t, x, y, 4, "--normalize", c.norm.String(), "--tie-rtol", floatArg(c.rtol))
+		ref := oracle.ReferenceOnArrays(t, x, y, 4, "--normalize", c.norm.String(), "--tie-rtol", floatArg(c.rtol))
 		if ref.N1 != got {
 			t.Errorf("iris %v rtol %g: N1 = %.6f, reference on the same float32 data %.6f", c.norm, c.rtol, got, ref.N1)
 		}
 	}
 	// The reference on the CSV itself (float64 decimals, default tolerance).
 	csv := fixture.Path("fixtures/iris.csv")
-	if r := runReference(t, "--csv", csv, "--label", "species", "--normalize", "minmax"); math.Abs(r.N1-0.1) > 1e-12 {
+	if r := oracle.Reference(t, "--csv", csv, "--label", "species", "--normalize", "minmax"); math.Abs(r.N1-0.1) > 1e-12 {
 		t.Errorf("reference on the iris CSV, min-max: %v, want 0.1", r.N1)
 	}
-	if r := runReference(t, "--csv", csv, "--label", "species"); math.Abs(r.N1-14.0/150) > 1e-12 {
+	if r := oracle.Reference(t, "--csv", csv, "--label", "species"); math.Abs(r.N1-14.0/150) > 1e-12 {
 		t.Errorf("reference on the iris CSV, raw: %v, want 0.093333", r.N1)
 	}
 }
@@ -131,7 +132,7 @@ func fill(t *testing.T, e *ExactN1, x []float32, y []int32, batch int) {
 func TestBatchesAndMerge(t *testing.T) {
 	rng := rand.New(rand.NewPCG(31, 32))
 	n, d := 500, 6
-	x := randomSet(rng, n, d, true)
+	x := oracle.RandomSet(rng, n, d, true)
 	y := make([]int32, n)
 	for i := range y {
 		y[i] = int32(rng.IntN(3))

@@ -4,12 +4,14 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"cxray/stream/measure/internal/oracle"
 )
 
 // irisMoments streams iris into FeatureMoments with co-moments.
 func irisMoments(t *testing.T) (*FeatureMoments, []float32, []int32) {
 	t.Helper()
-	x, y := readIris(t)
+	x, y := oracle.Iris(t)
 	m := NewFeatureMoments(4, true)
 	if err := m.Update(x, y); err != nil {
 		t.Fatal(err)
@@ -63,7 +65,7 @@ func TestFeatureIrisECoL(t *testing.T) {
 // TestFeatureIrisBinary checks ECoL's binary oracles: iris without
 // virginica (test_overlapping.R, "binary.result").
 func TestFeatureIrisBinary(t *testing.T) {
-	x, y := readIris(t)
+	x, y := oracle.Iris(t)
 	x, y = x[:400], y[:100]
 	m := NewFeatureMoments(4, true)
 	if err := m.Update(x, y); err != nil {

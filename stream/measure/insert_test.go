@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"cxray/stream/measure/internal/oracle"
 )
 
 // edgeSet returns the edges of a parent array as sorted pairs.
@@ -51,7 +53,7 @@ func TestRunningMatchesPrim(t *testing.T) {
 	for _, ints := range []bool{false, true} {
 		for _, d := range []int{1, 3, 8, 13, 40} {
 			n := 240
-			x := randomSet(rng, n, d, ints)
+			x := oracle.RandomSet(rng, n, d, ints)
 			y := make([]int32, n)
 			for i := range y {
 				y[i] = int32(rng.IntN(3))
@@ -80,11 +82,11 @@ func TestRunningMatchesPrim(t *testing.T) {
 					t.Fatalf("%s: running tree has %d points, want %d", name, st.N, seen)
 				}
 				px := x[:seen*d]
-				exactW := sortedWeights(px, d, edgeSet(refPrim(px, d, nil, 0)))
+				exactW := sortedWeights(px, d, edgeSet(oracle.RefPrim(px, d, nil, 0)))
 				if w := sortedWeights(px, d, e.run.edgeSet()); !slices.Equal(w, exactW) {
 					t.Errorf("%s n=%d: running tree is not a minimum spanning tree", name, seen)
 				}
-				ref := refPrim(px, d, nil, DefaultTieRTol)
+				ref := oracle.RefPrim(px, d, nil, DefaultTieRTol)
 				want := float64(CrossVertices(ref, y[:seen])) / float64(seen)
 				if st.Ties > 0 {
 					sawTie = true
@@ -103,7 +105,7 @@ func TestRunningMatchesPrim(t *testing.T) {
 			if !ints && sawTie {
 				t.Errorf("%s: a tie reported on continuous data", name)
 			}
-			want := float64(CrossVertices(refPrim(x, d, nil, DefaultTieRTol), y)) / float64(n)
+			want := float64(CrossVertices(oracle.RefPrim(x, d, nil, DefaultTieRTol), y)) / float64(n)
 			got := value(t, e)
 			if got != want {
 				t.Errorf("%s: Value = %v, want %v", name, got, want)
@@ -120,7 +122,7 @@ func TestRunningMatchesPrim(t *testing.T) {
 func TestRunningPrunes(t *testing.T) {
 	rng := rand.New(rand.NewPCG(53, 54))
 	n, d := 1000, 30
-	x := randomSet(rng, n, d, false)
+	x := oracle.RandomSet(rng, n, d, false)
 	e := NewExactN1(d, NormNone)
 	fill(t, e, x, make([]int32, n), 100)
 	if _, err := e.Running(); err != nil {
@@ -199,7 +201,7 @@ func TestRunningSmall(t *testing.T) {
 func TestRunningNormalized(t *testing.T) {
 	rng := rand.New(rand.NewPCG(55, 56))
 	n, d := 120, 4
-	x := randomSet(rng, n, d, false)
+	x := oracle.RandomSet(rng, n, d, false)
 	y := make([]int32, n)
 	for i := range y {
 		y[i] = int32(rng.IntN(2))
@@ -223,7 +225,7 @@ func TestDotsStored(t *testing.T) {
 	rng := rand.New(rand.NewPCG(57, 58))
 	for _, d := range []int{1, 7, 8, 9, 15, 16, 33, 784} {
 		n := 60
-		x := randomSet(rng, n, d, false)
+		x := oracle.RandomSet(rng, n, d, false)
 		out := make([]float32, (n-5)*n)
 		dotsStored(x, d, 5, n, n, out, 1+d%3)
 		gamma := float64(d+2) * 0x1p-24 / (1 - float64(d+2)*0x1p-24)
@@ -248,7 +250,7 @@ func TestDotsStored(t *testing.T) {
 // TestIris). The insertions must report those near-ties, so that Value
 // still returns dense Prim's value under each tolerance.
 func TestRunningIris(t *testing.T) {
-	x, y := readIris(t)
+	x, y := oracle.Iris(t)
 	for _, c := range []struct {
 		rtol float64
 		want float64

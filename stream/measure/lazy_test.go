@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+
+	"cxray/stream/measure/internal/oracle"
 )
 
 // With few candidates per point most pairs are decided by the floors or in
@@ -22,9 +24,9 @@ func TestLazyFewCandidates(t *testing.T) {
 		for _, ints := range []bool{true, false} {
 			for _, n := range []int{2, 3, 40, 257} {
 				d := 1 + rng.IntN(12)
-				x := randomSet(rng, n, d, ints)
+				x := oracle.RandomSet(rng, n, d, ints)
 				for _, rtol := range []float64{0, DefaultTieRTol} {
-					want := refPrim(x, d, nil, rtol)
+					want := oracle.RefPrim(x, d, nil, rtol)
 					for _, workers := range []int{1, 3} {
 						name := fmt.Sprintf("k=%d/ints=%v/n=%d/d=%d/rtol=%g/workers=%d", k, ints, n, d, rtol, workers)
 						s := newPrimState(n, rtol)

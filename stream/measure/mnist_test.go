@@ -2,6 +2,8 @@ package measure
 
 import (
 	"testing"
+
+	"cxray/stream/measure/internal/oracle"
 )
 
 // The first 2000 MNIST test images (pixels k/255 in float32): N1 must equal
@@ -11,10 +13,10 @@ func TestMNISTMatchesReference(t *testing.T) {
 	if testing.Short() {
 		t.Skip("skipping in -short mode: runs the Python reference on 2000×784 points")
 	}
-	needPython(t)
-	x, y := mnist(t, "t10k", 2000)
+	oracle.NeedPython(t)
+	x, y := oracle.MNIST(t, "t10k", 2000)
 	for _, norm := range []Normalization{NormNone, NormMinMax} {
-		ref := referenceOnArrays(t, x, y, 784, "--normalize", norm.String())
+		ref := oracle.ReferenceOnArrays(t, x, y, 784, "--normalize", norm.String())
 		if ref.N != 2000 || ref.N1 <= 0 {
 			t.Fatalf("reference: %+v", ref)
 		}

@@ -7,21 +7,11 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"cxray/stream/measure/internal/oracle"
 )
 
 var allMethods = []Method{MethodDense, MethodStepwise, MethodGram, MethodLazy}
-
-func randomSet(rng *rand.Rand, n, d int, ints bool) []float32 {
-	x := make([]float32, n*d)
-	for i := range x {
-		if ints {
-			x[i] = float32(rng.IntN(3))
-		} else {
-			x[i] = float32(rng.NormFloat64())
-		}
-	}
-	return x
-}
 
 // withSmallParts makes the tree builders split even small steps among
 // workers, so that the tests (and -race) exercise the parallel paths.
@@ -41,7 +31,7 @@ func TestMethodsMatchReferencePrim(t *testing.T) {
 	for _, ints := range []bool{true, false} {
 		for _, n := range []int{1, 2, 3, 4, 17, 130, 301} {
 			for _, d := range []int{1, 2, 5, 33} {
-				x := randomSet(rng, n, d, ints)
+				x := oracle.RandomSet(rng, n, d, ints)
 				var w []float64
 				if rng.IntN(2) == 0 {
 					w = make([]float64, d)
@@ -50,7 +40,7 @@ func TestMethodsMatchReferencePrim(t *testing.T) {
 					}
 				}
 				for _, rtol := range []float64{0, DefaultTieRTol} {
-					want := refPrim(x, d, w, rtol)
+					want := oracle.RefPrim(x, d, w, rtol)
 					for _, m := range allMethods {
 						name := fmt.Sprintf("ints=%v/n=%d/d=%d/w=%v/rtol=%g/%v", ints, n, d, w != nil, rtol, m)
 						tr, err := PrimMST(x, d, &MSTOptions{Weights: w, TieRTol: rtol, Method: m, Workers: 3})
@@ -83,8 +73,8 @@ func TestWithoutKernel(t *testing.T) {
 		for _, ints := range []bool{true, false} {
 			for _, n := range []int{2, 129, 300} {
 				d := 1 + rng.IntN(40)
-				x := randomSet(rng, n, d, ints)
-				want := refPrim(x, d, nil, DefaultTieRTol)
+				x := oracle.RandomSet(rng, n, d, ints)
+				want := oracle.RefPrim(x, d, nil, DefaultTieRTol)
 				for _, m := range []Method{MethodGram, MethodStepwise, MethodLazy} {
 					tr, err := PrimMST(x, d, &MSTOptions{TieRTol: DefaultTieRTol, Method: m})
 					if err != nil {
@@ -103,7 +93,7 @@ func TestWithoutKernel(t *testing.T) {
 // added once, after its parent, at the exact squared distance to it.
 func TestMSTConsistent(t *testing.T) {
 	rng := rand.New(rand.NewPCG(9, 10))
-	x := randomSet(rng, 200, 7, false)
+	x := oracle.RandomSet(rng, 200, 7, false)
 	tr, err := PrimMST(x, 7, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -143,8 +133,8 @@ func TestAutoFallsBack(t *testing.T) {
 		{stepwiseMaxDim + 1, workspace(MethodLazy, n, stepwiseMaxDim+1, 1, false) - 1, MethodStepwise},
 		{stepwiseMaxDim + 1, workspace(MethodStepwise, n, stepwiseMaxDim+1, 1, false) - 1, MethodDense},
 	} {
-		x := randomSet(rng, n, c.d, false)
-		want := refPrim(x, c.d, nil, DefaultTieRTol)
+		x := oracle.RandomSet(rng, n, c.d, false)
+		want := oracle.RefPrim(x, c.d, nil, DefaultTieRTol)
 		tr, err := PrimMST(x, c.d, &MSTOptions{TieRTol: DefaultTieRTol, MaxWorkspace: c.max, Workers: 1})
 		if err != nil {
 			t.Fatal(err)
@@ -163,7 +153,7 @@ func TestAutoFallsBack(t *testing.T) {
 func TestBoundsPrune(t *testing.T) {
 	rng := rand.New(rand.NewPCG(13, 14))
 	n, d := 1000, 50
-	x := randomSet(rng, n, d, false)
+	x := oracle.RandomSet(rng, n, d, false)
 	for _, m := range []Method{MethodGram, MethodStepwise, MethodLazy} {
 		tr, err := PrimMST(x, d, &MSTOptions{Method: m})
 		if err != nil {
@@ -180,13 +170,13 @@ func TestBoundsPrune(t *testing.T) {
 func TestOutliersKeepBounds(t *testing.T) {
 	rng := rand.New(rand.NewPCG(15, 16))
 	n, d := 1000, 20
-	x := randomSet(rng, n, d, false)
+	x := oracle.RandomSet(rng, n, d, false)
 	for _, i := range []int{3, 500, 999} {
 		for j := range d {
 			x[i*d+j] *= 1e6
 		}
 	}
-	want := refPrim(x, d, nil, DefaultTieRTol)
+	want := oracle.RefPrim(x, d, nil, DefaultTieRTol)
 	tr, err := PrimMST(x, d, &MSTOptions{TieRTol: DefaultTieRTol, Method: MethodGram})
 	if err != nil {
 		t.Fatal(err)
@@ -235,7 +225,7 @@ func TestCentredCopy(t *testing.T) {
 	rng := rand.New(rand.NewPCG(17, 18))
 	n, d := 300, 21
 	for _, offset := range []float32{0, 1000} {
-		x := randomSet(rng, n, d, false)
+		x := oracle.RandomSet(rng, n, d, false)
 		for i := range x {
 			x[i] += offset
 		}
@@ -245,7 +235,7 @@ func TestCentredCopy(t *testing.T) {
 		if copied != (offset != 0) || (copied && p.stride != 24) || (!copied && p.stride != d) {
 			t.Errorf("offset %v: copied %v, stride %d", offset, copied, p.stride)
 		}
-		want := refPrim(x, d, nil, DefaultTieRTol)
+		want := oracle.RefPrim(x, d, nil, DefaultTieRTol)
 		for _, m := range []Method{MethodGram, MethodStepwise, MethodLazy} {
 			tr, err := PrimMST(x, d, &MSTOptions{TieRTol: DefaultTieRTol, Method: m, Workers: 2})
 			if err != nil {

@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"cxray/stream/measure/internal/oracle"
 )
 
 // feedSampled streams x, y through a sampler and into the estimators, in
@@ -50,7 +52,7 @@ func classCounts(y []int32, classes int) []int {
 // no interval, under every normalisation. One sample more than a class's
 // capacity turns it into a sampled estimate.
 func TestSampledN1ExactWhenNothingDropped(t *testing.T) {
-	x, y := readIris(t)
+	x, y := oracle.Iris(t)
 	for _, norm := range []Normalization{NormNone, NormMinMax, NormZScore} {
 		for _, capacity := range [][]int{classCounts(y, 3), StratifiedCapacity(600, 3)} {
 			s := NewSampler(capacity, 1)
