@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+
+	"cxray/stream/measure/mst"
 )
 
 // ExactN1 computes N1 exactly over every point it is given.
@@ -23,32 +25,32 @@ import (
 // The zero value is not usable; call NewExactN1. An ExactN1 is not safe for
 // concurrent use, and must not be copied.
 type ExactN1 struct {
-	// TieRTol is the relative tie tolerance (DefaultTieRTol); see MSTOptions.
+	// TieRTol is the relative tie tolerance (mst.DefaultTieRTol); see MSTOptions.
 	TieRTol float64
 	// MaxWorkspace limits the workspace of Value in bytes
-	// (DefaultMaxWorkspace); beyond it Value falls back to slower methods
+	// (mst.DefaultMaxWorkspace); beyond it Value falls back to slower methods
 	// (see PrimMST).
 	MaxWorkspace int64
 	// Workers is the number of goroutines Value uses; 0 means GOMAXPROCS.
 	Workers int
 	// Method forces a method (MethodAuto chooses by MaxWorkspace). Value
 	// uses Running's tree only with MethodAuto.
-	Method Method
+	Method mst.Method
 
 	dim    int
 	norm   Normalization
 	pts    pointStore // the points, n×dim
 	labels []int32
-	last   MSTStats
-	run    *insertTree // the tree of Running; nil until it is first called
+	last   mst.Stats
+	run    *mst.Insertion // the tree of Running; nil until it is first called
 }
 
 // NewExactN1 returns an empty estimator for dim-dimensional points whose
 // distances are measured after the normalisation norm.
 func NewExactN1(dim int, norm Normalization) *ExactN1 {
 	return &ExactN1{
-		TieRTol:      DefaultTieRTol,
-		MaxWorkspace: DefaultMaxWorkspace,
+		TieRTol:      mst.DefaultTieRTol,
+		MaxWorkspace: mst.DefaultMaxWorkspace,
 		dim:          dim,
 		norm:         norm,
 	}
@@ -75,7 +77,7 @@ func (e *ExactN1) Update(x []float32, labels []int32) error {
 	if len(x) != len(labels)*e.dim {
 		return fmt.Errorf("measure: %d values for %d labels of dimension %d, want %d", len(x), len(labels), e.dim, len(labels)*e.dim)
 	}
-	if err := checkFinite(x, e.dim, len(e.labels)); err != nil {
+	if err := CheckFinite(x, e.dim, len(e.labels)); err != nil {
 		return err
 	}
 	e.pts.append(x)
@@ -123,7 +125,7 @@ func (e *ExactN1) Dim() int { return e.dim }
 func (e *ExactN1) Conventions() Conventions { return n1Conventions(e.norm, e.TieRTol) }
 
 // Stats describes the last successful Value.
-func (e *ExactN1) Stats() MSTStats { return e.last }
+func (e *ExactN1) Stats() mst.Stats { return e.last }
 
 // Value returns N1: the fraction of points incident to an edge of the
 // minimum spanning tree whose endpoints have different labels, on dense
@@ -143,17 +145,17 @@ func (e *ExactN1) Value() (float64, error) {
 	if n < 2 {
 		return 0, fmt.Errorf("measure: N1 needs at least 2 points, have %d", n)
 	}
-	if e.run != nil && e.norm == NormNone && e.Method == MethodAuto {
+	if e.run != nil && e.norm == NormNone && e.Method == mst.Auto {
 		if err := e.extendRunning(); err != nil {
 			return 0, err
 		}
-		if e.run.ties == 0 {
-			e.last = MSTStats{Method: MethodInsert, ExactEvals: e.run.evals, WorkspaceBytes: e.run.bytes()}
-			return float64(e.run.crossVertices(e.labels)) / float64(n), nil
+		if e.run.Ties() == 0 {
+			e.last = mst.Stats{Method: mst.Insert, ExactEvals: e.run.Evals(), WorkspaceBytes: e.run.Bytes()}
+			return float64(mst.CrossVertices(e.run.Parent(), e.labels)) / float64(n), nil
 		}
 	}
 	x := e.pts.values()
-	t, err := PrimMST(x, e.dim, &MSTOptions{
+	t, err := mst.Build(x, e.dim, &mst.Options{
 		Weights:      FeatureWeights(x, n, e.dim, e.norm),
 		TieRTol:      e.TieRTol,
 		MaxWorkspace: e.MaxWorkspace,
@@ -164,7 +166,7 @@ func (e *ExactN1) Value() (float64, error) {
 		return 0, err
 	}
 	e.last = t.Stats
-	return float64(CrossVertices(t.Parent, e.labels)) / float64(n), nil
+	return float64(mst.CrossVertices(t.Parent, e.labels)) / float64(n), nil
 }
 
 // Running returns N1 of the points seen so far, cheaply enough to be read
@@ -208,7 +210,7 @@ func (e *ExactN1) Running() (float64, error) {
 	if err := e.extendRunning(); err != nil {
 		return 0, err
 	}
-	return float64(e.run.crossVertices(e.labels)) / float64(n), nil
+	return float64(mst.CrossVertices(e.run.Parent(), e.labels)) / float64(n), nil
 }
 
 // extendRunning brings the running tree up to date, starting over if the
@@ -217,10 +219,10 @@ func (e *ExactN1) extendRunning() error {
 	if !(e.TieRTol >= 0 && e.TieRTol <= 1e-3) {
 		return fmt.Errorf("measure: tie tolerance %v outside [0, 1e-3]", e.TieRTol)
 	}
-	if e.run == nil || e.run.rtol != e.TieRTol {
-		e.run = newInsertTree(e.dim, e.TieRTol, e.workers())
+	if e.run == nil || e.run.RTol() != e.TieRTol {
+		e.run = mst.NewInsertion(e.dim, e.TieRTol, e.workers())
 	}
-	return e.run.extend(e.pts.values())
+	return e.run.Extend(e.pts.values())
 }
 
 // RunningStats describes the tree Running keeps.
@@ -241,28 +243,7 @@ func (e *ExactN1) RunningStats() RunningStats {
 	if e == nil || e.run == nil {
 		return RunningStats{}
 	}
-	return RunningStats{N: e.run.n, Ties: e.run.ties, ExactEvals: e.run.evals}
-}
-
-// CrossVertices counts the vertices incident to at least one tree edge
-// (parent[v], v) whose endpoints carry different labels. A vertex is
-// counted once however many such edges it has. Entries of parent outside
-// [0, len(labels)) are roots and ignored.
-func CrossVertices(parent []int, labels []int32) int {
-	mark := make([]bool, len(labels))
-	c := 0
-	for v, p := range parent {
-		if p < 0 || p >= len(labels) || v >= len(labels) || labels[p] == labels[v] {
-			continue
-		}
-		for _, w := range [2]int{p, v} {
-			if !mark[w] {
-				mark[w] = true
-				c++
-			}
-		}
-	}
-	return c
+	return RunningStats{N: e.run.N(), Ties: e.run.Ties(), ExactEvals: e.run.Evals()}
 }
 
 // Points returns the points and labels held, in arrival order, for

@@ -8,7 +8,11 @@ import (
 
 	"cxray/internal/fixture"
 	"cxray/stream/measure/internal/oracle"
+	"cxray/stream/measure/mst"
 )
+
+// allMethods are the tree methods ExactN1 can be forced to use.
+var allMethods = []mst.Method{mst.Dense, mst.Stepwise, mst.Gram, mst.Lazy}
 
 func value(t *testing.T, e *ExactN1) float64 {
 	t.Helper()
@@ -29,7 +33,7 @@ func value(t *testing.T, e *ExactN1) float64 {
 // squared distances like 0.2² = 0.1²+0.1²+…). Read into float32 those ties
 // are broken by ~1e-7 of each value, and exact comparisons (TieRTol 0)
 // give 0.086667 — so does the reference on the same float32 data.
-// DefaultTieRTol (1e-5) treats them as ties again and gives 0.093333, in
+// mst.DefaultTieRTol (1e-5) treats them as ties again and gives 0.093333, in
 // agreement with the reference at the same tolerance.
 func TestIris(t *testing.T) {
 	x, y := oracle.Iris(t)
@@ -41,9 +45,9 @@ func TestIris(t *testing.T) {
 		rtol float64
 		want float64
 	}{
-		{NormMinMax, DefaultTieRTol, 0.1},
+		{NormMinMax, mst.DefaultTieRTol, 0.1},
 		{NormNone, 0, 13.0 / 150},
-		{NormNone, DefaultTieRTol, 14.0 / 150},
+		{NormNone, mst.DefaultTieRTol, 14.0 / 150},
 	} {
 		e := NewExactN1(4, c.norm)
 		e.TieRTol = c.rtol
@@ -88,7 +92,7 @@ func floatArg(f float64) string { return formatG(f) }
 func TestDuplicatesAreEdges(t *testing.T) {
 	x := []float32{0, 0, 3, 3, 10}
 	y := []int32{0, 1, 1, 1, 0}
-	tr, err := PrimMST(x, 1, nil)
+	tr, err := mst.Build(x, 1, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -209,15 +213,5 @@ func TestConventions(t *testing.T) {
 		if !strings.Contains(s, want) {
 			t.Errorf("conventions %q lack %q", s, want)
 		}
-	}
-}
-
-func TestCrossVertices(t *testing.T) {
-	// Star 0-1, 0-2, 0-3 with labels a b a b: 0, 1 and 3 count once each.
-	if got := CrossVertices([]int{-1, 0, 0, 0}, []int32{0, 1, 0, 1}); got != 3 {
-		t.Errorf("CrossVertices = %d, want 3", got)
-	}
-	if got := CrossVertices([]int{-1, 0, 9}, []int32{0, 0, 1}); got != 0 {
-		t.Errorf("CrossVertices with an out-of-range parent = %d, want 0", got)
 	}
 }

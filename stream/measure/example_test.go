@@ -30,20 +30,3 @@ func ExampleExactN1() {
 	// N1 = 0.3333 over 6 points
 	// measure=N1 distance=euclidean arithmetic=float64-from-float32 counting=vertices zero_distances=kept tie_rule=dcol-prim tie_rtol=1e-05 normalization=none
 }
-
-// PrimMST exposes the tree itself.
-func ExamplePrimMST() {
-	x := []float32{0, 0, 3, 3, 10}
-	t, err := measure.PrimMST(x, 1, nil)
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	fmt.Println("parent:", t.Parent)
-	fmt.Println("order: ", t.Order)
-	fmt.Println("weight:", t.Weight)
-	// Output:
-	// parent: [-1 0 0 2 2]
-	// order:  [0 1 2 3 4]
-	// weight: [0 0 9 0 49]
-}

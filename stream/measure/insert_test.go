@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"cxray/stream/measure/internal/oracle"
+	"cxray/stream/measure/mst"
 )
 
 // edgeSet returns the edges of a parent array as sorted pairs.
@@ -23,9 +24,11 @@ func edgeSet(parent []int) [][2]int {
 	return s
 }
 
-func (t *insertTree) edgeSet() [][2]int {
-	parent := make([]int, t.n)
-	for v, p := range t.par {
+// runEdges returns the edges of the tree Running keeps.
+func runEdges(e *ExactN1) [][2]int {
+	par := e.run.Parent()
+	parent := make([]int, len(par))
+	for v, p := range par {
 		parent[v] = int(p)
 	}
 	return edgeSet(parent)
@@ -36,7 +39,7 @@ func (t *insertTree) edgeSet() [][2]int {
 func sortedWeights(x []float32, d int, edges [][2]int) []float64 {
 	w := make([]float64, len(edges))
 	for i, e := range edges {
-		w[i] = SqDist(x[e[0]*d:e[0]*d+d], x[e[1]*d:e[1]*d+d], nil)
+		w[i] = mst.SqDist(x[e[0]*d:e[0]*d+d], x[e[1]*d:e[1]*d+d], nil)
 	}
 	slices.Sort(w)
 	return w
@@ -83,16 +86,16 @@ func TestRunningMatchesPrim(t *testing.T) {
 				}
 				px := x[:seen*d]
 				exactW := sortedWeights(px, d, edgeSet(oracle.RefPrim(px, d, nil, 0)))
-				if w := sortedWeights(px, d, e.run.edgeSet()); !slices.Equal(w, exactW) {
+				if w := sortedWeights(px, d, runEdges(e)); !slices.Equal(w, exactW) {
 					t.Errorf("%s n=%d: running tree is not a minimum spanning tree", name, seen)
 				}
-				ref := oracle.RefPrim(px, d, nil, DefaultTieRTol)
-				want := float64(CrossVertices(ref, y[:seen])) / float64(seen)
+				ref := oracle.RefPrim(px, d, nil, mst.DefaultTieRTol)
+				want := float64(mst.CrossVertices(ref, y[:seen])) / float64(seen)
 				if st.Ties > 0 {
 					sawTie = true
 					continue
 				}
-				if !slices.Equal(e.run.edgeSet(), edgeSet(ref)) {
+				if !slices.Equal(runEdges(e), edgeSet(ref)) {
 					t.Errorf("%s n=%d: no tie met, but the tree differs from dense Prim's", name, seen)
 				}
 				if got != want {
@@ -105,12 +108,12 @@ func TestRunningMatchesPrim(t *testing.T) {
 			if !ints && sawTie {
 				t.Errorf("%s: a tie reported on continuous data", name)
 			}
-			want := float64(CrossVertices(oracle.RefPrim(x, d, nil, DefaultTieRTol), y)) / float64(n)
+			want := float64(mst.CrossVertices(oracle.RefPrim(x, d, nil, mst.DefaultTieRTol), y)) / float64(n)
 			got := value(t, e)
 			if got != want {
 				t.Errorf("%s: Value = %v, want %v", name, got, want)
 			}
-			if m := e.Stats().Method; (m == MethodInsert) != (e.RunningStats().Ties == 0) {
+			if m := e.Stats().Method; (m == mst.Insert) != (e.RunningStats().Ties == 0) {
 				t.Errorf("%s: Value used %v with %d ties", name, m, e.RunningStats().Ties)
 			}
 		}
@@ -146,14 +149,14 @@ func TestRunningSmall(t *testing.T) {
 	if v, err := e.Running(); err != nil || v != 1 {
 		t.Errorf("two points of two labels: Running = %v, %v; want 1", v, err)
 	}
-	if e.run.pw[1] != 25 {
-		t.Errorf("edge length %v, want 25", e.run.pw[1])
+	if e.run.Weight()[1] != 25 {
+		t.Errorf("edge length %v, want 25", e.run.Weight()[1])
 	}
 	e.Update([]float32{3, 5}, []int32{1})
 	if v, err := e.Running(); err != nil || v != 2.0/3 {
 		t.Errorf("three points: Running = %v, %v; want 2/3", v, err)
 	}
-	if v := value(t, e); v != 2.0/3 || e.Stats().Method != MethodInsert {
+	if v := value(t, e); v != 2.0/3 || e.Stats().Method != mst.Insert {
 		t.Errorf("Value = %v by %v, want 2/3 by the running tree", v, e.Stats().Method)
 	}
 	// Duplicates: zero-length edges are edges, and three equal points tie.
@@ -170,7 +173,7 @@ func TestRunningSmall(t *testing.T) {
 		t.Error("three equal points: no tie reported")
 	}
 	// Dense Prim: 0-1 (cross), 0-2 (cross) → N1 = 1.
-	if v := value(t, d); v != 1 || d.Stats().Method == MethodInsert {
+	if v := value(t, d); v != 1 || d.Stats().Method == mst.Insert {
 		t.Errorf("Value = %v by %v, want 1 by Prim", v, d.Stats().Method)
 	}
 	// A near-tie without exact ties: A=(0,0), B=(1,0), C=(0.5+ε, √0.75),
@@ -219,32 +222,6 @@ func TestRunningNormalized(t *testing.T) {
 	}
 }
 
-// dotsStored must keep the float32 error bound for every dimension,
-// including the ones the kernel handles in part.
-func TestDotsStored(t *testing.T) {
-	rng := rand.New(rand.NewPCG(57, 58))
-	for _, d := range []int{1, 7, 8, 9, 15, 16, 33, 784} {
-		n := 60
-		x := oracle.RandomSet(rng, n, d, false)
-		out := make([]float32, (n-5)*n)
-		dotsStored(x, d, 5, n, n, out, 1+d%3)
-		gamma := float64(d+2) * 0x1p-24 / (1 - float64(d+2)*0x1p-24)
-		for u := 5; u < n; u++ {
-			for v := range n {
-				var s, abs float64
-				for i := range d {
-					p := float64(x[u*d+i]) * float64(x[v*d+i])
-					s += p
-					abs += math.Abs(p)
-				}
-				if got := float64(out[(u-5)*n+v]); math.Abs(got-s) > gamma*abs {
-					t.Errorf("d=%d (%d,%d): %v, want %v ± %v", d, u, v, got, s, gamma*abs)
-				}
-			}
-		}
-	}
-}
-
 // Raw iris read into float32 has ties broken by about 1e-7: exact
 // comparisons and the default tolerance give different trees (see
 // TestIris). The insertions must report those near-ties, so that Value
@@ -254,7 +231,7 @@ func TestRunningIris(t *testing.T) {
 	for _, c := range []struct {
 		rtol float64
 		want float64
-	}{{0, 13.0 / 150}, {DefaultTieRTol, 14.0 / 150}} {
+	}{{0, 13.0 / 150}, {mst.DefaultTieRTol, 14.0 / 150}} {
 		e := NewExactN1(4, NormNone)
 		e.TieRTol = c.rtol
 		for i := 0; i < 150; i += 10 {

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"cxray/stream/measure/internal/oracle"
+	"cxray/stream/measure/mst"
 )
 
 // The first 2000 MNIST test images (pixels k/255 in float32): N1 must equal
@@ -25,7 +26,7 @@ func TestMNISTMatchesReference(t *testing.T) {
 		}
 		methods := allMethods
 		if norm != NormNone {
-			methods = []Method{MethodAuto}
+			methods = []mst.Method{mst.Auto}
 		}
 		for _, m := range methods {
 			e := NewExactN1(784, norm)

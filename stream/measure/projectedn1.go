@@ -6,6 +6,8 @@ import (
 	"maps"
 	"math"
 	"slices"
+
+	"cxray/stream/measure/mst"
 )
 
 // ProjectedN1 computes N1 exactly on the random projections of all the
@@ -63,7 +65,7 @@ type ProjectedN1 struct {
 	TieRTol      float64
 	MaxWorkspace int64
 	Workers      int
-	Method       Method
+	Method       mst.Method
 
 	dim  int
 	proj *Projector
@@ -76,8 +78,8 @@ type ProjectedN1 struct {
 // projected by proj.
 func NewProjectedN1(dim int, proj *Projector, norm Normalization) *ProjectedN1 {
 	e := &ProjectedN1{
-		TieRTol:      DefaultTieRTol,
-		MaxWorkspace: DefaultMaxWorkspace,
+		TieRTol:      mst.DefaultTieRTol,
+		MaxWorkspace: mst.DefaultMaxWorkspace,
 		dim:          dim,
 		proj:         proj,
 		norm:         norm,
@@ -117,7 +119,7 @@ func (e *ProjectedN1) Update(x []float32, labels []int32) error {
 	if len(x) != n*e.dim {
 		return fmt.Errorf("measure: %d values for %d labels of dimension %d, want %d", len(x), n, e.dim, n*e.dim)
 	}
-	if err := checkFinite(x, e.dim, e.in.N()); err != nil {
+	if err := CheckFinite(x, e.dim, e.in.N()); err != nil {
 		return err
 	}
 	k := e.proj.Out()
@@ -155,7 +157,7 @@ func (e *ProjectedN1) Estimate() (Estimate, error) {
 	if err := e.check(); err != nil {
 		return Estimate{}, err
 	}
-	v, corr, err := correctedProjectedN1(e.in.pts.values(), e.in.labels, e.proj, &MSTOptions{
+	v, corr, err := correctedProjectedN1(e.in.pts.values(), e.in.labels, e.proj, &mst.Options{
 		TieRTol: e.TieRTol, MaxWorkspace: e.MaxWorkspace, Workers: e.Workers, Method: e.Method,
 	})
 	if err != nil {
@@ -202,7 +204,7 @@ func (e *ProjectedN1) Running() (Estimate, error) {
 // distortion bias removed by Richardson's extrapolation (see ProjectedN1),
 // and the params that record it. A fitted map is not corrected: its
 // halves are not two like projections, and its bias is within its spread.
-func correctedProjectedN1(x []float32, y []int32, proj *Projector, o *MSTOptions) (float64, map[string]any, error) {
+func correctedProjectedN1(x []float32, y []int32, proj *Projector, o *mst.Options) (float64, map[string]any, error) {
 	k := proj.Out()
 	full, err := n1On(x, y, k, 0, k, o)
 	if err != nil || k < 2 || proj.Kind() != ProjectionJL {
@@ -224,7 +226,7 @@ func correctedProjectedN1(x []float32, y []int32, proj *Projector, o *MSTOptions
 }
 
 // n1On is N1 of the rows of x (width k) restricted to coordinates [a, b).
-func n1On(x []float32, y []int32, k, a, b int, o *MSTOptions) (float64, error) {
+func n1On(x []float32, y []int32, k, a, b int, o *mst.Options) (float64, error) {
 	n := len(y)
 	if a > 0 || b < k {
 		sub := make([]float32, 0, n*(b-a))
@@ -233,9 +235,9 @@ func n1On(x []float32, y []int32, k, a, b int, o *MSTOptions) (float64, error) {
 		}
 		x = sub
 	}
-	t, err := PrimMST(x, b-a, o)
+	t, err := mst.Build(x, b-a, o)
 	if err != nil {
 		return 0, err
 	}
-	return float64(CrossVertices(t.Parent, y)) / float64(n), nil
+	return float64(mst.CrossVertices(t.Parent, y)) / float64(n), nil
 }

@@ -89,7 +89,7 @@ func FitProjector(rows []float32, n, d, k int, seed uint64) (*Projector, error) 
 	case n < 1 || len(rows) < n*d:
 		return nil, fmt.Errorf("measure: fitting a projection needs at least 1 point of dimension %d, have %d values", d, len(rows))
 	}
-	if err := checkFinite(rows[:n*d], d, 0); err != nil {
+	if err := CheckFinite(rows[:n*d], d, 0); err != nil {
 		return nil, err
 	}
 	u, captured := principalDirections(rows[:n*d], n, d, k-max(1, k/8), seed)

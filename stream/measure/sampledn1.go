@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"slices"
 
+	"cxray/stream/measure/mst"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
@@ -167,8 +168,8 @@ type SampledN1 struct {
 // sampler.
 func NewSampledN1(dim int, sampler *Sampler, proj *Projector, norm Normalization) *SampledN1 {
 	e := &SampledN1{
-		TieRTol:      DefaultTieRTol,
-		MaxWorkspace: DefaultMaxWorkspace,
+		TieRTol:      mst.DefaultTieRTol,
+		MaxWorkspace: mst.DefaultMaxWorkspace,
 		MaxPool:      DefaultMaxPool,
 		Replicates:   DefaultReplicates,
 		Level:        DefaultLevel,
@@ -241,7 +242,7 @@ func (e *SampledN1) Update(x []float32, labels []int32, slots []int) error {
 		}
 		kept++
 	}
-	if err := checkFinite(x, e.dim, int(e.seen)); err != nil {
+	if err := CheckFinite(x, e.dim, int(e.seen)); err != nil {
 		return err
 	}
 	e.stats.add(x, n, e.dim, e.norm)
@@ -371,7 +372,7 @@ func (e *SampledN1) Estimate() (Estimate, error) {
 			if e.proj != nil {
 				// As ProjectedN1 on the same points, bias correction included.
 				var corr map[string]any
-				est.Value, corr, err = correctedProjectedN1(x, y, e.proj, &MSTOptions{
+				est.Value, corr, err = correctedProjectedN1(x, y, e.proj, &mst.Options{
 					TieRTol: e.TieRTol, MaxWorkspace: e.MaxWorkspace, Workers: e.Workers,
 				})
 				maps.Copy(params, corr)
@@ -555,7 +556,7 @@ func permuteRows(x []float32, k int, p []int) {
 
 // exact is N1 of the points x (k features) by PrimMST.
 func (e *SampledN1) exact(x []float32, y []int32, w []float64) (float64, error) {
-	t, err := PrimMST(x, e.k, &MSTOptions{
+	t, err := mst.Build(x, e.k, &mst.Options{
 		Weights:      w,
 		TieRTol:      e.TieRTol,
 		MaxWorkspace: e.MaxWorkspace,
@@ -564,7 +565,7 @@ func (e *SampledN1) exact(x []float32, y []int32, w []float64) (float64, error) 
 	if err != nil {
 		return 0, err
 	}
-	return float64(CrossVertices(t.Parent, y)) / float64(len(y)), nil
+	return float64(mst.CrossVertices(t.Parent, y)) / float64(len(y)), nil
 }
 
 // params are the parameters every reading records.

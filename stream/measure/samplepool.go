@@ -1,10 +1,10 @@
 package measure
 
 import (
-	"math"
 	"math/rand/v2"
 	"slices"
 
+	"cxray/stream/measure/mst"
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas32"
 )
@@ -98,77 +98,36 @@ func newSamplePool(row func(i int) []float32, labels []int32, dim int, w []float
 	return sp
 }
 
-// n1 returns N1 of the pool points idx (increasing pool indices): dense
-// Prim from idx[0] with strict < and the lowest index on ties, like the
-// exact tree, on the pool's distances. work is reused between calls.
+// n1 returns N1 of the pool points idx (increasing pool indices): the
+// tree of mst.Prim from idx[0] without a tie tolerance (strict <, the
+// lowest index on ties), on the pool's distances. work is reused between
+// calls.
 func (sp *samplePool) n1(idx []int32, work *poolWork) float64 {
 	m := len(idx)
 	if m < 2 {
 		return 0
 	}
-	work.grow(m)
-	key, parent, in := work.key[:m], work.parent[:m], work.in[:m]
-	for i := range m {
-		key[i] = math.Inf(1)
-		parent[i] = -1
-		in[i] = false
-	}
-	v := 0
-	in[0] = true
-	for range m - 1 {
-		row := sp.dist[int(idx[v])*sp.p : int(idx[v])*sp.p+sp.p]
-		best, bi := math.Inf(1), -1
-		for u := range m {
-			if in[u] {
-				continue
-			}
-			if d := float64(row[idx[u]]); d < key[u] {
-				key[u], parent[u] = d, int32(v)
-			}
-			if key[u] < best {
-				best, bi = key[u], u
-			}
-		}
-		v = bi
-		in[v] = true
-	}
-	mark := work.mark[:m]
-	clear(mark)
-	c := 0
-	for u := 1; u < m; u++ {
-		p := parent[u]
-		if p < 0 || sp.labels[idx[p]] == sp.labels[idx[u]] {
-			continue
-		}
-		if !mark[u] {
-			mark[u] = true
-			c++
-		}
-		if !mark[p] {
-			mark[p] = true
-			c++
+	p := &work.prim
+	p.Reset(m, 0)
+	for u := 0; len(p.Rest()) > 0; u = p.Next() {
+		row := sp.dist[int(idx[u])*sp.p : int(idx[u])*sp.p+sp.p]
+		for _, v := range p.Rest() {
+			p.Relax(u, v, float64(row[idx[v]]))
 		}
 	}
-	return float64(c) / float64(m)
+	work.labels = work.labels[:0]
+	for _, i := range idx {
+		work.labels = append(work.labels, sp.labels[i])
+	}
+	return float64(mst.CrossVertices(p.Parent(), work.labels)) / float64(m)
 }
 
 // poolWork is the scratch space of samplePool.n1 and of the subset draws.
 type poolWork struct {
-	key    []float64
-	parent []int32
-	in     []bool
-	mark   []bool
+	prim   mst.Prim
+	labels []int32
 	idx    []int32
 	perm   []int32
-}
-
-func (w *poolWork) grow(m int) {
-	if cap(w.key) < m {
-		w.key = make([]float64, m)
-		w.parent = make([]int32, m)
-		w.in = make([]bool, m)
-		w.mark = make([]bool, m)
-	}
 }
 
 // draw returns, in increasing order, a uniform random subset of

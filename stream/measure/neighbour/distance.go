@@ -5,8 +5,8 @@ import (
 	"math"
 	"strings"
 
-	"cxray/stream/measure"
 	"cxray/stream/measure/internal/kernel"
+	"cxray/stream/measure/mst"
 )
 
 // Distance names a dissimilarity between two points.
@@ -60,12 +60,12 @@ func (d Distance) valid() bool { return d >= Euclidean && d <= Gower }
 // Arithmetic: every coordinate is converted from float32 to float64, the
 // difference is taken in float64, and the per-feature terms are added into
 // four partial sums s_(j mod 4) in order of j, combined as (s0+s1)+(s2+s3)
-// with no FMA. For Euclidean this is bit for bit measure.SqDist, so the
-// neighbours and trees here are those of package measure. Gower multiplies
+// with no FMA. For Euclidean this is bit for bit mst.SqDist, so the
+// neighbours and trees here are those of package mst. Gower multiplies
 // each |a_j-b_j| by the float64 weight 1/range_j and divides the sum by d.
 //
 // Internally comparisons use a key that orders pairs like the distance: the
-// squared distance for Euclidean (as measure.ExactN1 does), the distance
+// squared distance for Euclidean (as n1.ExactN1 does), the distance
 // itself otherwise. Tie tolerances (Options.TieRTol) apply to the key.
 type Metric struct {
 	kind Distance
@@ -137,7 +137,7 @@ func (m *Metric) keyOf(d float64) float64 {
 // key is the comparison key of one pair (see Metric).
 func (m *Metric) key(a, b []float32) float64 {
 	if m.kind == Euclidean {
-		return measure.SqDist(a, b, nil)
+		return mst.SqDist(a, b, nil)
 	}
 	b = b[:len(a)]
 	var s [4]float64

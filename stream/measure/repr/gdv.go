@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"cxray/stream/measure"
+	"cxray/stream/measure/mst"
 )
 
 // GDV returns the generalized discrimination value of Schilling et al.
@@ -26,7 +27,7 @@ import (
 // show in distances. Every class is weighted equally, whatever its size.
 // It needs two classes of at least two points each.
 //
-// The distances are the package measure's exact ones (measure.SqDist with
+// The distances are the package measure's exact ones (mst.SqDist with
 // the weights ½/σ_f: float64 differences of the float32 coordinates), so no
 // scaled copy is made. Each point's distances to the points before it are
 // summed per class (workers take interleaved rows), and the per-point sums
@@ -66,7 +67,7 @@ func GDV(x []float32, dim int, labels []int32) (float64, error) {
 				xi := x[i*dim : (i+1)*dim]
 				ri := row[i*L : (i+1)*L]
 				for j := range i {
-					ri[of[j]] += math.Sqrt(measure.SqDist(xi, x[j*dim:(j+1)*dim], w))
+					ri[of[j]] += math.Sqrt(mst.SqDist(xi, x[j*dim:(j+1)*dim], w))
 				}
 			}
 		}(k)

@@ -17,6 +17,7 @@ import (
 	"cxray/internal/fixture"
 	"cxray/stream/measure"
 	"cxray/stream/measure/linear"
+	"cxray/stream/measure/mst"
 	"cxray/stream/measure/neighbour"
 	"cxray/stream/plan"
 	"cxray/stream/tap"
@@ -191,7 +192,7 @@ func (b book) estimate(key string, e measure.Estimate) {
 
 var norms = []measure.Normalization{measure.NormNone, measure.NormMinMax, measure.NormZScore}
 
-var methods = []measure.Method{measure.MethodDense, measure.MethodStepwise, measure.MethodGram, measure.MethodLazy, measure.MethodAuto}
+var methods = []mst.Method{mst.Dense, mst.Stepwise, mst.Gram, mst.Lazy, mst.Auto}
 
 // exact records the tree of every method under every normalisation, and
 // ExactN1's value.
@@ -201,9 +202,9 @@ func exact(t *testing.T, b book, s set) {
 		key := fmt.Sprintf("%s/exact/%s", s.name, norm)
 		b.fs(key+"/weights", w)
 		b.f32s(key+"/rescaled", measure.Rescaled(s.x, s.n(), s.dim, norm))
-		var first *measure.MST
+		var first *mst.Tree
 		for _, m := range methods {
-			tr, err := measure.PrimMST(s.x, s.dim, &measure.MSTOptions{Weights: w, TieRTol: measure.DefaultTieRTol, Method: m})
+			tr, err := mst.Build(s.x, s.dim, &mst.Options{Weights: w, TieRTol: mst.DefaultTieRTol, Method: m})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -211,7 +212,7 @@ func exact(t *testing.T, b book, s set) {
 			b.ints(k+"/parent", tr.Parent)
 			b.fs(k+"/weight", tr.Weight)
 			b.ints(k+"/order", tr.Order)
-			b.f(k+"/n1", float64(measure.CrossVertices(tr.Parent, s.y))/float64(s.n()))
+			b.f(k+"/n1", float64(mst.CrossVertices(tr.Parent, s.y))/float64(s.n()))
 			if first == nil {
 				first = tr
 			} else if !slices.Equal(first.Parent, tr.Parent) || !slices.Equal(first.Weight, tr.Weight) {
@@ -230,8 +231,8 @@ func exact(t *testing.T, b book, s set) {
 		b.any(key+"/conventions", e.Conventions().Params())
 	}
 	// Exact comparisons, no tolerance.
-	for _, m := range []measure.Method{measure.MethodDense, measure.MethodLazy} {
-		tr, err := measure.PrimMST(s.x, s.dim, &measure.MSTOptions{Method: m})
+	for _, m := range []mst.Method{mst.Dense, mst.Lazy} {
+		tr, err := mst.Build(s.x, s.dim, &mst.Options{Method: m})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,4 +1,4 @@
-package measure
+package mst
 
 import (
 	"cmp"
@@ -10,18 +10,18 @@ import (
 	"gonum.org/v1/gonum/blas/blas32"
 )
 
-// MethodLazy: dense Prim's decisions from O(n·d) workspace.
+// Lazy: dense Prim's decisions from O(n·d) workspace.
 //
-// One pass of blocked products (the strips of MethodGram) gives every
+// One pass of blocked products (the strips of Gram) gives every
 // pair's lower bound once. Instead of storing all n² of them, each point v
 // keeps its lazyK smallest, with their partners (its candidates), and
 // floor(v), the least bound of all the other pairs (u, v). The pass costs
-// what MethodGram's does; the memory is n·lazyK entries.
+// what Gram's does; the memory is n·lazyK entries.
 //
 // Prim then meets two kinds of pair (u, v) when u joins the tree:
 //
 //   - u is a candidate of v or v of u: the stored bound decides, or an
-//     exact distance, as in MethodGram.
+//     exact distance, as in Gram.
 //   - Otherwise the bound is at least floor(v). Once floor(v) reaches
 //     limit(v) (v is settled: a point about as close as v's lazyK-th
 //     nearest has joined the tree), u cannot change v's key. Before that,
@@ -45,18 +45,18 @@ import (
 // d(u, v) joins win(v) and u is replayed with the window.
 //
 // The work is the pass plus the synchronised windows. Each pair is
-// computed at most once in a window, so the worst case is MethodGram's
+// computed at most once in a window, so the worst case is Gram's
 // products twice over; on MNIST pixels the windows add 3% of the pairs.
 // The tree itself costs O(n·lazyK·log n): keys change only when
 // candidates are offered or windows replayed, so Prim's minimum comes from
 // heaps (see lazyPrim).
 
-// lazyK is the number of candidates MethodLazy keeps per point. More
+// lazyK is the number of candidates Lazy keeps per point. More
 // candidates settle more points early (fewer windows) at n·lazyK·36 bytes
 // of workspace while the candidates are collected.
 var lazyK = 32
 
-// candidates is the first pass of MethodLazy: for every point v a
+// candidates is the first pass of Lazy: for every point v a
 // max-heap of the k smallest lower bounds lb(u, v), u ≠ v, with the
 // partners u, and floor[v], the smallest bound of the pairs not kept.
 type candidates struct {
@@ -294,7 +294,7 @@ func (c *candidates) graph() *candGraph {
 	return g
 }
 
-// lazyPrim is MethodLazy's Prim state on top of primState.
+// lazyPrim is Lazy's Prim state on top of Prim.
 //
 // Keys change only when a candidate is offered or a window is replayed,
 // so Prim's minimum comes from two indexed heaps instead of a scan of the
@@ -303,7 +303,7 @@ func (c *candidates) graph() *candGraph {
 // candidate offered and per vertex that changes heap, O(n·lazyK·log n) in
 // all, and the tree no longer costs O(n²) beyond the products.
 type lazyPrim struct {
-	s       *primState
+	s       *Prim
 	p       *points
 	g       *candGraph
 	vs      []lazyVertex
@@ -339,7 +339,7 @@ func (l *lazyPrim) unsettled(v int32) bool { return l.vs[v].floor < l.s.limit(v)
 
 // lazyTree runs Prim as described at the top of this file, and returns
 // its state for the tests (nil for fewer than 2 points).
-func lazyTree(s *primState, p *points, workers int) *lazyPrim {
+func lazyTree(s *Prim, p *points, workers int) *lazyPrim {
 	n := p.n
 	if n < 2 {
 		return nil
@@ -426,11 +426,11 @@ func (l *lazyPrim) offer(u int, v int32, lb float64) {
 	lv := &l.vs[v]
 	switch {
 	case lv.since < 0:
-		if s.relax(u, v, d) {
+		if s.Relax(u, v, d) {
 			l.exact.fix(v, d)
 		}
 	case d >= lim:
-	case d < min(s.key[v], lv.win)*s.lo:
+	case s.replaces(d, min(s.key[v], lv.win)):
 		// u wins against anything the window could leave.
 		s.key[v], s.parent[v] = d, u
 		lv.since, lv.win = -1, math.Inf(1)
@@ -482,14 +482,6 @@ func (l *lazyPrim) next() int {
 	l.vs[best].inTree = true
 	i, _ := slices.BinarySearch(s.rest, best)
 	return s.take(i)
-}
-
-// threshold is primState.next's limit for the smallest key m.
-func (s *primState) threshold(m float64) float64 {
-	if m > 0 {
-		return m * s.hi
-	}
-	return 0
 }
 
 // vHeap is a binary min-heap of vertices by a priority, indexed so that a
@@ -674,7 +666,7 @@ func (l *lazyPrim) syncChunk(vs []int32, scratch []float32) int64 {
 				continue
 			}
 			evals++
-			s.relax(u, v, p.exact(u, int(v)))
+			s.Relax(u, v, p.exact(u, int(v)))
 		}
 		lv.since, lv.win = -1, math.Inf(1)
 	}

@@ -1,11 +1,11 @@
 //go:build unix
 
-package measure
+package mst
 
 import "syscall"
 
 // allocBytes returns n zeroed bytes mapped outside the Go heap, and a
-// function that unmaps them. The large workspace of MethodGram (the n²
+// function that unmaps them. The large workspace of Gram (the n²
 // byte matrix) lives there so that their memory goes
 // back to the system the moment the tree is built instead of waiting for
 // the garbage collector: estimators of several layers calling Value one

@@ -1,4 +1,4 @@
-package measure
+package mst
 
 import "cxray/stream/measure/internal/kernel"
 

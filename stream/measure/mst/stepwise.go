@@ -1,4 +1,4 @@
-package measure
+package mst
 
 import (
 	"sync"
@@ -12,7 +12,7 @@ import (
 // the bound is below limit(v). The work is n²·d/2 multiply-adds read from
 // memory once per step, so it is bound by memory bandwidth: it is the
 // fallback for sets whose byte matrix does not fit MaxWorkspace.
-func stepwiseTree(s *primState, p *points, workers int) {
+func stepwiseTree(s *Prim, p *points, workers int) {
 	evals := make([]int64, max(1, workers))
 	u := 0
 	var wg sync.WaitGroup
@@ -35,7 +35,7 @@ func stepwiseTree(s *primState, p *points, workers int) {
 			}()
 		}
 		wg.Wait()
-		u = s.next()
+		u = s.Next()
 	}
 	for _, e := range evals {
 		s.evals += e
@@ -48,7 +48,7 @@ var minPerStepWorker = 256
 
 // stepwiseStep offers u to the vertices in part and returns the number of
 // exact distances it computed.
-func stepwiseStep(s *primState, p *points, u int, part []int32) int64 {
+func stepwiseStep(s *Prim, p *points, u int, part []int32) int64 {
 	d, ld := p.dim, p.stride
 	yu := p.y[u*ld : u*ld+d]
 	var evals int64
@@ -57,7 +57,7 @@ func stepwiseStep(s *primState, p *points, u int, part []int32) int64 {
 			return
 		}
 		evals++
-		s.relax(u, v, p.exact(u, int(v)))
+		s.Relax(u, v, p.exact(u, int(v)))
 	}
 	i := 0
 	if haveKernel {

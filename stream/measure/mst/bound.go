@@ -1,4 +1,4 @@
-package measure
+package mst
 
 import (
 	"math"
@@ -42,8 +42,8 @@ var centreGain = 4.0
 // The error of ‖u‖²+‖v‖²-2u·v is proportional to the norms, so data with a
 // large common offset would need an exact distance for almost every
 // comparison. Centring every feature removes the offset without changing
-// a distance, but takes a copy of the points (n·d float32, off the Go heap
-// so that it is released as soon as the tree is built). Weighted points
+// a distance, but takes a copy of the points (n·d float32, on the Go heap,
+// garbage as soon as the tree is built; see newBuffer). Weighted points
 // need the copy anyway; unweighted points are used as they are unless
 // centring shrinks their squared norms more than centreGain times (on
 // MNIST pixels it gains 1.3×).

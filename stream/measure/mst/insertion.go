@@ -1,4 +1,4 @@
-package measure
+package mst
 
 import (
 	"errors"
@@ -6,7 +6,7 @@ import (
 	"sync"
 )
 
-// insertTree is a minimum spanning tree of the first n points, kept up to
+// Insertion is a minimum spanning tree of the first n points, kept up to
 // date as points arrive by vertex insertion (Chin and Houck 1978): given
 // the tree T of n points and the distances from a new point z to all of
 // them, the tree of the n+1 points is the MST of T plus the star of z,
@@ -34,7 +34,7 @@ import (
 // tie, every edge that is not in the final tree is heavier by that factor
 // than every edge of the tree's path between its ends (paths only get
 // lighter as points arrive), and then dense Prim with the tolerance picks
-// exactly this tree: see ExactN1.Running.
+// exactly this tree.
 //
 // Only a few of z's n distances are computed exactly. Float32 products of
 // z with every point (a matrix product over each batch of new points)
@@ -45,7 +45,7 @@ import (
 // factor above when its bound exceeds that factor times max(d(z, r),
 // p(w)); it then cannot be in the tree under any order and enters the pass
 // as +Inf. The others take their exact distance.
-type insertTree struct {
+type Insertion struct {
 	dim     int
 	rtol    float64
 	margin  float64 // (1+rtol)/(1-rtol)
@@ -72,17 +72,19 @@ type insertTree struct {
 	ord2, kept, cuts []int32
 }
 
-func newInsertTree(dim int, rtol float64, workers int) *insertTree {
-	return &insertTree{dim: dim, rtol: rtol, margin: (1 + rtol) / (1 - rtol), bc: newBoundConsts(dim), workers: workers}
+// NewInsertion returns an empty tree of dim-dimensional points under the
+// relative tie tolerance rtol, whose products use workers goroutines.
+func NewInsertion(dim int, rtol float64, workers int) *Insertion {
+	return &Insertion{dim: dim, rtol: rtol, margin: (1 + rtol) / (1 - rtol), bc: newBoundConsts(dim), workers: workers}
 }
 
 // insertChunk is the number of new points whose products with the tree
 // are computed together.
 var insertChunk = 128
 
-// extend inserts the points x[t.n·dim:] (x holds every point so far, the
+// Extend inserts the points x[t.n·dim:] (x holds every point so far, the
 // tree's first) one by one, in order.
-func (t *insertTree) extend(x []float32) error {
+func (t *Insertion) Extend(x []float32) error {
 	d := t.dim
 	n := len(x) / d
 	for i := t.n; i < n; i++ {
@@ -111,7 +113,7 @@ func (t *insertTree) extend(x []float32) error {
 }
 
 // grow makes the tree and the scratch hold n points.
-func (t *insertTree) grow(n int) {
+func (t *Insertion) grow(n int) {
 	if cap(t.par) >= n {
 		return
 	}
@@ -125,8 +127,32 @@ func (t *insertTree) grow(n int) {
 	t.ord2 = make([]int32, 0, c)
 }
 
-// bytes estimates the memory of the tree and its scratch.
-func (t *insertTree) bytes() int64 { return int64(cap(t.par))*81 + int64(cap(t.h))*8 }
+// Bytes estimates the memory of the tree and its scratch: about 90 bytes
+// per point, kept between calls (capacities double as points arrive).
+func (t *Insertion) Bytes() int64 { return int64(cap(t.par))*81 + int64(cap(t.h))*8 }
+
+// N is the number of points in the tree.
+func (t *Insertion) N() int { return t.n }
+
+// RTol is the tie tolerance the tree is kept under.
+func (t *Insertion) RTol() float64 { return t.rtol }
+
+// Ties counts the comparisons of the insertions so far in which the edge
+// that left the tree was not longer than the next one of its cycle by the
+// tie tolerance. While it is 0 the tree is dense Prim's under the tie
+// rule.
+func (t *Insertion) Ties() int64 { return t.ties }
+
+// Evals counts the exact distances the insertions computed.
+func (t *Insertion) Evals() int64 { return t.evals }
+
+// Parent returns the parent of every point (-1 for point 0), and Weight
+// the exact squared length of the edge to it. The slices are the tree's
+// own: valid until the next Extend.
+func (t *Insertion) Parent() []int32 { return t.par }
+
+// Weight: see Parent.
+func (t *Insertion) Weight() []float64 { return t.pw }
 
 // Edge references in the insertion pass: e ≥ 0 is the tree edge e (from
 // e to its parent), e < 0 the new edge (z, -1-e).
@@ -134,7 +160,7 @@ func newRef(w int32) int32 { return -1 - w }
 
 // less is the strict total order of the pass on edges e, f of lengths
 // we, wf: length, then tree edges before new edges, then the point.
-func (t *insertTree) less(e int32, we float64, f int32, wf float64) bool {
+func (t *Insertion) less(e int32, we float64, f int32, wf float64) bool {
 	if we != wf {
 		return we < wf
 	}
@@ -148,7 +174,7 @@ func (t *insertTree) less(e int32, we float64, f int32, wf float64) bool {
 }
 
 // insert adds point z = t.n, given g[w] = x_z·x_w for every w < z.
-func (t *insertTree) insert(x []float32, g []float32) error {
+func (t *Insertion) insert(x []float32, g []float32) error {
 	z, d := int32(t.n), t.dim
 	xz := x[int(z)*d : int(z)*d+d]
 	exact := func(w int32) float64 {
@@ -259,7 +285,7 @@ func (t *insertTree) insert(x []float32, g []float32) error {
 // The new order lists the root component (in the old order), z, and every
 // other component: the path from x to c, then the rest in the old order,
 // which keeps parents first.
-func (t *insertTree) relink(z int32) error {
+func (t *Insertion) relink(z int32) error {
 	n := int(z)
 	comp, cuts := t.comp[:n], t.cuts[:0]
 	for _, w := range t.ord {
@@ -275,7 +301,7 @@ func (t *insertTree) relink(z int32) error {
 	}
 	t.cuts = cuts
 	if len(cuts)+1 != len(t.kept) {
-		return errors.New("measure: internal error: vertex insertion lost the tree")
+		return errors.New("mst: internal error: vertex insertion lost the tree")
 	}
 	// at[j] is the end of z's edge in component j.
 	at := make([]int32, len(t.kept))
@@ -284,7 +310,7 @@ func (t *insertTree) relink(z int32) error {
 	}
 	for _, x := range t.kept {
 		if at[comp[x]] >= 0 {
-			return errors.New("measure: internal error: vertex insertion made a cycle")
+			return errors.New("mst: internal error: vertex insertion made a cycle")
 		}
 		at[comp[x]] = x
 	}
@@ -327,25 +353,6 @@ func (t *insertTree) relink(z int32) error {
 	}
 	t.ord, t.ord2 = ord, t.ord[:0]
 	return nil
-}
-
-// crossVertices counts the points on an edge whose ends carry different
-// labels (CrossVertices for the tree).
-func (t *insertTree) crossVertices(labels []int32) int {
-	mark := make([]bool, t.n)
-	c := 0
-	for v, p := range t.par {
-		if p < 0 || labels[p] == labels[v] {
-			continue
-		}
-		for _, w := range [2]int32{p, int32(v)} {
-			if !mark[w] {
-				mark[w] = true
-				c++
-			}
-		}
-	}
-	return c
 }
 
 // dotsStored sets out[(u-r0)·c1+v] = x_u·x_v for u in [r0, r1), v in

@@ -1,4 +1,4 @@
-package measure
+package mst
 
 import (
 	"fmt"
@@ -29,7 +29,7 @@ func TestLazyFewCandidates(t *testing.T) {
 					want := oracle.RefPrim(x, d, nil, rtol)
 					for _, workers := range []int{1, 3} {
 						name := fmt.Sprintf("k=%d/ints=%v/n=%d/d=%d/rtol=%g/workers=%d", k, ints, n, d, rtol, workers)
-						s := newPrimState(n, rtol)
+						s := NewPrim(n, rtol)
 						p := newPoints(x, n, d, nil, true)
 						l := lazyTree(s, p, workers)
 						if !slices.Equal(s.parent, want) {

@@ -1,4 +1,4 @@
-package measure
+package mst
 
 import (
 	"errors"
@@ -8,69 +8,70 @@ import (
 	"time"
 )
 
-// Method chooses how PrimMST finds the tree. Every method returns the same
+// Method chooses how Build finds the tree. Every method returns the same
 // tree; they differ in speed and workspace.
 type Method int
 
 const (
-	// MethodAuto uses MethodStepwise for points of at most
-	// stepwiseMaxDim dimensions, MethodLazy for wider ones when its
-	// workspace fits MaxWorkspace, else MethodStepwise, else MethodDense.
-	// (MethodGram is about as fast as MethodLazy but needs n² bytes, so
+	// Auto uses Stepwise for points of at most
+	// stepwiseMaxDim dimensions, Lazy for wider ones when its
+	// workspace fits MaxWorkspace, else Stepwise, else Dense.
+	// (Gram is about as fast as Lazy but needs n² bytes, so
 	// it is used only on request.)
-	MethodAuto Method = iota
-	// MethodGram computes lower bounds of all pairwise distances with
+	Auto Method = iota
+	// Gram computes lower bounds of all pairwise distances with
 	// blocked float32 matrix products, stores them in one byte each, and
 	// runs Prim on them, computing an exact distance only where a bound
 	// cannot settle a comparison. Workspace: n·d float32 + n² bytes +
 	// Workers·128·n float32 + O(n).
-	MethodGram
-	// MethodStepwise runs Prim computing, at every step, float32 dot
+	Gram
+	// Stepwise runs Prim computing, at every step, float32 dot
 	// products from the vertex just added and exact distances only where
 	// their bound cannot settle a comparison. Workspace: n·d float32 + O(n).
 	// Its work is n²·d/2 multiply-adds shaped like matrix-vector products,
 	// so it is bound by memory bandwidth.
-	MethodStepwise
-	// MethodDense is plain dense Prim with an exact float64 distance for
+	Stepwise
+	// Dense is plain dense Prim with an exact float64 distance for
 	// every comparison: the definition, n²·d/2 float64 multiply-adds and
 	// O(n) workspace.
-	MethodDense
-	// MethodLazy computes every pair's bound once, as MethodGram does, but
+	Dense
+	// Lazy computes every pair's bound once, as Gram does, but
 	// keeps only each point's lazyK smallest (its candidates) and a floor
 	// below the rest. Prim decides most pairs from those; the products of
 	// the few points whose key the floors cannot settle are recomputed in
 	// blocks when they might be next. Workspace: n·d float32 +
 	// 36·lazyK·n bytes + Workers·128·n float32 + O(n).
-	MethodLazy
-	// MethodInsert is not a method of PrimMST (which rejects it) but the
-	// tree ExactN1.Running keeps by vertex insertion; ExactN1.Stats reports
-	// it when Value returned that tree's value.
-	MethodInsert
+	Lazy
+	// Insert is not a method of Build (which rejects it) but the tree
+	// of an Insertion; n1.ExactN1's Stats reports it when its Value
+	// returned the value of the tree its Running keeps.
+	Insert
 )
 
 // String names the method.
 func (m Method) String() string {
 	switch m {
-	case MethodAuto:
+	case Auto:
 		return "auto"
-	case MethodGram:
+	case Gram:
 		return "gram"
-	case MethodStepwise:
+	case Stepwise:
 		return "stepwise"
-	case MethodDense:
+	case Dense:
 		return "dense"
-	case MethodLazy:
+	case Lazy:
 		return "lazy"
-	case MethodInsert:
+	case Insert:
 		return "insert"
 	}
 	return fmt.Sprintf("Method(%d)", int(m))
 }
 
-// DefaultMaxWorkspace is the default limit on the workspace of MethodAuto.
+// DefaultMaxWorkspace is the default limit on the workspace of Auto.
 const DefaultMaxWorkspace = 256 << 20
 
-// DefaultTieRTol is the tie tolerance of ExactN1 (see MSTOptions.TieRTol):
+// DefaultTieRTol is the tie tolerance of cxray's trees (see
+// Options.TieRTol), the estimators' default:
 // squared distances within a relative 1e-5 of each other tie. Data that
 // reaches cxray as float32 carries about 6e-8 relative error per value, and
 // a difference of two close values amplifies it: decimal data such as iris
@@ -81,10 +82,11 @@ const DefaultMaxWorkspace = 256 << 20
 // same tolerance.
 const DefaultTieRTol = 1e-5
 
-// MSTOptions configures PrimMST. The zero value (and a nil *MSTOptions)
-// means: no weights, exact comparisons (TieRTol 0, unlike ExactN1's
-// DefaultTieRTol), DefaultMaxWorkspace, GOMAXPROCS workers and MethodAuto.
-type MSTOptions struct {
+// Options configures Build. The zero value (and a nil *Options)
+// means: no weights, exact comparisons (TieRTol 0, where the estimators
+// default to DefaultTieRTol), DefaultMaxWorkspace, GOMAXPROCS workers and
+// Auto.
+type Options struct {
 	// Weights, when not nil, scales feature i by Weights[i] (this is how
 	// a normalisation enters).
 	Weights []float64
@@ -93,16 +95,16 @@ type MSTOptions struct {
 	// the next vertex is the lowest-indexed one whose key is ≤
 	// min·(1+TieRTol) (≤ 0 when the minimum is 0).
 	TieRTol float64
-	// MaxWorkspace limits, in bytes, the workspace MethodAuto may choose.
+	// MaxWorkspace limits, in bytes, the workspace Auto may choose.
 	MaxWorkspace int64
 	// Workers is the number of goroutines; 0 means GOMAXPROCS.
 	Workers int
-	// Method forces a method; MethodAuto chooses by MaxWorkspace.
+	// Method forces a method; Auto chooses by MaxWorkspace.
 	Method Method
 }
 
-// MST is the tree PrimMST found.
-type MST struct {
+// Tree is the tree Build found.
+type Tree struct {
 	// Parent[v] is the vertex v was attached to; Parent[0] = -1.
 	Parent []int
 	// Weight[v] is the exact squared length of the edge (Parent[v], v);
@@ -111,13 +113,13 @@ type MST struct {
 	// Order lists the vertices in the order Prim added them.
 	Order []int
 	// Stats describes the run.
-	Stats MSTStats
+	Stats Stats
 }
 
-// MSTStats describes how a tree was found.
-type MSTStats struct {
-	Method Method // the method used (never MethodAuto)
-	// ExactEvals counts exact float64 distances computed. MethodDense
+// Stats describes how a tree was found.
+type Stats struct {
+	Method Method // the method used (never Auto)
+	// ExactEvals counts exact float64 distances computed. Dense
 	// computes one per comparison, n(n-1)/2; the other methods only where
 	// the float32 bound cannot settle a comparison.
 	ExactEvals int64
@@ -125,21 +127,21 @@ type MSTStats struct {
 	// the input points and the returned tree.
 	WorkspaceBytes int64
 	// Prepare is the time spent preparing the float32 rows and, for
-	// MethodGram, computing the distance bounds (the matrix products); Tree
-	// the time after that (for MethodLazy, its products and its Prim).
+	// Gram, computing the distance bounds (the matrix products); Tree
+	// the time after that (for Lazy, its products and its Prim).
 	Prepare, Tree time.Duration
 }
 
 const gramTile = 128
 
-// stepwiseMaxDim is the widest layer for which MethodAuto prefers
-// MethodStepwise to MethodLazy. On narrow layers a step of Prim costs
-// little (n·d products), while MethodLazy's candidates settle few points
+// stepwiseMaxDim is the widest layer for which Auto prefers
+// Stepwise to Lazy. On narrow layers a step of Prim costs
+// little (n·d products), while Lazy's candidates settle few points
 // and its windows recompute most pairs: on the bundled LeNet-5 over 10000
-// MNIST test images, MethodStepwise took 0.46 s on the 10-wide output
-// layer (MethodLazy 1.2 s) and 1.1 s on an 84-wide layer (1.9 s); at 120
+// MNIST test images, Stepwise took 0.46 s on the 10-wide output
+// layer (Lazy 1.2 s) and 1.1 s on an 84-wide layer (1.9 s); at 120
 // dimensions the two were even, and from 128 up (the 256-dimensional
-// projections, the 400-wide and wider layers) MethodLazy was 3 to 5
+// projections, the 400-wide and wider layers) Lazy was 3 to 5
 // times faster.
 const stepwiseMaxDim = 96
 
@@ -153,12 +155,12 @@ func workspace(m Method, n, d, workers int, copyY bool) int64 {
 		y = 4 * n64 * ((d64 + 7) &^ 7)
 	}
 	switch m {
-	case MethodGram:
+	case Gram:
 		scratch := int64(workers) * gramTile * n64 * 4
 		return y + n64*n64 + scratch + common
-	case MethodStepwise:
+	case Stepwise:
 		return y + 8*n64 + common
-	case MethodLazy:
+	case Lazy:
 		k := int64(min(lazyK, max(n-1, 0)))
 		scratch := int64(workers) * gramTile * n64 * 4
 		return y + 36*k*n64 + 24*n64 + scratch + common
@@ -166,40 +168,40 @@ func workspace(m Method, n, d, workers int, copyY bool) int64 {
 	return common
 }
 
-// PrimMST returns the minimum spanning tree of the n = len(x)/dim points x
+// Build returns the minimum spanning tree of the n = len(x)/dim points x
 // (row-major float32) that dense Prim builds from vertex 0 on exact squared
 // Euclidean distances, with DCoL's tie rule (see the package
 // documentation). Zero distances are ordinary edges, so the tree always has
 // n-1 edges.
 //
-// opt may be nil (see MSTOptions for the defaults). It fails on an empty
+// opt may be nil (see Options for the defaults). It fails on an empty
 // set, a length that is not a multiple of dim, NaN or ±Inf coordinates, or
 // bad options; it never panics on its input.
-func PrimMST(x []float32, dim int, opt *MSTOptions) (*MST, error) {
-	var o MSTOptions
+func Build(x []float32, dim int, opt *Options) (*Tree, error) {
+	var o Options
 	if opt != nil {
 		o = *opt
 	}
 	if dim < 1 {
-		return nil, fmt.Errorf("measure: dimension %d < 1", dim)
+		return nil, fmt.Errorf("mst: dimension %d < 1", dim)
 	}
 	if len(x)%dim != 0 {
-		return nil, fmt.Errorf("measure: %d values are not a whole number of %d-dimensional points", len(x), dim)
+		return nil, fmt.Errorf("mst: %d values are not a whole number of %d-dimensional points", len(x), dim)
 	}
 	n := len(x) / dim
 	if n == 0 {
-		return nil, errors.New("measure: no points")
+		return nil, errors.New("mst: no points")
 	}
 	if o.Weights != nil && len(o.Weights) != dim {
-		return nil, fmt.Errorf("measure: %d weights for %d features", len(o.Weights), dim)
+		return nil, fmt.Errorf("mst: %d weights for %d features", len(o.Weights), dim)
 	}
 	for i, w := range o.Weights {
 		if !(w >= 0) || math.IsInf(w, 1) {
-			return nil, fmt.Errorf("measure: weight %d is %v, want a finite value ≥ 0", i, w)
+			return nil, fmt.Errorf("mst: weight %d is %v, want a finite value ≥ 0", i, w)
 		}
 	}
 	if !(o.TieRTol >= 0 && o.TieRTol <= 1e-3) {
-		return nil, fmt.Errorf("measure: tie tolerance %v outside [0, 1e-3]", o.TieRTol)
+		return nil, fmt.Errorf("mst: tie tolerance %v outside [0, 1e-3]", o.TieRTol)
 	}
 	if err := checkFinite(x, dim, 0); err != nil {
 		return nil, err
@@ -212,69 +214,58 @@ func PrimMST(x []float32, dim int, opt *MSTOptions) (*MST, error) {
 	}
 	m := o.Method
 	copyY := false
-	if m != MethodDense {
+	if m != Dense {
 		copyY = needsCopy(x, n, dim, o.Weights)
 	}
 	switch m {
-	case MethodAuto:
+	case Auto:
 		switch {
-		case dim <= stepwiseMaxDim && workspace(MethodStepwise, n, dim, o.Workers, copyY) <= o.MaxWorkspace:
-			m = MethodStepwise
-		case workspace(MethodLazy, n, dim, o.Workers, copyY) <= o.MaxWorkspace:
-			m = MethodLazy
-		case workspace(MethodStepwise, n, dim, o.Workers, copyY) <= o.MaxWorkspace:
-			m = MethodStepwise
+		case dim <= stepwiseMaxDim && workspace(Stepwise, n, dim, o.Workers, copyY) <= o.MaxWorkspace:
+			m = Stepwise
+		case workspace(Lazy, n, dim, o.Workers, copyY) <= o.MaxWorkspace:
+			m = Lazy
+		case workspace(Stepwise, n, dim, o.Workers, copyY) <= o.MaxWorkspace:
+			m = Stepwise
 		default:
-			m = MethodDense
+			m = Dense
 		}
-	case MethodGram, MethodStepwise, MethodDense, MethodLazy:
+	case Gram, Stepwise, Dense, Lazy:
 	default:
-		return nil, fmt.Errorf("measure: unknown method %d", int(m))
+		return nil, fmt.Errorf("mst: unknown method %d", int(m))
 	}
 
-	s := newPrimState(n, o.TieRTol)
+	s := NewPrim(n, o.TieRTol)
 	t0 := time.Now()
-	p := newPoints(x, n, dim, o.Weights, m != MethodDense)
+	p := newPoints(x, n, dim, o.Weights, m != Dense)
 	defer p.free()
 	var t1 time.Time
 	switch m {
-	case MethodDense:
+	case Dense:
 		t1 = time.Now()
 		denseTree(s, p)
-	case MethodStepwise:
+	case Stepwise:
 		t1 = time.Now()
 		stepwiseTree(s, p, o.Workers)
-	case MethodLazy:
+	case Lazy:
 		t1 = time.Now()
 		lazyTree(s, p, o.Workers)
-	case MethodGram:
+	case Gram:
 		g := buildGramStore(p, o.Workers)
 		t1 = time.Now()
 		gramTree(s, p, g, o.Workers)
 		g.free()
 	}
 	t2 := time.Now()
-	return &MST{
+	return &Tree{
 		Parent: s.parent,
 		Weight: s.weight,
 		Order:  s.order,
-		Stats: MSTStats{
+		Stats: Stats{
 			Method:         m,
 			ExactEvals:     s.evals,
-			WorkspaceBytes: workspace(m, n, dim, o.Workers, copyY && m != MethodDense),
+			WorkspaceBytes: workspace(m, n, dim, o.Workers, copyY && m != Dense),
 			Prepare:        t1.Sub(t0),
 			Tree:           t2.Sub(t1),
 		},
 	}, nil
-}
-
-// checkFinite reports the first NaN or ±Inf in x, naming its sample
-// (offset by first) and feature.
-func checkFinite(x []float32, dim, first int) error {
-	for i, v := range x {
-		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
-			return fmt.Errorf("measure: sample %d feature %d is %v", first+i/dim, i%dim, v)
-		}
-	}
-	return nil
 }

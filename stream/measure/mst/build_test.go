@@ -1,4 +1,4 @@
-package measure
+package mst
 
 import (
 	"fmt"
@@ -11,7 +11,7 @@ import (
 	"cxray/stream/measure/internal/oracle"
 )
 
-var allMethods = []Method{MethodDense, MethodStepwise, MethodGram, MethodLazy}
+var allMethods = []Method{Dense, Stepwise, Gram, Lazy}
 
 // withSmallParts makes the tree builders split even small steps among
 // workers, so that the tests (and -race) exercise the parallel paths.
@@ -43,7 +43,7 @@ func TestMethodsMatchReferencePrim(t *testing.T) {
 					want := oracle.RefPrim(x, d, w, rtol)
 					for _, m := range allMethods {
 						name := fmt.Sprintf("ints=%v/n=%d/d=%d/w=%v/rtol=%g/%v", ints, n, d, w != nil, rtol, m)
-						tr, err := PrimMST(x, d, &MSTOptions{Weights: w, TieRTol: rtol, Method: m, Workers: 3})
+						tr, err := Build(x, d, &Options{Weights: w, TieRTol: rtol, Method: m, Workers: 3})
 						if err != nil {
 							t.Fatalf("%s: %v", name, err)
 						}
@@ -75,8 +75,8 @@ func TestWithoutKernel(t *testing.T) {
 				d := 1 + rng.IntN(40)
 				x := oracle.RandomSet(rng, n, d, ints)
 				want := oracle.RefPrim(x, d, nil, DefaultTieRTol)
-				for _, m := range []Method{MethodGram, MethodStepwise, MethodLazy} {
-					tr, err := PrimMST(x, d, &MSTOptions{TieRTol: DefaultTieRTol, Method: m})
+				for _, m := range []Method{Gram, Stepwise, Lazy} {
+					tr, err := Build(x, d, &Options{TieRTol: DefaultTieRTol, Method: m})
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -94,7 +94,7 @@ func TestWithoutKernel(t *testing.T) {
 func TestMSTConsistent(t *testing.T) {
 	rng := rand.New(rand.NewPCG(9, 10))
 	x := oracle.RandomSet(rng, 200, 7, false)
-	tr, err := PrimMST(x, 7, nil)
+	tr, err := Build(x, 7, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,7 +116,7 @@ func TestMSTConsistent(t *testing.T) {
 	}
 }
 
-// MethodAuto must prefer MethodStepwise on narrow points and fall back
+// Auto must prefer Stepwise on narrow points and fall back
 // when the candidate lists do not fit.
 func TestAutoFallsBack(t *testing.T) {
 	rng := rand.New(rand.NewPCG(11, 12))
@@ -126,16 +126,16 @@ func TestAutoFallsBack(t *testing.T) {
 		max  int64
 		want Method
 	}{
-		{stepwiseMaxDim, 0, MethodStepwise},
-		{stepwiseMaxDim, workspace(MethodStepwise, n, stepwiseMaxDim, 1, false) - 1, MethodDense},
-		{stepwiseMaxDim + 1, 0, MethodLazy},
-		{stepwiseMaxDim + 1, workspace(MethodLazy, n, stepwiseMaxDim+1, 1, false), MethodLazy},
-		{stepwiseMaxDim + 1, workspace(MethodLazy, n, stepwiseMaxDim+1, 1, false) - 1, MethodStepwise},
-		{stepwiseMaxDim + 1, workspace(MethodStepwise, n, stepwiseMaxDim+1, 1, false) - 1, MethodDense},
+		{stepwiseMaxDim, 0, Stepwise},
+		{stepwiseMaxDim, workspace(Stepwise, n, stepwiseMaxDim, 1, false) - 1, Dense},
+		{stepwiseMaxDim + 1, 0, Lazy},
+		{stepwiseMaxDim + 1, workspace(Lazy, n, stepwiseMaxDim+1, 1, false), Lazy},
+		{stepwiseMaxDim + 1, workspace(Lazy, n, stepwiseMaxDim+1, 1, false) - 1, Stepwise},
+		{stepwiseMaxDim + 1, workspace(Stepwise, n, stepwiseMaxDim+1, 1, false) - 1, Dense},
 	} {
 		x := oracle.RandomSet(rng, n, c.d, false)
 		want := oracle.RefPrim(x, c.d, nil, DefaultTieRTol)
-		tr, err := PrimMST(x, c.d, &MSTOptions{TieRTol: DefaultTieRTol, MaxWorkspace: c.max, Workers: 1})
+		tr, err := Build(x, c.d, &Options{TieRTol: DefaultTieRTol, MaxWorkspace: c.max, Workers: 1})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -154,8 +154,8 @@ func TestBoundsPrune(t *testing.T) {
 	rng := rand.New(rand.NewPCG(13, 14))
 	n, d := 1000, 50
 	x := oracle.RandomSet(rng, n, d, false)
-	for _, m := range []Method{MethodGram, MethodStepwise, MethodLazy} {
-		tr, err := PrimMST(x, d, &MSTOptions{Method: m})
+	for _, m := range []Method{Gram, Stepwise, Lazy} {
+		tr, err := Build(x, d, &Options{Method: m})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -177,7 +177,7 @@ func TestOutliersKeepBounds(t *testing.T) {
 		}
 	}
 	want := oracle.RefPrim(x, d, nil, DefaultTieRTol)
-	tr, err := PrimMST(x, d, &MSTOptions{TieRTol: DefaultTieRTol, Method: MethodGram})
+	tr, err := Build(x, d, &Options{TieRTol: DefaultTieRTol, Method: Gram})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -189,12 +189,12 @@ func TestOutliersKeepBounds(t *testing.T) {
 	}
 }
 
-func TestPrimMSTErrors(t *testing.T) {
+func TestBuildErrors(t *testing.T) {
 	nan := float32(math.NaN())
 	for _, c := range []struct {
 		x    []float32
 		dim  int
-		opt  *MSTOptions
+		opt  *Options
 		want string
 	}{
 		{[]float32{1, 2}, 0, nil, "dimension"},
@@ -202,16 +202,16 @@ func TestPrimMSTErrors(t *testing.T) {
 		{nil, 2, nil, "no points"},
 		{[]float32{1, 2, 3, nan}, 2, nil, "sample 1 feature 1 is NaN"},
 		{[]float32{1, float32(math.Inf(-1))}, 1, nil, "sample 1 feature 0 is -Inf"},
-		{[]float32{1, 2}, 1, &MSTOptions{Weights: []float64{1, 2}}, "weights"},
-		{[]float32{1, 2}, 1, &MSTOptions{Weights: []float64{-1}}, "weight 0"},
-		{[]float32{1, 2}, 1, &MSTOptions{TieRTol: -1}, "tie tolerance"},
-		{[]float32{1, 2}, 1, &MSTOptions{TieRTol: math.NaN()}, "tie tolerance"},
-		{[]float32{1, 2}, 1, &MSTOptions{Method: 42}, "method"},
-		{[]float32{1, 2}, 1, &MSTOptions{Method: MethodInsert}, "method"},
+		{[]float32{1, 2}, 1, &Options{Weights: []float64{1, 2}}, "weights"},
+		{[]float32{1, 2}, 1, &Options{Weights: []float64{-1}}, "weight 0"},
+		{[]float32{1, 2}, 1, &Options{TieRTol: -1}, "tie tolerance"},
+		{[]float32{1, 2}, 1, &Options{TieRTol: math.NaN()}, "tie tolerance"},
+		{[]float32{1, 2}, 1, &Options{Method: 42}, "method"},
+		{[]float32{1, 2}, 1, &Options{Method: Insert}, "method"},
 	} {
-		_, err := PrimMST(c.x, c.dim, c.opt)
+		_, err := Build(c.x, c.dim, c.opt)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("PrimMST(%v, %d): error %v, want one containing %q", c.x, c.dim, err, c.want)
+			t.Errorf("Build(%v, %d): error %v, want one containing %q", c.x, c.dim, err, c.want)
 		}
 	}
 }
@@ -236,8 +236,8 @@ func TestCentredCopy(t *testing.T) {
 			t.Errorf("offset %v: copied %v, stride %d", offset, copied, p.stride)
 		}
 		want := oracle.RefPrim(x, d, nil, DefaultTieRTol)
-		for _, m := range []Method{MethodGram, MethodStepwise, MethodLazy} {
-			tr, err := PrimMST(x, d, &MSTOptions{TieRTol: DefaultTieRTol, Method: m, Workers: 2})
+		for _, m := range []Method{Gram, Stepwise, Lazy} {
+			tr, err := Build(x, d, &Options{TieRTol: DefaultTieRTol, Method: m, Workers: 2})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,4 +1,4 @@
-package measure
+package mst
 
 // newBuffer returns n zeroed values for a tree builder's workspace, and a
 // function to call when the workspace is no longer needed. The buffers

@@ -1,4 +1,4 @@
-package measure
+package mst
 
 import (
 	"sync"
@@ -98,7 +98,7 @@ func (g *gramStore) encodeStrip(p *points, r0, r1 int, c []float32) {
 // its bound already reaches limit(v), so no exact distance could change
 // key[v]; otherwise the exact distance decides. The keys are always exact,
 // so every decision is the one dense Prim makes, and so is the tree.
-func gramTree(s *primState, p *points, g *gramStore, workers int) {
+func gramTree(s *Prim, p *points, g *gramStore, workers int) {
 	// thr[v] is the smallest code that proves the bound reaches limit(v).
 	thr := make([]uint16, p.n)
 	for v := range thr {
@@ -128,7 +128,7 @@ func gramTree(s *primState, p *points, g *gramStore, workers int) {
 			}()
 		}
 		wg.Wait()
-		u = s.next()
+		u = s.Next()
 	}
 	for _, e := range evals {
 		s.evals += e
@@ -140,7 +140,7 @@ var minPerWorker = 2048
 
 // gramStep offers u, the vertex just added, to the vertices in part and
 // returns the number of exact distances it computed.
-func gramStep(s *primState, p *points, g *gramStore, thr []uint16, u int, part []int32) int64 {
+func gramStep(s *Prim, p *points, g *gramStore, thr []uint16, u int, part []int32) int64 {
 	row := g.row(u)
 	var evals int64
 	for _, v := range part {
@@ -148,7 +148,7 @@ func gramStep(s *primState, p *points, g *gramStore, thr []uint16, u int, part [
 			continue
 		}
 		evals++
-		if s.relax(u, v, p.exact(u, int(v))) {
+		if s.Relax(u, v, p.exact(u, int(v))) {
 			thr[v] = g.code.atLeast(s.limit(v))
 		}
 	}

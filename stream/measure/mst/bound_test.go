@@ -1,4 +1,4 @@
-package measure
+package mst
 
 import (
 	"math"
