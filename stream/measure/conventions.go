@@ -22,7 +22,11 @@ func (c Conventions) String() string {
 		c.Measure, c.Distance, c.Arithmetic, c.Counting, c.ZeroDistances, c.TieRule, c.TieRTol, c.Normalization)
 }
 
-func n1Conventions(norm Normalization, rtol float64) Conventions {
+// N1Conventions returns the conventions of cxray's N1 under the
+// normalisation norm and the relative tie tolerance rtol: Euclidean
+// distances computed exactly, vertices counted, zero distances kept, and
+// DCoL's tie rule (see package mst).
+func N1Conventions(norm Normalization, rtol float64) Conventions {
 	return Conventions{
 		Measure:       "N1",
 		Distance:      "euclidean",

@@ -49,7 +49,8 @@ func ParseNormalization(s string) (Normalization, error) {
 	return 0, fmt.Errorf("measure: unknown normalization %q (want none, minmax or zscore)", s)
 }
 
-func (n Normalization) valid() bool { return n >= NormNone && n <= NormZScore }
+// Valid reports whether n is one of the normalisations.
+func (n Normalization) Valid() bool { return n >= NormNone && n <= NormZScore }
 
 // FeatureWeights returns the per-feature factors w such that the normalised
 // squared distance is sum(((a_i-b_i)*w_i)^2), or nil for NormNone.

@@ -105,7 +105,9 @@ func (p *Projector) Params() map[string]any {
 // Bytes is the size of the stored matrix.
 func (p *Projector) Bytes() int64 { return 4 * int64(len(p.r)) }
 
-func (p *Projector) check() error {
+// Check reports a Projector that cannot be applied: nil, or made with
+// non-positive dimensions.
+func (p *Projector) Check() error {
 	if p == nil || p.d <= 0 || p.k <= 0 || len(p.r) != p.d*p.k {
 		return fmt.Errorf("measure: projector needs positive dimensions (use NewProjector)")
 	}
@@ -116,7 +118,7 @@ func (p *Projector) check() error {
 // receives n×k values. If the lengths do not fit, dst is left unchanged;
 // estimators check the sizes before calling it.
 func (p *Projector) Apply(dst, x []float32, n int) {
-	if p.check() != nil || n <= 0 || len(x) < n*p.d || len(dst) < n*p.k {
+	if p.Check() != nil || n <= 0 || len(x) < n*p.d || len(dst) < n*p.k {
 		return
 	}
 	blas32.Gemm(blas.NoTrans, blas.NoTrans, 1,

@@ -189,9 +189,9 @@ func (s *Sampler) Kept(c int) int {
 // [0, Classes()).
 func (s *Sampler) Rejected() int64 { return s.rejected }
 
-// slotClass is the class that owns slot i, or -1 if it is unused or out
+// SlotClass is the class that owns slot i, or -1 if it is unused or out
 // of range.
-func (s *Sampler) slotClass(i int) int {
+func (s *Sampler) SlotClass(i int) int {
 	if i < 0 || i >= len(s.owner) {
 		return -1
 	}

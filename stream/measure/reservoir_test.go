@@ -69,7 +69,7 @@ func TestSamplerStratified(t *testing.T) {
 			if c < 0 {
 				continue
 			}
-			if got := s.slotClass(sl); got != int(labels[c]) {
+			if got := s.SlotClass(sl); got != int(labels[c]) {
 				t.Fatalf("slot %d holds class %d, owned by %d", sl, labels[c], got)
 			}
 			counts[labels[c]]++

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"cxray/stream/measure"
+	"cxray/stream/measure/n1"
 )
 
 // DefaultK is the projection dimension used when projection is needed
@@ -177,7 +178,7 @@ func makeWith(dims []int, n int, o Options, projection string) (*Plan, error) {
 // fitted ones, the leading points held until the fit), and the largest
 // workspace of one layer: its tree, its fit, and with sampling (m < n)
 // the sampled estimator's distance matrix over at most
-// measure.DefaultMaxPool points.
+// n1.DefaultMaxPool points.
 func need(dims []int, m, n, k int, projection string) (state, ws int64) {
 	for _, d := range dims {
 		sd := d
@@ -193,7 +194,7 @@ func need(dims []int, m, n, k int, projection string) (state, ws int64) {
 		ws = max(ws, workspace(m, sd))
 	}
 	if m < n {
-		pool := int64(min(m, measure.DefaultMaxPool))
+		pool := int64(min(m, n1.DefaultMaxPool))
 		ws = max(ws, pool*pool*4)
 	}
 	return state, ws

@@ -8,6 +8,7 @@ import (
 	"cxray/importer"
 	"cxray/runtime"
 	"cxray/stream/measure"
+	"cxray/stream/measure/n1"
 	"cxray/stream/plan"
 	"cxray/stream/tap"
 )
@@ -191,7 +192,7 @@ func TestRouterFitsProjection(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		direct := measure.NewProjectedN1(dim, proj, measure.NormNone)
+		direct := n1.NewProjectedN1(dim, proj, measure.NormNone)
 		if err := direct.Update(x, labels); err != nil {
 			t.Fatal(err)
 		}

@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"cxray/stream/measure"
+	"cxray/stream/measure/n1"
 	"cxray/stream/plan"
 )
 
@@ -84,13 +85,13 @@ func (r *Router) projectionSeed(l Layer) uint64 {
 func (r *Router) newEstimator(l Layer, proj *measure.Projector) Estimator {
 	switch {
 	case r.sampler != nil:
-		return sampled{measure.NewSampledN1(l.Dim, r.sampler, proj, r.norm)}
+		return sampled{n1.NewSampledN1(l.Dim, r.sampler, proj, r.norm)}
 	case proj != nil:
-		e := measure.NewProjectedN1(l.Dim, proj, r.norm)
+		e := n1.NewProjectedN1(l.Dim, proj, r.norm)
 		e.MaxWorkspace = r.workspace
 		return projected{e}
 	default:
-		e := measure.NewExactN1(l.Dim, r.norm)
+		e := n1.NewExactN1(l.Dim, r.norm)
 		e.MaxWorkspace = r.workspace
 		return exact{e}
 	}
@@ -221,7 +222,7 @@ func (r *Router) estimate(i int, final bool) (measure.Estimate, error) {
 }
 
 // exact adapts ExactN1 to Estimator.
-type exact struct{ *measure.ExactN1 }
+type exact struct{ *n1.ExactN1 }
 
 func (e exact) Update(x []float32, labels []int32, slots []int) error {
 	if slots != nil {
@@ -245,7 +246,7 @@ func (e exact) Estimate(final bool) (measure.Estimate, error) {
 }
 
 // projected adapts ProjectedN1: every point kept, each projected.
-type projected struct{ *measure.ProjectedN1 }
+type projected struct{ *n1.ProjectedN1 }
 
 func (e projected) Update(x []float32, labels []int32, slots []int) error {
 	if slots != nil {
@@ -264,6 +265,6 @@ func (e projected) Estimate(final bool) (measure.Estimate, error) {
 }
 
 // sampled adapts SampledN1, whose reading is the same before and at the end.
-type sampled struct{ *measure.SampledN1 }
+type sampled struct{ *n1.SampledN1 }
 
 func (e sampled) Estimate(bool) (measure.Estimate, error) { return e.SampledN1.Estimate() }

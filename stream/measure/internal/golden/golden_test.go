@@ -18,6 +18,7 @@ import (
 	"cxray/stream/measure"
 	"cxray/stream/measure/linear"
 	"cxray/stream/measure/mst"
+	"cxray/stream/measure/n1"
 	"cxray/stream/measure/neighbour"
 	"cxray/stream/plan"
 	"cxray/stream/tap"
@@ -219,7 +220,7 @@ func exact(t *testing.T, b book, s set) {
 				t.Errorf("%s: method %v builds another tree than %v", key, m, methods[0])
 			}
 		}
-		e := measure.NewExactN1(s.dim, norm)
+		e := n1.NewExactN1(s.dim, norm)
 		if err := e.Update(s.x, s.y); err != nil {
 			t.Fatal(err)
 		}
@@ -246,7 +247,7 @@ func exact(t *testing.T, b book, s set) {
 // statistics, the final value, and a merge of two halves.
 func running(t *testing.T, b book, s set, batch int, norm measure.Normalization) {
 	key := fmt.Sprintf("%s/running/%s", s.name, norm)
-	e := measure.NewExactN1(s.dim, norm)
+	e := n1.NewExactN1(s.dim, norm)
 	for lo, k := 0, 0; lo < s.n(); lo, k = lo+batch, k+1 {
 		hi := min(lo+batch, s.n())
 		if err := e.Update(s.x[lo*s.dim:hi*s.dim], s.y[lo:hi]); err != nil {
@@ -271,7 +272,7 @@ func running(t *testing.T, b book, s set, batch int, norm measure.Normalization)
 	b.s(key+"/value_method", e.Stats().Method.String())
 
 	half := s.n() / 2
-	a, c := measure.NewExactN1(s.dim, norm), measure.NewExactN1(s.dim, norm)
+	a, c := n1.NewExactN1(s.dim, norm), n1.NewExactN1(s.dim, norm)
 	if err := a.Update(s.x[:half*s.dim], s.y[:half]); err != nil {
 		t.Fatal(err)
 	}
@@ -301,7 +302,7 @@ func projected(t *testing.T, b book, s set, k, batch int) {
 		proj.Apply(y, s.x, s.n())
 		b.f32s(key+"/points", y)
 		b.f(key+"/captured", proj.Captured())
-		e := measure.NewProjectedN1(s.dim, proj, measure.NormNone)
+		e := n1.NewProjectedN1(s.dim, proj, measure.NormNone)
 		for lo, i := 0, 0; lo < s.n(); lo, i = lo+batch, i+1 {
 			hi := min(lo+batch, s.n())
 			if err := e.Update(s.x[lo*s.dim:hi*s.dim], s.y[lo:hi]); err != nil {
@@ -327,7 +328,7 @@ func projected(t *testing.T, b book, s set, k, batch int) {
 func sampled(t *testing.T, b book, s set, classes, m, maxPool, batch int, proj *measure.Projector, norm measure.Normalization, tag string) {
 	key := fmt.Sprintf("%s/sampled/%s", s.name, tag)
 	sp := measure.NewSampler(measure.StratifiedCapacity(m, classes), 3)
-	e := measure.NewSampledN1(s.dim, sp, proj, norm)
+	e := n1.NewSampledN1(s.dim, sp, proj, norm)
 	if maxPool > 0 {
 		e.MaxPool = maxPool
 	}

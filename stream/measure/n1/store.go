@@ -1,4 +1,4 @@
-package measure
+package n1
 
 // pointStore is the growable float32 storage of an estimator's points.
 // A growing slice leaves its old copies as garbage; the caller bounds the

@@ -1,4 +1,4 @@
-package measure
+package n1
 
 import (
 	"math"
@@ -7,13 +7,14 @@ import (
 	"strings"
 	"testing"
 
+	"cxray/stream/measure"
 	"cxray/stream/measure/internal/oracle"
 )
 
 // feedSampled streams x, y through a sampler and into the estimators, in
 // batches, as the CLI does: one Offer per sample, then every estimator
 // gets the same slots.
-func feedSampled(t testing.TB, s *Sampler, x []float32, y []int32, dim, batch int, es ...*SampledN1) {
+func feedSampled(t testing.TB, s *measure.Sampler, x []float32, y []int32, dim, batch int, es ...*SampledN1) {
 	t.Helper()
 	var slots []int
 	for lo := 0; lo < len(y); lo += batch {
@@ -30,7 +31,9 @@ func feedSampled(t testing.TB, s *Sampler, x []float32, y []int32, dim, batch in
 	}
 }
 
-func estimate(t testing.TB, e interface{ Estimate() (Estimate, error) }) Estimate {
+func estimate(t testing.TB, e interface {
+	Estimate() (measure.Estimate, error)
+}) measure.Estimate {
 	t.Helper()
 	r, err := e.Estimate()
 	if err != nil {
@@ -53,9 +56,9 @@ func classCounts(y []int32, classes int) []int {
 // capacity turns it into a sampled estimate.
 func TestSampledN1ExactWhenNothingDropped(t *testing.T) {
 	x, y := oracle.Iris(t)
-	for _, norm := range []Normalization{NormNone, NormMinMax, NormZScore} {
-		for _, capacity := range [][]int{classCounts(y, 3), StratifiedCapacity(600, 3)} {
-			s := NewSampler(capacity, 1)
+	for _, norm := range []measure.Normalization{measure.NormNone, measure.NormMinMax, measure.NormZScore} {
+		for _, capacity := range [][]int{classCounts(y, 3), measure.StratifiedCapacity(600, 3)} {
+			s := measure.NewSampler(capacity, 1)
 			e := NewSampledN1(4, s, nil, norm)
 			feedSampled(t, s, x, y, 4, 7, e)
 			ex := NewExactN1(4, norm)
@@ -64,39 +67,39 @@ func TestSampledN1ExactWhenNothingDropped(t *testing.T) {
 			}
 			want := value(t, ex)
 			got := estimate(t, e)
-			if got.Value != want || got.Method != EstimateExact || !math.IsNaN(got.CILow) || !math.IsNaN(got.CIHigh) || got.N != 150 || got.Seen != 150 {
+			if got.Value != want || got.Method != measure.EstimateExact || !math.IsNaN(got.CILow) || !math.IsNaN(got.CIHigh) || got.N != 150 || got.Seen != 150 {
 				t.Errorf("%v, capacity %v: %+v, want exact %v", norm, capacity, got, want)
 			}
 		}
 	}
 
 	// One more sample of class 0 than its capacity.
-	s := NewSampler([]int{50, 50, 50}, 1)
-	e := NewSampledN1(4, s, nil, NormNone)
+	s := measure.NewSampler([]int{50, 50, 50}, 1)
+	e := NewSampledN1(4, s, nil, measure.NormNone)
 	feedSampled(t, s, x, y, 4, 10, e)
 	feedSampled(t, s, x[:4], y[:1], 4, 1, e)
-	if got := estimate(t, e); got.Method != EstimateSampled || got.N != 150 || got.Seen != 151 {
+	if got := estimate(t, e); got.Method != measure.EstimateSampled || got.N != 150 || got.Seen != 151 {
 		t.Errorf("after a drop: method %q, N %d, Seen %d", got.Method, got.N, got.Seen)
 	}
 
 	// With a projection: exactly ProjectedN1 on the same points.
-	p := NewProjector(4, 3, 9)
-	s = NewSampler(StratifiedCapacity(300, 3), 2)
-	e = NewSampledN1(4, s, p, NormNone)
+	p := measure.NewProjector(4, 3, 9)
+	s = measure.NewSampler(measure.StratifiedCapacity(300, 3), 2)
+	e = NewSampledN1(4, s, p, measure.NormNone)
 	feedSampled(t, s, x, y, 4, 16, e)
-	pe := NewProjectedN1(4, p, NormNone)
+	pe := NewProjectedN1(4, p, measure.NormNone)
 	if err := pe.Update(x, y); err != nil {
 		t.Fatal(err)
 	}
 	got, want := estimate(t, e), estimate(t, pe)
-	if got.Value != want.Value || got.Method != EstimateProjected || want.Method != EstimateProjected {
+	if got.Value != want.Value || got.Method != measure.EstimateProjected || want.Method != measure.EstimateProjected {
 		t.Errorf("projected: SampledN1 %v (%s), ProjectedN1 %v (%s)", got.Value, got.Method, want.Value, want.Method)
 	}
 }
 
 func TestSampledN1Errors(t *testing.T) {
-	s := NewSampler([]int{2, 2}, 1)
-	e := NewSampledN1(2, s, nil, NormNone)
+	s := measure.NewSampler([]int{2, 2}, 1)
+	e := NewSampledN1(2, s, nil, measure.NormNone)
 	x := []float32{0, 0, 1, 1}
 	for _, c := range []struct {
 		name   string
@@ -126,35 +129,35 @@ func TestSampledN1Errors(t *testing.T) {
 		t.Errorf("label mismatch: %v", err)
 	}
 	if _, err := e.Estimate(); err == nil || !strings.Contains(err.Error(), "at least 2 points") {
-		t.Errorf("empty Estimate: %v", err)
+		t.Errorf("empty measure.Estimate: %v", err)
 	}
 	for _, c := range []struct {
 		name string
 		e    *SampledN1
 		want string
 	}{
-		{"nil sampler", NewSampledN1(2, nil, nil, NormNone), "needs a Sampler"},
-		{"dim", NewSampledN1(0, s, nil, NormNone), "dimension ≥ 1"},
-		{"projection dim", NewSampledN1(3, s, NewProjector(2, 2, 1), NormNone), "projector maps dimension 2"},
-		{"projection norm", NewSampledN1(2, s, NewProjector(2, 2, 1), NormZScore), "cannot project under normalization zscore"},
-		{"bad projector", NewSampledN1(2, s, NewProjector(2, 0, 1), NormNone), "positive dimensions"},
+		{"nil sampler", NewSampledN1(2, nil, nil, measure.NormNone), "needs a measure.Sampler"},
+		{"dim", NewSampledN1(0, s, nil, measure.NormNone), "dimension ≥ 1"},
+		{"projection dim", NewSampledN1(3, s, measure.NewProjector(2, 2, 1), measure.NormNone), "projector maps dimension 2"},
+		{"projection norm", NewSampledN1(2, s, measure.NewProjector(2, 2, 1), measure.NormZScore), "cannot project under normalization zscore"},
+		{"bad projector", NewSampledN1(2, s, measure.NewProjector(2, 0, 1), measure.NormNone), "positive dimensions"},
 	} {
 		if err := c.e.Update(x, []int32{0, 1}, []int{-1, -1}); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: %v, want %q", c.name, err, c.want)
 		}
 	}
 	// A class seen without slots cannot be estimated.
-	s2 := NewSampler([]int{3, 0}, 1)
-	e2 := NewSampledN1(1, s2, nil, NormNone)
+	s2 := measure.NewSampler([]int{3, 0}, 1)
+	e2 := NewSampledN1(1, s2, nil, measure.NormNone)
 	feedSampled(t, s2, []float32{0, 1, 2, 3, 4}, []int32{0, 0, 0, 1, 0}, 1, 5, e2)
 	if _, err := e2.Estimate(); err == nil || !strings.Contains(err.Error(), "class 1 has 1 samples but no slot") {
 		t.Errorf("class without slots: %v", err)
 	}
-	pe := NewProjectedN1(2, NewProjector(2, 2, 1), NormMinMax)
+	pe := NewProjectedN1(2, measure.NewProjector(2, 2, 1), measure.NormMinMax)
 	if err := pe.Update(x, []int32{0, 1}); err == nil || !strings.Contains(err.Error(), "cannot project") {
 		t.Errorf("ProjectedN1 with minmax: %v", err)
 	}
-	if err := NewProjectedN1(2, nil, NormNone).Update(x, []int32{0, 1}); err == nil {
+	if err := NewProjectedN1(2, nil, measure.NormNone).Update(x, []int32{0, 1}); err == nil {
 		t.Error("ProjectedN1 without a projector accepted a batch")
 	}
 }
@@ -208,9 +211,9 @@ func regions(seed uint64, n, dim, classes int, noise float64) ([]float32, []int3
 func TestSampledN1DeterministicAndBounded(t *testing.T) {
 	const n, dim = 1500, 6
 	x, y := regions(1, n, dim, 3, 0.02)
-	run := func(workers int) (Estimate, []int64) {
-		s := NewSampler(StratifiedCapacity(300, 3), 5)
-		e := NewSampledN1(dim, s, nil, NormNone)
+	run := func(workers int) (measure.Estimate, []int64) {
+		s := measure.NewSampler(measure.StratifiedCapacity(300, 3), 5)
+		e := NewSampledN1(dim, s, nil, measure.NormNone)
 		e.Workers = workers
 		var bytes []int64
 		for lo := 0; lo < n; lo += 500 {
@@ -224,7 +227,7 @@ func TestSampledN1DeterministicAndBounded(t *testing.T) {
 	if !reflect.DeepEqual(a, b) {
 		t.Errorf("1 worker: %+v\n3 workers: %+v", a, b)
 	}
-	if a.Method != EstimateSampled || a.N != 300 || a.Seen != n || !(a.CILow <= a.Value && a.Value <= a.CIHigh) {
+	if a.Method != measure.EstimateSampled || a.N != 300 || a.Seen != n || !(a.CILow <= a.Value && a.Value <= a.CIHigh) {
 		t.Errorf("estimate %+v", a)
 	}
 	// Points, labels and arrival indices of 300 slots, the batch buffer
@@ -264,7 +267,7 @@ func TestSampledN1CorrectsSampleSize(t *testing.T) {
 		} else {
 			c.x, c.y = blobs(3, n, dim, 3, 2)
 		}
-		ex := NewExactN1(dim, NormNone)
+		ex := NewExactN1(dim, measure.NormNone)
 		if err := ex.Update(c.x, c.y); err != nil {
 			t.Fatal(err)
 		}
@@ -272,8 +275,8 @@ func TestSampledN1CorrectsSampleSize(t *testing.T) {
 		var errRaw, errEst float64
 		cover := 0
 		for seed := range uint64(runs) {
-			s := NewSampler(StratifiedCapacity(m, 3), seed+100)
-			e := NewSampledN1(dim, s, nil, NormNone)
+			s := measure.NewSampler(measure.StratifiedCapacity(m, 3), seed+100)
+			e := NewSampledN1(dim, s, nil, measure.NormNone)
 			feedSampled(t, s, c.x, c.y, dim, 64, e)
 			r := estimate(t, e)
 			raw := r.Params["n1_sample"].(float64)
@@ -374,8 +377,8 @@ func TestPermuteRows(t *testing.T) {
 func TestSampledN1LargeSample(t *testing.T) {
 	const n, dim = 2000, 4
 	x, y := regions(4, n, dim, 3, 0.01)
-	s := NewSampler(StratifiedCapacity(900, 3), 9)
-	e := NewSampledN1(dim, s, nil, NormMinMax)
+	s := measure.NewSampler(measure.StratifiedCapacity(900, 3), 9)
+	e := NewSampledN1(dim, s, nil, measure.NormMinMax)
 	e.MaxPool = 300
 	feedSampled(t, s, x, y, dim, 100, e)
 	before := append([]float32(nil), e.x...)
@@ -391,7 +394,7 @@ func TestSampledN1LargeSample(t *testing.T) {
 	if a.Params["pool"] != 300 || len(curve) < 4 || curve[0][0] <= 300 || curve[1][0] > 300 {
 		t.Errorf("pool %v, curve %v: want an exact top above 300 points, then the pool's sizes", a.Params["pool"], curve)
 	}
-	ex := NewExactN1(dim, NormMinMax)
+	ex := NewExactN1(dim, measure.NormMinMax)
 	if err := ex.Update(x, y); err != nil {
 		t.Fatal(err)
 	}

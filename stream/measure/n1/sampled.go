@@ -1,4 +1,4 @@
-package measure
+package n1
 
 import (
 	"cmp"
@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"slices"
 
+	"cxray/stream/measure"
 	"cxray/stream/measure/mst"
 	"gonum.org/v1/gonum/stat/distuv"
 )
@@ -148,9 +149,9 @@ type SampledN1 struct {
 	Level float64
 
 	dim, k  int
-	sampler *Sampler
-	proj    *Projector
-	norm    Normalization
+	sampler *measure.Sampler
+	proj    *measure.Projector
+	norm    measure.Normalization
 
 	x       []float32 // k values per slot
 	labels  []int32   // per slot
@@ -166,7 +167,7 @@ type SampledN1 struct {
 // slots of sampler, projected by proj (nil: not projected) and measured
 // after the normalisation norm. Every estimator of a run shares the same
 // sampler.
-func NewSampledN1(dim int, sampler *Sampler, proj *Projector, norm Normalization) *SampledN1 {
+func NewSampledN1(dim int, sampler *measure.Sampler, proj *measure.Projector, norm measure.Normalization) *SampledN1 {
 	e := &SampledN1{
 		TieRTol:      mst.DefaultTieRTol,
 		MaxWorkspace: mst.DefaultMaxWorkspace,
@@ -191,17 +192,17 @@ func NewSampledN1(dim int, sampler *Sampler, proj *Projector, norm Normalization
 func (e *SampledN1) check() error {
 	switch {
 	case e == nil || e.dim < 1:
-		return errors.New("measure: SampledN1 needs a dimension ≥ 1 (use NewSampledN1)")
+		return errors.New("n1: SampledN1 needs a dimension ≥ 1 (use NewSampledN1)")
 	case e.sampler == nil:
-		return errors.New("measure: SampledN1 needs a Sampler")
-	case !e.norm.valid():
-		return fmt.Errorf("measure: unknown normalization %d", int(e.norm))
-	case e.proj != nil && e.proj.check() != nil:
-		return e.proj.check()
+		return errors.New("n1: SampledN1 needs a measure.Sampler")
+	case !e.norm.Valid():
+		return fmt.Errorf("n1: unknown normalization %d", int(e.norm))
+	case e.proj != nil && e.proj.Check() != nil:
+		return e.proj.Check()
 	case e.proj != nil && e.proj.In() != e.dim:
-		return fmt.Errorf("measure: projector maps dimension %d, points have %d", e.proj.In(), e.dim)
-	case e.proj != nil && e.norm != NormNone:
-		return fmt.Errorf("measure: cannot project under normalization %v: it needs the whole stream before the first batch is projected", e.norm)
+		return fmt.Errorf("n1: projector maps dimension %d, points have %d", e.proj.In(), e.dim)
+	case e.proj != nil && e.norm != measure.NormNone:
+		return fmt.Errorf("n1: cannot project under normalization %v: it needs the whole stream before the first batch is projected", e.norm)
 	}
 	return nil
 }
@@ -219,30 +220,30 @@ func (e *SampledN1) Update(x []float32, labels []int32, slots []int) error {
 	}
 	n := len(labels)
 	if len(slots) != n {
-		return fmt.Errorf("measure: %d slots for %d labels", len(slots), n)
+		return fmt.Errorf("n1: %d slots for %d labels", len(slots), n)
 	}
 	if len(x) != n*e.dim {
-		return fmt.Errorf("measure: %d values for %d labels of dimension %d, want %d", len(x), n, e.dim, n*e.dim)
+		return fmt.Errorf("n1: %d values for %d labels of dimension %d, want %d", len(x), n, e.dim, n*e.dim)
 	}
 	capacity := e.sampler.Capacity()
 	kept := 0
 	for i, s := range slots {
 		l := labels[i]
 		if l < 0 || int(l) >= len(e.seenCls) {
-			return fmt.Errorf("measure: sample %d has label %d, want 0..%d", e.seen+int64(i), l, len(e.seenCls)-1)
+			return fmt.Errorf("n1: sample %d has label %d, want 0..%d", e.seen+int64(i), l, len(e.seenCls)-1)
 		}
 		if s == -1 {
 			continue
 		}
 		if s < 0 || s >= capacity {
-			return fmt.Errorf("measure: slot %d of sample %d outside [-1, %d)", s, e.seen+int64(i), capacity)
+			return fmt.Errorf("n1: slot %d of sample %d outside [-1, %d)", s, e.seen+int64(i), capacity)
 		}
-		if c := e.sampler.slotClass(s); c != int(l) {
-			return fmt.Errorf("measure: slot %d belongs to class %d, sample %d has label %d: slots must come from this estimator's Sampler", s, c, e.seen+int64(i), l)
+		if c := e.sampler.SlotClass(s); c != int(l) {
+			return fmt.Errorf("n1: slot %d belongs to class %d, sample %d has label %d: slots must come from this estimator's measure.Sampler", s, c, e.seen+int64(i), l)
 		}
 		kept++
 	}
-	if err := CheckFinite(x, e.dim, int(e.seen)); err != nil {
+	if err := measure.CheckFinite(x, e.dim, int(e.seen)); err != nil {
 		return err
 	}
 	e.stats.add(x, n, e.dim, e.norm)
@@ -320,7 +321,9 @@ func (e *SampledN1) Kept() int {
 func (e *SampledN1) Dim() int { return e.dim }
 
 // Conventions returns the conventions the value is computed under.
-func (e *SampledN1) Conventions() Conventions { return n1Conventions(e.norm, e.TieRTol) }
+func (e *SampledN1) Conventions() measure.Conventions {
+	return measure.N1Conventions(e.norm, e.TieRTol)
+}
 
 // Bytes is the size of the estimator's state: the stored points, labels
 // and arrival indices, the class counters, the normalisation statistics,
@@ -337,9 +340,9 @@ func (e *SampledN1) Bytes() int64 {
 // Estimate returns the current estimate of N1 of every sample seen; see
 // SampledN1 for the method. It fails with fewer than 2 points kept, or
 // when a class was seen but has no slot.
-func (e *SampledN1) Estimate() (Estimate, error) {
+func (e *SampledN1) Estimate() (measure.Estimate, error) {
 	if err := e.check(); err != nil {
-		return Estimate{}, err
+		return measure.Estimate{}, err
 	}
 	// The kept points in stream order: the tree depends on the order
 	// through ties, and stream order is what ExactN1 sees.
@@ -352,21 +355,21 @@ func (e *SampledN1) Estimate() (Estimate, error) {
 	slices.SortFunc(order, func(a, b int) int { return cmp.Compare(e.seq[a], e.seq[b]) })
 	m := len(order)
 	if m < 2 {
-		return Estimate{}, fmt.Errorf("measure: N1 needs at least 2 points, have %d", m)
+		return measure.Estimate{}, fmt.Errorf("n1: N1 needs at least 2 points, have %d", m)
 	}
 	y := make([]int32, m)
 	for i, s := range order {
 		y[i] = e.labels[s]
 	}
 	params := e.params(m)
-	est := Estimate{CILow: math.NaN(), CIHigh: math.NaN(), N: m, Seen: e.seen, Params: params}
+	est := measure.Estimate{CILow: math.NaN(), CIHigh: math.NaN(), N: m, Seen: e.seen, Params: params}
 
 	if e.seen == int64(m) {
 		// Nothing dropped: the whole stream, exactly ExactN1, weights
 		// included.
-		est.Method = EstimateExact
+		est.Method = measure.EstimateExact
 		if e.proj != nil {
-			est.Method = EstimateProjected
+			est.Method = measure.EstimateProjected
 		}
 		err := e.arrange(order, func(x []float32) (err error) {
 			if e.proj != nil {
@@ -378,18 +381,18 @@ func (e *SampledN1) Estimate() (Estimate, error) {
 				maps.Copy(params, corr)
 				return err
 			}
-			est.Value, err = e.exact(x, y, FeatureWeights(x, m, e.k, e.norm))
+			est.Value, err = e.exact(x, y, measure.FeatureWeights(x, m, e.k, e.norm))
 			return err
 		})
 		if err != nil {
-			return Estimate{}, err
+			return measure.Estimate{}, err
 		}
 		return est, nil
 	}
 
-	est.Method = EstimateSampled
+	est.Method = measure.EstimateSampled
 	if e.proj != nil {
-		est.Method = EstimateSampledProjected
+		est.Method = measure.EstimateSampledProjected
 	}
 	w := e.stats.weights(e.norm)
 	from := make([][]int32, len(e.seenCls)) // positions in order, by class
@@ -398,7 +401,7 @@ func (e *SampledN1) Estimate() (Estimate, error) {
 	}
 	for c, s := range e.seenCls {
 		if s > 0 && len(from[c]) == 0 {
-			return Estimate{}, fmt.Errorf("measure: class %d has %d samples but no slot in the sampler; give every class capacity", c, s)
+			return measure.Estimate{}, fmt.Errorf("n1: class %d has %d samples but no slot in the sampler; give every class capacity", c, s)
 		}
 	}
 	f := proportionalFraction(from, e.seenCls)
@@ -425,7 +428,7 @@ func (e *SampledN1) Estimate() (Estimate, error) {
 			return err
 		})
 		if err != nil {
-			return Estimate{}, err
+			return measure.Estimate{}, err
 		}
 		pool = flatten(subsetByClass(rng, from, e.seenCls, math.Min(f, float64(maxPool)/n)))
 	}
@@ -442,7 +445,7 @@ func (e *SampledN1) Estimate() (Estimate, error) {
 	cfg := defaultCurve
 	pts := sizeCurve(sp, fromPool, e.seenCls, nil, cfg, rng, &work)
 	if len(pts) == 0 {
-		return Estimate{}, fmt.Errorf("measure: too few points with the stream's class proportions (%d of %d kept) to estimate N1", int(math.Round(f*n)), m)
+		return measure.Estimate{}, fmt.Errorf("n1: too few points with the stream's class proportions (%d of %d kept) to estimate N1", int(math.Round(f*n)), m)
 	}
 	mPool0 := pts[0].m
 	if top != nil {
@@ -626,20 +629,20 @@ type streamStats struct {
 	n    int64     // rows accumulated
 }
 
-func (s *streamStats) add(x []float32, n, dim int, norm Normalization) {
-	if norm == NormNone || n == 0 {
+func (s *streamStats) add(x []float32, n, dim int, norm measure.Normalization) {
+	if norm == measure.NormNone || n == 0 {
 		return
 	}
 	if s.a == nil {
 		s.a, s.b = make([]float64, dim), make([]float64, dim)
-		if norm == NormMinMax {
+		if norm == measure.NormMinMax {
 			for j := range dim {
 				s.a[j], s.b[j] = math.Inf(1), math.Inf(-1)
 			}
 		}
 	}
 	switch norm {
-	case NormMinMax:
+	case measure.NormMinMax:
 		for i := range n {
 			for j, v := range x[i*dim : (i+1)*dim] {
 				f := float64(v)
@@ -647,7 +650,7 @@ func (s *streamStats) add(x []float32, n, dim int, norm Normalization) {
 				s.b[j] = math.Max(s.b[j], f)
 			}
 		}
-	case NormZScore:
+	case measure.NormZScore:
 		for i := range n {
 			s.n++
 			c := float64(s.n)
@@ -664,14 +667,14 @@ func (s *streamStats) bytes() int64 { return 8 * int64(cap(s.a)+cap(s.b)) }
 
 // weights returns the per-feature factors (see FeatureWeights) of the
 // samples accumulated so far, or nil for NormNone.
-func (s *streamStats) weights(norm Normalization) []float64 {
-	if norm == NormNone || s.a == nil {
+func (s *streamStats) weights(norm measure.Normalization) []float64 {
+	if norm == measure.NormNone || s.a == nil {
 		return nil
 	}
 	w := make([]float64, len(s.a))
 	for j := range w {
 		var r float64
-		if norm == NormMinMax {
+		if norm == measure.NormMinMax {
 			r = s.b[j] - s.a[j]
 		} else {
 			r = math.Sqrt(s.b[j] / float64(s.n))

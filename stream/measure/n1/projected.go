@@ -1,4 +1,4 @@
-package measure
+package n1
 
 import (
 	"errors"
@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 
+	"cxray/stream/measure"
 	"cxray/stream/measure/mst"
 )
 
@@ -68,15 +69,15 @@ type ProjectedN1 struct {
 	Method       mst.Method
 
 	dim  int
-	proj *Projector
-	norm Normalization
+	proj *measure.Projector
+	norm measure.Normalization
 	in   *ExactN1
 	buf  []float32
 }
 
 // NewProjectedN1 returns an empty estimator of dim-dimensional points
 // projected by proj.
-func NewProjectedN1(dim int, proj *Projector, norm Normalization) *ProjectedN1 {
+func NewProjectedN1(dim int, proj *measure.Projector, norm measure.Normalization) *ProjectedN1 {
 	e := &ProjectedN1{
 		TieRTol:      mst.DefaultTieRTol,
 		MaxWorkspace: mst.DefaultMaxWorkspace,
@@ -85,7 +86,7 @@ func NewProjectedN1(dim int, proj *Projector, norm Normalization) *ProjectedN1 {
 		norm:         norm,
 	}
 	if proj != nil {
-		e.in = NewExactN1(proj.Out(), NormNone)
+		e.in = NewExactN1(proj.Out(), measure.NormNone)
 	}
 	return e
 }
@@ -93,17 +94,17 @@ func NewProjectedN1(dim int, proj *Projector, norm Normalization) *ProjectedN1 {
 func (e *ProjectedN1) check() error {
 	switch {
 	case e == nil || e.dim < 1:
-		return errors.New("measure: ProjectedN1 needs a dimension ≥ 1 (use NewProjectedN1)")
+		return errors.New("n1: ProjectedN1 needs a dimension ≥ 1 (use NewProjectedN1)")
 	case e.proj == nil || e.in == nil:
-		return errors.New("measure: ProjectedN1 needs a Projector")
-	case e.proj.check() != nil:
-		return e.proj.check()
+		return errors.New("n1: ProjectedN1 needs a measure.Projector")
+	case e.proj.Check() != nil:
+		return e.proj.Check()
 	case e.proj.In() != e.dim:
-		return fmt.Errorf("measure: projector maps dimension %d, points have %d", e.proj.In(), e.dim)
-	case !e.norm.valid():
-		return fmt.Errorf("measure: unknown normalization %d", int(e.norm))
-	case e.norm != NormNone:
-		return fmt.Errorf("measure: cannot project under normalization %v: it needs the whole stream before the first batch is projected", e.norm)
+		return fmt.Errorf("n1: projector maps dimension %d, points have %d", e.proj.In(), e.dim)
+	case !e.norm.Valid():
+		return fmt.Errorf("n1: unknown normalization %d", int(e.norm))
+	case e.norm != measure.NormNone:
+		return fmt.Errorf("n1: cannot project under normalization %v: it needs the whole stream before the first batch is projected", e.norm)
 	}
 	return nil
 }
@@ -117,9 +118,9 @@ func (e *ProjectedN1) Update(x []float32, labels []int32) error {
 	}
 	n := len(labels)
 	if len(x) != n*e.dim {
-		return fmt.Errorf("measure: %d values for %d labels of dimension %d, want %d", len(x), n, e.dim, n*e.dim)
+		return fmt.Errorf("n1: %d values for %d labels of dimension %d, want %d", len(x), n, e.dim, n*e.dim)
 	}
-	if err := CheckFinite(x, e.dim, e.in.N()); err != nil {
+	if err := measure.CheckFinite(x, e.dim, e.in.N()); err != nil {
 		return err
 	}
 	k := e.proj.Out()
@@ -137,7 +138,9 @@ func (e *ProjectedN1) N() int {
 }
 
 // Conventions returns the conventions the value is computed under.
-func (e *ProjectedN1) Conventions() Conventions { return n1Conventions(e.norm, e.TieRTol) }
+func (e *ProjectedN1) Conventions() measure.Conventions {
+	return measure.N1Conventions(e.norm, e.TieRTol)
+}
 
 // Bytes is the size of the state: the projected points and labels, the
 // batch buffer and the projection matrix.
@@ -153,27 +156,27 @@ func (e *ProjectedN1) Bytes() int64 {
 
 // Estimate returns N1 of the projected points (Method "projected", no
 // interval).
-func (e *ProjectedN1) Estimate() (Estimate, error) {
+func (e *ProjectedN1) Estimate() (measure.Estimate, error) {
 	if err := e.check(); err != nil {
-		return Estimate{}, err
+		return measure.Estimate{}, err
 	}
 	v, corr, err := correctedProjectedN1(e.in.pts.values(), e.in.labels, e.proj, &mst.Options{
 		TieRTol: e.TieRTol, MaxWorkspace: e.MaxWorkspace, Workers: e.Workers, Method: e.Method,
 	})
 	if err != nil {
-		return Estimate{}, err
+		return measure.Estimate{}, err
 	}
 	return e.reading(v, corr), nil
 }
 
 // reading is the Estimate of value v over the points so far, with the
 // projection's params and extra.
-func (e *ProjectedN1) reading(v float64, extra map[string]any) Estimate {
+func (e *ProjectedN1) reading(v float64, extra map[string]any) measure.Estimate {
 	params := e.proj.Params()
 	maps.Copy(params, extra)
-	return Estimate{
+	return measure.Estimate{
 		Value: v, CILow: math.NaN(), CIHigh: math.NaN(),
-		N: e.in.N(), Seen: int64(e.in.N()), Method: EstimateProjected,
+		N: e.in.N(), Seen: int64(e.in.N()), Method: measure.EstimateProjected,
 		Params: params,
 	}
 }
@@ -184,17 +187,17 @@ func (e *ProjectedN1) reading(v float64, extra map[string]any) Estimate {
 // Estimate's value unless distances tied within TieRTol (see there). A
 // plain map's reading is the corrected value of three trees, which
 // insertion does not keep, so it is Estimate's.
-func (e *ProjectedN1) Running() (Estimate, error) {
+func (e *ProjectedN1) Running() (measure.Estimate, error) {
 	if err := e.check(); err != nil {
-		return Estimate{}, err
+		return measure.Estimate{}, err
 	}
-	if e.proj.Kind() == ProjectionJL {
+	if e.proj.Kind() == measure.ProjectionJL {
 		return e.Estimate()
 	}
 	e.in.TieRTol, e.in.MaxWorkspace, e.in.Workers = e.TieRTol, e.MaxWorkspace, e.Workers
 	v, err := e.in.Running()
 	if err != nil {
-		return Estimate{}, err
+		return measure.Estimate{}, err
 	}
 	return e.reading(v, map[string]any{"n1_projected": v}), nil
 }
@@ -204,10 +207,10 @@ func (e *ProjectedN1) Running() (Estimate, error) {
 // distortion bias removed by Richardson's extrapolation (see ProjectedN1),
 // and the params that record it. A fitted map is not corrected: its
 // halves are not two like projections, and its bias is within its spread.
-func correctedProjectedN1(x []float32, y []int32, proj *Projector, o *mst.Options) (float64, map[string]any, error) {
+func correctedProjectedN1(x []float32, y []int32, proj *measure.Projector, o *mst.Options) (float64, map[string]any, error) {
 	k := proj.Out()
 	full, err := n1On(x, y, k, 0, k, o)
-	if err != nil || k < 2 || proj.Kind() != ProjectionJL {
+	if err != nil || k < 2 || proj.Kind() != measure.ProjectionJL {
 		return full, map[string]any{"n1_projected": full}, err
 	}
 	lo, err := n1On(x, y, k, 0, k/2, o)

@@ -1,8 +1,9 @@
-package measure
+package n1
 
 import (
 	"testing"
 
+	"cxray/stream/measure"
 	"cxray/stream/measure/internal/oracle"
 	"cxray/stream/measure/mst"
 )
@@ -16,7 +17,7 @@ func TestMNISTMatchesReference(t *testing.T) {
 	}
 	oracle.NeedPython(t)
 	x, y := oracle.MNIST(t, "t10k", 2000)
-	for _, norm := range []Normalization{NormNone, NormMinMax} {
+	for _, norm := range []measure.Normalization{measure.NormNone, measure.NormMinMax} {
 		ref := oracle.ReferenceOnArrays(t, x, y, 784, "--normalize", norm.String())
 		if ref.N != 2000 || ref.N1 <= 0 {
 			t.Fatalf("reference: %+v", ref)
@@ -25,7 +26,7 @@ func TestMNISTMatchesReference(t *testing.T) {
 			t.Logf("%v: reference N1 %v, %d near ties within 1e-5", norm, ref.N1, *ref.NearTies)
 		}
 		methods := allMethods
-		if norm != NormNone {
+		if norm != measure.NormNone {
 			methods = []mst.Method{mst.Auto}
 		}
 		for _, m := range methods {

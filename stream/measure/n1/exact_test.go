@@ -1,12 +1,14 @@
-package measure
+package n1
 
 import (
 	"math"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"testing"
 
 	"cxray/internal/fixture"
+	"cxray/stream/measure"
 	"cxray/stream/measure/internal/oracle"
 	"cxray/stream/measure/mst"
 )
@@ -41,13 +43,13 @@ func TestIris(t *testing.T) {
 		t.Fatalf("iris: %d rows", len(y))
 	}
 	for _, c := range []struct {
-		norm Normalization
+		norm measure.Normalization
 		rtol float64
 		want float64
 	}{
-		{NormMinMax, mst.DefaultTieRTol, 0.1},
-		{NormNone, 0, 13.0 / 150},
-		{NormNone, mst.DefaultTieRTol, 14.0 / 150},
+		{measure.NormMinMax, mst.DefaultTieRTol, 0.1},
+		{measure.NormNone, 0, 13.0 / 150},
+		{measure.NormNone, mst.DefaultTieRTol, 14.0 / 150},
 	} {
 		e := NewExactN1(4, c.norm)
 		e.TieRTol = c.rtol
@@ -73,7 +75,7 @@ func TestIris(t *testing.T) {
 	}
 }
 
-func floatArg(f float64) string { return formatG(f) }
+func floatArg(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
 
 // Duplicate points are real edges, and the tie rule picks the earliest
 // tree vertex as the parent. One feature, five points:
@@ -103,7 +105,7 @@ func TestDuplicatesAreEdges(t *testing.T) {
 		}
 	}
 	for _, m := range allMethods {
-		e := NewExactN1(1, NormNone)
+		e := NewExactN1(1, measure.NormNone)
 		e.Method = m
 		if err := e.Update(x, y); err != nil {
 			t.Fatal(err)
@@ -113,7 +115,7 @@ func TestDuplicatesAreEdges(t *testing.T) {
 		}
 	}
 	// Two identical points with different labels: one zero-length edge.
-	e := NewExactN1(3, NormZScore)
+	e := NewExactN1(3, measure.NormZScore)
 	e.Update([]float32{1, 2, 3, 1, 2, 3}, []int32{4, 5})
 	if got := value(t, e); got != 1 {
 		t.Errorf("duplicate pair: N1 = %v, want 1", got)
@@ -141,7 +143,7 @@ func TestBatchesAndMerge(t *testing.T) {
 	for i := range y {
 		y[i] = int32(rng.IntN(3))
 	}
-	for _, norm := range []Normalization{NormNone, NormMinMax, NormZScore} {
+	for _, norm := range []measure.Normalization{measure.NormNone, measure.NormMinMax, measure.NormZScore} {
 		all := NewExactN1(d, norm)
 		fill(t, all, x, y, n)
 		want := value(t, all)
@@ -169,7 +171,7 @@ func TestBatchesAndMerge(t *testing.T) {
 }
 
 func TestExactN1Errors(t *testing.T) {
-	e := NewExactN1(2, NormNone)
+	e := NewExactN1(2, measure.NormNone)
 	if _, err := e.Value(); err == nil || !strings.Contains(err.Error(), "at least 2 points") {
 		t.Errorf("empty Value: %v", err)
 	}
@@ -188,10 +190,10 @@ func TestExactN1Errors(t *testing.T) {
 	if e.N() != 1 {
 		t.Errorf("a failed Update added points: N = %d", e.N())
 	}
-	if err := e.Merge(NewExactN1(3, NormNone)); err == nil {
+	if err := e.Merge(NewExactN1(3, measure.NormNone)); err == nil {
 		t.Error("Merge of another dimension: no error")
 	}
-	if err := e.Merge(NewExactN1(2, NormZScore)); err == nil {
+	if err := e.Merge(NewExactN1(2, measure.NormZScore)); err == nil {
 		t.Error("Merge of another normalization: no error")
 	}
 	var zero ExactN1
@@ -201,13 +203,13 @@ func TestExactN1Errors(t *testing.T) {
 	if err := e.Merge(nil); err == nil {
 		t.Error("Merge(nil): no error")
 	}
-	if err := NewExactN1(1, Normalization(9)).Update([]float32{1}, []int32{1}); err == nil {
+	if err := NewExactN1(1, measure.Normalization(9)).Update([]float32{1}, []int32{1}); err == nil {
 		t.Error("bad normalization: no error")
 	}
 }
 
 func TestConventions(t *testing.T) {
-	c := NewExactN1(3, NormMinMax).Conventions()
+	c := NewExactN1(3, measure.NormMinMax).Conventions()
 	s := c.String()
 	for _, want := range []string{"measure=N1", "distance=euclidean", "counting=vertices", "zero_distances=kept", "tie_rule=dcol-prim", "tie_rtol=1e-05", "normalization=minmax"} {
 		if !strings.Contains(s, want) {

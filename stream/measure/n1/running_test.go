@@ -1,4 +1,4 @@
-package measure
+package n1
 
 import (
 	"fmt"
@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"cxray/stream/measure"
 	"cxray/stream/measure/internal/oracle"
 	"cxray/stream/measure/mst"
 )
@@ -62,7 +63,7 @@ func TestRunningMatchesPrim(t *testing.T) {
 				y[i] = int32(rng.IntN(3))
 			}
 			name := fmt.Sprintf("ints=%v/d=%d", ints, d)
-			e := NewExactN1(d, NormNone)
+			e := NewExactN1(d, measure.NormNone)
 			seen, sawTie := 0, false
 			for seen < n {
 				b := min(n-seen, 1+rng.IntN(40))
@@ -126,7 +127,7 @@ func TestRunningPrunes(t *testing.T) {
 	rng := rand.New(rand.NewPCG(53, 54))
 	n, d := 1000, 30
 	x := oracle.RandomSet(rng, n, d, false)
-	e := NewExactN1(d, NormNone)
+	e := NewExactN1(d, measure.NormNone)
 	fill(t, e, x, make([]int32, n), 100)
 	if _, err := e.Running(); err != nil {
 		t.Fatal(err)
@@ -137,7 +138,7 @@ func TestRunningPrunes(t *testing.T) {
 }
 
 func TestRunningSmall(t *testing.T) {
-	e := NewExactN1(2, NormNone)
+	e := NewExactN1(2, measure.NormNone)
 	if _, err := e.Running(); err == nil || !strings.Contains(err.Error(), "at least 2 points") {
 		t.Errorf("empty Running: %v", err)
 	}
@@ -160,7 +161,7 @@ func TestRunningSmall(t *testing.T) {
 		t.Errorf("Value = %v by %v, want 2/3 by the running tree", v, e.Stats().Method)
 	}
 	// Duplicates: zero-length edges are edges, and three equal points tie.
-	d := NewExactN1(1, NormNone)
+	d := NewExactN1(1, measure.NormNone)
 	d.Update([]float32{5, 5}, []int32{0, 1})
 	if v, err := d.Running(); err != nil || v != 1 {
 		t.Errorf("duplicate pair: Running = %v, %v; want 1", v, err)
@@ -182,7 +183,7 @@ func TestRunningSmall(t *testing.T) {
 	// with the tolerance takes B first, and C's key 1+ε from A is not
 	// replaced by 1-ε from B: AB, AC, N1 = 2/3. The insertion must report
 	// the near-tie so that Value returns 2/3.
-	nt := NewExactN1(2, NormNone)
+	nt := NewExactN1(2, measure.NormNone)
 	nt.Update([]float32{0, 0, 1, 0, 0.5 + 1e-6, float32(math.Sqrt(0.75))}, []int32{0, 1, 0})
 	if v, err := nt.Running(); err != nil || v != 1 {
 		t.Errorf("near-tie: Running = %v, %v; want 1, the exact minimum spanning tree", v, err)
@@ -209,7 +210,7 @@ func TestRunningNormalized(t *testing.T) {
 	for i := range y {
 		y[i] = int32(rng.IntN(2))
 	}
-	e := NewExactN1(d, NormZScore)
+	e := NewExactN1(d, measure.NormZScore)
 	for i := 0; i < n; i += 30 {
 		e.Update(x[i*d:(i+30)*d], y[i:i+30])
 		r, err := e.Running()
@@ -232,7 +233,7 @@ func TestRunningIris(t *testing.T) {
 		rtol float64
 		want float64
 	}{{0, 13.0 / 150}, {mst.DefaultTieRTol, 14.0 / 150}} {
-		e := NewExactN1(4, NormNone)
+		e := NewExactN1(4, measure.NormNone)
 		e.TieRTol = c.rtol
 		for i := 0; i < 150; i += 10 {
 			e.Update(x[i*4:(i+10)*4], y[i:i+10])

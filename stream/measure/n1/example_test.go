@@ -1,16 +1,17 @@
-package measure_test
+package n1_test
 
 import (
 	"fmt"
 
 	"cxray/stream/measure"
+	"cxray/stream/measure/n1"
 )
 
 // Two classes on a line, streamed in two batches. The tree is
 // 0-1-2 | 3-4-5 joined by the edge 2-3, the only one whose ends carry
 // different labels: N1 = 2/6.
 func ExampleExactN1() {
-	e := measure.NewExactN1(1, measure.NormNone)
+	e := n1.NewExactN1(1, measure.NormNone)
 	if err := e.Update([]float32{0, 1, 2}, []int32{0, 0, 0}); err != nil {
 		fmt.Println(err)
 		return

@@ -1,4 +1,4 @@
-package measure
+package n1
 
 import (
 	"math"

@@ -1,10 +1,11 @@
-package measure
+package n1
 
 import (
 	"errors"
 	"fmt"
 	"runtime"
 
+	"cxray/stream/measure"
 	"cxray/stream/measure/mst"
 )
 
@@ -38,7 +39,7 @@ type ExactN1 struct {
 	Method mst.Method
 
 	dim    int
-	norm   Normalization
+	norm   measure.Normalization
 	pts    pointStore // the points, n×dim
 	labels []int32
 	last   mst.Stats
@@ -47,7 +48,7 @@ type ExactN1 struct {
 
 // NewExactN1 returns an empty estimator for dim-dimensional points whose
 // distances are measured after the normalisation norm.
-func NewExactN1(dim int, norm Normalization) *ExactN1 {
+func NewExactN1(dim int, norm measure.Normalization) *ExactN1 {
 	return &ExactN1{
 		TieRTol:      mst.DefaultTieRTol,
 		MaxWorkspace: mst.DefaultMaxWorkspace,
@@ -58,10 +59,10 @@ func NewExactN1(dim int, norm Normalization) *ExactN1 {
 
 func (e *ExactN1) check() error {
 	if e == nil || e.dim < 1 {
-		return errors.New("measure: ExactN1 needs a dimension ≥ 1 (use NewExactN1)")
+		return errors.New("n1: ExactN1 needs a dimension ≥ 1 (use NewExactN1)")
 	}
-	if !e.norm.valid() {
-		return fmt.Errorf("measure: unknown normalization %d", int(e.norm))
+	if !e.norm.Valid() {
+		return fmt.Errorf("n1: unknown normalization %d", int(e.norm))
 	}
 	return nil
 }
@@ -75,9 +76,9 @@ func (e *ExactN1) Update(x []float32, labels []int32) error {
 		return err
 	}
 	if len(x) != len(labels)*e.dim {
-		return fmt.Errorf("measure: %d values for %d labels of dimension %d, want %d", len(x), len(labels), e.dim, len(labels)*e.dim)
+		return fmt.Errorf("n1: %d values for %d labels of dimension %d, want %d", len(x), len(labels), e.dim, len(labels)*e.dim)
 	}
-	if err := CheckFinite(x, e.dim, len(e.labels)); err != nil {
+	if err := measure.CheckFinite(x, e.dim, len(e.labels)); err != nil {
 		return err
 	}
 	e.pts.append(x)
@@ -96,10 +97,10 @@ func (e *ExactN1) Merge(other *ExactN1) error {
 		return err
 	}
 	if other.dim != e.dim {
-		return fmt.Errorf("measure: cannot merge dimension %d into %d", other.dim, e.dim)
+		return fmt.Errorf("n1: cannot merge dimension %d into %d", other.dim, e.dim)
 	}
 	if other.norm != e.norm {
-		return fmt.Errorf("measure: cannot merge normalization %v into %v", other.norm, e.norm)
+		return fmt.Errorf("n1: cannot merge normalization %v into %v", other.norm, e.norm)
 	}
 	e.pts.append(other.pts.values())
 	e.labels = append(e.labels, other.labels...)
@@ -122,7 +123,7 @@ func (e *ExactN1) N() int { return len(e.labels) }
 func (e *ExactN1) Dim() int { return e.dim }
 
 // Conventions returns the conventions the value is computed under.
-func (e *ExactN1) Conventions() Conventions { return n1Conventions(e.norm, e.TieRTol) }
+func (e *ExactN1) Conventions() measure.Conventions { return measure.N1Conventions(e.norm, e.TieRTol) }
 
 // Stats describes the last successful Value.
 func (e *ExactN1) Stats() mst.Stats { return e.last }
@@ -143,9 +144,9 @@ func (e *ExactN1) Value() (float64, error) {
 	}
 	n := e.N()
 	if n < 2 {
-		return 0, fmt.Errorf("measure: N1 needs at least 2 points, have %d", n)
+		return 0, fmt.Errorf("n1: N1 needs at least 2 points, have %d", n)
 	}
-	if e.run != nil && e.norm == NormNone && e.Method == mst.Auto {
+	if e.run != nil && e.norm == measure.NormNone && e.Method == mst.Auto {
 		if err := e.extendRunning(); err != nil {
 			return 0, err
 		}
@@ -156,7 +157,7 @@ func (e *ExactN1) Value() (float64, error) {
 	}
 	x := e.pts.values()
 	t, err := mst.Build(x, e.dim, &mst.Options{
-		Weights:      FeatureWeights(x, n, e.dim, e.norm),
+		Weights:      measure.FeatureWeights(x, n, e.dim, e.norm),
 		TieRTol:      e.TieRTol,
 		MaxWorkspace: e.MaxWorkspace,
 		Workers:      e.Workers,
@@ -202,9 +203,9 @@ func (e *ExactN1) Running() (float64, error) {
 	}
 	n := e.N()
 	if n < 2 {
-		return 0, fmt.Errorf("measure: N1 needs at least 2 points, have %d", n)
+		return 0, fmt.Errorf("n1: N1 needs at least 2 points, have %d", n)
 	}
-	if e.norm != NormNone {
+	if e.norm != measure.NormNone {
 		return e.Value()
 	}
 	if err := e.extendRunning(); err != nil {
@@ -217,7 +218,7 @@ func (e *ExactN1) Running() (float64, error) {
 // tolerance changed.
 func (e *ExactN1) extendRunning() error {
 	if !(e.TieRTol >= 0 && e.TieRTol <= 1e-3) {
-		return fmt.Errorf("measure: tie tolerance %v outside [0, 1e-3]", e.TieRTol)
+		return fmt.Errorf("n1: tie tolerance %v outside [0, 1e-3]", e.TieRTol)
 	}
 	if e.run == nil || e.run.RTol() != e.TieRTol {
 		e.run = mst.NewInsertion(e.dim, e.TieRTol, e.workers())

@@ -1,4 +1,4 @@
-package measure_test
+package n1_test
 
 import (
 	"errors"
@@ -13,6 +13,7 @@ import (
 	"cxray/importer"
 	"cxray/runtime"
 	"cxray/stream/measure"
+	"cxray/stream/measure/n1"
 	"cxray/stream/source"
 )
 
@@ -159,20 +160,20 @@ func TestLeNetBoundedAccuracy(t *testing.T) {
 	// Pass 1: exact, projected, and seed 1 sampled and sampled+projected.
 	const projSeeds = 3
 	var (
-		exact   []*measure.ExactN1
-		proj    [][]*measure.ProjectedN1 // [layer][projection seed], nil if dim ≤ K
-		projJL  [][]*measure.ProjectedN1 // the same with plain JL maps
-		proj512 []*measure.ProjectedN1
-		sampled = make([][]*measure.SampledN1, seeds) // [seed][layer]
-		sp      = make([][]*measure.SampledN1, seeds)
+		exact   []*n1.ExactN1
+		proj    [][]*n1.ProjectedN1 // [layer][projection seed], nil if dim ≤ K
+		projJL  [][]*n1.ProjectedN1 // the same with plain JL maps
+		proj512 []*n1.ProjectedN1
+		sampled = make([][]*n1.SampledN1, seeds) // [seed][layer]
+		sp      = make([][]*n1.SampledN1, seeds)
 	)
 	newSampled := func(seed int, layer, dim int, s *measure.Sampler) {
-		sampled[seed] = append(sampled[seed], measure.NewSampledN1(dim, s, nil, measure.NormNone))
+		sampled[seed] = append(sampled[seed], n1.NewSampledN1(dim, s, nil, measure.NormNone))
 		var p *measure.Projector
 		if dim > k {
 			p = fit(layer, dim, k, uint64(1000+layer))
 		}
-		sp[seed] = append(sp[seed], measure.NewSampledN1(dim, s, p, measure.NormNone))
+		sp[seed] = append(sp[seed], n1.NewSampledN1(dim, s, p, measure.NormNone))
 	}
 	var layers []lenetLayer
 	for seed := range seeds {
@@ -182,20 +183,20 @@ func TestLeNetBoundedAccuracy(t *testing.T) {
 			if i == len(sampled[seed]) {
 				newSampled(seed, i, dim, s)
 				if seed == 0 {
-					exact = append(exact, measure.NewExactN1(dim, measure.NormNone))
-					var ps, pj []*measure.ProjectedN1
+					exact = append(exact, n1.NewExactN1(dim, measure.NormNone))
+					var ps, pj []*n1.ProjectedN1
 					if dim > k {
 						for p := range projSeeds {
 							seed := uint64(1000*p + 1000 + i)
-							ps = append(ps, measure.NewProjectedN1(dim, fit(i, dim, k, seed), measure.NormNone))
-							pj = append(pj, measure.NewProjectedN1(dim, measure.NewProjector(dim, k, seed), measure.NormNone))
+							ps = append(ps, n1.NewProjectedN1(dim, fit(i, dim, k, seed), measure.NormNone))
+							pj = append(pj, n1.NewProjectedN1(dim, measure.NewProjector(dim, k, seed), measure.NormNone))
 						}
 					}
 					proj = append(proj, ps) // none: projecting would not reduce, exact
 					projJL = append(projJL, pj)
-					var p512 *measure.ProjectedN1
+					var p512 *n1.ProjectedN1
 					if dim > 2*k {
-						p512 = measure.NewProjectedN1(dim, fit(i, dim, 2*k, uint64(1000+i)), measure.NormNone)
+						p512 = n1.NewProjectedN1(dim, fit(i, dim, 2*k, uint64(1000+i)), measure.NormNone)
 					}
 					proj512 = append(proj512, p512)
 				}
