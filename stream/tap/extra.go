@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"cxray/stream/measure"
+	"cxray/stream/measure/feature"
 	"cxray/stream/measure/linear"
 	"cxray/stream/measure/neighbour"
 	"cxray/stream/measure/repr"
@@ -189,7 +190,7 @@ type layerCalc struct {
 	classes int
 	o       Options
 
-	fm  *measure.FeatureMoments
+	fm  *feature.Moments
 	nb  *neighbour.Neighbours
 	lin *linear.Result
 	t34 *[2]float64 // T3 and T4, once computed
@@ -261,9 +262,9 @@ func (c *layerCalc) feasible(want []string) (keep, skipped []string) {
 	return want, skipped
 }
 
-func (c *layerCalc) moments(co bool) (*measure.FeatureMoments, error) {
+func (c *layerCalc) moments(co bool) (*feature.Moments, error) {
 	if c.fm == nil || (co && !c.fm.HasComoments()) {
-		fm := measure.NewFeatureMoments(c.l.Dim, co)
+		fm := feature.NewMoments(c.l.Dim, co)
 		if err := fm.Update(c.x, c.labels); err != nil {
 			return nil, err
 		}
@@ -274,7 +275,7 @@ func (c *layerCalc) moments(co bool) (*measure.FeatureMoments, error) {
 
 func (c *layerCalc) neighbours() (*neighbour.Neighbours, error) {
 	if c.nb == nil {
-		x := measure.Rescaled(c.x, len(c.labels), c.l.Dim, c.o.Norm)
+		x := feature.Rescaled(c.x, len(c.labels), c.l.Dim, c.o.Norm)
 		opt := c.o.Neighbour
 		nb, err := neighbour.Build(x, c.l.Dim, c.labels, &opt)
 		if err != nil {
@@ -307,9 +308,9 @@ func (c *layerCalc) value(m string) (float64, map[string]any, error) {
 		}
 		return c.momentValue(m, fm), map[string]any{"summary": c.o.Summary.String()}, nil
 	case m == "F3" || m == "F4":
-		pairs := measure.F3Pairs
+		pairs := feature.F3Pairs
 		if m == "F4" {
-			pairs = measure.F4Pairs
+			pairs = feature.F4Pairs
 		}
 		v, err := pairs(c.x, c.labels, c.l.Dim)
 		if err != nil {
@@ -356,24 +357,24 @@ func (c *layerCalc) value(m string) (float64, map[string]any, error) {
 	return 0, nil, fmt.Errorf("no such measure")
 }
 
-func (c *layerCalc) momentValue(m string, fm *measure.FeatureMoments) float64 {
+func (c *layerCalc) momentValue(m string, fm *feature.Moments) float64 {
 	switch m {
 	case "F1":
-		return c.o.Summary.reduce(measure.F1Features(fm), false)
+		return c.o.Summary.reduce(feature.F1Features(fm), false)
 	case "F1v":
-		return measure.F1v(fm)
+		return feature.F1v(fm)
 	case "F2":
-		return c.o.Summary.reduce(measure.F2Pairs(fm), true)
+		return c.o.Summary.reduce(feature.F2Pairs(fm), true)
 	case "C1":
-		return measure.C1(fm.Counts())
+		return feature.C1(fm.Counts())
 	case "C2":
-		return measure.C2(fm.Counts())
+		return feature.C2(fm.Counts())
 	case "T2":
-		return measure.T2(fm)
+		return feature.T2(fm)
 	}
 	// T3 and T4 share one PCA.
 	if c.t34 == nil {
-		t3, t4 := measure.T3T4(fm)
+		t3, t4 := feature.T3T4(fm)
 		c.t34 = &[2]float64{t3, t4}
 	}
 	if m == "T3" {

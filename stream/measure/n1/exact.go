@@ -6,6 +6,7 @@ import (
 	"runtime"
 
 	"cxray/stream/measure"
+	"cxray/stream/measure/feature"
 	"cxray/stream/measure/mst"
 )
 
@@ -157,7 +158,7 @@ func (e *ExactN1) Value() (float64, error) {
 	}
 	x := e.pts.values()
 	t, err := mst.Build(x, e.dim, &mst.Options{
-		Weights:      measure.FeatureWeights(x, n, e.dim, e.norm),
+		Weights:      feature.Weights(x, n, e.dim, e.norm),
 		TieRTol:      e.TieRTol,
 		MaxWorkspace: e.MaxWorkspace,
 		Workers:      e.Workers,

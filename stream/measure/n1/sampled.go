@@ -11,6 +11,7 @@ import (
 	"slices"
 
 	"cxray/stream/measure"
+	"cxray/stream/measure/feature"
 	"cxray/stream/measure/mst"
 	"gonum.org/v1/gonum/stat/distuv"
 )
@@ -122,9 +123,10 @@ const (
 // # Normalisation and projection
 //
 // A normalisation is computed over every sample seen, not only the kept
-// ones: min and max, or mean and variance (Welford, float64), are
-// accumulated batch by batch, so the weights are those ExactN1 would use
-// on the whole stream (up to the rounding of the running mean). A
+// ones: min and max, or mean and variance, are accumulated point by point
+// (feature.Columns.Push, Welford's update in float64), so the weights are
+// those ExactN1 would use on the whole stream (up to the rounding of the
+// running mean). A
 // projection mixes features before they are stored, so it cannot be
 // combined with a per-feature normalisation of the whole stream: Update
 // fails if both are set.
@@ -158,9 +160,9 @@ type SampledN1 struct {
 	seq     []int64   // arrival index per slot; -1 while unused
 	seen    int64
 	seenCls []int64
-	stats   streamStats
-	rows    []float32 // kept rows of a batch before projection
-	out     []float32 // their projections
+	stats   *feature.Columns // the normalisation's, over every sample seen; nil before
+	rows    []float32        // kept rows of a batch before projection
+	out     []float32        // their projections
 }
 
 // NewSampledN1 returns an estimator of dim-dimensional points kept in the
@@ -246,7 +248,14 @@ func (e *SampledN1) Update(x []float32, labels []int32, slots []int) error {
 	if err := measure.CheckFinite(x, e.dim, int(e.seen)); err != nil {
 		return err
 	}
-	e.stats.add(x, n, e.dim, e.norm)
+	if e.norm != measure.NormNone && n > 0 {
+		if e.stats == nil {
+			e.stats = feature.NewColumns(e.dim, feature.ForNorm(e.norm))
+		}
+		for i := range n {
+			e.stats.Push(x[i*e.dim : (i+1)*e.dim])
+		}
+	}
 
 	// Gather the kept rows, project them in one product, then store.
 	if cap(e.rows) < kept*e.dim {
@@ -330,7 +339,10 @@ func (e *SampledN1) Conventions() measure.Conventions {
 // the batch buffers and the projection matrix.
 func (e *SampledN1) Bytes() int64 {
 	b := 4*int64(cap(e.x)) + 4*int64(cap(e.labels)) + 8*int64(cap(e.seq)) + 8*int64(cap(e.seenCls))
-	b += e.stats.bytes() + 4*int64(cap(e.rows)) + 4*int64(cap(e.out))
+	b += 4*int64(cap(e.rows)) + 4*int64(cap(e.out))
+	if e.stats != nil {
+		b += e.stats.Bytes()
+	}
 	if e.proj != nil {
 		b += e.proj.Bytes()
 	}
@@ -381,7 +393,7 @@ func (e *SampledN1) Estimate() (measure.Estimate, error) {
 				maps.Copy(params, corr)
 				return err
 			}
-			est.Value, err = e.exact(x, y, measure.FeatureWeights(x, m, e.k, e.norm))
+			est.Value, err = e.exact(x, y, feature.Weights(x, m, e.k, e.norm))
 			return err
 		})
 		if err != nil {
@@ -394,7 +406,10 @@ func (e *SampledN1) Estimate() (measure.Estimate, error) {
 	if e.proj != nil {
 		est.Method = measure.EstimateSampledProjected
 	}
-	w := e.stats.weights(e.norm)
+	var w []float64
+	if e.stats != nil {
+		w = e.stats.Weights(e.norm)
+	}
 	from := make([][]int32, len(e.seenCls)) // positions in order, by class
 	for i, l := range y {
 		from[l] = append(from[l], int32(i))
@@ -619,69 +634,4 @@ func gatherLabels(y []int32, idx []int32) []int32 {
 		out[i] = y[j]
 	}
 	return out
-}
-
-// streamStats accumulates the per-feature statistics of a normalisation
-// over every sample seen: min and max, or the mean and the sum of squared
-// deviations (Welford's update, float64).
-type streamStats struct {
-	a, b []float64 // min and max, or mean and M2
-	n    int64     // rows accumulated
-}
-
-func (s *streamStats) add(x []float32, n, dim int, norm measure.Normalization) {
-	if norm == measure.NormNone || n == 0 {
-		return
-	}
-	if s.a == nil {
-		s.a, s.b = make([]float64, dim), make([]float64, dim)
-		if norm == measure.NormMinMax {
-			for j := range dim {
-				s.a[j], s.b[j] = math.Inf(1), math.Inf(-1)
-			}
-		}
-	}
-	switch norm {
-	case measure.NormMinMax:
-		for i := range n {
-			for j, v := range x[i*dim : (i+1)*dim] {
-				f := float64(v)
-				s.a[j] = math.Min(s.a[j], f)
-				s.b[j] = math.Max(s.b[j], f)
-			}
-		}
-	case measure.NormZScore:
-		for i := range n {
-			s.n++
-			c := float64(s.n)
-			for j, v := range x[i*dim : (i+1)*dim] {
-				d := float64(v) - s.a[j]
-				s.a[j] += d / c
-				s.b[j] += d * (float64(v) - s.a[j])
-			}
-		}
-	}
-}
-
-func (s *streamStats) bytes() int64 { return 8 * int64(cap(s.a)+cap(s.b)) }
-
-// weights returns the per-feature factors (see FeatureWeights) of the
-// samples accumulated so far, or nil for NormNone.
-func (s *streamStats) weights(norm measure.Normalization) []float64 {
-	if norm == measure.NormNone || s.a == nil {
-		return nil
-	}
-	w := make([]float64, len(s.a))
-	for j := range w {
-		var r float64
-		if norm == measure.NormMinMax {
-			r = s.b[j] - s.a[j]
-		} else {
-			r = math.Sqrt(s.b[j] / float64(s.n))
-		}
-		if r > 0 {
-			w[j] = 1 / r
-		}
-	}
-	return w
 }

@@ -5,6 +5,8 @@ import (
 	"math"
 	"strings"
 
+	"cxray/stream/measure"
+	"cxray/stream/measure/feature"
 	"cxray/stream/measure/internal/kernel"
 	"cxray/stream/measure/mst"
 )
@@ -85,26 +87,8 @@ func NewMetric(d Distance, x []float32, dim int) (*Metric, error) {
 	}
 	m := &Metric{kind: d, dim: dim}
 	if d == Gower {
-		n := len(x) / dim
-		lo := make([]float64, dim)
-		hi := make([]float64, dim)
-		for j := range dim {
-			lo[j], hi[j] = math.Inf(1), math.Inf(-1)
-		}
-		for i := range n {
-			row := x[i*dim : i*dim+dim]
-			for j, v := range row {
-				f := float64(v)
-				lo[j] = min(lo[j], f)
-				hi[j] = max(hi[j], f)
-			}
-		}
-		m.w = make([]float64, dim)
-		for j := range dim {
-			if r := hi[j] - lo[j]; r > 0 {
-				m.w[j] = 1 / r
-			}
-		}
+		// 1/range_j: the factors of a min-max normalisation.
+		m.w = feature.Of(x, dim, feature.Range).Weights(measure.NormMinMax)
 	}
 	return m, nil
 }

@@ -16,6 +16,7 @@ import (
 
 	"cxray/internal/fixture"
 	"cxray/stream/measure"
+	"cxray/stream/measure/feature"
 	"cxray/stream/measure/linear"
 	"cxray/stream/measure/mst"
 	"cxray/stream/measure/n1"
@@ -199,10 +200,10 @@ var methods = []mst.Method{mst.Dense, mst.Stepwise, mst.Gram, mst.Lazy, mst.Auto
 // ExactN1's value.
 func exact(t *testing.T, b book, s set) {
 	for _, norm := range norms {
-		w := measure.FeatureWeights(s.x, s.n(), s.dim, norm)
+		w := feature.Weights(s.x, s.n(), s.dim, norm)
 		key := fmt.Sprintf("%s/exact/%s", s.name, norm)
 		b.fs(key+"/weights", w)
-		b.f32s(key+"/rescaled", measure.Rescaled(s.x, s.n(), s.dim, norm))
+		b.f32s(key+"/rescaled", feature.Rescaled(s.x, s.n(), s.dim, norm))
 		var first *mst.Tree
 		for _, m := range methods {
 			tr, err := mst.Build(s.x, s.dim, &mst.Options{Weights: w, TieRTol: mst.DefaultTieRTol, Method: m})
@@ -439,7 +440,7 @@ const maxF1vDim = 100
 // halves), the measures read from them and those read from the points.
 func features(t *testing.T, b book, s set) {
 	key := s.name + "/feature"
-	whole := measure.NewFeatureMoments(s.dim, true)
+	whole := feature.NewMoments(s.dim, true)
 	for lo := 0; lo < s.n(); lo += 37 {
 		hi := min(lo+37, s.n())
 		if err := whole.Update(s.x[lo*s.dim:hi*s.dim], s.y[lo:hi]); err != nil {
@@ -447,8 +448,8 @@ func features(t *testing.T, b book, s set) {
 		}
 	}
 	half := s.n() / 2
-	merged := measure.NewFeatureMoments(s.dim, true)
-	other := measure.NewFeatureMoments(s.dim, true)
+	merged := feature.NewMoments(s.dim, true)
+	other := feature.NewMoments(s.dim, true)
 	if err := merged.Update(s.x[:half*s.dim], s.y[:half]); err != nil {
 		t.Fatal(err)
 	}
@@ -458,42 +459,42 @@ func features(t *testing.T, b book, s set) {
 	if err := merged.Merge(other); err != nil {
 		t.Fatal(err)
 	}
-	plain := measure.NewFeatureMoments(s.dim, false)
+	plain := feature.NewMoments(s.dim, false)
 	if err := plain.Update(s.x, s.y); err != nil {
 		t.Fatal(err)
 	}
-	for name, m := range map[string]*measure.FeatureMoments{"batched": whole, "merged": merged, "plain": plain} {
+	for name, m := range map[string]*feature.Moments{"batched": whole, "merged": merged, "plain": plain} {
 		k := key + "/" + name
-		b.fs(k+"/f1_features", measure.F1Features(m))
-		b.f(k+"/f1", measure.F1(m))
-		b.fs(k+"/f2_pairs", measure.F2Pairs(m))
-		b.f(k+"/f2", measure.F2(m))
-		b.f(k+"/t2", measure.T2(m))
+		b.fs(k+"/f1_features", feature.F1Features(m))
+		b.f(k+"/f1", feature.F1(m))
+		b.fs(k+"/f2_pairs", feature.F2Pairs(m))
+		b.f(k+"/f2", feature.F2(m))
+		b.f(k+"/t2", feature.T2(m))
 		counts := m.Counts()
 		c := make([]int, len(counts))
 		for i, v := range counts {
 			c[i] = int(v)
 		}
 		b.ints(k+"/counts", c)
-		b.f(k+"/c1", measure.C1(counts))
-		b.f(k+"/c2", measure.C2(counts))
+		b.f(k+"/c1", feature.C1(counts))
+		b.f(k+"/c2", feature.C2(counts))
 		if m.HasComoments() {
 			if s.dim <= maxF1vDim {
-				b.fs(k+"/f1v_pairs", measure.F1vPairs(m))
-				b.f(k+"/f1v", measure.F1v(m))
+				b.fs(k+"/f1v_pairs", feature.F1vPairs(m))
+				b.f(k+"/f1v", feature.F1v(m))
 			}
-			t3, t4 := measure.T3T4(m)
+			t3, t4 := feature.T3T4(m)
 			b.f(k+"/t3", t3)
 			b.f(k+"/t4", t4)
-			b.i(k+"/pca90", int64(measure.PCAComponents(m, 0.9)))
-			b.i(k+"/pca50", int64(measure.PCAComponents(m, 0.5)))
+			b.i(k+"/pca90", int64(feature.PCAComponents(m, 0.9)))
+			b.i(k+"/pca50", int64(feature.PCAComponents(m, 0.5)))
 		}
 	}
-	f3, err := measure.F3Pairs(s.x, s.y, s.dim)
+	f3, err := feature.F3Pairs(s.x, s.y, s.dim)
 	if err != nil {
 		t.Fatal(err)
 	}
-	f4, err := measure.F4Pairs(s.x, s.y, s.dim)
+	f4, err := feature.F4Pairs(s.x, s.y, s.dim)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package measure
+package feature
 
 import "math"
 
@@ -12,7 +12,7 @@ import "math"
 // its tests give 1 on iris; a later development version renamed it B1 and
 // returns 1 - C1, so that larger means more complex.) Multiclass: native.
 // NaN with fewer than two classes. Memory: O(1) beyond counts, which
-// FeatureMoments.Counts gives.
+// Moments.Counts gives.
 func C1(counts []int64) float64 {
 	n, k := classTotals(counts)
 	if k < 2 {

@@ -1,4 +1,4 @@
-package measure
+package feature
 
 // T4 returns the fraction of the features that the principal components
 // explaining 95% of the variance amount to (Lorena et al. 2019, eq. 24;
@@ -8,7 +8,7 @@ package measure
 //
 // Multiclass: labels are not used. It needs co-moments. NaN before any
 // point. Memory: O(d²) beyond m.
-func T4(m *FeatureMoments) float64 {
+func T4(m *Moments) float64 {
 	_, t4 := T3T4(m)
 	return t4
 }

@@ -1,4 +1,4 @@
-package measure
+package feature
 
 import "math"
 
@@ -13,7 +13,7 @@ import "math"
 // NaN; one that is constant within every class but
 // differs between them has r_f = +Inf and gives 0. It reads m only: O(d)
 // beyond m.
-func F1Features(m *FeatureMoments) []float64 {
+func F1Features(m *Moments) []float64 {
 	out := make([]float64, m.dim)
 	if m.points == 0 {
 		for j := range out {
@@ -26,10 +26,10 @@ func F1Features(m *FeatureMoments) []float64 {
 		var num, den float64
 		lo, hi := math.Inf(1), math.Inf(-1)
 		for _, c := range m.class {
-			dm := c.mean[j] - mu[j]
-			num += float64(c.n) * dm * dm
-			den += c.m2[j]
-			lo, hi = math.Min(lo, c.min[j]), math.Max(hi, c.max[j])
+			dm := c.Mean[j] - mu[j]
+			num += float64(c.N) * dm * dm
+			den += c.M2[j]
+			lo, hi = math.Min(lo, c.Min[j]), math.Max(hi, c.Max[j])
 		}
 		if lo == hi {
 			// A constant feature (a dead unit, an image border) carries no
@@ -54,7 +54,7 @@ func F1Features(m *FeatureMoments) []float64 {
 // 1/(1+max r), which F1 is (iris: 0.05862828). Features with NaN are
 // skipped; NaN if all are. Values near 0: one feature separates the classes
 // well. Multiclass: native. Memory: O(d) beyond m.
-func F1(m *FeatureMoments) float64 {
+func F1(m *Moments) float64 {
 	best := math.NaN()
 	for _, v := range F1Features(m) {
 		if math.IsNaN(v) {

@@ -1,4 +1,4 @@
-package measure
+package feature
 
 // F4Pairs returns the collective feature efficiency of every pair of
 // classes, in the order of F3Pairs (Orriols-Puig et al. 2010; Lorena et al.

@@ -1,4 +1,4 @@
-package measure
+package feature
 
 import "math"
 
@@ -12,7 +12,7 @@ import "math"
 // maxmax_f = max(max_af, max_bf), minmin_f = min(min_af, min_bf). A feature
 // with zero range in the pair (0/0) is left out of the product, as ECoL's
 // prod(na.rm=TRUE). Memory: O(k²) beyond m.
-func F2Pairs(m *FeatureMoments) []float64 {
+func F2Pairs(m *Moments) []float64 {
 	cl := m.sorted()
 	var out []float64
 	for a := 0; a < len(cl); a++ {
@@ -20,10 +20,10 @@ func F2Pairs(m *FeatureMoments) []float64 {
 			ca, cb := cl[a], cl[b]
 			p := 1.0
 			for j := range m.dim {
-				minmax := math.Min(ca.max[j], cb.max[j])
-				maxmin := math.Max(ca.min[j], cb.min[j])
-				maxmax := math.Max(ca.max[j], cb.max[j])
-				minmin := math.Min(ca.min[j], cb.min[j])
+				minmax := math.Min(ca.Max[j], cb.Max[j])
+				maxmin := math.Max(ca.Min[j], cb.Min[j])
+				maxmax := math.Max(ca.Max[j], cb.Max[j])
+				minmin := math.Min(ca.Min[j], cb.Min[j])
 				r := math.Max(0, minmax-maxmin) / (maxmax - minmin)
 				if !math.IsNaN(r) {
 					p *= r
@@ -39,6 +39,6 @@ func F2Pairs(m *FeatureMoments) []float64 {
 // ECoL's multiclass form (iris: 0.006381766). NaN with fewer than two
 // classes. Values near 0: on some feature the classes do not overlap.
 // Memory: O(k²) beyond m.
-func F2(m *FeatureMoments) float64 {
+func F2(m *Moments) float64 {
 	return featMean(F2Pairs(m))
 }

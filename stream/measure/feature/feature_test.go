@@ -1,4 +1,4 @@
-package measure
+package feature
 
 import (
 	"math"
@@ -8,11 +8,11 @@ import (
 	"cxray/stream/measure/internal/oracle"
 )
 
-// irisMoments streams iris into FeatureMoments with co-moments.
-func irisMoments(t *testing.T) (*FeatureMoments, []float32, []int32) {
+// irisMoments streams iris into Moments with co-moments.
+func irisMoments(t *testing.T) (*Moments, []float32, []int32) {
 	t.Helper()
 	x, y := oracle.Iris(t)
-	m := NewFeatureMoments(4, true)
+	m := NewMoments(4, true)
 	if err := m.Update(x, y); err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +67,7 @@ func TestFeatureIrisECoL(t *testing.T) {
 func TestFeatureIrisBinary(t *testing.T) {
 	x, y := oracle.Iris(t)
 	x, y = x[:400], y[:100]
-	m := NewFeatureMoments(4, true)
+	m := NewMoments(4, true)
 	if err := m.Update(x, y); err != nil {
 		t.Fatal(err)
 	}
@@ -157,7 +157,7 @@ func featureData(n, d, k int, seed uint64) ([]float32, []int32) {
 }
 
 // featureValues returns every measure read from moments m.
-func featureValues(m *FeatureMoments) []float64 {
+func featureValues(m *Moments) []float64 {
 	v := append(F1Features(m), F1(m), F1v(m), F2(m), T2(m), T3(m), T4(m), C1(m.Counts()), C2(m.Counts()))
 	v = append(v, F1vPairs(m)...)
 	return append(v, F2Pairs(m)...)
@@ -184,13 +184,13 @@ func featClose(a, b []float64, rtol float64) bool {
 func TestFeatureMomentsBatches(t *testing.T) {
 	const n, d, k = 500, 6, 4
 	x, y := featureData(n, d, k, 7)
-	whole := NewFeatureMoments(d, true)
+	whole := NewMoments(d, true)
 	if err := whole.Update(x, y); err != nil {
 		t.Fatal(err)
 	}
 	want := featureValues(whole)
 	for _, b := range []int{1, 7, 64} {
-		m := NewFeatureMoments(d, true)
+		m := NewMoments(d, true)
 		for i := 0; i < n; i += b {
 			j := min(i+b, n)
 			if err := m.Update(x[i*d:j*d], y[i:j]); err != nil {
@@ -206,7 +206,7 @@ func TestFeatureMomentsBatches(t *testing.T) {
 		checkMomentsClose(t, m, whole)
 	}
 	for _, h := range []int{1, 250, 333} {
-		a, b := NewFeatureMoments(d, true), NewFeatureMoments(d, true)
+		a, b := NewMoments(d, true), NewMoments(d, true)
 		if err := a.Update(x[:h*d], y[:h]); err != nil {
 			t.Fatal(err)
 		}
@@ -222,7 +222,7 @@ func TestFeatureMomentsBatches(t *testing.T) {
 		checkMomentsClose(t, a, whole)
 	}
 	// Merge into an empty state copies.
-	e := NewFeatureMoments(d, true)
+	e := NewMoments(d, true)
 	if err := e.Merge(whole); err != nil {
 		t.Fatal(err)
 	}
@@ -230,10 +230,10 @@ func TestFeatureMomentsBatches(t *testing.T) {
 	if !featClose(featureValues(e), want, 1e-14) {
 		t.Error("merge into empty state differs")
 	}
-	if err := e.Merge(NewFeatureMoments(d, false)); err == nil {
+	if err := e.Merge(NewMoments(d, false)); err == nil {
 		t.Error("merge without co-moments: want an error")
 	}
-	if err := e.Merge(NewFeatureMoments(d+1, true)); err == nil {
+	if err := e.Merge(NewMoments(d+1, true)); err == nil {
 		t.Error("merge of another dimension: want an error")
 	}
 	if err := e.Update(x[:d+1], y[:1]); err == nil {
@@ -244,7 +244,7 @@ func TestFeatureMomentsBatches(t *testing.T) {
 	}
 }
 
-func checkMomentsClose(t *testing.T, a, b *FeatureMoments) {
+func checkMomentsClose(t *testing.T, a, b *Moments) {
 	t.Helper()
 	as, bs := a.sorted(), b.sorted()
 	if len(as) != len(bs) {
@@ -252,11 +252,11 @@ func checkMomentsClose(t *testing.T, a, b *FeatureMoments) {
 	}
 	for i := range as {
 		ca, cb := as[i], bs[i]
-		if ca.label != cb.label || ca.n != cb.n {
-			t.Fatalf("class %d: label %d n %d, want %d %d", i, ca.label, ca.n, cb.label, cb.n)
+		if ca.label != cb.label || ca.N != cb.N {
+			t.Fatalf("class %d: label %d n %d, want %d %d", i, ca.label, ca.N, cb.label, cb.N)
 		}
-		if !featClose(ca.mean, cb.mean, 1e-12) || !featClose(ca.m2, cb.m2, 1e-10) || !featClose(ca.c, cb.c, 1e-10) ||
-			!featClose(ca.min, cb.min, 0) || !featClose(ca.max, cb.max, 0) {
+		if !featClose(ca.Mean, cb.Mean, 1e-12) || !featClose(ca.M2, cb.M2, 1e-10) || !featClose(ca.c, cb.c, 1e-10) ||
+			!featClose(ca.Min, cb.Min, 0) || !featClose(ca.Max, cb.Max, 0) {
 			t.Errorf("class %d: moments differ", ca.label)
 		}
 	}
@@ -268,7 +268,7 @@ func checkMomentsClose(t *testing.T, a, b *FeatureMoments) {
 func TestFeatureMomentsDirect(t *testing.T) {
 	const n, d, k = 200, 3, 3
 	x, y := featureData(n, d, k, 11)
-	m := NewFeatureMoments(d, true)
+	m := NewMoments(d, true)
 	for i := 0; i < n; i += 13 {
 		j := min(i+13, n)
 		if err := m.Update(x[i*d:j*d], y[i:j]); err != nil {
@@ -332,7 +332,7 @@ func TestFeatureMomentsDirect(t *testing.T) {
 func TestFeatureSeparated(t *testing.T) {
 	x := []float32{0, 5, 1, 6, 2, 7, 10, 5, 11, 6, 12, 7}
 	y := []int32{0, 0, 0, 1, 1, 1}
-	m := NewFeatureMoments(2, true)
+	m := NewMoments(2, true)
 	if err := m.Update(x, y); err != nil {
 		t.Fatal(err)
 	}
@@ -352,7 +352,7 @@ func TestFeatureSeparated(t *testing.T) {
 	}
 	same := []float32{0, 1, 2, 0, 1, 2}
 	ys := []int32{0, 0, 0, 1, 1, 1}
-	m = NewFeatureMoments(1, false)
+	m = NewMoments(1, false)
 	if err := m.Update(same, ys); err != nil {
 		t.Fatal(err)
 	}
@@ -382,7 +382,7 @@ func TestF1ConstantFeature(t *testing.T) {
 		x = append(x, -0.0123456, float32(i%13)+float32(c))
 		labels = append(labels, c)
 	}
-	m := NewFeatureMoments(2, false)
+	m := NewMoments(2, false)
 	if err := m.Update(x, labels); err != nil {
 		t.Fatal(err)
 	}

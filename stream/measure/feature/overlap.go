@@ -1,4 +1,4 @@
-package measure
+package feature
 
 import (
 	"fmt"
@@ -8,7 +8,7 @@ import (
 
 // F3 and F4 count the points that lie in the overlap region of a pair of
 // classes, so they take the stored points: x holds len(labels) points of dim
-// float32 features row by row (as ExactN1 stores them). The overlap region
+// float32 features row by row (as n1.ExactN1 stores them). The overlap region
 // of classes a and b on feature f is [maxmin_f, minmax_f] with
 // maxmin_f = max(min_af, min_bf) and minmax_f = min(max_af, max_bf); a point
 // of the pair is outside it when x_f < maxmin_f or x_f > minmax_f (strict,
@@ -18,11 +18,11 @@ import (
 // label, the rows of its points.
 func featClasses(x []float32, labels []int32, dim int) ([]int32, map[int32][]int, error) {
 	if dim < 1 || len(x) != len(labels)*dim {
-		return nil, nil, fmt.Errorf("measure: %d values for %d points of dimension %d", len(x), len(labels), dim)
+		return nil, nil, fmt.Errorf("feature: %d values for %d points of dimension %d", len(x), len(labels), dim)
 	}
 	for _, v := range x {
 		if f := float64(v); math.IsNaN(f) || math.IsInf(f, 0) {
-			return nil, nil, fmt.Errorf("measure: NaN or infinite coordinate")
+			return nil, nil, fmt.Errorf("feature: NaN or infinite coordinate")
 		}
 	}
 	rows := map[int32][]int{}

@@ -1,4 +1,4 @@
-package measure
+package feature
 
 import "math"
 
@@ -10,7 +10,7 @@ import "math"
 // Larger values mean sparser data. (Ho and Basu 2002 and older ECoL
 // versions give the inverse, n/d.) Multiclass: labels are not used. NaN
 // before any point. Memory: O(1) beyond m.
-func T2(m *FeatureMoments) float64 {
+func T2(m *Moments) float64 {
 	if m.points == 0 {
 		return math.NaN()
 	}

@@ -1,4 +1,4 @@
-package measure
+package feature
 
 // classTotals returns the number of points and of non-empty classes.
 func classTotals(counts []int64) (n float64, k int) {

@@ -1,4 +1,4 @@
-package measure
+package feature
 
 import (
 	"math"
@@ -18,9 +18,9 @@ import (
 //
 // so the points are not needed; it panics if m keeps no co-moments.
 // Memory: O(d²) beyond m; time O(d³).
-func PCAComponents(m *FeatureMoments, frac float64) int {
+func PCAComponents(m *Moments, frac float64) int {
 	if !m.comom {
-		panic("measure: PCAComponents needs FeatureMoments with co-moments")
+		panic("feature: PCAComponents needs Moments with co-moments")
 	}
 	d := m.dim
 	if m.points == 0 {
@@ -31,9 +31,9 @@ func PCAComponents(m *FeatureMoments, frac float64) int {
 	dev := make([]float64, d)
 	for _, cl := range m.class {
 		for j := range d {
-			dev[j] = cl.mean[j] - mu[j]
+			dev[j] = cl.Mean[j] - mu[j]
 		}
-		w := float64(cl.n)
+		w := float64(cl.N)
 		for i := range d {
 			for j := i; j < d; j++ {
 				c.SetSym(i, j, c.At(i, j)+cl.c[i*d+j]+w*dev[i]*dev[j])
@@ -65,7 +65,7 @@ func PCAComponents(m *FeatureMoments, frac float64) int {
 // T3T4 returns T3 and T4 from one PCA, the costly part (an
 // eigendecomposition of the d×d covariance): m'/n and m'/d with
 // m' = PCAComponents(m, 0.95). NaN before any point.
-func T3T4(m *FeatureMoments) (t3, t4 float64) {
+func T3T4(m *Moments) (t3, t4 float64) {
 	if m.points == 0 {
 		return math.NaN(), math.NaN()
 	}

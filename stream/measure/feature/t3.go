@@ -1,4 +1,4 @@
-package measure
+package feature
 
 // T3 returns the number of principal components that explain 95% of the
 // variance per point (Lorena et al. 2019, eq. 23; ECoL's T3):
@@ -7,7 +7,7 @@ package measure
 //
 // Multiclass: labels are not used. It needs co-moments. NaN before any
 // point. Memory: O(d²) beyond m.
-func T3(m *FeatureMoments) float64 {
+func T3(m *Moments) float64 {
 	t3, _ := T3T4(m)
 	return t3
 }

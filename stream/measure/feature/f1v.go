@@ -1,4 +1,4 @@
-package measure
+package feature
 
 import (
 	"math"
@@ -19,11 +19,11 @@ import (
 // √ε·s_max dropped (MASS::ginv, as ECoL). A pair with a class of fewer than
 // 2 points, or with dᵀWd = 0, gives NaN.
 //
-// It needs co-moments (NewFeatureMoments(dim, true)) and panics without
+// It needs co-moments (NewMoments(dim, true)) and panics without
 // them. Memory: O(d²) beyond m; time O(k²d³) for k classes.
-func F1vPairs(m *FeatureMoments) []float64 {
+func F1vPairs(m *Moments) []float64 {
 	if !m.comom {
-		panic("measure: F1v needs FeatureMoments with co-moments")
+		panic("feature: F1v needs Moments with co-moments")
 	}
 	cl := m.sorted()
 	d := m.dim
@@ -31,13 +31,13 @@ func F1vPairs(m *FeatureMoments) []float64 {
 	for a := 0; a < len(cl); a++ {
 		for b := a + 1; b < len(cl); b++ {
 			ca, cb := cl[a], cl[b]
-			if ca.n < 2 || cb.n < 2 {
+			if ca.N < 2 || cb.N < 2 {
 				out = append(out, math.NaN())
 				continue
 			}
-			n := float64(ca.n + cb.n)
-			wa := float64(ca.n) / n / float64(ca.n-1)
-			wb := float64(cb.n) / n / float64(cb.n-1)
+			n := float64(ca.N + cb.N)
+			wa := float64(ca.N) / n / float64(ca.N-1)
+			wb := float64(cb.N) / n / float64(cb.N-1)
 			w := mat.NewSymDense(d, nil)
 			for i := range d {
 				for j := i; j < d; j++ {
@@ -46,7 +46,7 @@ func F1vPairs(m *FeatureMoments) []float64 {
 			}
 			delta := mat.NewVecDense(d, nil)
 			for j := range d {
-				delta.SetVec(j, ca.mean[j]-cb.mean[j])
+				delta.SetVec(j, ca.Mean[j]-cb.Mean[j])
 			}
 			dv := featPinvMul(w, delta)
 			if dv == nil {
@@ -74,7 +74,7 @@ func F1vPairs(m *FeatureMoments) []float64 {
 // 0.009504561). The mean of F1vPairs, ECoL's default summary, is not the
 // same number. Pairs with NaN are skipped; NaN if all are. Memory and
 // requirements as F1vPairs.
-func F1v(m *FeatureMoments) float64 {
+func F1v(m *Moments) float64 {
 	var s float64
 	var k int
 	for _, v := range F1vPairs(m) {

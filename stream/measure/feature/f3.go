@@ -1,4 +1,4 @@
-package measure
+package feature
 
 // F3Pairs returns, for every pair of classes (a, b), a < b in increasing
 // label order, lexicographically (ECoL's one-versus-one order), the maximum
