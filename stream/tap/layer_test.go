@@ -9,6 +9,7 @@ import (
 	"cxray/runtime"
 	"cxray/stream/measure"
 	"cxray/stream/measure/n1"
+	"cxray/stream/measure/project"
 	"cxray/stream/plan"
 	"cxray/stream/tap"
 )
@@ -178,8 +179,8 @@ func TestRouterFitsProjection(t *testing.T) {
 			t.Fatal(err)
 		}
 		// The fit takes the whole batches that reach 2K rows.
-		basis := (measure.BasisRows(k) + batch - 1) / batch * batch
-		if got.Params["projection"] != measure.ProjectionPCAJL || got.Params["basis_points"] != basis {
+		basis := (project.BasisRows(k) + batch - 1) / batch * batch
+		if got.Params["projection"] != project.PCAJL || got.Params["basis_points"] != basis {
 			t.Errorf("sample %d: params %v, want a fitted map on %d points", sample, got.Params, basis)
 		}
 		if sample > 0 {
@@ -188,7 +189,7 @@ func TestRouterFitsProjection(t *testing.T) {
 			}
 			continue
 		}
-		proj, err := measure.FitProjector(x, basis, dim, k, got.Params["projection_seed"].(uint64))
+		proj, err := project.Fit(x, basis, dim, k, got.Params["projection_seed"].(uint64))
 		if err != nil {
 			t.Fatal(err)
 		}

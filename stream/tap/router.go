@@ -7,6 +7,7 @@ import (
 
 	"cxray/stream/measure"
 	"cxray/stream/measure/n1"
+	"cxray/stream/measure/project"
 	"cxray/stream/plan"
 )
 
@@ -29,7 +30,7 @@ type Estimator interface {
 //
 // A layer projected by a fitted map (plan.ProjectFitted) has no estimator
 // until its map exists: the router holds the layer's first batches, with
-// their labels and slots, until they have measure.BasisRows(K) rows, fits
+// their labels and slots, until they have project.BasisRows(K) rows, fits
 // the map on all of them and replays them into a new estimator, which
 // then sees exactly the batches it would have seen. A reading before that
 // (--every, or a stream shorter than the basis) fits a map on the rows
@@ -63,7 +64,7 @@ func NewRouter(layers []Layer, p *plan.Plan, norm measure.Normalization, classes
 		case !r.projects(l):
 			r.est[i] = r.newEstimator(l, nil)
 		case p.Projection == plan.ProjectJL:
-			r.est[i] = r.newEstimator(l, measure.NewProjector(l.Dim, p.K, r.projectionSeed(l)))
+			r.est[i] = r.newEstimator(l, project.New(l.Dim, p.K, r.projectionSeed(l)))
 		default:
 			r.held[i] = &heldRows{}
 		}
@@ -82,7 +83,7 @@ func (r *Router) projectionSeed(l Layer) uint64 {
 
 // newEstimator returns layer l's estimator under the plan, projected by
 // proj (nil: not projected).
-func (r *Router) newEstimator(l Layer, proj *measure.Projector) Estimator {
+func (r *Router) newEstimator(l Layer, proj *project.Map) Estimator {
 	switch {
 	case r.sampler != nil:
 		return sampled{n1.NewSampledN1(l.Dim, r.sampler, proj, r.norm)}
@@ -130,7 +131,7 @@ func (h *heldRows) hold(x []float32, labels []int32, slots []int, basis int) {
 func (r *Router) fit(i int) (Estimator, error) {
 	l, h := r.layers[i], r.held[i]
 	n := len(h.x) / l.Dim
-	proj, err := measure.FitProjector(h.x, n, l.Dim, r.plan.K, r.projectionSeed(l))
+	proj, err := project.Fit(h.x, n, l.Dim, r.plan.K, r.projectionSeed(l))
 	if err != nil {
 		return nil, err
 	}
@@ -182,7 +183,7 @@ func (r *Router) update(i int, x []float32, labels []int32, slots []int) error {
 	if h == nil {
 		return r.est[i].Update(x, labels, slots)
 	}
-	basis := measure.BasisRows(r.plan.K)
+	basis := project.BasisRows(r.plan.K)
 	h.hold(x, labels, slots, basis)
 	if len(h.x)/r.layers[i].Dim < basis {
 		return nil

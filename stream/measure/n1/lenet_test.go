@@ -14,6 +14,7 @@ import (
 	"cxray/runtime"
 	"cxray/stream/measure"
 	"cxray/stream/measure/n1"
+	"cxray/stream/measure/project"
 	"cxray/stream/source"
 )
 
@@ -138,18 +139,18 @@ func TestLeNetBoundedAccuracy(t *testing.T) {
 	)
 	// The leading points of every layer, for the fitted projections to K
 	// and 2K dimensions, as the router gathers them.
-	basis := leadingRows(t, measure.BasisRows(2*k))
+	basis := leadingRows(t, project.BasisRows(2*k))
 	type fitKey struct {
 		layer, k int
 		seed     uint64
 	}
-	fitted := map[fitKey]*measure.Projector{}
-	fit := func(layer, dim, k int, seed uint64) *measure.Projector {
+	fitted := map[fitKey]*project.Map{}
+	fit := func(layer, dim, k int, seed uint64) *project.Map {
 		key := fitKey{layer, k, seed}
 		if p, ok := fitted[key]; ok {
 			return p // read-only, so shared by the seeds' estimators
 		}
-		p, err := measure.FitProjector(basis[layer], measure.BasisRows(k), dim, k, seed)
+		p, err := project.Fit(basis[layer], project.BasisRows(k), dim, k, seed)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -169,7 +170,7 @@ func TestLeNetBoundedAccuracy(t *testing.T) {
 	)
 	newSampled := func(seed int, layer, dim int, s *measure.Sampler) {
 		sampled[seed] = append(sampled[seed], n1.NewSampledN1(dim, s, nil, measure.NormNone))
-		var p *measure.Projector
+		var p *project.Map
 		if dim > k {
 			p = fit(layer, dim, k, uint64(1000+layer))
 		}
@@ -189,7 +190,7 @@ func TestLeNetBoundedAccuracy(t *testing.T) {
 						for p := range projSeeds {
 							seed := uint64(1000*p + 1000 + i)
 							ps = append(ps, n1.NewProjectedN1(dim, fit(i, dim, k, seed), measure.NormNone))
-							pj = append(pj, n1.NewProjectedN1(dim, measure.NewProjector(dim, k, seed), measure.NormNone))
+							pj = append(pj, n1.NewProjectedN1(dim, project.New(dim, k, seed), measure.NormNone))
 						}
 					}
 					proj = append(proj, ps) // none: projecting would not reduce, exact

@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"slices"
 
+	"cxray/stream/measure/feature"
 	"cxray/stream/measure/mst"
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas32"
@@ -33,26 +34,18 @@ type samplePool struct {
 	byCls  [][]int32 // pool indices of each class, increasing
 }
 
-// newSamplePool builds the pool of the p = len(labels) points row(0), ...,
-// row(p−1) (dim features each, in stream order), scaled by w (nil: no
+// newSamplePool builds the pool of the p = len(labels) points of x listed
+// in rows (dim features each, in stream order), scaled by w (nil: no
 // scaling).
-func newSamplePool(row func(i int) []float32, labels []int32, dim int, w []float64, classes int) *samplePool {
+func newSamplePool(x []float32, rows []int, labels []int32, dim int, w []float64, classes int) *samplePool {
 	p := len(labels)
 	// Centre in float64 and scale, then round once to float32: the Gram
 	// products lose accuracy with the norms, which centring minimises.
-	mean := make([]float64, dim)
-	for i := range p {
-		for j, v := range row(i)[:dim] {
-			mean[j] += float64(v)
-		}
-	}
-	for j := range mean {
-		mean[j] /= float64(p)
-	}
+	mean := feature.OfRows(x, dim, rows, feature.Mean).Mean
 	y := make([]float32, p*dim)
 	for i := range p {
 		dst := y[i*dim : (i+1)*dim]
-		for j, v := range row(i)[:dim] {
+		for j, v := range x[rows[i]*dim : (rows[i]+1)*dim] {
 			f := float64(v) - mean[j]
 			if w != nil {
 				f *= w[j]

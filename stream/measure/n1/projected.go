@@ -9,10 +9,11 @@ import (
 
 	"cxray/stream/measure"
 	"cxray/stream/measure/mst"
+	"cxray/stream/measure/project"
 )
 
 // ProjectedN1 computes N1 exactly on the random projections of all the
-// points it is given: each batch is projected by a Projector as it
+// points it is given: each batch is projected by a project.Map as it
 // arrives, and only the k-dimensional images are kept.
 //
 // Memory: n·k float32 and n int32 labels for n points (k/d of ExactN1's
@@ -28,7 +29,7 @@ import (
 // zero either: the distortion blurs neighbourhoods, and N1 rises. How
 // much depends on the map:
 //
-//   - A fitted map (FitProjector, what cxray analyze uses by default)
+//   - A fitted map (project.Fit, what cxray analyze uses by default)
 //     keeps the principal directions of the first points exactly and
 //     distorts only the rest, a few percent of the variance of network
 //     activations. On the eight wide layers of the bundled LeNet-5 over
@@ -36,7 +37,7 @@ import (
 //     within 0.006 of exact on every layer over three seeds. Estimate
 //     returns it uncorrected.
 //
-//   - A plain map (NewProjector) distorts every direction, by about 8.8%
+//   - A plain map (project.New) distorts every direction, by about 8.8%
 //     on squared distances at K = 256: N1 was +0.001 to +0.012 above
 //     exact on average over three projections, +0.022 at worst. Estimate
 //     corrects that bias. Each coordinate is an independent random
@@ -69,7 +70,7 @@ type ProjectedN1 struct {
 	Method       mst.Method
 
 	dim  int
-	proj *measure.Projector
+	proj *project.Map
 	norm measure.Normalization
 	in   *ExactN1
 	buf  []float32
@@ -77,7 +78,7 @@ type ProjectedN1 struct {
 
 // NewProjectedN1 returns an empty estimator of dim-dimensional points
 // projected by proj.
-func NewProjectedN1(dim int, proj *measure.Projector, norm measure.Normalization) *ProjectedN1 {
+func NewProjectedN1(dim int, proj *project.Map, norm measure.Normalization) *ProjectedN1 {
 	e := &ProjectedN1{
 		TieRTol:      mst.DefaultTieRTol,
 		MaxWorkspace: mst.DefaultMaxWorkspace,
@@ -96,7 +97,7 @@ func (e *ProjectedN1) check() error {
 	case e == nil || e.dim < 1:
 		return errors.New("n1: ProjectedN1 needs a dimension ≥ 1 (use NewProjectedN1)")
 	case e.proj == nil || e.in == nil:
-		return errors.New("n1: ProjectedN1 needs a measure.Projector")
+		return errors.New("n1: ProjectedN1 needs a projection map")
 	case e.proj.Check() != nil:
 		return e.proj.Check()
 	case e.proj.In() != e.dim:
@@ -182,7 +183,7 @@ func (e *ProjectedN1) reading(v float64, extra map[string]any) measure.Estimate 
 }
 
 // Running returns a reading before the stream ends without building a
-// tree from scratch: for a fitted map (FitProjector), N1 of the minimum
+// tree from scratch: for a fitted map (project.Fit), N1 of the minimum
 // spanning tree ExactN1.Running keeps by vertex insertion, which is
 // Estimate's value unless distances tied within TieRTol (see there). A
 // plain map's reading is the corrected value of three trees, which
@@ -191,7 +192,7 @@ func (e *ProjectedN1) Running() (measure.Estimate, error) {
 	if err := e.check(); err != nil {
 		return measure.Estimate{}, err
 	}
-	if e.proj.Kind() == measure.ProjectionJL {
+	if e.proj.Kind() == project.JL {
 		return e.Estimate()
 	}
 	e.in.TieRTol, e.in.MaxWorkspace, e.in.Workers = e.TieRTol, e.MaxWorkspace, e.Workers
@@ -207,10 +208,10 @@ func (e *ProjectedN1) Running() (measure.Estimate, error) {
 // distortion bias removed by Richardson's extrapolation (see ProjectedN1),
 // and the params that record it. A fitted map is not corrected: its
 // halves are not two like projections, and its bias is within its spread.
-func correctedProjectedN1(x []float32, y []int32, proj *measure.Projector, o *mst.Options) (float64, map[string]any, error) {
+func correctedProjectedN1(x []float32, y []int32, proj *project.Map, o *mst.Options) (float64, map[string]any, error) {
 	k := proj.Out()
 	full, err := n1On(x, y, k, 0, k, o)
-	if err != nil || k < 2 || proj.Kind() != measure.ProjectionJL {
+	if err != nil || k < 2 || proj.Kind() != project.JL {
 		return full, map[string]any{"n1_projected": full}, err
 	}
 	lo, err := n1On(x, y, k, 0, k/2, o)

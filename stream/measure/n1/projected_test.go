@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"cxray/stream/measure"
+	"cxray/stream/measure/project"
 )
 
 // A fitted map's running reading, kept by insertion batch after batch,
@@ -20,7 +21,7 @@ func TestProjectedN1Running(t *testing.T) {
 			x[i*d+j] = float32(rng.NormFloat64() + float64(y[i])*0.5)
 		}
 	}
-	p, err := measure.FitProjector(x, measure.BasisRows(k), d, k, 3)
+	p, err := project.Fit(x, project.BasisRows(k), d, k, 3)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 	"cxray/stream/measure"
 	"cxray/stream/measure/feature"
 	"cxray/stream/measure/mst"
+	"cxray/stream/measure/project"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
@@ -38,13 +39,13 @@ const (
 
 // SampledN1 estimates N1 of a stream from a bounded sample of it: the
 // points of the slots of a shared Sampler, optionally projected by a
-// Projector.
+// project.Map.
 //
 // # Memory
 //
 // The state is at most Capacity()·k float32 (k = the projection's output
 // dimension, or dim) plus 12 bytes per slot, the projection matrix
-// (dim·k float32, Projector.Bytes) if any, 16·dim bytes of normalisation
+// (dim·k float32, project.Map.Bytes) if any, 16·dim bytes of normalisation
 // statistics when a normalisation is set, and the rows of the largest
 // batch while it is stored. It does not grow with the stream. Estimate
 // adds, while it runs, min(Capacity, MaxPool)² float32 of pair distances
@@ -152,7 +153,7 @@ type SampledN1 struct {
 
 	dim, k  int
 	sampler *measure.Sampler
-	proj    *measure.Projector
+	proj    *project.Map
 	norm    measure.Normalization
 
 	x       []float32 // k values per slot
@@ -169,7 +170,7 @@ type SampledN1 struct {
 // slots of sampler, projected by proj (nil: not projected) and measured
 // after the normalisation norm. Every estimator of a run shares the same
 // sampler.
-func NewSampledN1(dim int, sampler *measure.Sampler, proj *measure.Projector, norm measure.Normalization) *SampledN1 {
+func NewSampledN1(dim int, sampler *measure.Sampler, proj *project.Map, norm measure.Normalization) *SampledN1 {
 	e := &SampledN1{
 		TieRTol:      mst.DefaultTieRTol,
 		MaxWorkspace: mst.DefaultMaxWorkspace,
@@ -241,7 +242,7 @@ func (e *SampledN1) Update(x []float32, labels []int32, slots []int) error {
 			return fmt.Errorf("n1: slot %d of sample %d outside [-1, %d)", s, e.seen+int64(i), capacity)
 		}
 		if c := e.sampler.SlotClass(s); c != int(l) {
-			return fmt.Errorf("n1: slot %d belongs to class %d, sample %d has label %d: slots must come from this estimator's measure.Sampler", s, c, e.seen+int64(i), l)
+			return fmt.Errorf("n1: slot %d belongs to class %d, sample %d has label %d: slots must come from this estimator's Sampler", s, c, e.seen+int64(i), l)
 		}
 		kept++
 	}
@@ -452,10 +453,11 @@ func (e *SampledN1) Estimate() (measure.Estimate, error) {
 	for i, l := range py {
 		fromPool[l] = append(fromPool[l], int32(i))
 	}
-	sp := newSamplePool(func(i int) []float32 {
-		s := order[pool[i]]
-		return e.x[s*e.k : (s+1)*e.k]
-	}, py, e.k, w, len(e.seenCls))
+	rows := make([]int, len(pool)) // the pool's slots
+	for i, p := range pool {
+		rows[i] = order[p]
+	}
+	sp := newSamplePool(e.x, rows, py, e.k, w, len(e.seenCls))
 	var work poolWork
 	cfg := defaultCurve
 	pts := sizeCurve(sp, fromPool, e.seenCls, nil, cfg, rng, &work)

@@ -9,6 +9,7 @@ import (
 
 	"cxray/stream/measure"
 	"cxray/stream/measure/internal/oracle"
+	"cxray/stream/measure/project"
 )
 
 // feedSampled streams x, y through a sampler and into the estimators, in
@@ -83,7 +84,7 @@ func TestSampledN1ExactWhenNothingDropped(t *testing.T) {
 	}
 
 	// With a projection: exactly ProjectedN1 on the same points.
-	p := measure.NewProjector(4, 3, 9)
+	p := project.New(4, 3, 9)
 	s = measure.NewSampler(measure.StratifiedCapacity(300, 3), 2)
 	e = NewSampledN1(4, s, p, measure.NormNone)
 	feedSampled(t, s, x, y, 4, 16, e)
@@ -129,7 +130,7 @@ func TestSampledN1Errors(t *testing.T) {
 		t.Errorf("label mismatch: %v", err)
 	}
 	if _, err := e.Estimate(); err == nil || !strings.Contains(err.Error(), "at least 2 points") {
-		t.Errorf("empty measure.Estimate: %v", err)
+		t.Errorf("empty Estimate: %v", err)
 	}
 	for _, c := range []struct {
 		name string
@@ -138,9 +139,9 @@ func TestSampledN1Errors(t *testing.T) {
 	}{
 		{"nil sampler", NewSampledN1(2, nil, nil, measure.NormNone), "needs a measure.Sampler"},
 		{"dim", NewSampledN1(0, s, nil, measure.NormNone), "dimension ≥ 1"},
-		{"projection dim", NewSampledN1(3, s, measure.NewProjector(2, 2, 1), measure.NormNone), "projector maps dimension 2"},
-		{"projection norm", NewSampledN1(2, s, measure.NewProjector(2, 2, 1), measure.NormZScore), "cannot project under normalization zscore"},
-		{"bad projector", NewSampledN1(2, s, measure.NewProjector(2, 0, 1), measure.NormNone), "positive dimensions"},
+		{"projection dim", NewSampledN1(3, s, project.New(2, 2, 1), measure.NormNone), "projector maps dimension 2"},
+		{"projection norm", NewSampledN1(2, s, project.New(2, 2, 1), measure.NormZScore), "cannot project under normalization zscore"},
+		{"bad projector", NewSampledN1(2, s, project.New(2, 0, 1), measure.NormNone), "positive dimensions"},
 	} {
 		if err := c.e.Update(x, []int32{0, 1}, []int{-1, -1}); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: %v, want %q", c.name, err, c.want)
@@ -153,7 +154,7 @@ func TestSampledN1Errors(t *testing.T) {
 	if _, err := e2.Estimate(); err == nil || !strings.Contains(err.Error(), "class 1 has 1 samples but no slot") {
 		t.Errorf("class without slots: %v", err)
 	}
-	pe := NewProjectedN1(2, measure.NewProjector(2, 2, 1), measure.NormMinMax)
+	pe := NewProjectedN1(2, project.New(2, 2, 1), measure.NormMinMax)
 	if err := pe.Update(x, []int32{0, 1}); err == nil || !strings.Contains(err.Error(), "cannot project") {
 		t.Errorf("ProjectedN1 with minmax: %v", err)
 	}

@@ -21,6 +21,7 @@ import (
 	"cxray/stream/measure/mst"
 	"cxray/stream/measure/n1"
 	"cxray/stream/measure/neighbour"
+	"cxray/stream/measure/project"
 	"cxray/stream/plan"
 	"cxray/stream/tap"
 )
@@ -293,11 +294,11 @@ func running(t *testing.T, b book, s set, batch int, norm measure.Normalization)
 // dimensions: the projected points, the readings after every batch and
 // the final estimate.
 func projected(t *testing.T, b book, s set, k, batch int) {
-	fitted, err := measure.FitProjector(s.x, measure.BasisRows(k), s.dim, k, 11)
+	fitted, err := project.Fit(s.x, project.BasisRows(k), s.dim, k, 11)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, proj := range []*measure.Projector{measure.NewProjector(s.dim, k, 11), fitted} {
+	for _, proj := range []*project.Map{project.New(s.dim, k, 11), fitted} {
 		key := fmt.Sprintf("%s/projected/%s/%d", s.name, proj.Kind(), k)
 		y := make([]float32, s.n()*k)
 		proj.Apply(y, s.x, s.n())
@@ -326,7 +327,7 @@ func projected(t *testing.T, b book, s set, k, batch int) {
 
 // sampled records SampledN1's estimate on a stratified reservoir of m
 // points, every row offered (dropped ones with slot -1).
-func sampled(t *testing.T, b book, s set, classes, m, maxPool, batch int, proj *measure.Projector, norm measure.Normalization, tag string) {
+func sampled(t *testing.T, b book, s set, classes, m, maxPool, batch int, proj *project.Map, norm measure.Normalization, tag string) {
 	key := fmt.Sprintf("%s/sampled/%s", s.name, tag)
 	sp := measure.NewSampler(measure.StratifiedCapacity(m, classes), 3)
 	e := n1.NewSampledN1(s.dim, sp, proj, norm)
@@ -583,8 +584,8 @@ func compute(t *testing.T, b book, short bool) {
 	running(t, b, conv, 50, measure.NormNone)
 	projected(t, b, conv, 32, 50)
 	sampled(t, b, conv, 10, 120, 0, 50, nil, measure.NormNone, "m120")
-	sampled(t, b, conv, 10, 120, 0, 50, measure.NewProjector(conv.dim, 32, 5), measure.NormNone, "m120/jl32")
-	fit, err := measure.FitProjector(conv.x, measure.BasisRows(32), conv.dim, 32, 5)
+	sampled(t, b, conv, 10, 120, 0, 50, project.New(conv.dim, 32, 5), measure.NormNone, "m120/jl32")
+	fit, err := project.Fit(conv.x, project.BasisRows(32), conv.dim, 32, 5)
 	if err != nil {
 		t.Fatal(err)
 	}

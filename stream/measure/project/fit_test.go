@@ -1,4 +1,4 @@
-package measure
+package project
 
 import (
 	"math"
@@ -21,7 +21,7 @@ func sqDist(a, b []float32) float64 {
 // Points on a 10-dimensional affine subspace of R^50: the fitted map finds
 // exactly 10 principal directions, keeps every distance (the part outside
 // the subspace is zero), and its principal columns are orthonormal.
-func TestFitProjectorSubspace(t *testing.T) {
+func TestFitSubspace(t *testing.T) {
 	const n, d, k, rank = 60, 50, 24, 10
 	rng := rand.New(rand.NewPCG(1, 2))
 	basis := make([]float64, rank*d)
@@ -40,12 +40,12 @@ func TestFitProjectorSubspace(t *testing.T) {
 			x[i*d+j] += 3 // an offset, which distances ignore
 		}
 	}
-	p, err := FitProjector(x, n, d, k, 7)
+	p, err := Fit(x, n, d, k, 7)
 	if err != nil {
 		t.Fatal(err)
 	}
 	params := p.Params()
-	if params["projection"] != ProjectionPCAJL || params["pca_dims"] != rank || params["jl_dims"] != k-rank || params["basis_points"] != n {
+	if params["projection"] != PCAJL || params["pca_dims"] != rank || params["jl_dims"] != k-rank || params["basis_points"] != n {
 		t.Errorf("params %v, want %d principal directions of %d points", params, rank, n)
 	}
 	if c := p.Captured(); math.Abs(c-1) > 1e-6 {
@@ -80,7 +80,7 @@ func TestFitProjectorSubspace(t *testing.T) {
 // For full-rank points the part outside the principal directions is
 // measured by the Johnson–Lindenstrauss columns: over many seeds the
 // projected squared distance averages to the true one.
-func TestFitProjectorUnbiased(t *testing.T) {
+func TestFitUnbiased(t *testing.T) {
 	const n, d, k, seeds = 40, 60, 16, 400
 	rng := rand.New(rand.NewPCG(3, 4))
 	x := make([]float32, n*d)
@@ -96,7 +96,7 @@ func TestFitProjectorUnbiased(t *testing.T) {
 	var sum, inside float64
 	fa, fb := make([]float32, k), make([]float32, k)
 	for s := range seeds {
-		p, err := FitProjector(x, n, d, k, uint64(s))
+		p, err := Fit(x, n, d, k, uint64(s))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -117,29 +117,29 @@ func TestFitProjectorUnbiased(t *testing.T) {
 	}
 }
 
-func TestFitProjectorErrors(t *testing.T) {
+func TestFitErrors(t *testing.T) {
 	x := []float32{1, 2, 3, float32(math.NaN())}
 	for _, c := range []struct {
 		name string
 		err  error
 		want string
 	}{
-		{"nan", func() error { _, err := FitProjector(x, 2, 2, 1, 1); return err }(), "NaN"},
-		{"no points", func() error { _, err := FitProjector(nil, 0, 2, 1, 1); return err }(), "at least 1 point"},
-		{"no dims", func() error { _, err := FitProjector(x, 2, 2, 0, 1); return err }(), "from 2 to 0"},
+		{"nan", func() error { _, err := Fit(x, 2, 2, 1, 1); return err }(), "NaN"},
+		{"no points", func() error { _, err := Fit(nil, 0, 2, 1, 1); return err }(), "at least 1 point"},
+		{"no dims", func() error { _, err := Fit(x, 2, 2, 0, 1); return err }(), "from 2 to 0"},
 	} {
 		if c.err == nil || !strings.Contains(c.err.Error(), c.want) {
 			t.Errorf("%s: error %v, want one containing %q", c.name, c.err, c.want)
 		}
 	}
 	// One point: no directions, a plain map on everything.
-	p, err := FitProjector([]float32{1, 2, 3}, 1, 3, 2, 1)
+	p, err := Fit([]float32{1, 2, 3}, 1, 3, 2, 1)
 	if err != nil || p.pcaDims != 0 || p.Out() != 2 {
 		t.Errorf("one point: %v, pca dims %d", err, p.pcaDims)
 	}
 }
 
-// FitBytes bounds what FitProjector allocates besides the matrix it
+// FitBytes bounds what Fit allocates besides the matrix it
 // returns (the Go heap's cumulative allocation, so transient buffers
 // count as if they were all live at once). A first fit of each size
 // fills gonum's pools of small workspaces, which later fits reuse; only
@@ -152,13 +152,13 @@ func TestFitBytes(t *testing.T) {
 		for i := range x {
 			x[i] = float32(rng.NormFloat64())
 		}
-		if _, err := FitProjector(x, n, c.d, c.k, 1); err != nil {
+		if _, err := Fit(x, n, c.d, c.k, 1); err != nil {
 			t.Fatal(err)
 		}
 		var before, after runtime.MemStats
 		runtime.GC()
 		runtime.ReadMemStats(&before)
-		if _, err := FitProjector(x, n, c.d, c.k, 1); err != nil {
+		if _, err := Fit(x, n, c.d, c.k, 1); err != nil {
 			t.Fatal(err)
 		}
 		runtime.ReadMemStats(&after)

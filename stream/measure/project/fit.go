@@ -1,32 +1,34 @@
-package measure
+package project
 
 import (
 	"fmt"
 	"math"
 	"math/rand/v2"
 
+	"cxray/stream/measure"
+	"cxray/stream/measure/feature"
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
 )
 
-// Kinds of Projector, as recorded in the params of every projected row.
+// Kinds of Map, as recorded in the params of every projected row.
 const (
-	// ProjectionJL is NewProjector's data-independent sparse
+	// JL is New's data-independent sparse
 	// Johnson–Lindenstrauss map.
-	ProjectionJL = "achlioptas-sparse"
-	// ProjectionPCAJL is FitProjector's map: principal directions of a
+	JL = "achlioptas-sparse"
+	// PCAJL is Fit's map: principal directions of a
 	// basis sample, plus a Johnson–Lindenstrauss map of what they leave.
-	ProjectionPCAJL = "pca+jl"
+	PCAJL = "pca+jl"
 )
 
-// BasisRows is the number of leading points FitProjector should be given
+// BasisRows is the number of leading points Fit should be given
 // for a projection to k dimensions: 2k, so that the top k−k/8 principal
 // directions are estimated from twice as many points.
 func BasisRows(k int) int { return 2 * k }
 
-// FitBytes bounds the workspace FitProjector uses, besides its input and
-// the d·k float32 of the Projector it returns, on n = BasisRows(k) points
+// FitBytes bounds the workspace Fit uses, besides its input and
+// the d·k float32 of the Map it returns, on n = BasisRows(k) points
 // of dimension d. It counts every buffer as if all were live at once, in
 // float64 unless noted: the centred points and their mean (n·d + d), their
 // Gram matrix (n²), the subspace iteration's two blocks (2·l·n, l = p +
@@ -45,13 +47,13 @@ func FitBytes(d, k int) int64 {
 	return 8*f64 + 4*dd*(kk-p) + 1<<16
 }
 
-// FitProjector returns a projection from d to k dimensions adapted to the
+// Fit returns a projection from d to k dimensions adapted to the
 // points rows (n×d, row-major; typically the first BasisRows(k) points of
 // the stream), with a Johnson–Lindenstrauss part drawn from seed.
 //
 // The map is f(x) = [Ux ; Rᵀ(I − UᵀU)x]: U (p×d, orthonormal rows) holds
 // the top p = k − k/8 principal directions of the rows (fewer if the rows
-// span fewer), and R (d×(k−p)) is NewProjector's sparse Achlioptas matrix
+// span fewer), and R (d×(k−p)) is New's sparse Achlioptas matrix
 // for k−p dimensions. For any two points,
 //
 //	‖f(x) − f(y)‖² = ‖U(x−y)‖² + ‖Rᵀ(I − P)(x−y)‖²,  P = UᵀU,
@@ -82,19 +84,19 @@ func FitBytes(d, k int) int64 {
 // principal subspace. f is linear, so centring plays no part in
 // distances; U is computed from the centred rows, through the n×n Gram
 // matrix: O(n²·d) time, and FitBytes of workspace for n = BasisRows(k).
-func FitProjector(rows []float32, n, d, k int, seed uint64) (*Projector, error) {
+func Fit(rows []float32, n, d, k int, seed uint64) (*Map, error) {
 	switch {
 	case d <= 0 || k <= 0:
-		return nil, fmt.Errorf("measure: projection from %d to %d dimensions", d, k)
+		return nil, fmt.Errorf("project: projection from %d to %d dimensions", d, k)
 	case n < 1 || len(rows) < n*d:
-		return nil, fmt.Errorf("measure: fitting a projection needs at least 1 point of dimension %d, have %d values", d, len(rows))
+		return nil, fmt.Errorf("project: fitting a projection needs at least 1 point of dimension %d, have %d values", d, len(rows))
 	}
-	if err := CheckFinite(rows[:n*d], d, 0); err != nil {
+	if err := measure.CheckFinite(rows[:n*d], d, 0); err != nil {
 		return nil, err
 	}
 	u, captured := principalDirections(rows[:n*d], n, d, k-max(1, k/8), seed)
 	p := len(u) / d
-	jl := NewProjector(d, k-p, seed)
+	jl := New(d, k-p, seed)
 
 	// Residual columns: R − Uᵀ(U R), the Johnson–Lindenstrauss map of
 	// (I − P)x, since (I − P) is symmetric.
@@ -110,7 +112,7 @@ func FitProjector(rows []float32, n, d, k int, seed uint64) (*Projector, error) 
 		blas64.Gemm(blas.Trans, blas.NoTrans, -1, U, blas64.General{Rows: p, Cols: k - p, Stride: k - p, Data: ur}, 1, R)
 	}
 
-	pr := &Projector{d: d, k: k, seed: seed, kind: ProjectionPCAJL, pcaDims: p, basisRows: n, captured: captured}
+	pr := &Map{d: d, k: k, seed: seed, kind: PCAJL, pcaDims: p, basisRows: n, captured: captured}
 	pr.r = make([]float32, d*k)
 	for j := range d {
 		row := pr.r[j*k : (j+1)*k]
@@ -136,20 +138,11 @@ func principalDirections(x []float32, n, d, p int, seed uint64) ([]float64, floa
 	}
 	// Xc, the centred rows in float64, and its n×n Gram matrix XcXcᵀ,
 	// whose eigenvectors v give the directions u = Xcᵀv/√λ.
+	mu := feature.Of(x[:n*d], d, feature.Mean).Mean
 	xc := make([]float64, n*d)
-	mu := make([]float64, d)
 	for i := range n {
 		for j, v := range x[i*d : (i+1)*d] {
-			xc[i*d+j] = float64(v)
-			mu[j] += float64(v)
-		}
-	}
-	for j := range mu {
-		mu[j] /= float64(n)
-	}
-	for i := range n {
-		for j := range d {
-			xc[i*d+j] -= mu[j]
+			xc[i*d+j] = float64(v) - mu[j]
 		}
 	}
 	X := blas64.General{Rows: n, Cols: d, Stride: d, Data: xc}
@@ -194,7 +187,7 @@ const basisStream = 0xba515eed0000f17
 // full eigendecomposition costs O(n³) with a large constant (0.7 s at
 // n = 512, 5.5 s at n = 1024 here); this costs O(n²·p) per iteration.
 // The leading directions converge first; where the trailing ones are
-// off, FitProjector's Johnson–Lindenstrauss part measures what they miss,
+// off, Fit's Johnson–Lindenstrauss part measures what they miss,
 // so distances stay unbiased either way.
 func topEigen(g []float64, n, p int, seed uint64) ([]float64, []float64) {
 	l := min(n, p+16)

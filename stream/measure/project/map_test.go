@@ -1,4 +1,4 @@
-package measure
+package project
 
 import (
 	"math"
@@ -9,10 +9,10 @@ import (
 
 // The matrix depends on (d, k, seed) only, and its entries are ±√(3/k)
 // or 0 in the proportions 1/6, 2/3, 1/6.
-func TestProjectorEntries(t *testing.T) {
-	p := NewProjector(300, 200, 5)
-	q := NewProjector(300, 200, 5)
-	r := NewProjector(300, 200, 6)
+func TestMapEntries(t *testing.T) {
+	p := New(300, 200, 5)
+	q := New(300, 200, 5)
+	r := New(300, 200, 6)
 	if !slices.Equal(p.r, q.r) {
 		t.Error("same seed gave different matrices")
 	}
@@ -52,8 +52,8 @@ func TestProjectorEntries(t *testing.T) {
 // and integer draws, so they are the same on every platform, and a change
 // to the construction (which would change every projected value stored by
 // earlier runs with the same seed) fails here.
-func TestProjectorGolden(t *testing.T) {
-	p := NewProjector(7, 5, 42)
+func TestMapGolden(t *testing.T) {
+	p := New(7, 5, 42)
 	signs := make([]byte, len(p.r))
 	for i, v := range p.r {
 		switch {
@@ -67,14 +67,14 @@ func TestProjectorGolden(t *testing.T) {
 	}
 	const want = "+00-+000000000+00+-0000-++-0+-+0000"
 	if string(signs) != want {
-		t.Errorf("signs of NewProjector(7, 5, 42) = %q, want %q", signs, want)
+		t.Errorf("signs of New(7, 5, 42) = %q, want %q", signs, want)
 	}
 }
 
 // Apply is the product x·R.
-func TestProjectorApply(t *testing.T) {
+func TestMapApply(t *testing.T) {
 	const n, d, k = 9, 13, 6
-	p := NewProjector(d, k, 1)
+	p := New(d, k, 1)
 	rng := rand.New(rand.NewPCG(7, 8))
 	x := make([]float32, n*d)
 	for i := range x {
@@ -104,7 +104,7 @@ func TestProjectorApply(t *testing.T) {
 // Squared distances of random points keep their ratio within the
 // Johnson–Lindenstrauss bound, with the mean and spread the construction
 // promises: mean 1 and standard deviation √(2/k) over pairs.
-func TestProjectorDistortion(t *testing.T) {
+func TestMapDistortion(t *testing.T) {
 	const n, d, k = 200, 1000, 256
 	rng := rand.New(rand.NewPCG(11, 12))
 	x := make([]float32, n*d)
@@ -118,12 +118,12 @@ func TestProjectorDistortion(t *testing.T) {
 		}
 	}
 	y := make([]float32, n*k)
-	NewProjector(d, k, 3).Apply(y, x, n)
+	New(d, k, 3).Apply(y, x, n)
 	var s, s2, worst float64
 	pairs := 0
 	for a := range n {
 		for b := range a {
-			r := sqd(y[a*k:(a+1)*k], y[b*k:(b+1)*k]) / sqd(x[a*d:(a+1)*d], x[b*d:(b+1)*d])
+			r := sqDist(y[a*k:(a+1)*k], y[b*k:(b+1)*k]) / sqDist(x[a*d:(a+1)*d], x[b*d:(b+1)*d])
 			s += r
 			s2 += r * r
 			worst = math.Max(worst, math.Abs(r-1))
@@ -153,13 +153,4 @@ func TestProjectorDistortion(t *testing.T) {
 	if eps == 0 || worst > eps {
 		t.Errorf("worst distortion %.3f beyond the JL bound %.3f", worst, eps)
 	}
-}
-
-func sqd(a, b []float32) float64 {
-	s := 0.0
-	for i := range a {
-		d := float64(a[i]) - float64(b[i])
-		s += d * d
-	}
-	return s
 }

@@ -1,4 +1,4 @@
-package measure
+package project
 
 import (
 	"fmt"
@@ -9,10 +9,10 @@ import (
 	"gonum.org/v1/gonum/blas/blas32"
 )
 
-// Projector is a linear map f(x) = Rᵀx from R^d to R^k, applied batch
-// by batch: either a seeded Johnson–Lindenstrauss map (NewProjector,
-// described here) or one adapted to the leading points of the stream
-// (FitProjector, which adds principal directions to such a map).
+// Map is a linear map f(x) = Rᵀx from R^d to R^k, applied batch by batch:
+// either a seeded Johnson–Lindenstrauss map (New, described here) or one
+// adapted to the leading points of the stream (Fit, which adds principal
+// directions to such a map).
 //
 // Construction (Achlioptas 2003): every entry of the d×k matrix R is
 // independently +s with probability 1/6, 0 with probability 2/3 and -s
@@ -27,7 +27,7 @@ import (
 // 1 ± ε (Achlioptas 2003, Theorem 1.1). Applied to differences of points,
 // f preserves squared Euclidean distances in this sense; the guarantee is
 // about distances, not about N1, whose change under projection is
-// measured, not bounded (see ProjectedN1).
+// measured, not bounded (see n1.ProjectedN1).
 //
 // The entries are drawn from math/rand/v2's PCG generator with integer
 // arithmetic only, so the matrix depends on (d, k, seed) alone and is the
@@ -35,32 +35,32 @@ import (
 // rounding may differ between BLAS implementations in the last bits.
 //
 // Memory: the matrix is stored, d·k float32 (4.8 MB for d = 4704,
-// k = 256). A Projector is read-only after NewProjector and safe for
-// concurrent use by several goroutines.
-type Projector struct {
+// k = 256). A Map is read-only once made and safe for concurrent use by
+// several goroutines.
+type Map struct {
 	d, k int
 	seed uint64
 	r    []float32 // d×k row-major
 
-	kind      string  // ProjectionJL or ProjectionPCAJL
-	pcaDims   int     // FitProjector: principal directions, the first columns
-	basisRows int     // FitProjector: points the directions came from
-	captured  float64 // FitProjector: their share of those points' variance
+	kind      string  // JL or PCAJL
+	pcaDims   int     // Fit: principal directions, the first columns
+	basisRows int     // Fit: points the directions came from
+	captured  float64 // Fit: their share of those points' variance
 }
 
-// projectorStream separates the projection's random stream from the
+// mapStream separates the projection's random stream from the
 // sampler's when both use the same seed.
-const projectorStream = 0x70a7ec7a11d5eed5
+const mapStream = 0x70a7ec7a11d5eed5
 
-// NewProjector returns the projection from d to k dimensions drawn with
-// seed. Non-positive sizes give a Projector whose Apply does nothing and
+// New returns the projection from d to k dimensions drawn with
+// seed. Non-positive sizes give a Map whose Apply does nothing and
 // whose use by an estimator is an error.
-func NewProjector(d, k int, seed uint64) *Projector {
-	p := &Projector{d: d, k: k, seed: seed, kind: ProjectionJL}
+func New(d, k int, seed uint64) *Map {
+	p := &Map{d: d, k: k, seed: seed, kind: JL}
 	if d <= 0 || k <= 0 {
 		return p
 	}
-	rng := rand.New(rand.NewPCG(seed, projectorStream))
+	rng := rand.New(rand.NewPCG(seed, mapStream))
 	s := float32(math.Sqrt(3 / float64(k)))
 	p.r = make([]float32, d*k)
 	for i := range p.r {
@@ -75,25 +75,25 @@ func NewProjector(d, k int, seed uint64) *Projector {
 }
 
 // In is the input dimension d.
-func (p *Projector) In() int { return p.d }
+func (p *Map) In() int { return p.d }
 
 // Out is the output dimension k.
-func (p *Projector) Out() int { return p.k }
+func (p *Map) Out() int { return p.k }
 
 // Seed is the seed the matrix was drawn with.
-func (p *Projector) Seed() uint64 { return p.seed }
+func (p *Map) Seed() uint64 { return p.seed }
 
-// Kind is ProjectionJL or ProjectionPCAJL.
-func (p *Projector) Kind() string { return p.kind }
+// Kind is JL or PCAJL.
+func (p *Map) Kind() string { return p.kind }
 
 // Captured is the fraction of the basis points' variance inside the
 // principal directions of a fitted projection (0 for a plain one).
-func (p *Projector) Captured() float64 { return p.captured }
+func (p *Map) Captured() float64 { return p.captured }
 
 // Params describes the projection for a metric row.
-func (p *Projector) Params() map[string]any {
+func (p *Map) Params() map[string]any {
 	params := map[string]any{"K": p.k, "projection": p.kind, "projection_seed": p.seed}
-	if p.kind == ProjectionPCAJL {
+	if p.kind == PCAJL {
 		params["pca_dims"] = p.pcaDims
 		params["jl_dims"] = p.k - p.pcaDims
 		params["basis_points"] = p.basisRows
@@ -103,13 +103,13 @@ func (p *Projector) Params() map[string]any {
 }
 
 // Bytes is the size of the stored matrix.
-func (p *Projector) Bytes() int64 { return 4 * int64(len(p.r)) }
+func (p *Map) Bytes() int64 { return 4 * int64(len(p.r)) }
 
-// Check reports a Projector that cannot be applied: nil, or made with
+// Check reports a Map that cannot be applied: nil, or made with
 // non-positive dimensions.
-func (p *Projector) Check() error {
+func (p *Map) Check() error {
 	if p == nil || p.d <= 0 || p.k <= 0 || len(p.r) != p.d*p.k {
-		return fmt.Errorf("measure: projector needs positive dimensions (use NewProjector)")
+		return fmt.Errorf("project: a map needs positive dimensions (use New or Fit)")
 	}
 	return nil
 }
@@ -117,7 +117,7 @@ func (p *Projector) Check() error {
 // Apply projects n points: x holds them row-major (n×d values) and dst
 // receives n×k values. If the lengths do not fit, dst is left unchanged;
 // estimators check the sizes before calling it.
-func (p *Projector) Apply(dst, x []float32, n int) {
+func (p *Map) Apply(dst, x []float32, n int) {
 	if p.Check() != nil || n <= 0 || len(x) < n*p.d || len(dst) < n*p.k {
 		return
 	}
