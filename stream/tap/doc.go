@@ -9,7 +9,7 @@
 //
 // A Router builds one estimator per layer from a plan.Plan: exact N1,
 // N1 of projected points, or N1 estimated from a reservoir of samples.
-// With a reservoir, one measure.Sampler decides for every layer, so all
+// With a reservoir, one reservoir.Sampler decides for every layer, so all
 // layers are measured on the same samples, and Admit tells the pipeline
 // which rows of a batch to run through the model at all.
 package tap

@@ -8,6 +8,7 @@ import (
 	"cxray/stream/measure"
 	"cxray/stream/measure/n1"
 	"cxray/stream/measure/project"
+	"cxray/stream/measure/reservoir"
 	"cxray/stream/plan"
 )
 
@@ -41,7 +42,7 @@ type Router struct {
 	held    []*heldRows // per layer, while a fitted map waits for its rows
 	plan    *plan.Plan
 	norm    measure.Normalization
-	sampler *measure.Sampler
+	sampler *reservoir.Sampler
 	rows    []int
 	slots   []int
 	// workspace bounds the memory of reading an estimate, and of the
@@ -57,7 +58,7 @@ func NewRouter(layers []Layer, p *plan.Plan, norm measure.Normalization, classes
 		plan: p, norm: norm, workspace: workspace,
 	}
 	if p.M > 0 {
-		r.sampler = measure.NewSampler(measure.StratifiedCapacity(p.M, classes), p.Seed)
+		r.sampler = reservoir.New(reservoir.StratifiedCapacity(p.M, classes), p.Seed)
 	}
 	for i, l := range layers {
 		switch {

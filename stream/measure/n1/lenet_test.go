@@ -15,6 +15,7 @@ import (
 	"cxray/stream/measure"
 	"cxray/stream/measure/n1"
 	"cxray/stream/measure/project"
+	"cxray/stream/measure/reservoir"
 	"cxray/stream/source"
 )
 
@@ -28,7 +29,7 @@ type lenetLayer struct {
 // LeNet-5 in batches of 64 and calls visit with every layer's activations
 // (layer 0 is the input), the labels and the batch's slots from sampler
 // (nil when sampler is nil). It returns the layers in graph order.
-func streamLeNet(t *testing.T, n int, sampler *measure.Sampler, visit func(layer int, x []float32, labels []int32, slots []int) error) []lenetLayer {
+func streamLeNet(t *testing.T, n int, sampler *reservoir.Sampler, visit func(layer int, x []float32, labels []int32, slots []int) error) []lenetLayer {
 	t.Helper()
 	g, err := importer.Load(filepath.Join("..", "..", "fixtures", "models", "lenet5_mnist.onnx"))
 	if err != nil {
@@ -168,7 +169,7 @@ func TestLeNetBoundedAccuracy(t *testing.T) {
 		sampled = make([][]*n1.SampledN1, seeds) // [seed][layer]
 		sp      = make([][]*n1.SampledN1, seeds)
 	)
-	newSampled := func(seed int, layer, dim int, s *measure.Sampler) {
+	newSampled := func(seed int, layer, dim int, s *reservoir.Sampler) {
 		sampled[seed] = append(sampled[seed], n1.NewSampledN1(dim, s, nil, measure.NormNone))
 		var p *project.Map
 		if dim > k {
@@ -178,7 +179,7 @@ func TestLeNetBoundedAccuracy(t *testing.T) {
 	}
 	var layers []lenetLayer
 	for seed := range seeds {
-		s := measure.NewSampler(measure.StratifiedCapacity(m, 10), uint64(seed+1))
+		s := reservoir.New(reservoir.StratifiedCapacity(m, 10), uint64(seed+1))
 		layers = streamLeNet(t, n, s, func(i int, x []float32, labels []int32, slots []int) error {
 			dim := len(x) / len(labels)
 			if i == len(sampled[seed]) {

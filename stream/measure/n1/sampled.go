@@ -14,6 +14,7 @@ import (
 	"cxray/stream/measure/feature"
 	"cxray/stream/measure/mst"
 	"cxray/stream/measure/project"
+	"cxray/stream/measure/reservoir"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
@@ -152,7 +153,7 @@ type SampledN1 struct {
 	Level float64
 
 	dim, k  int
-	sampler *measure.Sampler
+	sampler *reservoir.Sampler
 	proj    *project.Map
 	norm    measure.Normalization
 
@@ -170,7 +171,7 @@ type SampledN1 struct {
 // slots of sampler, projected by proj (nil: not projected) and measured
 // after the normalisation norm. Every estimator of a run shares the same
 // sampler.
-func NewSampledN1(dim int, sampler *measure.Sampler, proj *project.Map, norm measure.Normalization) *SampledN1 {
+func NewSampledN1(dim int, sampler *reservoir.Sampler, proj *project.Map, norm measure.Normalization) *SampledN1 {
 	e := &SampledN1{
 		TieRTol:      mst.DefaultTieRTol,
 		MaxWorkspace: mst.DefaultMaxWorkspace,
@@ -197,7 +198,7 @@ func (e *SampledN1) check() error {
 	case e == nil || e.dim < 1:
 		return errors.New("n1: SampledN1 needs a dimension ≥ 1 (use NewSampledN1)")
 	case e.sampler == nil:
-		return errors.New("n1: SampledN1 needs a measure.Sampler")
+		return errors.New("n1: SampledN1 needs a Sampler")
 	case !e.norm.Valid():
 		return fmt.Errorf("n1: unknown normalization %d", int(e.norm))
 	case e.proj != nil && e.proj.Check() != nil:

@@ -6,6 +6,7 @@ import (
 
 	"cxray/stream/measure"
 	"cxray/stream/measure/n1"
+	"cxray/stream/measure/reservoir"
 )
 
 // Every layer of a run gets a SampledN1 on the same Sampler: the batch is
@@ -17,7 +18,7 @@ import (
 func ExampleSampledN1() {
 	const n, dim = 20000, 2
 	rng := rand.New(rand.NewPCG(1, 2))
-	s := measure.NewSampler(measure.StratifiedCapacity(1000, 2), 7)
+	s := reservoir.New(reservoir.StratifiedCapacity(1000, 2), 7)
 	e := n1.NewSampledN1(dim, s, nil, measure.NormNone)
 	exact := n1.NewExactN1(dim, measure.NormNone) // for comparison only
 	x := make([]float32, 0, 100*dim)

@@ -10,12 +10,13 @@ import (
 	"cxray/stream/measure"
 	"cxray/stream/measure/internal/oracle"
 	"cxray/stream/measure/project"
+	"cxray/stream/measure/reservoir"
 )
 
 // feedSampled streams x, y through a sampler and into the estimators, in
 // batches, as the CLI does: one Offer per sample, then every estimator
 // gets the same slots.
-func feedSampled(t testing.TB, s *measure.Sampler, x []float32, y []int32, dim, batch int, es ...*SampledN1) {
+func feedSampled(t testing.TB, s *reservoir.Sampler, x []float32, y []int32, dim, batch int, es ...*SampledN1) {
 	t.Helper()
 	var slots []int
 	for lo := 0; lo < len(y); lo += batch {
@@ -58,8 +59,8 @@ func classCounts(y []int32, classes int) []int {
 func TestSampledN1ExactWhenNothingDropped(t *testing.T) {
 	x, y := oracle.Iris(t)
 	for _, norm := range []measure.Normalization{measure.NormNone, measure.NormMinMax, measure.NormZScore} {
-		for _, capacity := range [][]int{classCounts(y, 3), measure.StratifiedCapacity(600, 3)} {
-			s := measure.NewSampler(capacity, 1)
+		for _, capacity := range [][]int{classCounts(y, 3), reservoir.StratifiedCapacity(600, 3)} {
+			s := reservoir.New(capacity, 1)
 			e := NewSampledN1(4, s, nil, norm)
 			feedSampled(t, s, x, y, 4, 7, e)
 			ex := NewExactN1(4, norm)
@@ -75,7 +76,7 @@ func TestSampledN1ExactWhenNothingDropped(t *testing.T) {
 	}
 
 	// One more sample of class 0 than its capacity.
-	s := measure.NewSampler([]int{50, 50, 50}, 1)
+	s := reservoir.New([]int{50, 50, 50}, 1)
 	e := NewSampledN1(4, s, nil, measure.NormNone)
 	feedSampled(t, s, x, y, 4, 10, e)
 	feedSampled(t, s, x[:4], y[:1], 4, 1, e)
@@ -85,7 +86,7 @@ func TestSampledN1ExactWhenNothingDropped(t *testing.T) {
 
 	// With a projection: exactly ProjectedN1 on the same points.
 	p := project.New(4, 3, 9)
-	s = measure.NewSampler(measure.StratifiedCapacity(300, 3), 2)
+	s = reservoir.New(reservoir.StratifiedCapacity(300, 3), 2)
 	e = NewSampledN1(4, s, p, measure.NormNone)
 	feedSampled(t, s, x, y, 4, 16, e)
 	pe := NewProjectedN1(4, p, measure.NormNone)
@@ -99,7 +100,7 @@ func TestSampledN1ExactWhenNothingDropped(t *testing.T) {
 }
 
 func TestSampledN1Errors(t *testing.T) {
-	s := measure.NewSampler([]int{2, 2}, 1)
+	s := reservoir.New([]int{2, 2}, 1)
 	e := NewSampledN1(2, s, nil, measure.NormNone)
 	x := []float32{0, 0, 1, 1}
 	for _, c := range []struct {
@@ -137,7 +138,7 @@ func TestSampledN1Errors(t *testing.T) {
 		e    *SampledN1
 		want string
 	}{
-		{"nil sampler", NewSampledN1(2, nil, nil, measure.NormNone), "needs a measure.Sampler"},
+		{"nil sampler", NewSampledN1(2, nil, nil, measure.NormNone), "needs a Sampler"},
 		{"dim", NewSampledN1(0, s, nil, measure.NormNone), "dimension ≥ 1"},
 		{"projection dim", NewSampledN1(3, s, project.New(2, 2, 1), measure.NormNone), "projector maps dimension 2"},
 		{"projection norm", NewSampledN1(2, s, project.New(2, 2, 1), measure.NormZScore), "cannot project under normalization zscore"},
@@ -148,7 +149,7 @@ func TestSampledN1Errors(t *testing.T) {
 		}
 	}
 	// A class seen without slots cannot be estimated.
-	s2 := measure.NewSampler([]int{3, 0}, 1)
+	s2 := reservoir.New([]int{3, 0}, 1)
 	e2 := NewSampledN1(1, s2, nil, measure.NormNone)
 	feedSampled(t, s2, []float32{0, 1, 2, 3, 4}, []int32{0, 0, 0, 1, 0}, 1, 5, e2)
 	if _, err := e2.Estimate(); err == nil || !strings.Contains(err.Error(), "class 1 has 1 samples but no slot") {
@@ -213,7 +214,7 @@ func TestSampledN1DeterministicAndBounded(t *testing.T) {
 	const n, dim = 1500, 6
 	x, y := regions(1, n, dim, 3, 0.02)
 	run := func(workers int) (measure.Estimate, []int64) {
-		s := measure.NewSampler(measure.StratifiedCapacity(300, 3), 5)
+		s := reservoir.New(reservoir.StratifiedCapacity(300, 3), 5)
 		e := NewSampledN1(dim, s, nil, measure.NormNone)
 		e.Workers = workers
 		var bytes []int64
@@ -276,7 +277,7 @@ func TestSampledN1CorrectsSampleSize(t *testing.T) {
 		var errRaw, errEst float64
 		cover := 0
 		for seed := range uint64(runs) {
-			s := measure.NewSampler(measure.StratifiedCapacity(m, 3), seed+100)
+			s := reservoir.New(reservoir.StratifiedCapacity(m, 3), seed+100)
 			e := NewSampledN1(dim, s, nil, measure.NormNone)
 			feedSampled(t, s, c.x, c.y, dim, 64, e)
 			r := estimate(t, e)
@@ -378,7 +379,7 @@ func TestPermuteRows(t *testing.T) {
 func TestSampledN1LargeSample(t *testing.T) {
 	const n, dim = 2000, 4
 	x, y := regions(4, n, dim, 3, 0.01)
-	s := measure.NewSampler(measure.StratifiedCapacity(900, 3), 9)
+	s := reservoir.New(reservoir.StratifiedCapacity(900, 3), 9)
 	e := NewSampledN1(dim, s, nil, measure.NormMinMax)
 	e.MaxPool = 300
 	feedSampled(t, s, x, y, dim, 100, e)

@@ -22,6 +22,7 @@ import (
 	"cxray/stream/measure/n1"
 	"cxray/stream/measure/neighbour"
 	"cxray/stream/measure/project"
+	"cxray/stream/measure/reservoir"
 	"cxray/stream/plan"
 	"cxray/stream/tap"
 )
@@ -329,7 +330,7 @@ func projected(t *testing.T, b book, s set, k, batch int) {
 // points, every row offered (dropped ones with slot -1).
 func sampled(t *testing.T, b book, s set, classes, m, maxPool, batch int, proj *project.Map, norm measure.Normalization, tag string) {
 	key := fmt.Sprintf("%s/sampled/%s", s.name, tag)
-	sp := measure.NewSampler(measure.StratifiedCapacity(m, classes), 3)
+	sp := reservoir.New(reservoir.StratifiedCapacity(m, classes), 3)
 	e := n1.NewSampledN1(s.dim, sp, proj, norm)
 	if maxPool > 0 {
 		e.MaxPool = maxPool

@@ -1,4 +1,4 @@
-package measure
+package reservoir
 
 import (
 	"fmt"
@@ -48,10 +48,10 @@ type Sampler struct {
 // projections).
 const samplerStream = 0x5eed5a3b1e5a3b1e
 
-// NewSampler returns a sampler with capacity[c] slots for class c; the
+// New returns a sampler with capacity[c] slots for class c; the
 // number of classes is len(capacity). Negative capacities count as 0
 // (the class is never kept).
-func NewSampler(capacity []int, seed uint64) *Sampler {
+func New(capacity []int, seed uint64) *Sampler {
 	s := &Sampler{
 		seed:     seed,
 		rng:      rand.New(rand.NewPCG(seed, samplerStream)),
@@ -138,7 +138,7 @@ func (s *Sampler) Offer(label int32) int {
 func (s *Sampler) OfferBatch(dst []int, labels []int32) ([]int, error) {
 	for i, l := range labels {
 		if l < 0 || int(l) >= len(s.capacity) {
-			return dst, fmt.Errorf("measure: sample %d of the batch has label %d, want 0..%d", i, l, len(s.capacity)-1)
+			return dst, fmt.Errorf("reservoir: sample %d of the batch has label %d, want 0..%d", i, l, len(s.capacity)-1)
 		}
 	}
 	dst = dst[:0]

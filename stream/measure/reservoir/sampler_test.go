@@ -1,4 +1,4 @@
-package measure
+package reservoir
 
 import (
 	"math/rand/v2"
@@ -33,7 +33,7 @@ func TestStratifiedCapacity(t *testing.T) {
 // filling hands out slots in arrival order.
 func TestSamplerStratified(t *testing.T) {
 	capacity := []int{5, 10, 3, 0}
-	s := NewSampler(capacity, 7)
+	s := New(capacity, 7)
 	rng := rand.New(rand.NewPCG(1, 2))
 	content := make([]int, s.Capacity()) // sample id in each slot
 	for i := range content {
@@ -98,7 +98,7 @@ func TestSamplerStratified(t *testing.T) {
 
 func TestSamplerDeterministic(t *testing.T) {
 	run := func(seed uint64) []int {
-		s := NewSampler([]int{4, 4, 4}, seed)
+		s := New([]int{4, 4, 4}, seed)
 		rng := rand.New(rand.NewPCG(3, 4))
 		var out []int
 		for range 300 {
@@ -125,7 +125,7 @@ func TestSamplerUniform(t *testing.T) {
 	kept := make([]float64, 20)
 	subsets := map[[3]int]float64{}
 	for r := range runs {
-		s := NewSampler([]int{5, 2}, uint64(r)*0x9e3779b97f4a7c15+1)
+		s := New([]int{5, 2}, uint64(r)*0x9e3779b97f4a7c15+1)
 		slotOf := map[int]int{} // slot -> sample of class 0 in it
 		for i := range 20 {
 			s.Offer(1) // interleaved other class
@@ -139,7 +139,7 @@ func TestSamplerUniform(t *testing.T) {
 		for _, i := range slotOf {
 			kept[i]++
 		}
-		s = NewSampler([]int{3}, uint64(r)+12345)
+		s = New([]int{3}, uint64(r)+12345)
 		var slot [3]int
 		for i := range 6 {
 			if sl := s.Offer(0); sl >= 0 {
@@ -176,7 +176,7 @@ func TestSamplerUniform(t *testing.T) {
 }
 
 func TestSamplerBadLabels(t *testing.T) {
-	s := NewSampler([]int{2, 2}, 1)
+	s := New([]int{2, 2}, 1)
 	if got := s.Offer(2); got != -1 || s.Rejected() != 1 || s.Seen() != 0 {
 		t.Errorf("Offer(2) = %d, Rejected %d, Seen %d", got, s.Rejected(), s.Seen())
 	}
