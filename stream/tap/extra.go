@@ -10,6 +10,7 @@ import (
 	"cxray/stream/measure"
 	"cxray/stream/measure/feature"
 	"cxray/stream/measure/linear"
+	"cxray/stream/measure/n1"
 	"cxray/stream/measure/neighbour"
 	"cxray/stream/measure/repr"
 )
@@ -145,7 +146,7 @@ func (r *Router) Extra(i int, names []string, o Options) (rows []Row, skipped []
 	if len(want) == 0 {
 		return nil, nil
 	}
-	e, ok := r.est[i].(exact)
+	e, ok := r.est[i].(*n1.ExactN1)
 	if !ok {
 		return nil, []string{strings.Join(want, ", ") + ": only for exactly measured layers"}
 	}
@@ -265,7 +266,7 @@ func (c *layerCalc) feasible(want []string) (keep, skipped []string) {
 func (c *layerCalc) moments(co bool) (*feature.Moments, error) {
 	if c.fm == nil || (co && !c.fm.HasComoments()) {
 		fm := feature.NewMoments(c.l.Dim, co)
-		if err := fm.Update(c.x, c.labels); err != nil {
+		if err := fm.Update(measure.Batch{X: c.x, Labels: c.labels}); err != nil {
 			return nil, err
 		}
 		c.fm = fm
@@ -429,7 +430,7 @@ func (c *layerCalc) ckaValue(m string) (float64, map[string]any, error) {
 		c.why = "no earlier layer"
 		return 0, nil, nil
 	}
-	other, ok := c.r.est[j].(exact)
+	other, ok := c.r.est[j].(*n1.ExactN1)
 	if !ok {
 		c.why = fmt.Sprintf("layer %q is not measured exactly", c.r.layers[j].Name)
 		return 0, nil, nil

@@ -194,7 +194,7 @@ func TestRouterFitsProjection(t *testing.T) {
 			t.Fatal(err)
 		}
 		direct := n1.NewProjectedN1(dim, proj, measure.NormNone)
-		if err := direct.Update(x, labels); err != nil {
+		if err := direct.Update(measure.Batch{X: x, Labels: labels}); err != nil {
 			t.Fatal(err)
 		}
 		want, err := direct.Estimate()

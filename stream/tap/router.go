@@ -2,7 +2,6 @@ package tap
 
 import (
 	"fmt"
-	"math"
 	"slices"
 
 	"cxray/stream/measure"
@@ -11,18 +10,6 @@ import (
 	"cxray/stream/measure/reservoir"
 	"cxray/stream/plan"
 )
-
-// Estimator is one layer's streaming N1 estimator, as the router drives
-// it: batches in, an estimate out at any time.
-type Estimator interface {
-	// Update adds a batch. slots are the shared reservoir's slots of the
-	// batch's rows, or nil when every sample is kept.
-	Update(x []float32, labels []int32, slots []int) error
-	// Estimate reads the current value; final is true once the stream
-	// has ended, when an exact estimator must return the tree of the tie
-	// rule rather than a cheaper running reading.
-	Estimate(final bool) (measure.Estimate, error)
-}
 
 // Router feeds each chosen layer's activations to its estimator, built
 // from a plan.Plan. With a reservoir, one Sampler decides for all layers,
@@ -38,7 +25,7 @@ type Estimator interface {
 // held so far.
 type Router struct {
 	layers  []Layer
-	est     []Estimator
+	est     []measure.Estimator
 	held    []*heldRows // per layer, while a fitted map waits for its rows
 	plan    *plan.Plan
 	norm    measure.Normalization
@@ -54,7 +41,7 @@ type Router struct {
 // number of classes of the dataset.
 func NewRouter(layers []Layer, p *plan.Plan, norm measure.Normalization, classes int, workspace int64) *Router {
 	r := &Router{
-		layers: layers, est: make([]Estimator, len(layers)), held: make([]*heldRows, len(layers)),
+		layers: layers, est: make([]measure.Estimator, len(layers)), held: make([]*heldRows, len(layers)),
 		plan: p, norm: norm, workspace: workspace,
 	}
 	if p.M > 0 {
@@ -84,18 +71,18 @@ func (r *Router) projectionSeed(l Layer) uint64 {
 
 // newEstimator returns layer l's estimator under the plan, projected by
 // proj (nil: not projected).
-func (r *Router) newEstimator(l Layer, proj *project.Map) Estimator {
+func (r *Router) newEstimator(l Layer, proj *project.Map) measure.Estimator {
 	switch {
 	case r.sampler != nil:
-		return sampled{n1.NewSampledN1(l.Dim, r.sampler, proj, r.norm)}
+		return n1.NewSampledN1(l.Dim, r.sampler, proj, r.norm)
 	case proj != nil:
 		e := n1.NewProjectedN1(l.Dim, proj, r.norm)
 		e.MaxWorkspace = r.workspace
-		return projected{e}
+		return e
 	default:
 		e := n1.NewExactN1(l.Dim, r.norm)
 		e.MaxWorkspace = r.workspace
-		return exact{e}
+		return e
 	}
 }
 
@@ -129,7 +116,7 @@ func (h *heldRows) hold(x []float32, labels []int32, slots []int, basis int) {
 
 // fit fits layer i's projection on the rows held and replays them into a
 // new estimator.
-func (r *Router) fit(i int) (Estimator, error) {
+func (r *Router) fit(i int) (measure.Estimator, error) {
 	l, h := r.layers[i], r.held[i]
 	n := len(h.x) / l.Dim
 	proj, err := project.Fit(h.x, n, l.Dim, r.plan.K, r.projectionSeed(l))
@@ -140,7 +127,7 @@ func (r *Router) fit(i int) (Estimator, error) {
 	at := 0
 	for _, b := range h.batches {
 		next := at + len(b.labels)*l.Dim
-		if err := e.Update(h.x[at:next], b.labels, b.slots); err != nil {
+		if err := e.Update(measure.Batch{X: h.x[at:next], Labels: b.labels, Slots: b.slots}); err != nil {
 			return nil, err
 		}
 		at = next
@@ -182,7 +169,7 @@ func (r *Router) Update(i int, x []float32, labels []int32, slots []int) error {
 func (r *Router) update(i int, x []float32, labels []int32, slots []int) error {
 	h := r.held[i]
 	if h == nil {
-		return r.est[i].Update(x, labels, slots)
+		return r.est[i].Update(measure.Batch{X: x, Labels: labels, Slots: slots})
 	}
 	basis := project.BasisRows(r.plan.K)
 	h.hold(x, labels, slots, basis)
@@ -220,53 +207,10 @@ func (r *Router) estimate(i int, final bool) (measure.Estimate, error) {
 		}
 		est = e
 	}
-	return est.Estimate(final)
-}
-
-// exact adapts ExactN1 to Estimator.
-type exact struct{ *n1.ExactN1 }
-
-func (e exact) Update(x []float32, labels []int32, slots []int) error {
-	if slots != nil {
-		return fmt.Errorf("exact estimator given reservoir slots")
+	// Before the end, a cheaper reading where the estimator has one; at
+	// the end, an exact estimator's dense Prim tree under the tie rule.
+	if run, ok := est.(measure.Runner); ok && !final {
+		return run.Running()
 	}
-	return e.ExactN1.Update(x, labels)
+	return est.Estimate()
 }
-
-// Estimate reads the running tree before the end (Chin–Houck insertion),
-// and the tie rule's tree at the end.
-func (e exact) Estimate(final bool) (measure.Estimate, error) {
-	read := e.Running
-	if final {
-		read = e.Value
-	}
-	v, err := read()
-	return measure.Estimate{
-		Value: v, CILow: math.NaN(), CIHigh: math.NaN(), N: e.N(), Seen: int64(e.N()),
-		Method: "exact", Params: e.Conventions().Params(),
-	}, err
-}
-
-// projected adapts ProjectedN1: every point kept, each projected.
-type projected struct{ *n1.ProjectedN1 }
-
-func (e projected) Update(x []float32, labels []int32, slots []int) error {
-	if slots != nil {
-		return fmt.Errorf("projected estimator given reservoir slots")
-	}
-	return e.ProjectedN1.Update(x, labels)
-}
-
-// Estimate reads the tree kept by insertion before the end, and builds
-// the final one at the end, as exact does.
-func (e projected) Estimate(final bool) (measure.Estimate, error) {
-	if final {
-		return e.ProjectedN1.Estimate()
-	}
-	return e.ProjectedN1.Running()
-}
-
-// sampled adapts SampledN1, whose reading is the same before and at the end.
-type sampled struct{ *n1.SampledN1 }
-
-func (e sampled) Estimate(bool) (measure.Estimate, error) { return e.SampledN1.Estimate() }

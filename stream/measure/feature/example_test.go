@@ -21,7 +21,7 @@ func ExampleMoments() {
 	x := fixture.Float32(x64)
 	m := feature.NewMoments(dim, true)
 	for lo := 0; lo < len(y); lo += 50 {
-		if err := m.Update(x[lo*dim:(lo+50)*dim], y[lo:lo+50]); err != nil {
+		if err := m.Update(measure.Batch{X: x[lo*dim : (lo+50)*dim], Labels: y[lo : lo+50]}); err != nil {
 			fmt.Println(err)
 			return
 		}

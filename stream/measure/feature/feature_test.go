@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"cxray/stream/measure"
 	"cxray/stream/measure/internal/oracle"
 )
 
@@ -13,7 +14,7 @@ func irisMoments(t *testing.T) (*Moments, []float32, []int32) {
 	t.Helper()
 	x, y := oracle.Iris(t)
 	m := NewMoments(4, true)
-	if err := m.Update(x, y); err != nil {
+	if err := m.Update(measure.Batch{X: x, Labels: y}); err != nil {
 		t.Fatal(err)
 	}
 	return m, x, y
@@ -68,7 +69,7 @@ func TestFeatureIrisBinary(t *testing.T) {
 	x, y := oracle.Iris(t)
 	x, y = x[:400], y[:100]
 	m := NewMoments(4, true)
-	if err := m.Update(x, y); err != nil {
+	if err := m.Update(measure.Batch{X: x, Labels: y}); err != nil {
 		t.Fatal(err)
 	}
 	f3, _ := F3(x, y, 4)
@@ -185,7 +186,7 @@ func TestFeatureMomentsBatches(t *testing.T) {
 	const n, d, k = 500, 6, 4
 	x, y := featureData(n, d, k, 7)
 	whole := NewMoments(d, true)
-	if err := whole.Update(x, y); err != nil {
+	if err := whole.Update(measure.Batch{X: x, Labels: y}); err != nil {
 		t.Fatal(err)
 	}
 	want := featureValues(whole)
@@ -193,7 +194,7 @@ func TestFeatureMomentsBatches(t *testing.T) {
 		m := NewMoments(d, true)
 		for i := 0; i < n; i += b {
 			j := min(i+b, n)
-			if err := m.Update(x[i*d:j*d], y[i:j]); err != nil {
+			if err := m.Update(measure.Batch{X: x[i*d : j*d], Labels: y[i:j]}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -207,10 +208,10 @@ func TestFeatureMomentsBatches(t *testing.T) {
 	}
 	for _, h := range []int{1, 250, 333} {
 		a, b := NewMoments(d, true), NewMoments(d, true)
-		if err := a.Update(x[:h*d], y[:h]); err != nil {
+		if err := a.Update(measure.Batch{X: x[:h*d], Labels: y[:h]}); err != nil {
 			t.Fatal(err)
 		}
-		if err := b.Update(x[h*d:], y[h:]); err != nil {
+		if err := b.Update(measure.Batch{X: x[h*d:], Labels: y[h:]}); err != nil {
 			t.Fatal(err)
 		}
 		if err := a.Merge(b); err != nil {
@@ -236,10 +237,10 @@ func TestFeatureMomentsBatches(t *testing.T) {
 	if err := e.Merge(NewMoments(d+1, true)); err == nil {
 		t.Error("merge of another dimension: want an error")
 	}
-	if err := e.Update(x[:d+1], y[:1]); err == nil {
+	if err := e.Update(measure.Batch{X: x[:d+1], Labels: y[:1]}); err == nil {
 		t.Error("ragged batch: want an error")
 	}
-	if err := e.Update([]float32{float32(math.NaN()), 0, 0, 0, 0, 0}, y[:1]); err == nil || e.Len() != n {
+	if err := e.Update(measure.Batch{X: []float32{float32(math.NaN()), 0, 0, 0, 0, 0}, Labels: y[:1]}); err == nil || e.Len() != n {
 		t.Error("NaN: want an error and no change")
 	}
 }
@@ -271,7 +272,7 @@ func TestFeatureMomentsDirect(t *testing.T) {
 	m := NewMoments(d, true)
 	for i := 0; i < n; i += 13 {
 		j := min(i+13, n)
-		if err := m.Update(x[i*d:j*d], y[i:j]); err != nil {
+		if err := m.Update(measure.Batch{X: x[i*d : j*d], Labels: y[i:j]}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -333,7 +334,7 @@ func TestFeatureSeparated(t *testing.T) {
 	x := []float32{0, 5, 1, 6, 2, 7, 10, 5, 11, 6, 12, 7}
 	y := []int32{0, 0, 0, 1, 1, 1}
 	m := NewMoments(2, true)
-	if err := m.Update(x, y); err != nil {
+	if err := m.Update(measure.Batch{X: x, Labels: y}); err != nil {
 		t.Fatal(err)
 	}
 	if f2 := F2(m); f2 != 0 {
@@ -353,7 +354,7 @@ func TestFeatureSeparated(t *testing.T) {
 	same := []float32{0, 1, 2, 0, 1, 2}
 	ys := []int32{0, 0, 0, 1, 1, 1}
 	m = NewMoments(1, false)
-	if err := m.Update(same, ys); err != nil {
+	if err := m.Update(measure.Batch{X: same, Labels: ys}); err != nil {
 		t.Fatal(err)
 	}
 	if f2 := F2(m); f2 != 1 {
@@ -383,7 +384,7 @@ func TestF1ConstantFeature(t *testing.T) {
 		labels = append(labels, c)
 	}
 	m := NewMoments(2, false)
-	if err := m.Update(x, labels); err != nil {
+	if err := m.Update(measure.Batch{X: x, Labels: labels}); err != nil {
 		t.Fatal(err)
 	}
 	f := F1Features(m)

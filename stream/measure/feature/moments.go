@@ -6,6 +6,7 @@ import (
 	"math"
 	"sort"
 
+	"cxray/stream/measure"
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
 )
@@ -42,6 +43,8 @@ type classMoments struct {
 	*Columns
 	c []float64
 }
+
+var _ measure.Merger[*Moments] = (*Moments)(nil)
 
 // NewMoments returns an empty state for points of dim features. With
 // comoments it also keeps each class's co-moment matrix (k·d² float64),
@@ -105,11 +108,16 @@ func (m *Moments) get(label int32) *classMoments {
 	return m.class[i]
 }
 
-// Update adds a batch of len(labels) points stored row by row in x
-// (len(x) = len(labels)·Dim). NaN or infinite coordinates are an error and
-// leave m unchanged.
-func (m *Moments) Update(x []float32, labels []int32) error {
+// Update adds the batch's len(b.Labels) points, stored row by row in b.X
+// (len(b.X) = len(b.Labels)·Dim). NaN or infinite coordinates, or
+// reservoir slots (the moments take every point), are an error and leave m
+// unchanged.
+func (m *Moments) Update(b measure.Batch) error {
 	d := m.dim
+	x, labels := b.X, b.Labels
+	if b.Slots != nil {
+		return errors.New("feature: Moments take every point: no reservoir slots")
+	}
 	if len(x) != len(labels)*d {
 		return fmt.Errorf("feature: Moments.Update: %d values for %d points of dimension %d", len(x), len(labels), d)
 	}
@@ -215,6 +223,15 @@ func (m *Moments) Merge(o *Moments) error {
 	}
 	m.points += o.points
 	return nil
+}
+
+// Bytes is the size of the state: each class's Columns and co-moments.
+func (m *Moments) Bytes() int64 {
+	var b int64
+	for _, c := range m.class {
+		b += c.Columns.Bytes() + 8*int64(len(c.c))
+	}
+	return b
 }
 
 // grandMean returns the mean of all points, per feature.

@@ -6,6 +6,8 @@ import (
 	"math"
 	"runtime"
 	"time"
+
+	"cxray/stream/measure"
 )
 
 // Method chooses how Build finds the tree. Every method returns the same
@@ -203,7 +205,7 @@ func Build(x []float32, dim int, opt *Options) (*Tree, error) {
 	if !(o.TieRTol >= 0 && o.TieRTol <= 1e-3) {
 		return nil, fmt.Errorf("mst: tie tolerance %v outside [0, 1e-3]", o.TieRTol)
 	}
-	if err := checkFinite(x, dim, 0); err != nil {
+	if err := measure.CheckFinite(x, dim, 0); err != nil {
 		return nil, err
 	}
 	if o.MaxWorkspace <= 0 {

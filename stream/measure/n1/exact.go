@@ -3,6 +3,7 @@ package n1
 import (
 	"errors"
 	"fmt"
+	"math"
 	"runtime"
 
 	"cxray/stream/measure"
@@ -12,12 +13,12 @@ import (
 
 // ExactN1 computes N1 exactly over every point it is given.
 //
-// Memory: it keeps every point, n·d float32, plus n int32 labels. Value adds, for the time it
-// runs, the workspace of the method PrimMST chooses within MaxWorkspace:
-// MethodLazy, 36·32·n bytes of candidates + 128·n float32 per worker +
-// O(n); else MethodStepwise, O(n); else MethodDense, O(n); each plus an
-// n·d float32 copy of the points when they are normalised or far from
-// centred (see newPoints). At d = 784 that is 16 MB of points and 11 MB
+// Memory: it keeps every point, n·d float32, plus n int32 labels (Bytes).
+// Value adds, for the time it runs, the workspace of the method mst.Build
+// chooses within MaxWorkspace: on layers wider than 96, mst.Lazy,
+// 36·32·n bytes of candidates + 128·n float32 per worker + O(n); else
+// mst.Stepwise, O(n); else mst.Dense, O(n); each plus an n·d float32 copy
+// of the points when they are normalised or far from centred. At d = 784 that is 16 MB of points and 11 MB
 // of workspace at n = 5000, 31 MB and 22 MB at n = 10000, all O(n·d).
 // Running keeps a tree of about 90 bytes per point (see its doc).
 //
@@ -27,16 +28,17 @@ import (
 // The zero value is not usable; call NewExactN1. An ExactN1 is not safe for
 // concurrent use, and must not be copied.
 type ExactN1 struct {
-	// TieRTol is the relative tie tolerance (mst.DefaultTieRTol); see MSTOptions.
+	// TieRTol is the relative tie tolerance (mst.DefaultTieRTol); see
+	// mst.Options.
 	TieRTol float64
 	// MaxWorkspace limits the workspace of Value in bytes
 	// (mst.DefaultMaxWorkspace); beyond it Value falls back to slower methods
-	// (see PrimMST).
+	// (see mst.Build).
 	MaxWorkspace int64
 	// Workers is the number of goroutines Value uses; 0 means GOMAXPROCS.
 	Workers int
-	// Method forces a method (MethodAuto chooses by MaxWorkspace). Value
-	// uses Running's tree only with MethodAuto.
+	// Method forces a method (mst.Auto chooses by MaxWorkspace). Value
+	// uses Running's tree only with mst.Auto.
 	Method mst.Method
 
 	dim    int
@@ -46,6 +48,11 @@ type ExactN1 struct {
 	last   mst.Stats
 	run    *mst.Insertion // the tree of Running; nil until it is first called
 }
+
+var (
+	_ measure.Runner           = (*ExactN1)(nil)
+	_ measure.Merger[*ExactN1] = (*ExactN1)(nil)
+)
 
 // NewExactN1 returns an empty estimator for dim-dimensional points whose
 // distances are measured after the normalisation norm.
@@ -68,13 +75,18 @@ func (e *ExactN1) check() error {
 	return nil
 }
 
-// Update adds len(labels) points. x holds them row-major, len(labels)×dim
-// values; both are copied. A NaN or ±Inf is an error that names the sample
-// (counted over everything the estimator has seen) and the feature; then
-// nothing is added.
-func (e *ExactN1) Update(x []float32, labels []int32) error {
+// Update adds the batch's len(b.Labels) points. b.X holds them row-major,
+// len(b.Labels)×dim values; both are copied. A NaN or ±Inf is an error
+// that names the sample (counted over everything the estimator has seen)
+// and the feature; then nothing is added. ExactN1 keeps every point, so a
+// batch with reservoir slots is an error too.
+func (e *ExactN1) Update(b measure.Batch) error {
 	if err := e.check(); err != nil {
 		return err
+	}
+	x, labels := b.X, b.Labels
+	if b.Slots != nil {
+		return errors.New("n1: ExactN1 keeps every point: it takes no reservoir slots")
 	}
 	if len(x) != len(labels)*e.dim {
 		return fmt.Errorf("n1: %d values for %d labels of dimension %d, want %d", len(x), len(labels), e.dim, len(labels)*e.dim)
@@ -126,19 +138,48 @@ func (e *ExactN1) Dim() int { return e.dim }
 // Conventions returns the conventions the value is computed under.
 func (e *ExactN1) Conventions() measure.Conventions { return measure.N1Conventions(e.norm, e.TieRTol) }
 
+// Bytes is the size of the state: the points and labels, n·(4·dim+4)
+// bytes, and the tree Running keeps (about 90 bytes per point once it is
+// read).
+func (e *ExactN1) Bytes() int64 {
+	b := int64(e.N()) * (4*int64(e.dim) + 4)
+	if e.run != nil {
+		b += e.run.Bytes()
+	}
+	return b
+}
+
+// Estimate returns Value as a reading: Method "exact", no interval, and
+// the conventions in its Params.
+func (e *ExactN1) Estimate() (measure.Estimate, error) {
+	v, err := e.Value()
+	if err != nil {
+		return measure.Estimate{}, err
+	}
+	return e.reading(v), nil
+}
+
+// reading is the Estimate of the value v over the points so far.
+func (e *ExactN1) reading(v float64) measure.Estimate {
+	return measure.Estimate{
+		Value: v, CILow: math.NaN(), CIHigh: math.NaN(), N: e.N(), Seen: int64(e.N()),
+		Method: measure.EstimateExact, Params: e.Conventions().Params(),
+	}
+}
+
 // Stats describes the last successful Value.
 func (e *ExactN1) Stats() mst.Stats { return e.last }
 
 // Value returns N1: the fraction of points incident to an edge of the
 // minimum spanning tree whose endpoints have different labels, on dense
-// Prim's tree under the tie rule (see PrimMST). It fails with fewer than 2
+// Prim's tree under the tie rule (see mst.Build). It fails with fewer than 2
 // points.
 //
 // Value builds the tree from scratch, except when Running has kept a tree
-// (NormNone, Method MethodAuto): then it inserts the points that arrived
+// (NormNone, Method mst.Auto): then it inserts the points that arrived
 // since, and if no insertion has met a tie within the tolerance
 // (RunningStats().Ties is 0), that tree is dense Prim's and its value is
-// returned without recomputing (Stats().Method is MethodInsert).
+// returned without recomputing (Stats().Method is mst.Insert).
 func (e *ExactN1) Value() (float64, error) {
 	if err := e.check(); err != nil {
 		return 0, err
@@ -171,11 +212,11 @@ func (e *ExactN1) Value() (float64, error) {
 	return float64(mst.CrossVertices(t.Parent, e.labels)) / float64(n), nil
 }
 
-// Running returns N1 of the points seen so far, cheaply enough to be read
-// after every batch: it keeps a minimum spanning tree and inserts the
-// points that arrived since the last call one at a time (Chin and Houck's
-// vertex insertion, see insertTree). Inserting a batch of b points into a
-// tree of n costs b·n·d multiply-adds for the float32 products (shaped
+// Running reads N1 of the points seen so far, like Estimate, cheaply
+// enough to be read after every batch: it keeps a minimum spanning tree
+// and inserts the points that arrived since the last call one at a time
+// (Chin and Houck's vertex insertion, mst.Insertion). Inserting a batch
+// of b points into a tree of n costs b·n·d multiply-adds for the float32 products (shaped
 // like a matrix product), O(b·n) for the tree, and an exact distance only
 // for the few pairs the products cannot rule out; a stream read after
 // every batch of 64 costs in all one to two times what one Value costs
@@ -198,7 +239,16 @@ func (e *ExactN1) Value() (float64, error) {
 // as stored, without a copy. Under a normalisation (NormMinMax,
 // NormZScore) every distance changes with the statistics, so Running
 // returns Value, recomputed from scratch.
-func (e *ExactN1) Running() (float64, error) {
+func (e *ExactN1) Running() (measure.Estimate, error) {
+	v, err := e.runningValue()
+	if err != nil {
+		return measure.Estimate{}, err
+	}
+	return e.reading(v), nil
+}
+
+// runningValue is Running's value.
+func (e *ExactN1) runningValue() (float64, error) {
 	if err := e.check(); err != nil {
 		return 0, err
 	}

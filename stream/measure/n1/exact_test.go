@@ -11,6 +11,7 @@ import (
 	"cxray/stream/measure"
 	"cxray/stream/measure/internal/oracle"
 	"cxray/stream/measure/mst"
+	"cxray/stream/measure/project"
 )
 
 // allMethods are the tree methods ExactN1 can be forced to use.
@@ -53,7 +54,7 @@ func TestIris(t *testing.T) {
 	} {
 		e := NewExactN1(4, c.norm)
 		e.TieRTol = c.rtol
-		if err := e.Update(x, y); err != nil {
+		if err := e.Update(measure.Batch{X: x, Labels: y}); err != nil {
 			t.Fatal(err)
 		}
 		got := value(t, e)
@@ -107,7 +108,7 @@ func TestDuplicatesAreEdges(t *testing.T) {
 	for _, m := range allMethods {
 		e := NewExactN1(1, measure.NormNone)
 		e.Method = m
-		if err := e.Update(x, y); err != nil {
+		if err := e.Update(measure.Batch{X: x, Labels: y}); err != nil {
 			t.Fatal(err)
 		}
 		if got := value(t, e); got != 0.8 {
@@ -116,7 +117,7 @@ func TestDuplicatesAreEdges(t *testing.T) {
 	}
 	// Two identical points with different labels: one zero-length edge.
 	e := NewExactN1(3, measure.NormZScore)
-	e.Update([]float32{1, 2, 3, 1, 2, 3}, []int32{4, 5})
+	e.Update(measure.Batch{X: []float32{1, 2, 3, 1, 2, 3}, Labels: []int32{4, 5}})
 	if got := value(t, e); got != 1 {
 		t.Errorf("duplicate pair: N1 = %v, want 1", got)
 	}
@@ -127,7 +128,7 @@ func fill(t *testing.T, e *ExactN1, x []float32, y []int32, batch int) {
 	d := len(x) / len(y)
 	for i := 0; i < len(y); i += batch {
 		j := min(len(y), i+batch)
-		if err := e.Update(x[i*d:j*d], y[i:j]); err != nil {
+		if err := e.Update(measure.Batch{X: x[i*d : j*d], Labels: y[i:j]}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -175,15 +176,15 @@ func TestExactN1Errors(t *testing.T) {
 	if _, err := e.Value(); err == nil || !strings.Contains(err.Error(), "at least 2 points") {
 		t.Errorf("empty Value: %v", err)
 	}
-	if err := e.Update([]float32{1, 2, 3}, []int32{0, 1}); err == nil {
+	if err := e.Update(measure.Batch{X: []float32{1, 2, 3}, Labels: []int32{0, 1}}); err == nil {
 		t.Error("Update with a short batch: no error")
 	}
-	e.Update([]float32{1, 2}, []int32{0})
+	e.Update(measure.Batch{X: []float32{1, 2}, Labels: []int32{0}})
 	if _, err := e.Value(); err == nil {
 		t.Error("Value of one point: no error")
 	}
 	nan := float32(math.NaN())
-	err := e.Update([]float32{1, 2, 3, nan}, []int32{0, 1})
+	err := e.Update(measure.Batch{X: []float32{1, 2, 3, nan}, Labels: []int32{0, 1}})
 	if err == nil || !strings.Contains(err.Error(), "sample 2 feature 1 is NaN") {
 		t.Errorf("Update with NaN: %v, want sample 2 feature 1", err)
 	}
@@ -197,13 +198,13 @@ func TestExactN1Errors(t *testing.T) {
 		t.Error("Merge of another normalization: no error")
 	}
 	var zero ExactN1
-	if err := zero.Update(nil, nil); err == nil {
+	if err := zero.Update(measure.Batch{X: nil, Labels: nil}); err == nil {
 		t.Error("zero ExactN1: no error")
 	}
 	if err := e.Merge(nil); err == nil {
 		t.Error("Merge(nil): no error")
 	}
-	if err := NewExactN1(1, measure.Normalization(9)).Update([]float32{1}, []int32{1}); err == nil {
+	if err := NewExactN1(1, measure.Normalization(9)).Update(measure.Batch{X: []float32{1}, Labels: []int32{1}}); err == nil {
 		t.Error("bad normalization: no error")
 	}
 }
@@ -215,5 +216,36 @@ func TestConventions(t *testing.T) {
 		if !strings.Contains(s, want) {
 			t.Errorf("conventions %q lack %q", s, want)
 		}
+	}
+}
+
+// The estimators that keep every point refuse a reservoir's slots, and the
+// state they report grows with the points they hold.
+func TestEveryPointEstimatorsRefuseSlots(t *testing.T) {
+	batch := measure.Batch{X: []float32{0, 1, 2, 3}, Labels: []int32{0, 1}, Slots: []int{0, 1}}
+	e := NewExactN1(2, measure.NormNone)
+	p := NewProjectedN1(2, project.New(2, 1, 1), measure.NormNone)
+	for name, est := range map[string]measure.Estimator{"ExactN1": e, "ProjectedN1": p} {
+		if err := est.Update(batch); err == nil || !strings.Contains(err.Error(), "no reservoir slots") {
+			t.Errorf("%s given slots: %v", name, err)
+		}
+		if b := est.Bytes(); b != 0 && name == "ExactN1" {
+			t.Errorf("%s refused a batch but holds %d bytes", name, b)
+		}
+		batch.Slots = nil
+		if err := est.Update(batch); err != nil {
+			t.Fatal(err)
+		}
+		batch.Slots = []int{0, 1}
+	}
+	if b := e.Bytes(); b != 2*(4*2+4) {
+		t.Errorf("ExactN1 of 2 points of dimension 2: %d bytes, want 24", b)
+	}
+	r, err := e.Running()
+	if err != nil || r.Value != 1 || r.Method != measure.EstimateExact {
+		t.Errorf("Running %+v, %v", r, err)
+	}
+	if e.Bytes() <= 24 {
+		t.Errorf("ExactN1 after Running: %d bytes, the running tree not counted", e.Bytes())
 	}
 }

@@ -12,11 +12,11 @@ import (
 // different labels: N1 = 2/6.
 func ExampleExactN1() {
 	e := n1.NewExactN1(1, measure.NormNone)
-	if err := e.Update([]float32{0, 1, 2}, []int32{0, 0, 0}); err != nil {
+	if err := e.Update(measure.Batch{X: []float32{0, 1, 2}, Labels: []int32{0, 0, 0}}); err != nil {
 		fmt.Println(err)
 		return
 	}
-	if err := e.Update([]float32{10, 11, 12}, []int32{1, 1, 1}); err != nil {
+	if err := e.Update(measure.Batch{X: []float32{10, 11, 12}, Labels: []int32{1, 1, 1}}); err != nil {
 		fmt.Println(err)
 		return
 	}

@@ -204,24 +204,24 @@ func TestLeNetBoundedAccuracy(t *testing.T) {
 				}
 			}
 			if seed == 0 {
-				if err := exact[i].Update(x, labels); err != nil {
+				if err := exact[i].Update(measure.Batch{X: x, Labels: labels}); err != nil {
 					return err
 				}
 				for _, p := range append(proj[i], projJL[i]...) {
-					if err := p.Update(x, labels); err != nil {
+					if err := p.Update(measure.Batch{X: x, Labels: labels}); err != nil {
 						return err
 					}
 				}
 				if proj512[i] != nil {
-					if err := proj512[i].Update(x, labels); err != nil {
+					if err := proj512[i].Update(measure.Batch{X: x, Labels: labels}); err != nil {
 						return err
 					}
 				}
 			}
-			if err := sampled[seed][i].Update(x, labels, slots); err != nil {
+			if err := sampled[seed][i].Update(measure.Batch{X: x, Labels: labels, Slots: slots}); err != nil {
 				return err
 			}
-			return sp[seed][i].Update(x, labels, slots)
+			return sp[seed][i].Update(measure.Batch{X: x, Labels: labels, Slots: slots})
 		})
 	}
 

@@ -32,7 +32,7 @@ func TestMNISTMatchesReference(t *testing.T) {
 		for _, m := range methods {
 			e := NewExactN1(784, norm)
 			e.Method = m
-			if err := e.Update(x, y); err != nil {
+			if err := e.Update(measure.Batch{X: x, Labels: y}); err != nil {
 				t.Fatal(err)
 			}
 			got := value(t, e)

@@ -18,7 +18,7 @@ import (
 //
 // Memory: n·k float32 and n int32 labels for n points (k/d of ExactN1's
 // n·d), plus the projection matrix (d·k float32) and the projections of
-// one batch; Estimate adds PrimMST's workspace for n points of dimension
+// one batch; Estimate adds mst.Build's workspace for n points of dimension
 // k. It grows with the stream, like ExactN1; combine the projection with
 // a Sampler (SampledN1) to bound it.
 //
@@ -76,6 +76,8 @@ type ProjectedN1 struct {
 	buf  []float32
 }
 
+var _ measure.Runner = (*ProjectedN1)(nil)
+
 // NewProjectedN1 returns an empty estimator of dim-dimensional points
 // projected by proj.
 func NewProjectedN1(dim int, proj *project.Map, norm measure.Normalization) *ProjectedN1 {
@@ -110,13 +112,18 @@ func (e *ProjectedN1) check() error {
 	return nil
 }
 
-// Update projects and adds len(labels) points, x row-major (len(labels)×dim
-// values). Wrong sizes or a NaN or ±Inf is an error, and then nothing is
+// Update projects and adds the batch's len(b.Labels) points, b.X
+// row-major (len(b.Labels)×dim values). Wrong sizes, a NaN or ±Inf, or
+// reservoir slots (every point is kept) are an error, and then nothing is
 // added.
-func (e *ProjectedN1) Update(x []float32, labels []int32) error {
+func (e *ProjectedN1) Update(b measure.Batch) error {
 	if err := e.check(); err != nil {
 		return err
 	}
+	if b.Slots != nil {
+		return errors.New("n1: ProjectedN1 keeps every point: it takes no reservoir slots")
+	}
+	x, labels := b.X, b.Labels
 	n := len(labels)
 	if len(x) != n*e.dim {
 		return fmt.Errorf("n1: %d values for %d labels of dimension %d, want %d", len(x), n, e.dim, n*e.dim)
@@ -127,7 +134,7 @@ func (e *ProjectedN1) Update(x []float32, labels []int32) error {
 	k := e.proj.Out()
 	e.buf = slices.Grow(e.buf[:0], n*k)[:n*k]
 	e.proj.Apply(e.buf, x, n)
-	return e.in.Update(e.buf, labels)
+	return e.in.Update(measure.Batch{X: e.buf, Labels: labels})
 }
 
 // N is the number of points seen.
@@ -196,7 +203,7 @@ func (e *ProjectedN1) Running() (measure.Estimate, error) {
 		return e.Estimate()
 	}
 	e.in.TieRTol, e.in.MaxWorkspace, e.in.Workers = e.TieRTol, e.MaxWorkspace, e.Workers
-	v, err := e.in.Running()
+	v, err := e.in.runningValue()
 	if err != nil {
 		return measure.Estimate{}, err
 	}

@@ -27,7 +27,7 @@ func TestProjectedN1Running(t *testing.T) {
 	}
 	e := NewProjectedN1(d, p, measure.NormNone)
 	for at := 0; at < n; at += batch {
-		if err := e.Update(x[at*d:(at+batch)*d], y[at:at+batch]); err != nil {
+		if err := e.Update(measure.Batch{X: x[at*d : (at+batch)*d], Labels: y[at : at+batch]}); err != nil {
 			t.Fatal(err)
 		}
 		run, err := e.Running()

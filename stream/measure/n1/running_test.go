@@ -67,7 +67,7 @@ func TestRunningMatchesPrim(t *testing.T) {
 			seen, sawTie := 0, false
 			for seen < n {
 				b := min(n-seen, 1+rng.IntN(40))
-				if err := e.Update(x[seen*d:(seen+b)*d], y[seen:seen+b]); err != nil {
+				if err := e.Update(measure.Batch{X: x[seen*d : (seen+b)*d], Labels: y[seen : seen+b]}); err != nil {
 					t.Fatal(err)
 				}
 				seen += b
@@ -99,7 +99,7 @@ func TestRunningMatchesPrim(t *testing.T) {
 				if !slices.Equal(runEdges(e), edgeSet(ref)) {
 					t.Errorf("%s n=%d: no tie met, but the tree differs from dense Prim's", name, seen)
 				}
-				if got != want {
+				if got.Value != want {
 					t.Errorf("%s n=%d: Running = %v, want %v", name, seen, got, want)
 				}
 			}
@@ -142,31 +142,31 @@ func TestRunningSmall(t *testing.T) {
 	if _, err := e.Running(); err == nil || !strings.Contains(err.Error(), "at least 2 points") {
 		t.Errorf("empty Running: %v", err)
 	}
-	e.Update([]float32{0, 0}, []int32{0})
+	e.Update(measure.Batch{X: []float32{0, 0}, Labels: []int32{0}})
 	if _, err := e.Running(); err == nil {
 		t.Error("Running of one point: no error")
 	}
-	e.Update([]float32{3, 4}, []int32{1})
-	if v, err := e.Running(); err != nil || v != 1 {
-		t.Errorf("two points of two labels: Running = %v, %v; want 1", v, err)
+	e.Update(measure.Batch{X: []float32{3, 4}, Labels: []int32{1}})
+	if v, err := e.Running(); err != nil || v.Value != 1 {
+		t.Errorf("two points of two labels: Running = %v, %v; want 1", v.Value, err)
 	}
 	if e.run.Weight()[1] != 25 {
 		t.Errorf("edge length %v, want 25", e.run.Weight()[1])
 	}
-	e.Update([]float32{3, 5}, []int32{1})
-	if v, err := e.Running(); err != nil || v != 2.0/3 {
-		t.Errorf("three points: Running = %v, %v; want 2/3", v, err)
+	e.Update(measure.Batch{X: []float32{3, 5}, Labels: []int32{1}})
+	if v, err := e.Running(); err != nil || v.Value != 2.0/3 {
+		t.Errorf("three points: Running = %v, %v; want 2/3", v.Value, err)
 	}
 	if v := value(t, e); v != 2.0/3 || e.Stats().Method != mst.Insert {
 		t.Errorf("Value = %v by %v, want 2/3 by the running tree", v, e.Stats().Method)
 	}
 	// Duplicates: zero-length edges are edges, and three equal points tie.
 	d := NewExactN1(1, measure.NormNone)
-	d.Update([]float32{5, 5}, []int32{0, 1})
-	if v, err := d.Running(); err != nil || v != 1 {
-		t.Errorf("duplicate pair: Running = %v, %v; want 1", v, err)
+	d.Update(measure.Batch{X: []float32{5, 5}, Labels: []int32{0, 1}})
+	if v, err := d.Running(); err != nil || v.Value != 1 {
+		t.Errorf("duplicate pair: Running = %v, %v; want 1", v.Value, err)
 	}
-	d.Update([]float32{5}, []int32{1})
+	d.Update(measure.Batch{X: []float32{5}, Labels: []int32{1}})
 	if _, err := d.Running(); err != nil {
 		t.Fatal(err)
 	}
@@ -184,9 +184,9 @@ func TestRunningSmall(t *testing.T) {
 	// replaced by 1-ε from B: AB, AC, N1 = 2/3. The insertion must report
 	// the near-tie so that Value returns 2/3.
 	nt := NewExactN1(2, measure.NormNone)
-	nt.Update([]float32{0, 0, 1, 0, 0.5 + 1e-6, float32(math.Sqrt(0.75))}, []int32{0, 1, 0})
-	if v, err := nt.Running(); err != nil || v != 1 {
-		t.Errorf("near-tie: Running = %v, %v; want 1, the exact minimum spanning tree", v, err)
+	nt.Update(measure.Batch{X: []float32{0, 0, 1, 0, 0.5 + 1e-6, float32(math.Sqrt(0.75))}, Labels: []int32{0, 1, 0}})
+	if v, err := nt.Running(); err != nil || v.Value != 1 {
+		t.Errorf("near-tie: Running = %v, %v; want 1, the exact minimum spanning tree", v.Value, err)
 	}
 	if nt.RunningStats().Ties == 0 {
 		t.Error("near-tie: not reported")
@@ -212,12 +212,12 @@ func TestRunningNormalized(t *testing.T) {
 	}
 	e := NewExactN1(d, measure.NormZScore)
 	for i := 0; i < n; i += 30 {
-		e.Update(x[i*d:(i+30)*d], y[i:i+30])
+		e.Update(measure.Batch{X: x[i*d : (i+30)*d], Labels: y[i : i+30]})
 		r, err := e.Running()
 		if err != nil {
 			t.Fatal(err)
 		}
-		if v := value(t, e); r != v {
+		if v := value(t, e); r.Value != v {
 			t.Errorf("n=%d: Running %v, Value %v", i+30, r, v)
 		}
 	}
@@ -236,7 +236,7 @@ func TestRunningIris(t *testing.T) {
 		e := NewExactN1(4, measure.NormNone)
 		e.TieRTol = c.rtol
 		for i := 0; i < 150; i += 10 {
-			e.Update(x[i*4:(i+10)*4], y[i:i+10])
+			e.Update(measure.Batch{X: x[i*4 : (i+10)*4], Labels: y[i : i+10]})
 			if _, err := e.Running(); err != nil {
 				t.Fatal(err)
 			}

@@ -50,7 +50,7 @@ const (
 // statistics when a normalisation is set, and the rows of the largest
 // batch while it is stored. It does not grow with the stream. Estimate
 // adds, while it runs, min(Capacity, MaxPool)² float32 of pair distances
-// and a float32 copy of those points, plus PrimMST's workspace for
+// and a float32 copy of those points, plus mst.Build's workspace for
 // Capacity points when nothing has been dropped or Capacity > MaxPool
 // (the points are put in stream order in place, not copied).
 //
@@ -118,7 +118,7 @@ const (
 // fixtures/reference/sample_spread.py prints these numbers.
 //
 // When the sample has more than MaxPool points, the top of the curve is
-// N1 of m* points computed exactly (PrimMST), and the lower sizes and the
+// N1 of m* points computed exactly (mst.Build), and the lower sizes and the
 // replicates use a random MaxPool-point subset with the stream's class
 // proportions, whose spread is rescaled to m* by the same formula.
 //
@@ -167,6 +167,8 @@ type SampledN1 struct {
 	out     []float32        // their projections
 }
 
+var _ measure.Estimator = (*SampledN1)(nil)
+
 // NewSampledN1 returns an estimator of dim-dimensional points kept in the
 // slots of sampler, projected by proj (nil: not projected) and measured
 // after the normalisation norm. Every estimator of a run shares the same
@@ -211,17 +213,18 @@ func (e *SampledN1) check() error {
 	return nil
 }
 
-// Update adds one batch: len(labels) points, x row-major (len(labels)×dim
-// values), and slots[i], the slot the shared Sampler gave sample i (-1:
-// dropped). Only kept rows are copied (and projected); a row whose slot
-// is taken again later in the batch is overwritten, as the sampler
-// intends. Sizes that do not match, a slot that the sampler did not give
-// to that label, or a NaN or ±Inf anywhere in x is an error, and then
-// nothing is added.
-func (e *SampledN1) Update(x []float32, labels []int32, slots []int) error {
+// Update adds one batch: len(b.Labels) points, b.X row-major
+// (len(b.Labels)×dim values), and b.Slots[i], the slot the shared Sampler
+// gave sample i (-1: dropped). Only kept rows are copied (and projected);
+// a row whose slot is taken again later in the batch is overwritten, as
+// the sampler intends. Sizes that do not match (slots included), a slot
+// that the sampler did not give to that label, or a NaN or ±Inf anywhere
+// in b.X is an error, and then nothing is added.
+func (e *SampledN1) Update(b measure.Batch) error {
 	if err := e.check(); err != nil {
 		return err
 	}
+	x, labels, slots := b.X, b.Labels, b.Slots
 	n := len(labels)
 	if len(slots) != n {
 		return fmt.Errorf("n1: %d slots for %d labels", len(slots), n)
@@ -575,7 +578,7 @@ func permuteRows(x []float32, k int, p []int) {
 	}
 }
 
-// exact is N1 of the points x (k features) by PrimMST.
+// exact is N1 of the points x (k features) by mst.Build.
 func (e *SampledN1) exact(x []float32, y []int32, w []float64) (float64, error) {
 	t, err := mst.Build(x, e.k, &mst.Options{
 		Weights:      w,

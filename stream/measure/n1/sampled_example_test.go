@@ -43,11 +43,11 @@ func ExampleSampledN1() {
 			fmt.Println(err)
 			return
 		}
-		if err := e.Update(x, y, slots); err != nil {
+		if err := e.Update(measure.Batch{X: x, Labels: y, Slots: slots}); err != nil {
 			fmt.Println(err)
 			return
 		}
-		if err := exact.Update(x, y); err != nil {
+		if err := exact.Update(measure.Batch{X: x, Labels: y}); err != nil {
 			fmt.Println(err)
 			return
 		}

@@ -26,7 +26,7 @@ func feedSampled(t testing.TB, s *reservoir.Sampler, x []float32, y []int32, dim
 			t.Fatal(err)
 		}
 		for _, e := range es {
-			if err := e.Update(x[lo*dim:hi*dim], y[lo:hi], slots); err != nil {
+			if err := e.Update(measure.Batch{X: x[lo*dim : hi*dim], Labels: y[lo:hi], Slots: slots}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -64,7 +64,7 @@ func TestSampledN1ExactWhenNothingDropped(t *testing.T) {
 			e := NewSampledN1(4, s, nil, norm)
 			feedSampled(t, s, x, y, 4, 7, e)
 			ex := NewExactN1(4, norm)
-			if err := ex.Update(x, y); err != nil {
+			if err := ex.Update(measure.Batch{X: x, Labels: y}); err != nil {
 				t.Fatal(err)
 			}
 			want := value(t, ex)
@@ -90,7 +90,7 @@ func TestSampledN1ExactWhenNothingDropped(t *testing.T) {
 	e = NewSampledN1(4, s, p, measure.NormNone)
 	feedSampled(t, s, x, y, 4, 16, e)
 	pe := NewProjectedN1(4, p, measure.NormNone)
-	if err := pe.Update(x, y); err != nil {
+	if err := pe.Update(measure.Batch{X: x, Labels: y}); err != nil {
 		t.Fatal(err)
 	}
 	got, want := estimate(t, e), estimate(t, pe)
@@ -117,7 +117,7 @@ func TestSampledN1Errors(t *testing.T) {
 		{"slot class", x, []int32{0, 1}, []int{-1, 0}, "slot 0 belongs to class -1"},
 		{"nan", []float32{0, float32(math.NaN()), 1, 1}, []int32{0, 1}, []int{-1, -1}, "sample 0 feature 1 is NaN"},
 	} {
-		err := e.Update(c.x, c.labels, c.slots)
+		err := e.Update(measure.Batch{X: c.x, Labels: c.labels, Slots: c.slots})
 		if err == nil || !strings.Contains(err.Error(), c.want) || strings.Contains(err.Error(), "\n") {
 			t.Errorf("%s: error %v, want one line with %q", c.name, err, c.want)
 		}
@@ -127,7 +127,7 @@ func TestSampledN1Errors(t *testing.T) {
 	}
 	// A slot given to class 0 cannot take a label-1 sample.
 	slots, _ := s.OfferBatch(nil, []int32{0})
-	if err := e.Update(x[:2], []int32{1}, slots); err == nil || !strings.Contains(err.Error(), "belongs to class 0") {
+	if err := e.Update(measure.Batch{X: x[:2], Labels: []int32{1}, Slots: slots}); err == nil || !strings.Contains(err.Error(), "belongs to class 0") {
 		t.Errorf("label mismatch: %v", err)
 	}
 	if _, err := e.Estimate(); err == nil || !strings.Contains(err.Error(), "at least 2 points") {
@@ -144,7 +144,7 @@ func TestSampledN1Errors(t *testing.T) {
 		{"projection norm", NewSampledN1(2, s, project.New(2, 2, 1), measure.NormZScore), "cannot project under normalization zscore"},
 		{"bad projector", NewSampledN1(2, s, project.New(2, 0, 1), measure.NormNone), "positive dimensions"},
 	} {
-		if err := c.e.Update(x, []int32{0, 1}, []int{-1, -1}); err == nil || !strings.Contains(err.Error(), c.want) {
+		if err := c.e.Update(measure.Batch{X: x, Labels: []int32{0, 1}, Slots: []int{-1, -1}}); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: %v, want %q", c.name, err, c.want)
 		}
 	}
@@ -156,10 +156,10 @@ func TestSampledN1Errors(t *testing.T) {
 		t.Errorf("class without slots: %v", err)
 	}
 	pe := NewProjectedN1(2, project.New(2, 2, 1), measure.NormMinMax)
-	if err := pe.Update(x, []int32{0, 1}); err == nil || !strings.Contains(err.Error(), "cannot project") {
+	if err := pe.Update(measure.Batch{X: x, Labels: []int32{0, 1}}); err == nil || !strings.Contains(err.Error(), "cannot project") {
 		t.Errorf("ProjectedN1 with minmax: %v", err)
 	}
-	if err := NewProjectedN1(2, nil, measure.NormNone).Update(x, []int32{0, 1}); err == nil {
+	if err := NewProjectedN1(2, nil, measure.NormNone).Update(measure.Batch{X: x, Labels: []int32{0, 1}}); err == nil {
 		t.Error("ProjectedN1 without a projector accepted a batch")
 	}
 }
@@ -270,7 +270,7 @@ func TestSampledN1CorrectsSampleSize(t *testing.T) {
 			c.x, c.y = blobs(3, n, dim, 3, 2)
 		}
 		ex := NewExactN1(dim, measure.NormNone)
-		if err := ex.Update(c.x, c.y); err != nil {
+		if err := ex.Update(measure.Batch{X: c.x, Labels: c.y}); err != nil {
 			t.Fatal(err)
 		}
 		exact := value(t, ex)
@@ -397,7 +397,7 @@ func TestSampledN1LargeSample(t *testing.T) {
 		t.Errorf("pool %v, curve %v: want an exact top above 300 points, then the pool's sizes", a.Params["pool"], curve)
 	}
 	ex := NewExactN1(dim, measure.NormMinMax)
-	if err := ex.Update(x, y); err != nil {
+	if err := ex.Update(measure.Batch{X: x, Labels: y}); err != nil {
 		t.Fatal(err)
 	}
 	v := value(t, ex)

@@ -224,7 +224,7 @@ func exact(t *testing.T, b book, s set) {
 			}
 		}
 		e := n1.NewExactN1(s.dim, norm)
-		if err := e.Update(s.x, s.y); err != nil {
+		if err := e.Update(measure.Batch{X: s.x, Labels: s.y}); err != nil {
 			t.Fatal(err)
 		}
 		v, err := e.Value()
@@ -253,7 +253,7 @@ func running(t *testing.T, b book, s set, batch int, norm measure.Normalization)
 	e := n1.NewExactN1(s.dim, norm)
 	for lo, k := 0, 0; lo < s.n(); lo, k = lo+batch, k+1 {
 		hi := min(lo+batch, s.n())
-		if err := e.Update(s.x[lo*s.dim:hi*s.dim], s.y[lo:hi]); err != nil {
+		if err := e.Update(measure.Batch{X: s.x[lo*s.dim : hi*s.dim], Labels: s.y[lo:hi]}); err != nil {
 			t.Fatal(err)
 		}
 		if hi < 2 {
@@ -263,7 +263,7 @@ func running(t *testing.T, b book, s set, batch int, norm measure.Normalization)
 		if err != nil {
 			t.Fatal(err)
 		}
-		b.f(fmt.Sprintf("%s/%d", key, k), v)
+		b.f(fmt.Sprintf("%s/%d", key, k), v.Value)
 		rs := e.RunningStats()
 		b.s(fmt.Sprintf("%s/%d/stats", key, k), fmt.Sprintf("n %d ties %d evals %d", rs.N, rs.Ties, rs.ExactEvals))
 	}
@@ -276,10 +276,10 @@ func running(t *testing.T, b book, s set, batch int, norm measure.Normalization)
 
 	half := s.n() / 2
 	a, c := n1.NewExactN1(s.dim, norm), n1.NewExactN1(s.dim, norm)
-	if err := a.Update(s.x[:half*s.dim], s.y[:half]); err != nil {
+	if err := a.Update(measure.Batch{X: s.x[:half*s.dim], Labels: s.y[:half]}); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.Update(s.x[half*s.dim:], s.y[half:]); err != nil {
+	if err := c.Update(measure.Batch{X: s.x[half*s.dim:], Labels: s.y[half:]}); err != nil {
 		t.Fatal(err)
 	}
 	if err := a.Merge(c); err != nil {
@@ -308,7 +308,7 @@ func projected(t *testing.T, b book, s set, k, batch int) {
 		e := n1.NewProjectedN1(s.dim, proj, measure.NormNone)
 		for lo, i := 0, 0; lo < s.n(); lo, i = lo+batch, i+1 {
 			hi := min(lo+batch, s.n())
-			if err := e.Update(s.x[lo*s.dim:hi*s.dim], s.y[lo:hi]); err != nil {
+			if err := e.Update(measure.Batch{X: s.x[lo*s.dim : hi*s.dim], Labels: s.y[lo:hi]}); err != nil {
 				t.Fatal(err)
 			}
 			r, err := e.Running()
@@ -343,7 +343,7 @@ func sampled(t *testing.T, b book, s set, classes, m, maxPool, batch int, proj *
 			t.Fatal(err)
 		}
 		all = append(all, slots...)
-		if err := e.Update(s.x[lo*s.dim:hi*s.dim], s.y[lo:hi], slots); err != nil {
+		if err := e.Update(measure.Batch{X: s.x[lo*s.dim : hi*s.dim], Labels: s.y[lo:hi], Slots: slots}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -445,24 +445,24 @@ func features(t *testing.T, b book, s set) {
 	whole := feature.NewMoments(s.dim, true)
 	for lo := 0; lo < s.n(); lo += 37 {
 		hi := min(lo+37, s.n())
-		if err := whole.Update(s.x[lo*s.dim:hi*s.dim], s.y[lo:hi]); err != nil {
+		if err := whole.Update(measure.Batch{X: s.x[lo*s.dim : hi*s.dim], Labels: s.y[lo:hi]}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	half := s.n() / 2
 	merged := feature.NewMoments(s.dim, true)
 	other := feature.NewMoments(s.dim, true)
-	if err := merged.Update(s.x[:half*s.dim], s.y[:half]); err != nil {
+	if err := merged.Update(measure.Batch{X: s.x[:half*s.dim], Labels: s.y[:half]}); err != nil {
 		t.Fatal(err)
 	}
-	if err := other.Update(s.x[half*s.dim:], s.y[half:]); err != nil {
+	if err := other.Update(measure.Batch{X: s.x[half*s.dim:], Labels: s.y[half:]}); err != nil {
 		t.Fatal(err)
 	}
 	if err := merged.Merge(other); err != nil {
 		t.Fatal(err)
 	}
 	plain := feature.NewMoments(s.dim, false)
-	if err := plain.Update(s.x, s.y); err != nil {
+	if err := plain.Update(measure.Batch{X: s.x, Labels: s.y}); err != nil {
 		t.Fatal(err)
 	}
 	for name, m := range map[string]*feature.Moments{"batched": whole, "merged": merged, "plain": plain} {
