@@ -180,7 +180,8 @@ func (e *ProjectedN1) Estimate() (measure.Estimate, error) {
 // reading is the Estimate of value v over the points so far, with the
 // projection's params and extra.
 func (e *ProjectedN1) reading(v float64, extra map[string]any) measure.Estimate {
-	params := e.proj.Params()
+	params := e.Conventions().Params()
+	maps.Copy(params, e.proj.Params())
 	maps.Copy(params, extra)
 	return measure.Estimate{
 		Value: v, CILow: math.NaN(), CIHigh: math.NaN(),

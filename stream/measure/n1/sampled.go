@@ -592,14 +592,16 @@ func (e *SampledN1) exact(x []float32, y []int32, w []float64) (float64, error) 
 	return float64(mst.CrossVertices(t.Parent, y)) / float64(len(y)), nil
 }
 
-// params are the parameters every reading records.
+// params are the parameters every reading records: the conventions, the
+// reservoir's and the projection's.
 func (e *SampledN1) params(kept int) map[string]any {
-	p := map[string]any{
+	p := e.Conventions().Params()
+	maps.Copy(p, map[string]any{
 		"M":        e.sampler.Capacity(),
 		"kept":     kept,
 		"seed":     e.sampler.Seed(),
 		"sampling": "class-stratified reservoir (Algorithm R per class)",
-	}
+	})
 	if e.proj != nil {
 		maps.Copy(p, e.proj.Params())
 	}
