@@ -13,16 +13,16 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/urfave/cli/v2"
-
 	"cxray/runtime"
 	"cxray/sql"
 	"cxray/stream/measure"
 	"cxray/stream/measure/neighbour"
+	"cxray/stream/measure/survey"
 	"cxray/stream/pipeline"
 	"cxray/stream/plan"
 	"cxray/stream/source"
 	"cxray/stream/tap"
+	"github.com/urfave/cli/v2"
 )
 
 func analyzeCommand() *cli.Command {
@@ -253,7 +253,7 @@ func prepare(c *cli.Context) (*job, error) {
 	if j.layers, err = tap.Select(all, c.String("layers")); err != nil {
 		return nil, err
 	}
-	if j.measures, err = tap.ParseMeasures(c.String("measures")); err != nil {
+	if j.measures, err = survey.Parse(c.String("measures")); err != nil {
 		return nil, fmt.Errorf("--measures: %w", err)
 	}
 	if j.opts, err = measureOptions(c, norm); err != nil {
@@ -528,10 +528,10 @@ func printResults(w io.Writer, rs []result) error {
 }
 
 // printMeasures prints the measures beyond N1, one row per layer and one
-// column per measure in tap.Measures' order ("-" where a layer has none).
+// column per measure in survey.Names' order ("-" where a layer has none).
 func printMeasures(w io.Writer, rs []result) error {
 	var names []string
-	for _, m := range tap.Measures {
+	for _, m := range survey.Names() {
 		for _, r := range rs {
 			if _, ok := r.extra[m]; ok {
 				names = append(names, m)

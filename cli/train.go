@@ -10,15 +10,15 @@ import (
 	"strings"
 	"time"
 
-	"github.com/urfave/cli/v2"
-
 	"cxray/importer"
 	"cxray/runtime/train"
 	"cxray/sql"
 	"cxray/stream/measure"
+	"cxray/stream/measure/survey"
 	"cxray/stream/plan"
 	"cxray/stream/source"
 	"cxray/stream/tap"
+	"github.com/urfave/cli/v2"
 )
 
 func trainCommand() *cli.Command {
@@ -135,7 +135,7 @@ func commonSpec(c *cli.Context) (trainSpec, error) {
 		return s, fmt.Errorf("--probe %d: the probe set is the first P test images, 2 <= P <= 10000", s.probe)
 	}
 	var err error
-	if s.measures, err = tap.ParseMeasures(c.String("measures")); err != nil {
+	if s.measures, err = survey.Parse(c.String("measures")); err != nil {
 		return s, fmt.Errorf("--measures: %w", err)
 	}
 	if s.budget, err = plan.ParseBytes(c.String("memory")); err != nil {

@@ -23,6 +23,7 @@ import (
 	"cxray/stream/measure/neighbour"
 	"cxray/stream/measure/project"
 	"cxray/stream/measure/reservoir"
+	"cxray/stream/measure/survey"
 	"cxray/stream/plan"
 	"cxray/stream/tap"
 )
@@ -410,7 +411,7 @@ func routed(t *testing.T, b book, tag string, layers []set, classes, batch int, 
 // layers, under the option sets given.
 func extra(t *testing.T, b book, tag string, layers []set, classes int, opts map[string]tap.Options, only []int) {
 	r := routed(t, b, tag, layers, classes, 64, plan.Options{Budget: 1 << 40, Sample: -1, Project: -1})
-	all, err := tap.ParseMeasures("all")
+	all, err := survey.Parse("all")
 	if err != nil {
 		t.Fatal(err)
 	}
