@@ -8,10 +8,10 @@ import "fmt"
 type Conventions struct {
 	Measure       string        // "N1"
 	Distance      string        // "euclidean" (the tree is built on squared distances)
-	Arithmetic    string        // "float64-from-float32": exact distances, see SqDist
+	Arithmetic    string        // "float64-from-float32": exact distances, see mst.SqDist
 	Counting      string        // "vertices": points on a cross-label edge / n
 	ZeroDistances string        // "kept": duplicate points are ordinary edges
-	TieRule       string        // "dcol-prim": dense Prim from vertex 0, strict <, lowest index
+	TieRule       string        // "dcol-prim": dense Prim from vertex 0, strict <, lowest index (mst.Prim)
 	TieRTol       float64       // relative tolerance under which two distances tie
 	Normalization Normalization // per feature, over the whole set
 }

@@ -179,10 +179,10 @@ func featClose(a, b []float64, rtol float64) bool {
 	return true
 }
 
-// TestFeatureMomentsBatches: Update in batches of 1, 7 and 64 and Merge of
+// TestMomentsBatches: Update in batches of 1, 7 and 64 and Merge of
 // two halves give the moments (and every measure) of one Update, up to
 // float64 rounding.
-func TestFeatureMomentsBatches(t *testing.T) {
+func TestMomentsBatches(t *testing.T) {
 	const n, d, k = 500, 6, 4
 	x, y := featureData(n, d, k, 7)
 	whole := NewMoments(d, true)
@@ -263,10 +263,10 @@ func checkMomentsClose(t *testing.T, a, b *Moments) {
 	}
 }
 
-// TestFeatureMomentsDirect compares the streamed moments with the
+// TestMomentsDirect compares the streamed moments with the
 // definitions computed directly, and F1, F2, F3, F4 with brute force on a
 // small set.
-func TestFeatureMomentsDirect(t *testing.T) {
+func TestMomentsDirect(t *testing.T) {
 	const n, d, k = 200, 3, 3
 	x, y := featureData(n, d, k, 11)
 	m := NewMoments(d, true)

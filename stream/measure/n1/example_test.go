@@ -5,6 +5,7 @@ import (
 
 	"cxray/stream/measure"
 	"cxray/stream/measure/n1"
+	"cxray/stream/measure/project"
 )
 
 // Two classes on a line, streamed in two batches. The tree is
@@ -20,14 +21,83 @@ func ExampleExactN1() {
 		fmt.Println(err)
 		return
 	}
-	n1, err := e.Value()
+	v, err := e.Value()
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	fmt.Printf("N1 = %.4f over %d points\n", n1, e.N())
+	fmt.Printf("N1 = %.4f over %d points\n", v, e.N())
 	fmt.Println(e.Conventions())
 	// Output:
 	// N1 = 0.3333 over 6 points
 	// measure=N1 distance=euclidean arithmetic=float64-from-float32 counting=vertices zero_distances=kept tie_rule=dcol-prim tie_rtol=1e-05 normalization=none
+}
+
+// Running reads N1 after every batch from the tree kept by insertion, and
+// each reading carries its conventions, as Estimate's do.
+func ExampleExactN1_Running() {
+	e := n1.NewExactN1(2, measure.NormNone)
+	batches := []measure.Batch{
+		{X: []float32{0, 0, 1, 0}, Labels: []int32{0, 0}},
+		{X: []float32{5, 0, 6, 0}, Labels: []int32{1, 1}},
+		{X: []float32{0.5, 0}, Labels: []int32{1}},
+	}
+	for _, b := range batches {
+		if err := e.Update(b); err != nil {
+			fmt.Println(err)
+			return
+		}
+		r, err := e.Running()
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		fmt.Printf("%d points: N1 = %.2f (%s, tie rule %s)\n", r.N, r.Value, r.Method, r.Params["tie_rule"])
+	}
+	// Output:
+	// 2 points: N1 = 0.00 (exact, tie rule dcol-prim)
+	// 4 points: N1 = 0.50 (exact, tie rule dcol-prim)
+	// 5 points: N1 = 0.80 (exact, tie rule dcol-prim)
+}
+
+// ProjectedN1 keeps 8 numbers per point instead of 100: a map fitted to
+// the first 16 points holds these points' 3 directions exactly, so N1 is
+// the exact value.
+func ExampleProjectedN1() {
+	const n, d, k = 60, 100, 8
+	x := make([]float32, n*d)
+	y := make([]int32, n)
+	for i := range n {
+		y[i] = int32(i % 2)
+		a, b := float32(i%7), float32(y[i])*10
+		for j := range d {
+			x[i*d+j] = a*float32(j%3) + b*float32(j%2) + float32(i%5)
+		}
+	}
+	m, err := project.Fit(x, project.BasisRows(k), d, k, 1)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	e := n1.NewProjectedN1(d, m, measure.NormNone)
+	exact := n1.NewExactN1(d, measure.NormNone)
+	for _, est := range []measure.Estimator{e, exact} {
+		if err := est.Update(measure.Batch{X: x, Labels: y}); err != nil {
+			fmt.Println(err)
+			return
+		}
+	}
+	p, err := e.Estimate()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	v, err := exact.Value()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("projected to %v: N1 = %.4f (%s), exact %.4f\n", p.Params["K"], p.Value, p.Method, v)
+	// Output:
+	// projected to 8: N1 = 0.0333 (projected), exact 0.0333
 }

@@ -20,7 +20,7 @@ import (
 // n·d), plus the projection matrix (d·k float32) and the projections of
 // one batch; Estimate adds mst.Build's workspace for n points of dimension
 // k. It grows with the stream, like ExactN1; combine the projection with
-// a Sampler (SampledN1) to bound it.
+// a reservoir.Sampler (SampledN1) to bound it.
 //
 // The trees are exact trees of the projected points, so the value differs
 // from N1 of the original points only through the projection's distortion

@@ -39,8 +39,8 @@ const (
 )
 
 // SampledN1 estimates N1 of a stream from a bounded sample of it: the
-// points of the slots of a shared Sampler, optionally projected by a
-// project.Map.
+// points of the slots of a shared reservoir.Sampler, optionally projected
+// by a project.Map.
 //
 // # Memory
 //

@@ -164,7 +164,7 @@ func principalDirections(x []float32, n, d, p int, seed uint64) ([]float64, floa
 	// The kept eigenvectors, each scaled by 1/√λ, give the rows
 	// u = vᵀXc/√λ, orthonormal up to rounding without further work: Ritz
 	// vectors diagonalise the Gram matrix, v_iᵀ·XcXcᵀ·v_j = λ_i δ_ij
-	// (checked by TestFitProjectorSubspace).
+	// (checked by TestFitSubspace).
 	for q := range kept {
 		blas64.Scal(1/math.Sqrt(lambda[q]), blas64.Vector{N: n, Inc: 1, Data: vecs[q*n : (q+1)*n]})
 	}
