@@ -113,22 +113,6 @@ func needsCopy(x []float32, n, dim int, w []float64) bool {
 	return raw > centreGain*cen
 }
 
-// dot12 is dot6x2 on rows of y of stride ld holding dim features, at the
-// offsets a and b0, b1: the kernel takes the first ld/8·8 features (all of
-// them in a zero-padded row), the rest are added in Go. Every order of
-// summation keeps lower's bound (its depth stays below dim+2).
-func dot12(y []float32, ld, dim int, a *[6]int, b0, b1 int, res *[12]float32) {
-	k8 := ld / 8
-	dot6x2(&y[a[0]], &y[a[1]], &y[a[2]], &y[a[3]], &y[a[4]], &y[a[5]], &y[b0], &y[b1], k8, res)
-	for f := 8 * k8; f < dim; f++ {
-		v0, v1 := y[b0+f], y[b1+f]
-		for q, o := range a {
-			res[2*q] += y[o+f] * v0
-			res[2*q+1] += y[o+f] * v1
-		}
-	}
-}
-
 // boundConsts are the constants of lower's derivation for one dimension.
 type boundConsts struct{ a, b, c, lbf float64 }
 
@@ -206,6 +190,16 @@ func centre(x []float32, n, dim int) []float64 {
 // additions and two multiplications.
 func (p *points) lower(u, v int, g float32) float64 {
 	t := (p.h[u] + p.h[v] - 2*float64(g)) * p.lbf
+	if !(t > 0) || t > math.MaxFloat64 {
+		return 0
+	}
+	return t
+}
+
+// lowerOf is points.lower inlined by hand for the hot loops: the bound from
+// the per-point terms hu, hv and the float32 product g.
+func lowerOf(hu, hv float64, g float32, lbf float64) float64 {
+	t := (hu + hv - 2*float64(g)) * lbf
 	if !(t > 0) || t > math.MaxFloat64 {
 		return 0
 	}

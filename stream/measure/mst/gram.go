@@ -2,9 +2,6 @@ package mst
 
 import (
 	"sync"
-
-	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/blas32"
 )
 
 // gramStore holds a one-byte lower bound (code8) of every pairwise exact
@@ -153,55 +150,4 @@ func gramStep(s *Prim, p *points, g *gramStore, thr []uint16, u int, part []int3
 		}
 	}
 	return evals
-}
-
-// preferBLAS makes gramStrip use blas32.Gemm even when the assembly kernel
-// could run: set by the openblas build, whose Sgemm is faster.
-var preferBLAS = false
-
-// gramStrip sets out[(u-r0)·c1+v] = y_u·y_v for u in [r0, r1), v in [0, c1).
-func gramStrip(p *points, r0, r1, c1 int, out []float32) {
-	dotStrip(p.y, p.stride, p.dim, r0, r1, c1, out)
-}
-
-// dotStrip sets out[(u-r0)·c1+v] = y_u·y_v for u in [r0, r1), v in [0, c1),
-// where row u of y starts at u·ld and holds d values. Any order of
-// summation is fine for the callers: their error bounds hold for all.
-func dotStrip(y []float32, ld, d, r0, r1, c1 int, out []float32) {
-	if !haveKernel || preferBLAS || d < 8 {
-		a := blas32.General{Rows: r1 - r0, Cols: d, Stride: ld, Data: y[r0*ld : (r1-1)*ld+d]}
-		b := blas32.General{Rows: c1, Cols: d, Stride: ld, Data: y[:(c1-1)*ld+d]}
-		c := blas32.General{Rows: r1 - r0, Cols: c1, Stride: c1, Data: out}
-		blas32.Gemm(blas.NoTrans, blas.Trans, 1, a, b, 0, c)
-		return
-	}
-	// Blocks of 64 columns (64 rows of y, 200 kB at d = 784) stay in L2
-	// while every 6-row group of the strip sweeps them; the 6 rows stay in
-	// L1 across a block. Missing rows and columns at the edges repeat the
-	// last one and their results are dropped.
-	const nb = 64
-	var res [12]float32
-	var a [6]int
-	for jb := 0; jb < c1; jb += nb {
-		je := min(c1, jb+nb)
-		for i := r0; i < r1; i += 6 {
-			for q := range a {
-				a[q] = min(i+q, r1-1) * ld
-			}
-			rows := min(6, r1-i)
-			for j := jb; j < je; j += 2 {
-				j1 := min(j+1, je-1)
-				dot12(y, ld, d, &a, j*ld, j1*ld, &res)
-				o := (i-r0)*c1 + j
-				for q := range rows {
-					out[o+q*c1] = res[2*q]
-				}
-				if j1 > j {
-					for q := range rows {
-						out[o+q*c1+1] = res[2*q+1]
-					}
-				}
-			}
-		}
-	}
 }

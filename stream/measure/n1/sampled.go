@@ -521,63 +521,6 @@ func (e *SampledN1) Estimate() (measure.Estimate, error) {
 	return est, nil
 }
 
-// arrange permutes the stored rows in place so that the first len(slots)
-// rows hold the given slots in that order, calls fn on those rows, and
-// restores the layout. It costs one row of scratch and O(slots) indices
-// instead of a copy of the points, which would double the estimator's
-// memory while it runs.
-func (e *SampledN1) arrange(slots []int, fn func(x []float32) error) error {
-	n := len(e.seq)
-	perm := make([]int, 0, n) // row i gets the old row perm[i]
-	used := make([]bool, n)
-	for _, s := range slots {
-		perm = append(perm, s)
-		used[s] = true
-	}
-	for s := range n {
-		if !used[s] {
-			perm = append(perm, s)
-		}
-	}
-	permuteRows(e.x, e.k, perm)
-	err := fn(e.x[:len(slots)*e.k])
-	inv := make([]int, n)
-	for i, s := range perm {
-		inv[s] = i
-	}
-	permuteRows(e.x, e.k, inv)
-	return err
-}
-
-// permuteRows sets row i of x (rows of k values) to the old row p[i], in
-// place, following the cycles of p.
-func permuteRows(x []float32, k int, p []int) {
-	done := make([]bool, len(p))
-	tmp := make([]float32, k)
-	row := func(i int) []float32 { return x[i*k : (i+1)*k] }
-	for start := range p {
-		if done[start] {
-			continue
-		}
-		done[start] = true
-		if p[start] == start {
-			continue
-		}
-		copy(tmp, row(start))
-		i := start
-		for {
-			j := p[i]
-			if j == start {
-				copy(row(i), tmp)
-				break
-			}
-			copy(row(i), row(j))
-			done[j] = true
-			i = j
-		}
-	}
-}
-
 // exact is N1 of the points x (k features) by mst.Build.
 func (e *SampledN1) exact(x []float32, y []int32, w []float64) (float64, error) {
 	t, err := mst.Build(x, e.k, &mst.Options{
@@ -606,40 +549,4 @@ func (e *SampledN1) params(kept int) map[string]any {
 		maps.Copy(p, e.proj.Params())
 	}
 	return p
-}
-
-// subsetByClass draws, for every class, a uniform random subset of
-// round(f·seen[c]) (at most len(from[c])) of from[c], each in increasing
-// order.
-func subsetByClass(rng *rand.Rand, from [][]int32, seen []int64, f float64) [][]int32 {
-	out := make([][]int32, len(from))
-	for c, src := range from {
-		k := min(int(math.Round(f*float64(seen[c]))), len(src))
-		p := slices.Clone(src)
-		for i := range k {
-			j := i + int(rng.Uint64N(uint64(len(p)-i)))
-			p[i], p[j] = p[j], p[i]
-		}
-		out[c] = p[:k]
-		slices.Sort(out[c])
-	}
-	return out
-}
-
-// flatten merges per-class index lists into one increasing list.
-func flatten(by [][]int32) []int32 {
-	var out []int32
-	for _, b := range by {
-		out = append(out, b...)
-	}
-	slices.Sort(out)
-	return out
-}
-
-func gatherLabels(y []int32, idx []int32) []int32 {
-	out := make([]int32, len(idx))
-	for i, j := range idx {
-		out[i] = y[j]
-	}
-	return out
 }
