@@ -15,38 +15,37 @@ import (
 type Method int
 
 const (
-	// Auto uses Stepwise for points of at most
-	// stepwiseMaxDim dimensions, Lazy for wider ones when its
-	// workspace fits MaxWorkspace, else Stepwise, else Dense.
-	// (Gram is about as fast as Lazy but needs n² bytes, so
-	// it is used only on request.)
+	// Auto uses Stepwise for points of at most stepwiseMaxDim dimensions,
+	// Lazy for wider ones when its workspace fits MaxWorkspace, else
+	// Stepwise, else Dense. (Gram is about as fast as Lazy but needs n²
+	// bytes, so it is used only on request.)
 	Auto Method = iota
-	// Gram computes lower bounds of all pairwise distances with
-	// blocked float32 matrix products, stores them in one byte each, and
-	// runs Prim on them, computing an exact distance only where a bound
-	// cannot settle a comparison. Workspace: n·d float32 + n² bytes +
-	// Workers·128·n float32 + O(n).
+	// Gram computes lower bounds of all pairwise distances with blocked
+	// float32 matrix products, stores them in one byte each, and runs Prim
+	// on them, computing an exact distance only where a bound cannot settle
+	// a comparison. Workspace: n·d float32 + n² bytes + Workers·128·n
+	// float32 + O(n).
 	Gram
-	// Stepwise runs Prim computing, at every step, float32 dot
-	// products from the vertex just added and exact distances only where
-	// their bound cannot settle a comparison. Workspace: n·d float32 + O(n).
-	// Its work is n²·d/2 multiply-adds shaped like matrix-vector products,
-	// so it is bound by memory bandwidth.
+	// Stepwise runs Prim computing, at every step, float32 dot products
+	// from the vertex just added and exact distances only where their bound
+	// cannot settle a comparison. Workspace: n·d float32 + O(n). Its work
+	// is n²·d/2 multiply-adds shaped like matrix-vector products, so it is
+	// bound by memory bandwidth.
 	Stepwise
-	// Dense is plain dense Prim with an exact float64 distance for
-	// every comparison: the definition, n²·d/2 float64 multiply-adds and
-	// O(n) workspace.
+	// Dense is plain dense Prim with an exact float64 distance for every
+	// comparison: the definition, n²·d/2 float64 multiply-adds and O(n)
+	// workspace.
 	Dense
-	// Lazy computes every pair's bound once, as Gram does, but
-	// keeps only each point's lazyK smallest (its candidates) and a floor
-	// below the rest. Prim decides most pairs from those; the products of
-	// the few points whose key the floors cannot settle are recomputed in
-	// blocks when they might be next. Workspace: n·d float32 +
-	// 36·lazyK·n bytes + Workers·128·n float32 + O(n).
+	// Lazy computes every pair's bound once, as Gram does, but keeps only
+	// each point's lazyK smallest (its candidates) and a floor below the
+	// rest. Prim decides most pairs from those; the products of the few
+	// points whose key the floors cannot settle are recomputed in blocks
+	// when they might be next. Workspace: n·d float32 + 36·lazyK·n bytes +
+	// Workers·128·n float32 + O(n).
 	Lazy
-	// Insert is not a method of Build (which rejects it) but the tree
-	// of an Insertion; n1.ExactN1's Stats reports it when its Value
-	// returned the value of the tree its Running keeps.
+	// Insert is not a method of Build (which rejects it) but the tree of an
+	// Insertion; n1.ExactN1's Stats reports it when its Value returned the
+	// value of the tree its Running keeps.
 	Insert
 )
 
@@ -72,22 +71,20 @@ func (m Method) String() string {
 // DefaultMaxWorkspace is the default limit on the workspace of Auto.
 const DefaultMaxWorkspace = 256 << 20
 
-// DefaultTieRTol is the tie tolerance of cxray's trees (see
-// Options.TieRTol), the estimators' default:
-// squared distances within a relative 1e-5 of each other tie. Data that
-// reaches cxray as float32 carries about 6e-8 relative error per value, and
-// a difference of two close values amplifies it: decimal data such as iris
-// loses its exact ties by about 1e-7 relative once read into float32. 1e-5
-// restores those ties with a hundredfold margin, and is still far above the
-// float64 rounding of a distance sum, so a tie never depends on the order
-// of summation and trees agree with any float64 reference that uses the
-// same tolerance.
+// DefaultTieRTol is the tie tolerance of cxray's trees (see Options.TieRTol),
+// the estimators' default: squared distances within a relative 1e-5 of each
+// other tie. Data that reaches cxray as float32 carries about 6e-8 relative
+// error per value, and a difference of two close values amplifies it: decimal
+// data such as iris loses its exact ties by about 1e-7 relative once read into
+// float32. 1e-5 restores those ties with a hundredfold margin, and is still
+// far above the float64 rounding of a distance sum, so a tie never depends on
+// the order of summation and trees agree with any float64 reference that uses
+// the same tolerance.
 const DefaultTieRTol = 1e-5
 
-// Options configures Build. The zero value (and a nil *Options)
-// means: no weights, exact comparisons (TieRTol 0, where the estimators
-// default to DefaultTieRTol), DefaultMaxWorkspace, GOMAXPROCS workers and
-// Auto.
+// Options configures Build. The zero value (and a nil *Options) means: no
+// weights, exact comparisons (TieRTol 0, where the estimators default to
+// DefaultTieRTol), DefaultMaxWorkspace, GOMAXPROCS workers and Auto.
 type Options struct {
 	// Weights, when not nil, scales feature i by Weights[i] (this is how
 	// a normalisation enters).
@@ -121,30 +118,28 @@ type Tree struct {
 // Stats describes how a tree was found.
 type Stats struct {
 	Method Method // the method used (never Auto)
-	// ExactEvals counts exact float64 distances computed. Dense
-	// computes one per comparison, n(n-1)/2; the other methods only where
-	// the float32 bound cannot settle a comparison.
+	// ExactEvals counts exact float64 distances computed. Dense computes
+	// one per comparison, n(n-1)/2; the other methods only where the
+	// float32 bound cannot settle a comparison.
 	ExactEvals int64
 	// WorkspaceBytes is the estimated workspace of the method, excluding
 	// the input points and the returned tree.
 	WorkspaceBytes int64
-	// Prepare is the time spent preparing the float32 rows and, for
-	// Gram, computing the distance bounds (the matrix products); Tree
-	// the time after that (for Lazy, its products and its Prim).
+	// Prepare is the time spent preparing the float32 rows and, for Gram,
+	// computing the distance bounds (the matrix products); Tree the time
+	// after that (for Lazy, its products and its Prim).
 	Prepare, Tree time.Duration
 }
 
 const gramTile = 128
 
-// stepwiseMaxDim is the widest layer for which Auto prefers
-// Stepwise to Lazy. On narrow layers a step of Prim costs
-// little (n·d products), while Lazy's candidates settle few points
-// and its windows recompute most pairs: on the bundled LeNet-5 over 10000
-// MNIST test images, Stepwise took 0.46 s on the 10-wide output
-// layer (Lazy 1.2 s) and 1.1 s on an 84-wide layer (1.9 s); at 120
-// dimensions the two were even, and from 128 up (the 256-dimensional
-// projections, the 400-wide and wider layers) Lazy was 3 to 5
-// times faster.
+// stepwiseMaxDim is the widest layer for which Auto prefers Stepwise to Lazy.
+// On narrow layers a step of Prim costs little (n·d products), while Lazy's
+// candidates settle few points and its windows recompute most pairs: on the
+// bundled LeNet-5 over 10000 MNIST test images, Stepwise took 0.46 s on the
+// 10-wide output layer (Lazy 1.2 s) and 1.1 s on an 84-wide layer (1.9 s); at
+// 120 dimensions the two were even, and from 128 up (the 256-dimensional
+// projections, the 400-wide and wider layers) Lazy was 3 to 5 times faster.
 const stepwiseMaxDim = 96
 
 // workspace estimates the bytes each method needs for n points of dim d;

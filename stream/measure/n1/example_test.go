@@ -79,25 +79,20 @@ func ExampleProjectedN1() {
 		fmt.Println(err)
 		return
 	}
-	e := n1.NewProjectedN1(d, m, measure.NormNone)
-	exact := n1.NewExactN1(d, measure.NormNone)
-	for _, est := range []measure.Estimator{e, exact} {
-		if err := est.Update(measure.Batch{X: x, Labels: y}); err != nil {
+	// The same points, projected and not: both are measure.Estimators.
+	for _, e := range []measure.Estimator{n1.NewProjectedN1(d, m, measure.NormNone), n1.NewExactN1(d, measure.NormNone)} {
+		if err := e.Update(measure.Batch{X: x, Labels: y}); err != nil {
 			fmt.Println(err)
 			return
 		}
+		r, err := e.Estimate()
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		fmt.Printf("%-9s N1 = %.4f over %d points, tie rule %v\n", r.Method, r.Value, r.N, r.Params["tie_rule"])
 	}
-	p, err := e.Estimate()
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	v, err := exact.Value()
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	fmt.Printf("projected to %v: N1 = %.4f (%s), exact %.4f\n", p.Params["K"], p.Value, p.Method, v)
 	// Output:
-	// projected to 8: N1 = 0.0333 (projected), exact 0.0333
+	// projected N1 = 0.0333 over 60 points, tie rule dcol-prim
+	// exact     N1 = 0.0333 over 60 points, tie rule dcol-prim
 }

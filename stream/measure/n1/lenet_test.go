@@ -6,11 +6,11 @@ import (
 	"io"
 	"math"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"cxray/importer"
+	"cxray/internal/fixture"
 	"cxray/runtime"
 	"cxray/stream/measure"
 	"cxray/stream/measure/n1"
@@ -31,7 +31,7 @@ type lenetLayer struct {
 // (nil when sampler is nil). It returns the layers in graph order.
 func streamLeNet(t *testing.T, n int, sampler *reservoir.Sampler, visit func(layer int, x []float32, labels []int32, slots []int) error) []lenetLayer {
 	t.Helper()
-	g, err := importer.Load(filepath.Join("..", "..", "fixtures", "models", "lenet5_mnist.onnx"))
+	g, err := importer.Load(fixture.Path("fixtures/models/lenet5_mnist.onnx"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,7 +129,7 @@ func TestLeNetBoundedAccuracy(t *testing.T) {
 	if testing.Short() {
 		t.Skip("skipping in -short mode: LeNet-5 on 2000 images, exact and sampled N1 of 13 layers, 6 seeds")
 	}
-	if _, err := os.Stat(filepath.Join("..", "..", "fixtures", "models", "lenet5_mnist.onnx")); err != nil {
+	if _, err := os.Stat(fixture.Path("fixtures/models/lenet5_mnist.onnx")); err != nil {
 		t.Skip(err)
 	}
 	const (

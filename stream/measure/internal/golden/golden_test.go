@@ -275,21 +275,27 @@ func running(t *testing.T, b book, s set, batch int, norm measure.Normalization)
 	b.f(key+"/value", v)
 	b.s(key+"/value_method", e.Stats().Method.String())
 
-	half := s.n() / 2
-	a, c := n1.NewExactN1(s.dim, norm), n1.NewExactN1(s.dim, norm)
-	if err := a.Update(measure.Batch{X: s.x[:half*s.dim], Labels: s.y[:half]}); err != nil {
-		t.Fatal(err)
-	}
-	if err := c.Update(measure.Batch{X: s.x[half*s.dim:], Labels: s.y[half:]}); err != nil {
-		t.Fatal(err)
-	}
-	if err := a.Merge(c); err != nil {
-		t.Fatal(err)
-	}
+	a := halves(t, s, n1.NewExactN1(s.dim, norm), n1.NewExactN1(s.dim, norm))
 	if v, err = a.Value(); err != nil {
 		t.Fatal(err)
 	}
 	b.f(key+"/merged", v)
+}
+
+// halves feeds the first half of s to a and the rest to b, merges b into
+// a and returns a.
+func halves[S measure.Merger[S]](t *testing.T, s set, a, b S) S {
+	half := s.n() / 2
+	if err := a.Update(measure.Batch{X: s.x[:half*s.dim], Labels: s.y[:half]}); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Update(measure.Batch{X: s.x[half*s.dim:], Labels: s.y[half:]}); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Merge(b); err != nil {
+		t.Fatal(err)
+	}
+	return a
 }
 
 // projected records ProjectedN1 under a plain and a fitted map to k
@@ -450,18 +456,7 @@ func features(t *testing.T, b book, s set) {
 			t.Fatal(err)
 		}
 	}
-	half := s.n() / 2
-	merged := feature.NewMoments(s.dim, true)
-	other := feature.NewMoments(s.dim, true)
-	if err := merged.Update(measure.Batch{X: s.x[:half*s.dim], Labels: s.y[:half]}); err != nil {
-		t.Fatal(err)
-	}
-	if err := other.Update(measure.Batch{X: s.x[half*s.dim:], Labels: s.y[half:]}); err != nil {
-		t.Fatal(err)
-	}
-	if err := merged.Merge(other); err != nil {
-		t.Fatal(err)
-	}
+	merged := halves(t, s, feature.NewMoments(s.dim, true), feature.NewMoments(s.dim, true))
 	plain := feature.NewMoments(s.dim, false)
 	if err := plain.Update(measure.Batch{X: s.x, Labels: s.y}); err != nil {
 		t.Fatal(err)
