@@ -13,6 +13,8 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/urfave/cli/v2"
+
 	"cxray/runtime"
 	"cxray/sql"
 	"cxray/stream/measure"
@@ -22,7 +24,6 @@ import (
 	"cxray/stream/plan"
 	"cxray/stream/source"
 	"cxray/stream/tap"
-	"github.com/urfave/cli/v2"
 )
 
 func analyzeCommand() *cli.Command {

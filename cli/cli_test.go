@@ -14,6 +14,7 @@ import (
 	"cxray/cli"
 	"cxray/sql"
 	"cxray/stream/measure/survey"
+
 	ucli "github.com/urfave/cli/v2"
 )
 

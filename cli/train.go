@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/urfave/cli/v2"
+
 	"cxray/importer"
 	"cxray/runtime/train"
 	"cxray/sql"
@@ -18,7 +20,6 @@ import (
 	"cxray/stream/plan"
 	"cxray/stream/source"
 	"cxray/stream/tap"
-	"github.com/urfave/cli/v2"
 )
 
 func trainCommand() *cli.Command {

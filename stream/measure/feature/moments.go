@@ -6,9 +6,10 @@ import (
 	"math"
 	"sort"
 
-	"cxray/stream/measure"
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
+
+	"cxray/stream/measure"
 )
 
 // Moments is the streaming state of the feature-based measures (F1,

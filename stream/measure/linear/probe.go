@@ -7,11 +7,12 @@ import (
 	"math/rand/v2"
 	"sort"
 
-	"cxray/stream/measure"
-	"cxray/stream/measure/feature"
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/optimize"
+
+	"cxray/stream/measure"
+	"cxray/stream/measure/feature"
 )
 
 // ProbeOptions configures LinearProbe. The zero value gives the defaults.

@@ -4,10 +4,11 @@ import (
 	"math/rand/v2"
 	"slices"
 
-	"cxray/stream/measure/feature"
-	"cxray/stream/measure/mst"
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas32"
+
+	"cxray/stream/measure/feature"
+	"cxray/stream/measure/mst"
 )
 
 // samplePool holds the squared distances of every pair of a set of p

@@ -10,12 +10,13 @@ import (
 	"runtime"
 	"slices"
 
+	"gonum.org/v1/gonum/stat/distuv"
+
 	"cxray/stream/measure"
 	"cxray/stream/measure/feature"
 	"cxray/stream/measure/mst"
 	"cxray/stream/measure/project"
 	"cxray/stream/measure/reservoir"
-	"gonum.org/v1/gonum/stat/distuv"
 )
 
 // Defaults of SampledN1.

@@ -4,10 +4,11 @@ import (
 	"fmt"
 	"math"
 
-	"cxray/stream/measure"
-	"cxray/stream/measure/feature"
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
+
+	"cxray/stream/measure"
+	"cxray/stream/measure/feature"
 )
 
 // Kinds of Map, as recorded in the params of every projected row.
