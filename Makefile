@@ -49,7 +49,7 @@ test: vet
 # Go benchmarks, then cxray side by side with its peers (scripts/bench.py: N1 against
 # the peer method, the forward pass and training against PyTorch, peak RSS at two dataset sizes).
 bench: build
-	$(GO) test $(GOFLAGS_BUILD) -run XXX -bench . -benchtime 3x ./stream/measure/ ./runtime/...
+	$(GO) test $(GOFLAGS_BUILD) -run XXX -bench . -benchtime 3x ./stream/measure/mst/ ./runtime/...
 	TAGS='$(TAGS)' $(PYTHON) scripts/bench.py
 
 # Regenerates the models, data and references in fixtures/ (needs python3-torch, python3-onnx,

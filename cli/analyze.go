@@ -19,6 +19,7 @@ import (
 	"cxray/stream/analysis"
 	"cxray/stream/measure"
 	"cxray/stream/measure/neighbour"
+	"cxray/stream/measure/survey"
 	"cxray/stream/plan"
 	"cxray/stream/source"
 	"cxray/stream/tap"
@@ -169,7 +170,7 @@ func analyzeSpec(c *cli.Context) (analysis.Spec, error) {
 	if s.Normalize, err = measure.ParseNormalization(c.String("normalize")); err != nil {
 		return s, fmt.Errorf("--normalize: %w", err)
 	}
-	if s.Measures, err = tap.ParseMeasures(c.String("measures")); err != nil {
+	if s.Measures, err = survey.Parse(c.String("measures")); err != nil {
 		return s, fmt.Errorf("--measures: %w", err)
 	}
 	if s.Options, err = measureOptions(c, s.Normalize); err != nil {
@@ -334,10 +335,10 @@ func printResults(w io.Writer, rs []analysis.Result) error {
 }
 
 // printMeasures prints the measures beyond N1, one row per layer and one
-// column per measure in tap.Measures' order ("-" where a layer has none).
+// column per measure in survey.Names' order ("-" where a layer has none).
 func printMeasures(w io.Writer, rs []analysis.Result) error {
 	var names []string
-	for _, m := range tap.Measures {
+	for _, m := range survey.Names() {
 		for _, r := range rs {
 			if _, ok := r.Extra[m]; ok {
 				names = append(names, m)

@@ -4,7 +4,8 @@ import (
 	"fmt"
 	"strings"
 
-	"cxray/stream/measure"
+	"cxray/stream/measure/n1"
+	"cxray/stream/measure/project"
 )
 
 // DefaultK is the projection dimension used when projection is needed
@@ -18,10 +19,10 @@ const MinK = 64
 const (
 	// ProjectFitted fits each layer's map to its first 2K points: their
 	// principal directions plus a Johnson–Lindenstrauss map of the rest
-	// (measure.FitProjector). The default.
+	// (project.Fit). The default.
 	ProjectFitted = "pca"
 	// ProjectJL draws a plain sparse Johnson–Lindenstrauss map
-	// (measure.NewProjector), independent of the data.
+	// (project.New), independent of the data.
 	ProjectJL = "jl"
 )
 
@@ -214,7 +215,7 @@ func makeWith(dims []int, n int, o Options, projection string) (*Plan, error) {
 // fitted ones, the leading points held until the fit), and the largest
 // workspace of one layer: its tree, its fit, and with sampling (m < n)
 // the sampled estimator's distance matrix over at most
-// measure.DefaultMaxPool points.
+// n1.DefaultMaxPool points.
 func need(dims []int, m, n, k int, projection string) (state, ws int64) {
 	for _, d := range dims {
 		sd := d
@@ -222,15 +223,15 @@ func need(dims []int, m, n, k int, projection string) (state, ws int64) {
 			sd = k
 			state += int64(k) * int64(d) * 4 // the projection matrix
 			if projection == ProjectFitted {
-				state += int64(measure.BasisRows(k)) * int64(d) * 4
-				ws = max(ws, measure.FitBytes(d, k))
+				state += int64(project.BasisRows(k)) * int64(d) * 4
+				ws = max(ws, project.FitBytes(d, k))
 			}
 		}
 		state += int64(m) * (int64(sd)*4 + 4)
 		ws = max(ws, workspace(m, sd))
 	}
 	if m < n {
-		pool := int64(min(m, measure.DefaultMaxPool))
+		pool := int64(min(m, n1.DefaultMaxPool))
 		ws = max(ws, pool*pool*4)
 	}
 	return state, ws
@@ -276,7 +277,7 @@ func (p *Plan) Summary() string {
 				n++
 			}
 		}
-		how := fmt.Sprintf("principal directions of the first %d samples plus Johnson–Lindenstrauss, seed %d", measure.BasisRows(p.K), p.Seed)
+		how := fmt.Sprintf("principal directions of the first %d samples plus Johnson–Lindenstrauss, seed %d", project.BasisRows(p.K), p.Seed)
 		if p.Projection == ProjectJL {
 			how = fmt.Sprintf("Johnson–Lindenstrauss, seed %d", p.Seed)
 		}

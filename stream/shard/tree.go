@@ -4,11 +4,11 @@ import (
 	"math"
 
 	"cxray/sql"
-	"cxray/stream/measure"
+	"cxray/stream/measure/mst"
 )
 
 // TreeFunc returns the minimum spanning tree of the n = len(x)/dim points
-// x under the total order on edges (squared distance as measure.SqDist
+// x under the total order on edges (squared distance as mst.SqDist
 // computes it, then the smaller index, then the larger): parent[v] is the
 // vertex v hangs from (-1 for the root) and weight[v] the edge's squared
 // distance.
@@ -33,7 +33,7 @@ func DenseTree(x []float32, dim int) ([]int, []float64, error) {
 			if in[v] {
 				continue
 			}
-			d := measure.SqDist(x[u*dim:(u+1)*dim], x[v*dim:(v+1)*dim], nil)
+			d := mst.SqDist(x[u*dim:(u+1)*dim], x[v*dim:(v+1)*dim], nil)
 			if parent[v] < 0 || Less(sql.Edge{U: int64(u), V: int64(v), D2: d}, edge(v)) {
 				key[v], parent[v] = d, u
 			}
