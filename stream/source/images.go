@@ -1,6 +1,7 @@
 package source
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"slices"
@@ -120,4 +121,9 @@ func (s *imageSamples) decode(dst []float32, r io.ReadSeeker) error {
 	}
 	imageprep.ToTensor(dst, m, s.prep.Channels)
 	return nil
+}
+
+// readHeader reads the header of an encoded image held in memory.
+func readHeader(blob []byte) (imageprep.Header, error) {
+	return imageprep.ReadHeader(bytes.NewReader(blob))
 }
