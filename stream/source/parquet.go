@@ -551,7 +551,7 @@ func oneLineErr(err error) string {
 	return msg
 }
 
-func (s *parquetSource) Name() string       { return "parquet:" + s.path }
+func (s *parquetSource) Name() string { return "parquet:" + s.path }
 func (s *parquetSource) SampleShape() []int {
 	if s.img != nil {
 		return s.img.samples.shape()
@@ -559,9 +559,9 @@ func (s *parquetSource) SampleShape() []int {
 	return []int{len(s.features)}
 }
 
-func (s *parquetSource) Dim() int { return shapeDim(s.SampleShape()) }
-func (s *parquetSource) Len() int           { return s.n }
-func (s *parquetSource) Classes() []string  { return slices.Clone(s.classes) }
+func (s *parquetSource) Dim() int          { return shapeDim(s.SampleShape()) }
+func (s *parquetSource) Len() int          { return s.n }
+func (s *parquetSource) Classes() []string { return slices.Clone(s.classes) }
 
 // Features returns the feature columns, in order.
 func (s *parquetSource) Features() []string { return slices.Clone(s.features) }
