@@ -10,6 +10,7 @@ import (
 	"image/jpeg"
 	"image/png"
 	"io"
+	"strings"
 )
 
 // MaxPixels is the most pixels cxray decodes in one image, PIL's own
@@ -89,10 +90,21 @@ func ReadHeader(r io.Reader) (Header, error) {
 		cfg, err = jpeg.DecodeConfig(br)
 	}
 	if err != nil {
-		return Header{}, fmt.Errorf("not a valid %s image: %v", upper(format), err)
+		return Header{}, decodeError(format, err)
 	}
 	h := Header{Format: format, W: cfg.Width, H: cfg.Height, Model: cfg.ColorModel}
 	return h, h.check()
+}
+
+// decodeError says why an image of format did not decode.
+func decodeError(format string, err error) error {
+	// image/png says "invalid format: unexpected EOF" for a cut stream,
+	// image/jpeg "short Huffman data" for a scan cut short.
+	msg := err.Error()
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) || strings.Contains(msg, "unexpected EOF") || strings.Contains(msg, "short Huffman data") {
+		return fmt.Errorf("truncated %s image: %v", upper(format), err)
+	}
+	return fmt.Errorf("not a valid %s image: %v", upper(format), err)
 }
 
 func upper(format string) string {
@@ -157,10 +169,7 @@ func Decode(r io.ReadSeeker, channels int, check func(Header) error) (*Image, He
 		img, err = jpeg.Decode(br)
 	}
 	if err != nil {
-		if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
-			return nil, h, fmt.Errorf("truncated %s image: %v", upper(h.Format), err)
-		}
-		return nil, h, fmt.Errorf("not a valid %s image: %v", upper(h.Format), err)
+		return nil, h, decodeError(h.Format, err)
 	}
 	if b := img.Bounds(); b.Dx() != h.W || b.Dy() != h.H {
 		return nil, h, fmt.Errorf("decoded to %d×%d pixels, but its header declares %d×%d", b.Dy(), b.Dx(), h.H, h.W)
