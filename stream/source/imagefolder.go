@@ -84,18 +84,21 @@ func OpenImageFolder(dir string, opt Options) (Source, error) {
 	if s.n, err = checkLimit(s.Name(), opt.Limit, len(s.ends)); err != nil {
 		return nil, err
 	}
-	if s.img.w == 0 {
-		first := s.path(0)
-		f, err := openRegular(first)
-		if err != nil {
-			return nil, err
-		}
-		h, err := imageprep.ReadHeader(f)
-		f.Close()
-		if err != nil {
-			return nil, fmt.Errorf("%s: %v", first, err)
-		}
+	// The first image fixes the size if nothing else did, and is checked
+	// now, so that images of the wrong size stop a run before it starts.
+	first := s.path(0)
+	f, err := openRegular(first)
+	if err != nil {
+		return nil, err
+	}
+	h, err := imageprep.ReadHeader(f)
+	f.Close()
+	if err == nil {
 		s.img.fix(first, h)
+		err = s.img.check(h)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", first, err)
 	}
 	return s, nil
 }

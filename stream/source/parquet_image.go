@@ -114,11 +114,10 @@ func (p *parquetImages) where(file string, row int64) string {
 	return fmt.Sprintf("%s row %d, column %q", file, row, p.column)
 }
 
-// open fixes the sample size from the first image if nothing else did.
+// open reads the first image's header: it fixes the sample size if
+// nothing else did, and is checked now, so that images of the wrong size
+// stop a run before it starts.
 func (p *parquetImages) open(ctx context.Context, s *parquetSource) error {
-	if p.samples.w != 0 {
-		return nil
-	}
 	i := 0
 	for s.rows[i] == 0 {
 		i++
@@ -132,10 +131,13 @@ func (p *parquetImages) open(ctx context.Context, s *parquetSource) error {
 		return p.nullImage(s.files[i], 0)
 	}
 	h, err := readHeader(blob)
+	if err == nil {
+		p.samples.fix(p.where(s.files[i], 0), h)
+		err = p.samples.check(h)
+	}
 	if err != nil {
 		return fmt.Errorf("%s: %v", p.where(s.files[i], 0), err)
 	}
-	p.samples.fix(p.where(s.files[i], 0), h)
 	return nil
 }
 
