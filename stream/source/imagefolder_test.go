@@ -1,10 +1,15 @@
 package source
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
+	"image"
+	"image/png"
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -136,3 +141,48 @@ func TestImageFolderAgainstTorchvision(t *testing.T) {
 // lands from PIL's on the fixtures, in levels of 255 (the decoding alone:
 // imageprep.TestDecodeMatchesPIL).
 const jpegLevels = 3
+
+// The images stream: a folder of 48 images of 512×512 pixels (48 MB
+// decoded as Go decodes them) read in batches of 4 holds no more than a
+// batch at any time.
+func TestImageFolderStreams(t *testing.T) {
+	if testing.Short() {
+		t.Skip("writes 48 images")
+	}
+	dir := t.TempDir()
+	img := image.NewRGBA(image.Rect(0, 0, 512, 512))
+	for i := range img.Pix {
+		img.Pix[i] = byte(i / 2048)
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	for c := range 2 {
+		class := filepath.Join(dir, fmt.Sprint("c", c))
+		os.Mkdir(class, 0o755)
+		for i := range 24 {
+			writeFile(t, class, fmt.Sprintf("%02d.png", i), buf.Bytes())
+		}
+	}
+	src, err := Open("imagefolder:"+dir, Options{Transform: Transform{Resize: []int{64}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	var b Batch
+	var most uint64
+	var ms runtime.MemStats
+	for {
+		if err := src.Next(&b, 4); err != nil {
+			break
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&ms)
+		most = max(most, ms.HeapAlloc)
+	}
+	t.Logf("largest live heap between batches: %.1f MB", float64(most)/(1<<20))
+	if most > 16<<20 {
+		t.Errorf("live heap reached %.1f MB between batches of 4 images; the 48 decoded images take 48 MB", float64(most)/(1<<20))
+	}
+}
