@@ -135,6 +135,23 @@ func TestDecodeMatchesPIL(t *testing.T) {
 	if err != nil || len(files) < 30 {
 		t.Fatalf("fixture images: %d files, %v", len(files), err)
 	}
+	// A 16-bit RGB PNG, whose high bytes PIL keeps.
+	rgb16 := image.NewRGBA64(image.Rect(0, 0, 9, 4))
+	for i := range rgb16.Pix {
+		rgb16.Pix[i] = uint8(i * 37)
+		if i%8 >= 6 {
+			rgb16.Pix[i] = 0xff
+		}
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, rgb16); err != nil {
+		t.Fatal(err)
+	}
+	p16 := filepath.Join(t.TempDir(), "rgb16.png")
+	if err := os.WriteFile(p16, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	files = append(files, p16)
 	for _, mode := range []string{"RGB", "L"} {
 		ch := map[string]int{"RGB": 3, "L": 1}[mode]
 		var paths []string
