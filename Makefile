@@ -65,6 +65,7 @@ fixtures:
 	$(PYTHON) fixtures/reference/repr_reference.py > fixtures/reference/repr_reference.json
 	$(PYTHON) fixtures/reference/svm_reference.py > fixtures/reference/svm_reference.json
 	$(PYTHON) fixtures/activations/make_activations.py
+	$(PYTHON) fixtures/images/make_images.py
 
 clean:
 	rm -rf bin

@@ -22,6 +22,7 @@ import (
 	"cxray/stream/measure/survey"
 	"cxray/stream/plan"
 	"cxray/stream/source"
+	"cxray/stream/source/imageprep"
 	"cxray/stream/tap"
 )
 
@@ -76,18 +77,21 @@ error marks it 'failed', Ctrl-C or SIGTERM marks it 'interrupted' and keeps
 the checkpoints already written.`,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "model", Aliases: []string{"m"}, Usage: "ONNX model `FILE`; omit to measure the dataset itself"},
-			&cli.StringFlag{Name: "data", Aliases: []string{"d"}, Value: "mnist", Usage: "dataset: mnist; csv:`PATH` (numeric features plus the --label column); parquet:PATH (PATH may be a glob such as dir/*.parquet; --label column, --features); npy:X.npy,y.npy (samples, labels); or activations you extracted, one layer per file, measured without --model: acts:DIR (every DIR/*.npy but DIR/labels.npy, layer name = file stem, order from DIR/layers.txt or by name) or npy:A.npy+B.npy,y.npy"},
+			&cli.StringFlag{Name: "data", Aliases: []string{"d"}, Value: "mnist", Usage: "dataset: mnist; csv:`PATH` (numeric features plus the --label column); parquet:PATH (PATH may be a glob such as dir/*.parquet; --label column, --features, or images: --image); npy:X.npy,y.npy (samples, labels); imagefolder:DIR (PNG and JPEG images, one sub-folder per class, as torchvision's ImageFolder lists them: other files are skipped; decoded as PIL does, PNG exactly, JPEG within 3/255; converted to the model's channels, RGB without a model); or activations you extracted, one layer per file, measured without --model: acts:DIR (every DIR/*.npy but DIR/labels.npy, layer name = file stem, order from DIR/layers.txt or by name) or npy:A.npy+B.npy,y.npy"},
 			&cli.StringFlag{Name: "split", Value: "test", Usage: "MNIST split: train or test"},
 			&cli.IntFlag{Name: "limit", Usage: "take the first `N` samples (0: all)"},
 			&cli.StringFlag{Name: "label", Value: "label", Usage: "CSV or Parquet label column `NAME` (strings or integers; classes in sorted order)"},
 			&cli.StringFlag{Name: "features", Usage: "Parquet feature columns: a comma-separated `LIST` of names and globs (x,y or f*), or re:REGEXP (default: every numeric column but the label)"},
+			&cli.StringFlag{Name: "image", Usage: "Parquet image `COLUMN`: encoded PNG or JPEG bytes, as a BLOB or a struct with a bytes field (Hugging Face datasets' Image feature); default: the only such column"},
 			&cli.StringFlag{Name: "data-dir", EnvVars: []string{"CXRAY_DATA"}, Usage: "folder holding the MNIST IDX files (default: the GoMNIST Go module's data folder)"},
 			&cli.StringFlag{Name: "db", Value: "cxray.duckdb", Usage: "DuckDB `FILE` to write (created if missing; runs accumulate)"},
 			&cli.StringFlag{Name: "run", Usage: "run `NAME` (default: model and dataset names)"},
 			&cli.StringFlag{Name: "layers", Value: "all", Usage: "layers to measure: all, or comma-separated names or indices from 'cxray layers'"},
 			&cli.IntFlag{Name: "batch", Value: 64, Usage: "batch `SIZE` for the forward pass; if you do not set it, it is lowered when the activations in flight would take over 1/8 of --memory"},
+			&cli.StringFlag{Name: "resize", Usage: "resize every image as torchvision's Resize on a PIL image (bilinear, antialiased; PIL's arithmetic exactly): `N` scales the shorter side to N keeping the aspect ratio, H,W gives H×W"},
+			&cli.StringFlag{Name: "center-crop", Usage: "cut the middle `N` or H,W pixels of every image after --resize, as torchvision's CenterCrop (zero-padding a shorter side)"},
 			&cli.IntFlag{Name: "input-pad", Usage: "zero-pad every image by `N` pixels on each side before the model, as torchvision's Pad (2 for a LeNet-5 that takes 32×32 MNIST)"},
-			&cli.StringFlag{Name: "input-norm", Usage: "normalize the model's input as it was trained: `MEAN/STD`, one value or one per channel (0.1307/0.3081 for PyTorch's MNIST examples); applied after --input-pad"},
+			&cli.StringFlag{Name: "input-norm", Usage: "normalize the model's input as it was trained: `MEAN/STD`, one value or one per channel (0.1307/0.3081 for PyTorch's MNIST examples, 0.485,0.456,0.406/0.229,0.224,0.225 for ImageNet); applied after --resize, --center-crop, pixels scaled to [0,1], and --input-pad"},
 			&cli.StringFlag{Name: "normalize", Value: "none", Usage: "per-feature normalization before distances: none, minmax or zscore"},
 			&cli.StringFlag{Name: "measures", Value: "n1", Usage: "measures: n1; survey (the 22 of Lorena et al. 2019: F1 F1v F2 F3 F4 N1 N2 N3 N4 T1 LSC L1 L2 L3 T2 T3 T4 C1 C2 Density ClsCoef Hubs); all (survey plus GDV TwoNN NC1 CKA_prev CKA_input Probe); or a comma-separated list. All but N1 need exactly measured layers"},
 			&cli.StringFlag{Name: "conventions", Value: "cxray", Usage: "conventions of the measures: cxray (Euclidean, zero distances kept, DCoL's tie rule) or ecol (Gower distance, ECoL's zero-distance handling and e1071's SVM settings, to reproduce ECoL's values)"},
@@ -185,7 +189,7 @@ func analyzeSpec(c *cli.Context) (analysis.Spec, error) {
 // dataFlags are analyze's flags that say what is measured: the dataset,
 // its preprocessing, the model and its layers. Commands that measure the
 // same things (shard plan) take them too.
-var dataFlags = []string{"model", "data", "split", "limit", "label", "features", "data-dir", "layers", "batch", "input-pad", "input-norm"}
+var dataFlags = []string{"model", "data", "split", "limit", "label", "features", "image", "data-dir", "layers", "batch", "resize", "center-crop", "input-pad", "input-norm"}
 
 // pickFlags returns new instances of the named flags of cmd.
 func pickFlags(cmd *cli.Command, names []string) []cli.Flag {
@@ -204,11 +208,21 @@ func dataSpec(c *cli.Context, budget int64) (analysis.Spec, error) {
 		Data: c.String("data"),
 		Source: source.Options{
 			Split: c.String("split"), Limit: c.Int("limit"), Label: c.String("label"), DataDir: c.String("data-dir"),
-			Features: c.String("features"),
+			Features: c.String("features"), Image: c.String("image"),
 		},
 		Layers: c.String("layers"), Batch: c.Int("batch"), BatchFixed: c.IsSet("batch"),
 	}
 	var err error
+	for _, f := range []struct {
+		name string
+		dst  *[]int
+	}{{"resize", &s.Transform.Resize}, {"center-crop", &s.Transform.CenterCrop}} {
+		if v := c.String(f.name); v != "" {
+			if *f.dst, err = imageprep.ParseSize(v); err != nil {
+				return s, fmt.Errorf("--%s %w", f.name, err)
+			}
+		}
+	}
 	if s.Transform.Pad = c.Int("input-pad"); c.String("input-norm") != "" {
 		if s.Transform.Mean, s.Transform.Std, err = source.ParseNormalize(c.String("input-norm")); err != nil {
 			return s, fmt.Errorf("--input-norm %w", err)

@@ -17,8 +17,8 @@ type Spec struct {
 	// Data names the dataset (source.Open), read with Source.
 	Data   string
 	Source source.Options
-	// Transform preprocesses every sample before the model (padding,
-	// normalization), as the model was trained.
+	// Transform preprocesses every sample before the model (resizing and
+	// cropping images, padding, normalization), as the model was trained.
 	Transform source.Transform
 	// Model is the model to run, nil to measure the dataset itself.
 	Model *Model
@@ -113,7 +113,13 @@ func Open(s Spec) (*Job, error) {
 	if !(s.UntilStable >= 0) || math.IsInf(s.UntilStable, 0) || (s.UntilStable > 0 && s.Every == 0) {
 		return nil, fmt.Errorf("--until-stable %g needs a positive finite tolerance and --every N", s.UntilStable)
 	}
-	src, err := source.Open(s.Data, s.Source)
+	opt := s.Source
+	opt.Transform = s.Transform
+	if s.Model != nil {
+		// Image sources convert to the model's channels and check sizes.
+		opt.Transform.Input = s.Model.Sample
+	}
+	src, err := source.Open(s.Data, opt)
 	if err != nil {
 		return nil, err
 	}

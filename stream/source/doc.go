@@ -24,6 +24,15 @@
 //	acts:DIR      (named by its stem), with the labels in Y or in
 //	              DIR/labels.npy; these are Layered sources, read in
 //	              lockstep, one batch of each file at a time.
+//	imagefolder:DIR  PNG and JPEG images, one sub-folder per class, listed
+//	              as torchvision's ImageFolder lists them (OpenImageFolder).
+//
+// A Parquet source whose files hold a column of encoded images (a BLOB,
+// or a struct with a bytes BLOB as Hugging Face datasets writes its Image
+// feature) yields images too, chosen by Options.Image or found alone.
+// Image sources decode one image at a time and preprocess it as
+// torchvision does (Options.Transform, package imageprep); their samples
+// are C×H×W, and Batch.Keys names each.
 //
 // The MNIST files are found without any setup: Options.DataDir, then the
 // CXRAY_DATA environment variable, then the data/ folder of the Go module
@@ -46,7 +55,9 @@
 // device such as /dev/zero, a socket or a folder in its place is refused
 // before it is read: the file is checked before the open, which does not
 // wait for a FIFO's writer, and again once open.
-// A glob of Parquet files passes over the folders it matches.
+// A glob of Parquet files passes over the folders it matches. An image
+// folder's images must be regular files too, and a symlink to a folder
+// that contains it is refused rather than followed without end.
 //
 // Sizes are capped far above real datasets, and checked before anything
 // is allocated for them:
@@ -59,6 +70,11 @@
 //	one sample     256 MiB  in the file's encoding
 //	one batch      64 MiB   of raw MNIST or NPY samples; Next then
 //	                        returns fewer samples than asked for
+//	MaxImages      2²⁵      images an image folder lists
+//	one image      2²⁵ px   and 128 MiB decoded (imageprep.MaxPixels,
+//	                        MaxDecodedBytes), checked from its header
+//	image window   16 MiB   of encoded images a Parquet window holds
+//	                        (at least one image, of at most 256 MiB)
 //
 // The shape an NPY or raw IDX header declares must match the file's size
 // to the byte, and a product of dimensions that would overflow is an

@@ -256,6 +256,125 @@ func hostileCases() []hostileCase {
 			return "parquet:" + filepath.Join(dir, "*.parquet"), Options{}, p
 		}, "DuckDB reads a file name with *, ? or [ as a pattern"},
 
+		// Images.
+		{"png truncated", func(t *testing.T, dir string) (string, Options, string) {
+			p := imageTree(t, dir)
+			whole := pngBytes(t, 6, 5, 0)
+			writeFile(t, filepath.Dir(p), "0.png", whole[:len(whole)-20])
+			return "imagefolder:" + dir, Options{}, p
+		}, "truncated PNG image"},
+		{"jpeg truncated", func(t *testing.T, dir string) (string, Options, string) {
+			imageTree(t, dir)
+			whole := jpegBytes(t, 40, 40) // cut in its scan, past the header
+			p := writeFile(t, filepath.Join(dir, "b"), "2.JPG", whole[:len(whole)-200])
+			return "imagefolder:" + dir, Options{Transform: Transform{Resize: []int{6, 5}}}, p
+		}, "truncated JPEG image"},
+		{"png bomb", func(t *testing.T, dir string) (string, Options, string) {
+			imageTree(t, dir)
+			p := writeFile(t, filepath.Join(dir, "b"), "2.png", pngHeader(100000, 100000))
+			return "imagefolder:" + dir, Options{}, p
+		}, "declares 100000×100000 pixels (height×width), more than cxray decodes in one image"},
+		{"png bomb first", func(t *testing.T, dir string) (string, Options, string) {
+			p := imageTree(t, dir)
+			writeFile(t, filepath.Dir(p), "0.png", pngHeader(1<<20, 64))
+			return "imagefolder:" + dir, Options{}, p
+		}, "a decompression bomb"},
+		{"not an image", func(t *testing.T, dir string) (string, Options, string) {
+			p := imageTree(t, dir)
+			writeFile(t, filepath.Dir(p), "0.png", []byte("label,x\n1,2\n"))
+			return "imagefolder:" + dir, Options{}, p
+		}, "not a PNG or JPEG image"},
+		{"gif named png", func(t *testing.T, dir string) (string, Options, string) {
+			imageTree(t, dir)
+			p := writeFile(t, filepath.Join(dir, "b"), "2.png", []byte("GIF89a\x01\x00\x01\x00"))
+			return "imagefolder:" + dir, Options{}, p
+		}, "a GIF image; cxray decodes PNG and JPEG only"},
+		{"bmp file", func(t *testing.T, dir string) (string, Options, string) {
+			imageTree(t, dir)
+			p := writeFile(t, filepath.Join(dir, "a"), "9.bmp", []byte("BM"))
+			return "imagefolder:" + dir, Options{}, p
+		}, "a BMP file; cxray decodes PNG and JPEG images only"},
+		{"image fifo", func(t *testing.T, dir string) (string, Options, string) {
+			imageTree(t, dir)
+			return "imagefolder:" + dir, Options{}, mkfifo(t, filepath.Join(dir, "b"), "3.png")
+		}, "is a named pipe (FIFO), not a regular file"},
+		{"image device", func(t *testing.T, dir string) (string, Options, string) {
+			imageTree(t, dir)
+			return "imagefolder:" + dir, Options{}, symlink(t, "/dev/zero", filepath.Join(dir, "b"), "3.jpg")
+		}, "is a character device, not a regular file"},
+		{"image broken link", func(t *testing.T, dir string) (string, Options, string) {
+			imageTree(t, dir)
+			return "imagefolder:" + dir, Options{}, symlink(t, filepath.Join(dir, "gone.png"), filepath.Join(dir, "b"), "3.png")
+		}, "a symbolic link to nothing readable"},
+		{"empty class", func(t *testing.T, dir string) (string, Options, string) {
+			imageTree(t, dir)
+			p := filepath.Join(dir, "c")
+			os.Mkdir(p, 0o755)
+			writeFile(t, p, "notes.txt", []byte("no images here"))
+			return "imagefolder:" + dir, Options{}, p
+		}, `no PNG or JPEG image in class folder "c"`},
+		{"symlink loop", func(t *testing.T, dir string) (string, Options, string) {
+			imageTree(t, dir)
+			return "imagefolder:" + dir, Options{}, symlink(t, "..", filepath.Join(dir, "a"), "loop")
+		}, "a symbolic link to a folder that contains it"},
+		{"no classes", func(t *testing.T, dir string) (string, Options, string) {
+			writeFile(t, dir, "0.png", pngBytes(t, 2, 2, 0))
+			return "imagefolder:" + dir, Options{}, dir
+		}, "no sub-folders; imagefolder:DIR takes one sub-folder of images per class"},
+		{"imagefolder of a file", func(t *testing.T, dir string) (string, Options, string) {
+			p := writeFile(t, dir, "0.png", pngBytes(t, 2, 2, 0))
+			return "imagefolder:" + p, Options{}, p
+		}, "is a regular file, not a folder"},
+		{"image sizes differ", func(t *testing.T, dir string) (string, Options, string) {
+			imageTree(t, dir)
+			p := writeFile(t, filepath.Join(dir, "b"), "2.png", pngBytes(t, 7, 5, 0))
+			return "imagefolder:" + dir, Options{}, p
+		}, "7×5 pixels (height×width), but the first image, " + "{dir}/a/0.png, is 6×5; the images of a dataset must have one size: give --resize and --center-crop"},
+		{"image size not the model's", func(t *testing.T, dir string) (string, Options, string) {
+			p := imageTree(t, dir)
+			return "imagefolder:" + dir, Options{Transform: Transform{Input: []int{3, 8, 8}}}, p
+		}, "6×5 pixels (height×width), but the model takes 8×8; resize and crop the images as the model was trained: add --resize 8 --center-crop 8"},
+		{"image size not the model's after resize", func(t *testing.T, dir string) (string, Options, string) {
+			p := imageTree(t, dir)
+			return "imagefolder:" + dir, Options{Transform: Transform{Input: []int{1, 10, 8}, Resize: []int{8}}}, p
+		}, "6×5 pixels (height×width), 9×8 after --resize 8, but the model takes 10×8; resize and crop the images as the model was trained: add --center-crop 10,8"},
+		{"image crop not the model's", func(t *testing.T, dir string) (string, Options, string) {
+			imageTree(t, dir)
+			return "imagefolder:" + dir, Options{Transform: Transform{Input: []int{3, 32, 32}, Pad: 2, CenterCrop: []int{32}}}, "imagefolder:" + dir
+		}, "--center-crop 32 makes images of 32×32 pixels, but the model takes 28×28 before --input-pad 2; give --center-crop 28,28"},
+		{"image channels", func(t *testing.T, dir string) (string, Options, string) {
+			imageTree(t, dir)
+			return "imagefolder:" + dir, Options{Transform: Transform{Input: []int{4, 6, 5}}}, "imagefolder:" + dir
+		}, "the model takes images of 4 channels (input shape 4×6×5); cxray converts images to greyscale (1 channel) or RGB (3)"},
+		{"resize of numbers", func(t *testing.T, dir string) (string, Options, string) {
+			p := writeFile(t, dir, "d.csv", []byte("x,label\n1,a\n2,b\n"))
+			return "csv:" + p, Options{Transform: Transform{Resize: []int{32}}}, "csv:" + p
+		}, "--resize and --center-crop preprocess images"},
+		{"parquet image null", func(t *testing.T, dir string) (string, Options, string) {
+			p := writeParquet(t, dir, "d.parquet", `SELECT i AS label, CASE WHEN i = 1 THEN NULL ELSE {'bytes': from_hex('`+fmt.Sprintf("%x", pngBytes(t, 2, 2, 0))+`'), 'path': 'x.png'} END AS image FROM range(3) t(i)`, 0)
+			return "parquet:" + p, Options{}, p + ` row 1, column "image"`
+		}, "the image is NULL (missing)"},
+		{"parquet image not an image", func(t *testing.T, dir string) (string, Options, string) {
+			p := writeParquet(t, dir, "d.parquet", `SELECT i AS label, CASE WHEN i = 2 THEN 'hello'::BLOB ELSE from_hex('`+fmt.Sprintf("%x", pngBytes(t, 2, 2, 0))+`') END AS img FROM range(3) t(i)`, 0)
+			return "parquet:" + p, Options{}, p + ` row 2, column "img"`
+		}, "not a PNG or JPEG image"},
+		{"parquet image bomb", func(t *testing.T, dir string) (string, Options, string) {
+			p := writeParquet(t, dir, "d.parquet", `SELECT i AS label, from_hex('`+fmt.Sprintf("%x", pngHeader(100000, 100000))+`') AS img FROM range(3) t(i)`, 0)
+			return "parquet:" + p, Options{}, p + ` row 0, column "img"`
+		}, "more than cxray decodes in one image"},
+		{"parquet two image columns", func(t *testing.T, dir string) (string, Options, string) {
+			p := writeParquet(t, dir, "d.parquet", `SELECT 1 AS label, 'a'::BLOB AS left_eye, 'b'::BLOB AS right_eye`, 0)
+			return "parquet:" + p, Options{}, p
+		}, `columns "left_eye", "right_eye" all hold images (BLOB, or a struct with bytes); choose one with --image`},
+		{"parquet image not a blob", func(t *testing.T, dir string) (string, Options, string) {
+			p := writeParquet(t, dir, "d.parquet", `SELECT 1 AS label, 2.0 AS x`, 0)
+			return "parquet:" + p, Options{Image: "x"}, p
+		}, `--image "x": the column is DECIMAL(2,1); images are stored as a BLOB`},
+		{"parquet resize numbers", func(t *testing.T, dir string) (string, Options, string) {
+			p := writeParquet(t, dir, "d.parquet", `SELECT 1 AS label, 2.0 AS x`, 0)
+			return "parquet:" + p, Options{Transform: Transform{Resize: []int{8}}}, p
+		}, "no column holds images"},
+
 		// Values that are not finite: one form in every source.
 		{"csv nan", func(t *testing.T, dir string) (string, Options, string) {
 			p := writeFile(t, dir, "d.csv", []byte("x,y,label\n1,2,a\n3,nan,b\n"))
@@ -284,7 +403,8 @@ func hostileCases() []hostileCase {
 func TestHostileInputs(t *testing.T) {
 	for _, c := range hostileCases() {
 		t.Run(c.name, func(t *testing.T) {
-			spec, opt, culprit := c.set(t, t.TempDir())
+			dir := t.TempDir()
+			spec, opt, culprit := c.set(t, dir)
 			done := make(chan error, 1)
 			go func() {
 				src, err := Open(spec, opt)
@@ -305,8 +425,9 @@ func TestHostileInputs(t *testing.T) {
 			}
 			msg := err.Error()
 			t.Log(msg)
-			if strings.Contains(msg, "\n") || !strings.Contains(msg, culprit) || !strings.Contains(msg, c.want) {
-				t.Errorf("error %q\nwant one line naming %s and saying %q", msg, culprit, c.want)
+			want := strings.ReplaceAll(c.want, "{dir}", dir)
+			if strings.Contains(msg, "\n") || !strings.Contains(msg, culprit) || !strings.Contains(msg, want) {
+				t.Errorf("error %q\nwant one line naming %s and saying %q", msg, culprit, want)
 			}
 		})
 	}

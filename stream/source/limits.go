@@ -48,3 +48,7 @@ const maxBatchBytes = 1 << 26
 // file whose header declares more than that many times its own size cannot
 // hold what it declares.
 const maxDeflateRatio = 1032
+
+// MaxImages is the most images an image folder lists: its list takes
+// about the length of each path plus 12 bytes an image.
+const MaxImages = 1 << 25

@@ -60,6 +60,8 @@ type parquetSource struct {
 	file int   // file of the next window
 	row  int64 // first row of the next window in that file
 
+	img *parquetImages // the image column, nil when the samples are features
+
 	win    Batch // the current window, win.N rows
 	winAt  int   // next row of win to yield
 	vals   []dbsql.NullFloat64
@@ -85,6 +87,11 @@ type parquetSource struct {
 // columns come in file order (N1 does not depend on it) and must be
 // numeric. NULL, NaN and infinite feature values are errors, reported by
 // Next for the rows it reads.
+//
+// A column of images makes the samples images instead (see
+// parquetImages): the column opt.Image names, or, when neither opt.Image
+// nor opt.Features is given, the one column that holds images if there is
+// exactly one (more is an error that asks for --image).
 //
 // Every file must be a regular file (a symlink to one will do), and all
 // must agree: the label column of the same type in all, or integers of
@@ -225,8 +232,20 @@ func (s *parquetSource) open(opt Options) error {
 	if labelType == "" {
 		return fmt.Errorf("%s: no label column %q; columns found: %s; choose one with --label", s.Name(), s.label, quoteAll(names))
 	}
-	if s.features, err = chooseFeatures(cols, s.label, opt.Features); err != nil {
+	image, err := chooseImage(cols, s.label, opt)
+	switch {
+	case err != nil:
 		return fmt.Errorf("%s: %v", s.Name(), err)
+	case image != nil:
+		if s.img, err = newParquetImages(*image, opt.Transform); err != nil {
+			return fmt.Errorf("%s: %v", s.Name(), err)
+		}
+	case opt.Transform.imageSteps():
+		return fmt.Errorf("%s: --resize and --center-crop preprocess images, and no column holds images (a BLOB, or a struct with a bytes BLOB); columns found: %s", s.Name(), quoteAll(names))
+	default:
+		if s.features, err = chooseFeatures(cols, s.label, opt.Features); err != nil {
+			return fmt.Errorf("%s: %v", s.Name(), err)
+		}
 	}
 
 	total := 0
@@ -237,7 +256,7 @@ func (s *parquetSource) open(opt Options) error {
 			if err != nil {
 				return err
 			}
-			if err := s.agree(cols, other, i, opt.Features == ""); err != nil {
+			if err := s.agree(cols, other, i, opt.Features == "" && s.img == nil); err != nil {
 				return err
 			}
 		}
@@ -258,6 +277,9 @@ func (s *parquetSource) open(opt Options) error {
 	}
 	if s.n, err = checkLimit(s.Name(), opt.Limit, total); err != nil {
 		return err
+	}
+	if s.img != nil {
+		return s.img.open(ctx, s)
 	}
 	// A window holds about 4 MB of float64 values in DuckDB's result.
 	s.window = min(max((4<<20)/(8*(len(s.features)+1)), 64), 8192)
@@ -323,6 +345,11 @@ func (s *parquetSource) agree(first, other []parquetColumn, i int, defaultFeatur
 	case columnKind(ot) != columnKind(lt) || columnKind(lt) != colInt && ot != lt:
 		return fmt.Errorf("%s: the label column %q is %s in %s but %s in %s; the classes would merge or split silently, so write the labels with one type in every file",
 			s.Name(), s.label, lt, a, ot, b)
+	}
+	if s.img != nil {
+		if t, want := typeIn(other, s.img.column), typeIn(first, s.img.column); t != want {
+			return fmt.Errorf("%s: the image column %q is %s in %s but %s in %s; the files must store images alike", s.Name(), s.img.column, orMissing(want), a, orMissing(t), b)
+		}
 	}
 	for _, f := range s.features {
 		switch t := typeIn(other, f); {
@@ -524,11 +551,17 @@ func oneLineErr(err error) string {
 	return msg
 }
 
-func (s *parquetSource) Name() string       { return "parquet:" + s.path }
-func (s *parquetSource) SampleShape() []int { return []int{len(s.features)} }
-func (s *parquetSource) Dim() int           { return len(s.features) }
-func (s *parquetSource) Len() int           { return s.n }
-func (s *parquetSource) Classes() []string  { return slices.Clone(s.classes) }
+func (s *parquetSource) Name() string { return "parquet:" + s.path }
+func (s *parquetSource) SampleShape() []int {
+	if s.img != nil {
+		return s.img.samples.shape()
+	}
+	return []int{len(s.features)}
+}
+
+func (s *parquetSource) Dim() int          { return shapeDim(s.SampleShape()) }
+func (s *parquetSource) Len() int          { return s.n }
+func (s *parquetSource) Classes() []string { return slices.Clone(s.classes) }
 
 // Features returns the feature columns, in order.
 func (s *parquetSource) Features() []string { return slices.Clone(s.features) }
@@ -545,6 +578,13 @@ func (s *parquetSource) Next(b *Batch, max int) error {
 	}
 	if s.pos >= s.n {
 		return io.EOF
+	}
+	if s.img != nil {
+		if err := s.img.next(s, b, max); err != nil {
+			s.err = err
+			return err
+		}
+		return nil
 	}
 	k := min(max, s.n-s.pos)
 	d := len(s.features)
@@ -568,19 +608,10 @@ func (s *parquetSource) Next(b *Batch, max int) error {
 
 // fetch reads the next window.
 func (s *parquetSource) fetch() error {
-	for s.file < len(s.files) && s.row >= s.rows[s.file] {
-		s.file, s.row = s.file+1, 0
+	file, from, want, err := s.nextWindow(s.window)
+	if err != nil {
+		return err
 	}
-	if s.file == len(s.files) {
-		return fmt.Errorf("%s: the files ended early; they changed while being read", s.Name())
-	}
-	file, from := s.files[s.file], s.row
-	// The window stops at the file's end and at the limit.
-	var before int64
-	for _, r := range s.rows[:s.file] {
-		before += r
-	}
-	want := min(int64(s.window), s.rows[s.file]-from, int64(s.n)-(before+from))
 	cols := make([]string, 1+len(s.features))
 	cols[0] = s.keySQL
 	for i, f := range s.features {
@@ -632,6 +663,24 @@ func (s *parquetSource) fetch() error {
 	}
 	s.row = from + want
 	return nil
+}
+
+// nextWindow finds the file and first row of the next window, and how
+// many rows up to most it may hold: it stops at the file's end and at the
+// limit.
+func (s *parquetSource) nextWindow(most int) (file string, from, rows int64, err error) {
+	for s.file < len(s.files) && s.row >= s.rows[s.file] {
+		s.file, s.row = s.file+1, 0
+	}
+	if s.file == len(s.files) {
+		return "", 0, 0, fmt.Errorf("%s: the files ended early; they changed while being read", s.Name())
+	}
+	var before int64
+	for _, r := range s.rows[:s.file] {
+		before += r
+	}
+	from = s.row
+	return s.files[s.file], from, min(int64(most), s.rows[s.file]-from, int64(s.n)-(before+from)), nil
 }
 
 // cellAt names feature j of row row in file.
