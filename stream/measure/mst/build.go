@@ -89,6 +89,8 @@ type Options struct {
 	// Weights, when not nil, scales feature i by Weights[i] (this is how
 	// a normalisation enters).
 	Weights []float64
+	// Ties is the tie rule; under Total, TieRTol must be 0.
+	Ties TieRule
 	// TieRTol is the relative tie tolerance, in [0, 1e-3]. A key is
 	// replaced only when the new squared distance d < key·(1-TieRTol);
 	// the next vertex is the lowest-indexed one whose key is ≤
@@ -200,6 +202,12 @@ func Build(x []float32, dim int, opt *Options) (*Tree, error) {
 	if !(o.TieRTol >= 0 && o.TieRTol <= 1e-3) {
 		return nil, fmt.Errorf("mst: tie tolerance %v outside [0, 1e-3]", o.TieRTol)
 	}
+	switch {
+	case o.Ties == Total && o.TieRTol != 0:
+		return nil, fmt.Errorf("mst: the total tie order compares exactly; tie tolerance %v must be 0", o.TieRTol)
+	case o.Ties != DCoL && o.Ties != Total:
+		return nil, fmt.Errorf("mst: unknown tie rule %d", int(o.Ties))
+	}
 	if err := measure.CheckFinite(x, dim, 0); err != nil {
 		return nil, err
 	}
@@ -232,6 +240,9 @@ func Build(x []float32, dim int, opt *Options) (*Tree, error) {
 	}
 
 	s := NewPrim(n, o.TieRTol)
+	if o.Ties == Total {
+		s = NewTotalPrim(n)
+	}
 	t0 := time.Now()
 	p := newPoints(x, n, dim, o.Weights, m != Dense)
 	defer p.free()

@@ -219,13 +219,13 @@ func (l *lazyPrim) next() int {
 		}
 		thr = s.threshold(l.exact.min())
 	}
-	// Every vertex within the threshold; the lowest index is taken and
-	// the others go back.
+	// Every vertex within the threshold; the first (the lowest index
+	// under DCoL) is taken and the others go back.
 	best := l.exact.pop()
 	var back []int32
 	for l.exact.len() > 0 && l.exact.min() <= thr {
 		v := l.exact.pop()
-		if v < best {
+		if s.first(v, best) {
 			best, v = v, best
 		}
 		back = append(back, v)

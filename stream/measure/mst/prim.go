@@ -27,6 +27,7 @@ import "math"
 // Next may not.
 type Prim struct {
 	lo, hi float64   // 1-TieRTol, 1+TieRTol
+	total  bool      // the Total rule: exact comparisons, ties by the edges' ends
 	key    []float64 // exact squared distance of v to the tree, +Inf unseen
 	parent []int
 	weight []float64
@@ -43,10 +44,22 @@ func NewPrim(n int, rtol float64) *Prim {
 	return s
 }
 
+// NewTotalPrim returns the state of a tree of n ≥ 1 vertices holding
+// vertex 0 under the Total rule: a key is replaced by a shorter edge, or
+// an equally long one from a lower-indexed vertex; the next vertex is the
+// one whose edge to the tree comes first in the total order.
+func NewTotalPrim(n int) *Prim {
+	s := &Prim{}
+	s.reset(n, 0, true)
+	return s
+}
+
 // Reset makes s the state of a new tree of n ≥ 1 vertices holding vertex
-// 0, reusing its buffers.
-func (s *Prim) Reset(n int, rtol float64) {
-	s.lo, s.hi = 1-rtol, 1+rtol
+// 0 under DCoL's rule with tolerance rtol, reusing its buffers.
+func (s *Prim) Reset(n int, rtol float64) { s.reset(n, rtol, false) }
+
+func (s *Prim) reset(n int, rtol float64, total bool) {
+	s.lo, s.hi, s.total = 1-rtol, 1+rtol, total
 	s.key = grow(s.key, n)
 	s.parent = grow(s.parent, n)
 	s.weight = grow(s.weight, n)
@@ -83,10 +96,16 @@ func (s *Prim) Parent() []int { return s.parent }
 // `<` of dense Prim, widened by the tie tolerance.
 func (s *Prim) replaces(d, k float64) bool { return d < k*s.lo }
 
-// limit is the value below which a new distance replaces key[v]. A
+// limit is the value below which a new distance may replace key[v]. A
 // distance ≥ limit(v) changes nothing, which is what a lower bound must
-// prove to skip a pair.
-func (s *Prim) limit(v int32) float64 { return s.key[v] * s.lo }
+// prove to skip a pair. Under Total an equal distance may still replace
+// the key (from a lower-indexed vertex), so only a longer one is ruled out.
+func (s *Prim) limit(v int32) float64 {
+	if s.total {
+		return math.Nextafter(s.key[v], math.Inf(1))
+	}
+	return s.key[v] * s.lo
+}
 
 // threshold is the largest key that ties with the smallest key m: keys
 // within the tolerance of it, or exactly 0 when m is 0.
@@ -102,7 +121,10 @@ func (s *Prim) threshold(m float64) float64 {
 // added one at a time, so the strict comparison keeps the earliest tree
 // vertex as the parent on a tie.
 func (s *Prim) Relax(u int, v int32, d float64) bool {
-	if s.replaces(d, s.key[v]) {
+	// Under Total, of two edges (u, v) and (p, v) of equal length the one
+	// to the lower index comes first in the order: (min, max) compare as
+	// u and p do, whether they are below or above v.
+	if s.replaces(d, s.key[v]) || s.total && d == s.key[v] && u < s.parent[v] {
 		s.key[v] = d
 		s.parent[v] = u
 		return true
@@ -122,14 +144,31 @@ func (s *Prim) Next() int {
 		}
 	}
 	lim := s.threshold(m)
-	i := 0 // every key +Inf: the first vertex left
+	i := -1
 	for j, v := range s.rest {
-		if s.key[v] <= lim {
+		if s.key[v] <= lim && (i < 0 || s.first(v, s.rest[i])) {
 			i = j
-			break
+			if !s.total {
+				break // the lowest index: rest is ascending
+			}
 		}
 	}
-	return s.take(i)
+	return s.take(max(i, 0)) // every key +Inf: the first vertex left
+}
+
+// first reports whether vertex a goes before vertex b when both have the
+// smallest key (within the tolerance): under DCoL the lower index, under
+// Total the vertex whose edge to the tree comes first in the total order
+// (the keys are equal; the ends decide).
+func (s *Prim) first(a, b int32) bool {
+	if !s.total {
+		return a < b
+	}
+	pa, pb := int32(s.parent[a]), int32(s.parent[b])
+	if x, y := min(pa, a), min(pb, b); x != y {
+		return x < y
+	}
+	return max(pa, a) < max(pb, b)
 }
 
 // take removes rest[i] from the non-tree vertices, adds it to the tree at
