@@ -8,7 +8,7 @@ TAGS    ?= $(shell ls /usr/lib/*/libopenblas.so /usr/lib/libopenblas.so 2>/dev/n
 GOFLAGS_BUILD = -tags '$(TAGS)'
 VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 
-.PHONY: all build run test bench fixtures deps vet clean
+.PHONY: all build run test test-slurm bench fixtures deps vet clean
 
 all: build
 
@@ -45,6 +45,12 @@ test: vet
 	else echo "skipped fixtures/reference/test_reference.py: no numpy/scipy under $(PYTHON) (make deps)"; fi
 	$(GO) test $(GOFLAGS_BUILD) ./...
 	$(GO) test $(GOFLAGS_BUILD) -race -short ./runtime/... ./stream/... ./sql
+	GO='$(GO)' GOFLAGS_BUILD="$(GOFLAGS_BUILD)" scripts/test-slurm.sh
+
+# The scale-out test alone, on a single-node Slurm it starts and stops
+# (needs root; otherwise it says so and skips).
+test-slurm:
+	GO='$(GO)' GOFLAGS_BUILD="$(GOFLAGS_BUILD)" scripts/test-slurm.sh
 
 # Go benchmarks, then cxray side by side with its peers (scripts/bench.py: N1 against
 # the peer method, the forward pass and training against PyTorch, peak RSS at two dataset sizes).

@@ -18,6 +18,7 @@ import (
 	"cxray/sql"
 	"cxray/stream/analysis"
 	"cxray/stream/measure"
+	"cxray/stream/measure/mst"
 	"cxray/stream/measure/neighbour"
 	"cxray/stream/measure/survey"
 	"cxray/stream/plan"
@@ -63,7 +64,10 @@ distance on the flattened float32 activations, accumulated in float64;
 zero distances (duplicates) are real MST edges; ties (squared distances
 within a relative 1e-5) are broken as dense Prim from vertex 0 with strict
 '<', lowest index first (DCoL's rule); N1 counts vertices on cross-class
-edges, divided by n. --conventions ecol (or --distance gower|manhattan)
+edges, divided by n. --ties total breaks ties by the total order of edges
+(squared distance, then the smaller sample index, then the larger) with
+exact comparisons, as sharded runs do ('cxray shard'); the tree is then
+unique. --conventions ecol (or --distance gower|manhattan)
 switches N1 and the neighbourhood measures to ECoL's conventions, to
 reproduce its published values.
 
@@ -95,6 +99,7 @@ the checkpoints already written.`,
 			&cli.StringFlag{Name: "normalize", Value: "none", Usage: "per-feature normalization before distances: none, minmax or zscore"},
 			&cli.StringFlag{Name: "measures", Value: "n1", Usage: "measures: n1; survey (the 22 of Lorena et al. 2019: F1 F1v F2 F3 F4 N1 N2 N3 N4 T1 LSC L1 L2 L3 T2 T3 T4 C1 C2 Density ClsCoef Hubs); all (survey plus GDV TwoNN NC1 CKA_prev CKA_input Probe); or a comma-separated list. All but N1 need exactly measured layers"},
 			&cli.StringFlag{Name: "conventions", Value: "cxray", Usage: "conventions of the measures: cxray (Euclidean, zero distances kept, DCoL's tie rule) or ecol (Gower distance, ECoL's zero-distance handling and e1071's SVM settings, to reproduce ECoL's values)"},
+			&cli.StringFlag{Name: "ties", Value: "dcol", Usage: "tie rule of the trees: dcol (DCoL's: dense Prim from the first sample, strict '<' within a relative 1e-5, lowest index first) or total (squared distance, then the smaller sample index, then the larger, compared exactly: the rule of sharded runs, 'cxray shard')"},
 			&cli.StringFlag{Name: "distance", Usage: "distance of N1 and the neighbourhood measures: euclidean, manhattan or gower (default: the --conventions'); other than euclidean needs exactly measured layers"},
 			&cli.StringFlag{Name: "summary", Value: "survey", Usage: "summary of per-feature and per-class-pair values (F1, F2, F3, F4, L1, L2, L3): survey (F1 = 1/(1+max r), pairs averaged), mean, min or max"},
 			&cli.StringFlag{Name: "memory", Value: "1GB", Usage: "memory `BUDGET` of the whole process but the model's weights (e.g. 512MB): the forward pass, then the estimators; past it cxray projects wide layers, then samples"},
@@ -242,6 +247,9 @@ func planOptions(c *cli.Context) (plan.Options, error) {
 		Sample: c.Int("sample"), Project: c.Int("project"), Projection: c.String("projection"), Seed: c.Uint64("seed"),
 	}
 	var err error
+	if o.Ties, err = mst.ParseTieRule(c.String("ties")); err != nil {
+		return o, fmt.Errorf("--ties: %w", err)
+	}
 	if o.Budget, err = plan.ParseBytes(c.String("memory")); err != nil {
 		return o, fmt.Errorf("--memory: %w", err)
 	}
@@ -313,6 +321,7 @@ func runInfo(c *cli.Context, j *analysis.Job) (sql.RunInfo, error) {
 			"project":     j.Plan.K,
 			"projection":  j.Plan.Projection,
 			"prefer":      c.String("prefer"),
+			"ties":        j.Plan.Ties.String(),
 			"input":       s.Transform.String(),
 		},
 	}

@@ -105,15 +105,19 @@ writes the same bytes.`,
 				Name:      "pairs",
 				Usage:     "compute the trees of one task's shard pairs and write their edges",
 				UsageText: "cxray shard pairs --dir W --task T",
-				Flags:     []cli.Flag{dirFlag(), taskFlag("pairs")},
+				Flags:     []cli.Flag{dirFlag(), taskFlag("pairs"), memFlag("the tree's workspace beside the two shards' points")},
 				Action: func(c *cli.Context) error {
+					budget, err := plan.ParseBytes(c.String("memory"))
+					if err != nil {
+						return fmt.Errorf("--memory: %w", err)
+					}
 					t, err := taskIndex(c)
 					if err != nil {
 						return err
 					}
 					ctx, stop := signalContext()
 					defer stop()
-					return shard.Pairs(ctx, c.String("dir"), t, shard.DenseTree)
+					return shard.Pairs(ctx, c.String("dir"), t, shard.Tree(budget))
 				},
 			},
 			{

@@ -139,7 +139,7 @@ func (j slurmJobs) write() error {
 	}
 	for kind, cmd := range map[string][]string{
 		"extract": {j.bin, "shard", "extract", "--dir", j.dir, "--memory", j.memory},
-		"pairs":   {j.bin, "shard", "pairs", "--dir", j.dir},
+		"pairs":   {j.bin, "shard", "pairs", "--dir", j.dir, "--memory", j.memory},
 		"merge":   merge,
 	} {
 		out := "%A_%a"

@@ -6,6 +6,7 @@ import (
 	"math"
 
 	"cxray/stream/measure"
+	"cxray/stream/measure/mst"
 	"cxray/stream/pipeline"
 	"cxray/stream/plan"
 	"cxray/stream/source"
@@ -220,6 +221,9 @@ func (j *Job) makePlan() error {
 	}
 	if !s.Options.NeighbourN1() {
 		return nil
+	}
+	if j.Plan.Ties == mst.Total {
+		return fmt.Errorf("--ties total applies to cxray's Euclidean trees; --distance %s (or --conventions %s) uses ECoL's neighbour structure and DCoL's rule: drop one of them", s.Options.Neighbour.Distance, s.Conventions)
 	}
 	if !j.Plan.Exact() || s.Every > 0 {
 		return fmt.Errorf("--distance %s (or --conventions %s) measures N1 on the points an exact estimator holds: it cannot be combined with --every, sampling or projection; give more --memory, fewer --layers or a smaller --limit",

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"cxray/stream/measure/mst"
 	"cxray/stream/measure/n1"
 	"cxray/stream/measure/project"
 )
@@ -67,6 +68,9 @@ type Options struct {
 	// the budget, and the plan fails beyond that.
 	Batch      int
 	BatchFixed bool
+	// Ties is the tie rule of the trees. Under mst.Total the plan does not
+	// sample: the sampled estimator's pool keeps DCoL's rule.
+	Ties mst.TieRule
 }
 
 // Plan says how every layer of a run is measured.
@@ -76,7 +80,8 @@ type Plan struct {
 	K int // projection dimension; 0 projects nothing
 	// Projection is the kind of map: ProjectFitted or ProjectJL.
 	Projection string
-	Seed       uint64   // seed of the reservoir and the projections
+	Seed       uint64 // seed of the reservoir and the projections
+	Ties       mst.TieRule
 	Methods    []string // per layer: exact, projected, sampled or sampled+projected
 	Dims       []int    // per layer: the dimension stored (K for projected layers)
 
@@ -115,7 +120,11 @@ func Make(dims []int, n int, o Options) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	p.Budget, p.Batch, p.ForwardBytes = total, batch, fwd
+	p.Budget, p.Batch, p.ForwardBytes, p.Ties = total, batch, fwd, o.Ties
+	if o.Ties == mst.Total && p.M > 0 {
+		return nil, fmt.Errorf("--ties total keeps every sample in an exact tree, but --memory %s holds only %d of the %d samples per layer; raise --memory, choose fewer --layers or a smaller --limit, or project (--project K)",
+			FormatBytes(total), p.M, n)
+	}
 	return p, nil
 }
 

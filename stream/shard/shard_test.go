@@ -44,7 +44,7 @@ func TestShardedRun(t *testing.T) {
 		}
 	}
 	for p := range m.PairTasks() {
-		if err := shard.Pairs(ctx, dir, p, shard.DenseTree); err != nil {
+		if err := shard.Pairs(ctx, dir, p, shard.Tree(1<<30)); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -14,6 +14,19 @@ import (
 // distance.
 type TreeFunc func(x []float32, dim int) (parent []int, weight []float64, err error)
 
+// Tree is the tree cxray's engine builds under the Total rule (mst.Build:
+// float32 products bound the distances, exact ones decide), with a
+// workspace of at most workspace bytes beside the points.
+func Tree(workspace int64) TreeFunc {
+	return func(x []float32, dim int) ([]int, []float64, error) {
+		t, err := mst.Build(x, dim, &mst.Options{Ties: mst.Total, MaxWorkspace: workspace})
+		if err != nil {
+			return nil, nil, err
+		}
+		return t.Parent, t.Weight, nil
+	}
+}
+
 // DenseTree is dense Prim under the total order: n(n−1)/2 exact distances.
 // Under a strict total order every correct algorithm finds the same tree,
 // so this is the reference the fast trees are checked against.

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"cxray/stream/measure"
+	"cxray/stream/measure/mst"
 	"cxray/stream/measure/n1"
 	"cxray/stream/measure/project"
 	"cxray/stream/measure/reservoir"
@@ -78,10 +79,16 @@ func (r *Router) newEstimator(l Layer, proj *project.Map) measure.Estimator {
 	case proj != nil:
 		e := n1.NewProjectedN1(l.Dim, proj, r.norm)
 		e.MaxWorkspace = r.workspace
+		if r.plan.Ties == mst.Total {
+			e.Ties, e.TieRTol = mst.Total, 0
+		}
 		return e
 	default:
 		e := n1.NewExactN1(l.Dim, r.norm)
 		e.MaxWorkspace = r.workspace
+		if r.plan.Ties == mst.Total {
+			e.Ties, e.TieRTol = mst.Total, 0
+		}
 		return e
 	}
 }

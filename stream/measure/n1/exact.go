@@ -28,6 +28,8 @@ import (
 // The zero value is not usable; call NewExactN1. An ExactN1 is not safe for
 // concurrent use, and must not be copied.
 type ExactN1 struct {
+	// Ties is the tie rule (mst.DCoL); under mst.Total, TieRTol must be 0.
+	Ties mst.TieRule
 	// TieRTol is the relative tie tolerance (mst.DefaultTieRTol); see
 	// mst.Options.
 	TieRTol float64
@@ -136,7 +138,11 @@ func (e *ExactN1) N() int { return len(e.labels) }
 func (e *ExactN1) Dim() int { return e.dim }
 
 // Conventions returns the conventions the value is computed under.
-func (e *ExactN1) Conventions() measure.Conventions { return measure.N1Conventions(e.norm, e.TieRTol) }
+func (e *ExactN1) Conventions() measure.Conventions {
+	c := measure.N1Conventions(e.norm, e.TieRTol)
+	c.TieRule = e.Ties.String()
+	return c
+}
 
 // Bytes is the size of the state: the points and labels, n·(4·dim+4)
 // bytes, and the tree Running keeps (about 90 bytes per point once it is
@@ -200,6 +206,7 @@ func (e *ExactN1) Value() (float64, error) {
 	x := e.pts.values()
 	t, err := mst.Build(x, e.dim, &mst.Options{
 		Weights:      feature.Weights(x, n, e.dim, e.norm),
+		Ties:         e.Ties,
 		TieRTol:      e.TieRTol,
 		MaxWorkspace: e.MaxWorkspace,
 		Workers:      e.Workers,
@@ -270,6 +277,9 @@ func (e *ExactN1) runningValue() (float64, error) {
 func (e *ExactN1) extendRunning() error {
 	if !(e.TieRTol >= 0 && e.TieRTol <= 1e-3) {
 		return fmt.Errorf("n1: tie tolerance %v outside [0, 1e-3]", e.TieRTol)
+	}
+	if e.Ties == mst.Total && e.TieRTol != 0 {
+		return fmt.Errorf("n1: the total tie order compares exactly; tie tolerance %v must be 0", e.TieRTol)
 	}
 	if e.run == nil || e.run.RTol() != e.TieRTol {
 		e.run = mst.NewInsertion(e.dim, e.TieRTol, e.workers())

@@ -62,8 +62,9 @@ import (
 // NormNone is an error. The zero value is not usable; call
 // NewProjectedN1. A ProjectedN1 is not safe for concurrent use.
 type ProjectedN1 struct {
-	// TieRTol, MaxWorkspace, Workers and Method configure the tree, as in
-	// ExactN1.
+	// Ties, TieRTol, MaxWorkspace, Workers and Method configure the tree,
+	// as in ExactN1.
+	Ties         mst.TieRule
 	TieRTol      float64
 	MaxWorkspace int64
 	Workers      int
@@ -147,7 +148,9 @@ func (e *ProjectedN1) N() int {
 
 // Conventions returns the conventions the value is computed under.
 func (e *ProjectedN1) Conventions() measure.Conventions {
-	return measure.N1Conventions(e.norm, e.TieRTol)
+	c := measure.N1Conventions(e.norm, e.TieRTol)
+	c.TieRule = e.Ties.String()
+	return c
 }
 
 // Bytes is the size of the state: the projected points and labels, the
@@ -169,7 +172,7 @@ func (e *ProjectedN1) Estimate() (measure.Estimate, error) {
 		return measure.Estimate{}, err
 	}
 	v, corr, err := correctedProjectedN1(e.in.pts.values(), e.in.labels, e.proj, &mst.Options{
-		TieRTol: e.TieRTol, MaxWorkspace: e.MaxWorkspace, Workers: e.Workers, Method: e.Method,
+		Ties: e.Ties, TieRTol: e.TieRTol, MaxWorkspace: e.MaxWorkspace, Workers: e.Workers, Method: e.Method,
 	})
 	if err != nil {
 		return measure.Estimate{}, err
@@ -203,7 +206,7 @@ func (e *ProjectedN1) Running() (measure.Estimate, error) {
 	if e.proj.Kind() == project.JL {
 		return e.Estimate()
 	}
-	e.in.TieRTol, e.in.MaxWorkspace, e.in.Workers = e.TieRTol, e.MaxWorkspace, e.Workers
+	e.in.Ties, e.in.TieRTol, e.in.MaxWorkspace, e.in.Workers = e.Ties, e.TieRTol, e.MaxWorkspace, e.Workers
 	v, err := e.in.runningValue()
 	if err != nil {
 		return measure.Estimate{}, err
