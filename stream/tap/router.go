@@ -79,6 +79,7 @@ func (r *Router) newEstimator(l Layer, proj *project.Map) measure.Estimator {
 	case proj != nil:
 		e := n1.NewProjectedN1(l.Dim, proj, r.norm)
 		e.MaxWorkspace = r.workspace
+		e.Grow(r.plan.N)
 		if r.plan.Ties == mst.Total {
 			e.Ties, e.TieRTol = mst.Total, 0
 		}
@@ -86,6 +87,7 @@ func (r *Router) newEstimator(l Layer, proj *project.Map) measure.Estimator {
 	default:
 		e := n1.NewExactN1(l.Dim, r.norm)
 		e.MaxWorkspace = r.workspace
+		e.Grow(r.plan.N)
 		if r.plan.Ties == mst.Total {
 			e.Ties, e.TieRTol = mst.Total, 0
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"slices"
 
 	"cxray/stream/measure"
 	"cxray/stream/measure/feature"
@@ -129,6 +130,15 @@ func (e *ExactN1) workers() int {
 		return e.Workers
 	}
 	return runtime.GOMAXPROCS(0)
+}
+
+// Grow makes room for n more points, for a caller that knows how many
+// will come: the points then fill one allocation of exactly that size.
+func (e *ExactN1) Grow(n int) {
+	if n > 0 && e.dim > 0 {
+		e.pts.grow(n * e.dim)
+		e.labels = slices.Grow(e.labels, n)
+	}
 }
 
 // N returns the number of points seen.

@@ -138,6 +138,13 @@ func (e *ProjectedN1) Update(b measure.Batch) error {
 	return e.in.Update(measure.Batch{X: e.buf, Labels: labels})
 }
 
+// Grow makes room for n more projected points (see ExactN1.Grow).
+func (e *ProjectedN1) Grow(n int) {
+	if e.in != nil {
+		e.in.Grow(n)
+	}
+}
+
 // N is the number of points seen.
 func (e *ProjectedN1) N() int {
 	if e.in == nil {
