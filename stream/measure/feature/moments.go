@@ -116,8 +116,8 @@ func (m *Moments) get(label int32) *classMoments {
 func (m *Moments) Update(b measure.Batch) error {
 	d := m.dim
 	x, labels := b.X, b.Labels
-	if b.Slots != nil {
-		return errors.New("feature: Moments take every point: no reservoir slots")
+	if err := b.CheckWhole("feature: Moments", false); err != nil {
+		return err
 	}
 	if len(x) != len(labels)*d {
 		return fmt.Errorf("feature: Moments.Update: %d values for %d points of dimension %d", len(x), len(labels), d)

@@ -1,0 +1,199 @@
+package n1
+
+import (
+	"fmt"
+
+	"cxray/stream/measure"
+	"cxray/stream/measure/internal/wire"
+	"cxray/stream/measure/mst"
+	"cxray/stream/measure/project"
+)
+
+// The type tags and layout versions of the binary states (package
+// measure/internal/wire describes the layout).
+const (
+	exactTag         = "n1.ExactN1"
+	projectedTag     = "n1.ProjectedN1"
+	sampledTag       = "n1.SampledN1"
+	exactVersion     = 1
+	projectedVersion = 1
+	sampledVersion   = 1
+	maxDim           = 1 << 28
+)
+
+// treeSettings are the settings that fix an N1 value beside the
+// dimension: the normalisation, the tie rule and its tolerance.
+type treeSettings struct {
+	norm measure.Normalization
+	ties mst.TieRule
+	rtol float64
+}
+
+func (s treeSettings) put(w *wire.Writer) {
+	w.U8(uint8(s.norm))
+	w.U8(uint8(s.ties))
+	w.F64(s.rtol)
+}
+
+func getTreeSettings(r *wire.Reader) treeSettings {
+	s := treeSettings{norm: measure.Normalization(r.U8()), ties: mst.TieRule(r.U8()), rtol: r.F64()}
+	switch {
+	case r.Err() != nil:
+	case !s.norm.Valid():
+		r.Fail("unknown normalization %d", int(s.norm))
+	case s.ties != mst.DCoL && s.ties != mst.Total:
+		r.Fail("unknown tie rule %d", int(s.ties))
+	case !(s.rtol >= 0 && s.rtol <= 1e-3) || s.ties == mst.Total && s.rtol != 0:
+		r.Fail("tie tolerance %v under the tie rule %v", s.rtol, s.ties)
+	}
+	return s
+}
+
+// differ describes how the settings of a state (dimension dim, s) differ
+// from an estimator's (wantDim, want), or returns "".
+func (s treeSettings) differ(dim int, want treeSettings, wantDim int) string {
+	switch {
+	case dim != wantDim:
+		return fmt.Sprintf("dimension %d, not %d", dim, wantDim)
+	case s.norm != want.norm:
+		return fmt.Sprintf("normalization %v, not %v", s.norm, want.norm)
+	case s.ties != want.ties || s.rtol != want.rtol:
+		return fmt.Sprintf("tie rule %v (tolerance %g), not %v (tolerance %g)", s.ties, s.rtol, want.ties, want.rtol)
+	}
+	return ""
+}
+
+func (e *ExactN1) settings() treeSettings { return treeSettings{e.norm, e.Ties, e.TieRTol} }
+
+// putPoints writes labels and points.
+func putPoints(w *wire.Writer, labels []int32, x []float32) {
+	w.I32s(labels)
+	w.F32s(x)
+}
+
+// getPoints reads labels and points of dimension dim, which must be
+// finite.
+func getPoints(r *wire.Reader, dim int) ([]int32, []float32) {
+	labels := r.I32s(-1)
+	if r.Err() != nil {
+		return nil, nil
+	}
+	if len(labels) > r.Left()/(4*dim) {
+		r.Fail("%d points of dimension %d in %d bytes", len(labels), dim, r.Left())
+		return nil, nil
+	}
+	x := r.F32s(len(labels) * dim)
+	if r.Err() == nil {
+		if err := measure.CheckFinite(x, dim, 0); err != nil {
+			r.Fail("%v", err)
+		}
+	}
+	return labels, x
+}
+
+// MarshalBinary writes the state: the dimension, normalisation, tie rule
+// and tolerance (the settings), then the labels and the points in arrival
+// order, n·(4·dim+4) bytes. The tree Running keeps is not written: it is
+// rebuilt when read.
+func (e *ExactN1) MarshalBinary() ([]byte, error) {
+	if err := e.check(); err != nil {
+		return nil, err
+	}
+	w := wire.NewWriter(exactTag, exactVersion, 4*len(e.pts.values())+4*len(e.labels)+64)
+	w.Int(e.dim)
+	e.settings().put(w)
+	putPoints(w, e.labels, e.pts.values())
+	return w.Bytes(), nil
+}
+
+// UnmarshalBinary replaces e's points with a state MarshalBinary wrote. A
+// zero ExactN1 takes the state's settings (and the default MaxWorkspace);
+// one made by NewExactN1 must have the same dimension, normalisation, tie
+// rule and tolerance.
+func (e *ExactN1) UnmarshalBinary(data []byte) error {
+	r, _, err := wire.NewReader(data, exactTag, exactVersion)
+	if err != nil {
+		return err
+	}
+	dim := r.Int("dimension", 1, maxDim)
+	s := getTreeSettings(r)
+	if r.Err() == nil && e.dim != 0 {
+		if d := s.differ(dim, e.settings(), e.dim); d != "" {
+			r.Fail("%s of this ExactN1", d)
+		}
+	}
+	labels, x := getPoints(r, dim)
+	if err := r.Close(); err != nil {
+		return err
+	}
+	if e.dim == 0 {
+		*e = *NewExactN1(dim, s.norm)
+		e.Ties, e.TieRTol = s.ties, s.rtol
+	}
+	e.pts, e.labels, e.run, e.last = pointStore{data: x}, labels, nil, mst.Stats{}
+	return nil
+}
+
+func (e *ProjectedN1) settings() treeSettings { return treeSettings{e.norm, e.Ties, e.TieRTol} }
+
+// MarshalBinary writes the state: the dimension, normalisation, tie rule
+// and tolerance, the projection map (matrix included), then the labels
+// and the projected points, n·(4·k+4) bytes.
+func (e *ProjectedN1) MarshalBinary() ([]byte, error) {
+	if err := e.check(); err != nil {
+		return nil, err
+	}
+	proj, err := e.proj.MarshalBinary()
+	if err != nil {
+		return nil, err
+	}
+	w := wire.NewWriter(projectedTag, projectedVersion, len(proj)+4*len(e.in.pts.values())+4*len(e.in.labels)+64)
+	w.Int(e.dim)
+	e.settings().put(w)
+	w.Blob(proj)
+	putPoints(w, e.in.labels, e.in.pts.values())
+	return w.Bytes(), nil
+}
+
+// UnmarshalBinary replaces e's points with a state MarshalBinary wrote. A
+// zero ProjectedN1 takes the state's settings and map; one made by
+// NewProjectedN1 must have the same settings and the same map.
+func (e *ProjectedN1) UnmarshalBinary(data []byte) error {
+	r, _, err := wire.NewReader(data, projectedTag, projectedVersion)
+	if err != nil {
+		return err
+	}
+	dim := r.Int("dimension", 1, maxDim)
+	s := getTreeSettings(r)
+	proj := new(project.Map)
+	if blob := r.Blob(); r.Err() == nil {
+		if err := proj.UnmarshalBinary(blob); err != nil {
+			r.Fail("%v", err)
+		} else if proj.In() != dim {
+			r.Fail("a projection from %d dimensions for points of %d", proj.In(), dim)
+		} else if s.norm != measure.NormNone {
+			r.Fail("normalization %v under a projection", s.norm)
+		}
+	}
+	if r.Err() == nil && e.dim != 0 {
+		if d := s.differ(dim, e.settings(), e.dim); d != "" {
+			r.Fail("%s of this ProjectedN1", d)
+		} else if !proj.Equal(e.proj) {
+			r.Fail("another projection than this ProjectedN1's")
+		}
+	}
+	var labels []int32
+	var x []float32
+	if r.Err() == nil {
+		labels, x = getPoints(r, proj.Out())
+	}
+	if err := r.Close(); err != nil {
+		return err
+	}
+	if e.dim == 0 {
+		*e = *NewProjectedN1(dim, proj, s.norm)
+		e.Ties, e.TieRTol = s.ties, s.rtol
+	}
+	e.in.pts, e.in.labels, e.in.run = pointStore{data: x}, labels, nil
+	return nil
+}
