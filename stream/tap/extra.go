@@ -352,15 +352,17 @@ func (c *layerCalc) ckaValue(m string) (float64, map[string]any, error) {
 	y, _ := other.Points()
 	dx, dy, n := c.l.Dim, c.r.layers[j].Dim, len(c.labels)
 	order := rand.New(rand.NewPCG(c.o.Seed, 0x636b61)).Perm(n) // "cka"
-	cka := repr.NewCKA()
+	cka := repr.NewCKA(dx, dy)
 	var bx, by []float32
+	var bl []int32
 	for _, b := range repr.Batches(n, repr.DefaultBatch) {
-		bx, by = bx[:0], by[:0]
+		bx, by, bl = bx[:0], by[:0], bl[:0]
 		for _, row := range order[b[0]:b[1]] {
 			bx = append(bx, c.x[row*dx:(row+1)*dx]...)
 			by = append(by, y[row*dy:(row+1)*dy]...)
+			bl = append(bl, c.labels[row])
 		}
-		if err := cka.Update(bx, dx, by, dy, b[1]-b[0]); err != nil {
+		if err := cka.Update(measure.Batch{X: bx, Y: by, Labels: bl}); err != nil {
 			return 0, nil, err
 		}
 	}

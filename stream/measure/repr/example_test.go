@@ -3,6 +3,7 @@ package repr_test
 import (
 	"fmt"
 
+	"cxray/stream/measure"
 	"cxray/stream/measure/repr"
 )
 
@@ -26,10 +27,11 @@ func ExampleCKA() {
 	for i := 0; i < len(x); i += 2 {
 		y[i], y[i+1] = 2*x[i+1], -2*x[i]
 	}
-	c := repr.NewCKA()
+	labels := make([]int32, 8) // CKA does not use them
+	c := repr.NewCKA(2, 2)
 	for _, b := range [][2]int{{0, 4}, {4, 8}} {
 		lo, hi := b[0], b[1]
-		if err := c.Update(x[2*lo:2*hi], 2, y[2*lo:2*hi], 2, hi-lo); err != nil {
+		if err := c.Update(measure.Batch{X: x[2*lo : 2*hi], Y: y[2*lo : 2*hi], Labels: labels[lo:hi]}); err != nil {
 			fmt.Println(err)
 			return
 		}
