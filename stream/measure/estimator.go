@@ -85,8 +85,8 @@ type Runner interface {
 //     length in memory.
 //
 // Reading is the type's own: Estimate for the N1 estimators (Estimator),
-// CKA and NC1; the measures' functions for the class moments
-// (feature.Moments). n1.ExactN1, n1.ProjectedN1, n1.SampledN1,
+// Value for repr.CKA and repr.NC1Moments, the measures' functions (F1,
+// F2, T3T4, ...) for the class moments (feature.Moments). n1.ExactN1, n1.ProjectedN1, n1.SampledN1,
 // feature.Moments, repr.CKA and repr.NC1Moments implement it, and one
 // property test (package measure/internal/contracttest) checks them all.
 type Merger[S any] interface {

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"cxray/stream/analysis"
+	"cxray/stream/measure"
 	"cxray/stream/pipeline"
 	"cxray/stream/plan"
 	"cxray/stream/tap"
@@ -147,7 +148,8 @@ func newFileSink(st *stage, layers []tap.Layer) (*fileSink, error) {
 func (s *fileSink) Layers() []tap.Layer               { return s.layers }
 func (s *fileSink) Admit([]int32) (rows, slots []int) { return nil, nil }
 
-func (s *fileSink) Update(i int, x []float32, labels []int32, _ []int) error {
+func (s *fileSink) Update(i int, b measure.Batch) error {
+	x, labels := b.X, b.Labels
 	s.buf = s.buf[:0]
 	for _, v := range x {
 		s.buf = binary.LittleEndian.AppendUint32(s.buf, math.Float32bits(v))

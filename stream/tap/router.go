@@ -100,25 +100,29 @@ type heldRows struct {
 	batches []heldBatch
 }
 
-// heldBatch is one held batch's labels and reservoir slots (nil: every
-// row kept).
+// heldBatch is one held batch's labels, reservoir slots (nil: every
+// row kept) and dropped samples.
 type heldBatch struct {
-	labels []int32
-	slots  []int
+	labels  []int32
+	slots   []int
+	dropped []int32
 }
 
 // hold adds a batch of rows to h, which will hold basis rows and at most
 // one batch more: room for exactly that is made at the first batch.
-func (h *heldRows) hold(x []float32, labels []int32, slots []int, basis int) {
-	if h.x == nil && len(labels) > 0 {
-		h.x = make([]float32, 0, (basis+len(labels))*(len(x)/len(labels)))
+func (h *heldRows) hold(b measure.Batch, basis int) {
+	if h.x == nil && len(b.Labels) > 0 {
+		h.x = make([]float32, 0, (basis+len(b.Labels))*(len(b.X)/len(b.Labels)))
 	}
-	h.x = append(h.x, x...)
-	b := heldBatch{labels: slices.Clone(labels)}
-	if slots != nil {
-		b.slots = slices.Clone(slots)
+	h.x = append(h.x, b.X...)
+	hb := heldBatch{labels: slices.Clone(b.Labels)}
+	if b.Slots != nil {
+		hb.slots = slices.Clone(b.Slots)
 	}
-	h.batches = append(h.batches, b)
+	if b.Dropped != nil {
+		hb.dropped = slices.Clone(b.Dropped)
+	}
+	h.batches = append(h.batches, hb)
 }
 
 // fit fits layer i's projection on the rows held and replays them into a
@@ -134,7 +138,7 @@ func (r *Router) fit(i int) (measure.Estimator, error) {
 	at := 0
 	for _, b := range h.batches {
 		next := at + len(b.labels)*l.Dim
-		if err := e.Update(measure.Batch{X: h.x[at:next], Labels: b.labels, Slots: b.slots}); err != nil {
+		if err := e.Update(measure.Batch{X: h.x[at:next], Labels: b.labels, Slots: b.slots, Dropped: b.dropped}); err != nil {
 			return nil, err
 		}
 		at = next
@@ -161,25 +165,49 @@ func (r *Router) Admit(labels []int32) (rows, slots []int) {
 	return r.rows, r.slots
 }
 
-// Update adds a batch's activations of layer i.
-func (r *Router) Update(i int, x []float32, labels []int32, slots []int) error {
-	l := r.layers[i]
-	if want := len(labels) * l.Dim; len(x) != want {
-		return fmt.Errorf("layer %q: got %d values for a batch of %d samples, want %d", l.Name, len(x), len(labels), want)
+// Admitted is what reaches the estimators of a batch of rows (x, dim
+// values each, and their labels) once Admit kept rows with slots: the
+// admitted rows, their labels and slots, and the labels of the others as
+// Dropped, as the pipeline passes them. nil rows keeps the whole batch.
+func Admitted(x []float32, labels []int32, dim int, rows, slots []int) measure.Batch {
+	if rows == nil {
+		return measure.Batch{X: x, Labels: labels}
 	}
-	if err := r.update(i, x, labels, slots); err != nil {
+	b := measure.Batch{Slots: slots, Labels: []int32{}}
+	next := 0
+	for r, l := range labels {
+		if next < len(rows) && rows[next] == r {
+			b.X = append(b.X, x[r*dim:(r+1)*dim]...)
+			b.Labels = append(b.Labels, l)
+			next++
+		} else {
+			b.Dropped = append(b.Dropped, l)
+		}
+	}
+	return b
+}
+
+// Update adds a batch's activations of layer i: b.X holds the admitted
+// rows, b.Slots their slots and b.Dropped the labels of the samples Admit
+// dropped (see pipeline.Sink).
+func (r *Router) Update(i int, b measure.Batch) error {
+	l := r.layers[i]
+	if want := len(b.Labels) * l.Dim; len(b.X) != want {
+		return fmt.Errorf("layer %q: got %d values for a batch of %d samples, want %d", l.Name, len(b.X), len(b.Labels), want)
+	}
+	if err := r.update(i, b); err != nil {
 		return fmt.Errorf("layer %q: %w", l.Name, err)
 	}
 	return nil
 }
 
-func (r *Router) update(i int, x []float32, labels []int32, slots []int) error {
+func (r *Router) update(i int, b measure.Batch) error {
 	h := r.held[i]
 	if h == nil {
-		return r.est[i].Update(measure.Batch{X: x, Labels: labels, Slots: slots})
+		return r.est[i].Update(b)
 	}
 	basis := project.BasisRows(r.plan.K)
-	h.hold(x, labels, slots, basis)
+	h.hold(b, basis)
 	if len(h.x)/r.layers[i].Dim < basis {
 		return nil
 	}

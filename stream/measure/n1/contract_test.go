@@ -2,6 +2,7 @@ package n1
 
 import (
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"cxray/stream/measure"
@@ -9,6 +10,7 @@ import (
 	"cxray/stream/measure/internal/oracle"
 	"cxray/stream/measure/mst"
 	"cxray/stream/measure/project"
+	"cxray/stream/measure/reservoir"
 )
 
 // n1Stream returns a stream of up to 140 points of dim coordinates in 3
@@ -88,3 +90,113 @@ func TestProjectedN1Contract(t *testing.T) { contracttest.Run(t, projectedCase()
 
 func FuzzUnmarshalExactN1(f *testing.F)     { contracttest.Fuzz(f, exactCase(mst.Total, true)) }
 func FuzzUnmarshalProjectedN1(f *testing.F) { contracttest.Fuzz(f, projectedCase()) }
+
+// sampledCase is SampledN1 of 3-dimensional points in a class-stratified
+// reservoir of capacity slots per class, each part of a stream with its
+// own random stream (reservoir.NewPart). With pipeline, batches come as a
+// run's pipeline gives them (only admitted rows, the others as
+// Batch.Dropped); else every row comes, dropped ones with slot −1, under
+// a z-score normalisation whose statistics then cover every row.
+func sampledCase(capacity int, pipeline bool) contracttest.Case[*SampledN1] {
+	norm := measure.NormZScore
+	if pipeline {
+		norm = measure.NormNone
+	}
+	make := func(part int, capacity int) *SampledN1 {
+		s := reservoir.NewPart([]int{capacity, capacity, capacity}, 5, uint64(part))
+		e := NewSampledN1(3, s, nil, norm)
+		e.Replicates = 4
+		return e
+	}
+	c := contracttest.Case[*SampledN1]{
+		New:    func(part int) *SampledN1 { return make(part, capacity) },
+		Zero:   func() *SampledN1 { return new(SampledN1) },
+		Other:  func() *SampledN1 { return make(0, capacity+1) },
+		Stream: n1Stream(3, false),
+		Feed: func(e *SampledN1, b measure.Batch) error {
+			slots, err := e.Sampler().OfferBatch(nil, b.Labels)
+			if err != nil {
+				return err
+			}
+			if !pipeline {
+				b.Slots = slots
+				return e.Update(b)
+			}
+			kept := measure.Batch{Slots: []int{}}
+			for i, s := range slots {
+				if s < 0 {
+					kept.Dropped = append(kept.Dropped, b.Labels[i])
+					continue
+				}
+				kept.X = append(kept.X, b.X[i*3:(i+1)*3]...)
+				kept.Labels = append(kept.Labels, b.Labels[i])
+				kept.Slots = append(kept.Slots, s)
+			}
+			return e.Update(kept)
+		},
+		Read: func(e *SampledN1) ([]float64, error) { return readEstimate(e) },
+	}
+	if capacity < 50 {
+		c.Check = func(t *testing.T, merged, whole *SampledN1, stream measure.Batch) {
+			checkSampledMerge(t, merged, whole, stream, capacity, pipeline)
+		}
+	} else if pipeline {
+		// Nothing dropped: the union is the whole stream's state.
+		c.SameBytes = true
+	} else {
+		// The same, but for the normalisation's statistics, Welford's
+		// updates over the whole stream and Chan et al.'s merge of the
+		// parts', which agree to rounding.
+		c.Tol = 1e-12
+	}
+	return c
+}
+
+// checkSampledMerge checks what a union of reservoirs must satisfy
+// whatever its random draws: the counts are the whole stream's, every
+// class keeps min(capacity, seen) of its own samples, and every kept point
+// is a point of the stream of its label (fed every row, the very sample
+// its arrival index names); the normalisation's statistics are the whole
+// stream's.
+func checkSampledMerge(t *testing.T, merged, whole *SampledN1, stream measure.Batch, capacity int, pipeline bool) {
+	t.Helper()
+	if merged.Seen() != int64(len(stream.Labels)) || merged.Seen() != whole.Seen() || !slices.Equal(merged.seenCls, whole.seenCls) {
+		t.Fatalf("merged state saw %d samples %v, the whole stream %d %v", merged.Seen(), merged.seenCls, whole.Seen(), whole.seenCls)
+	}
+	s := merged.Sampler()
+	for c, n := range merged.seenCls {
+		if want := int(min(int64(capacity), n)); s.Kept(c) != want || whole.Sampler().Kept(c) != want {
+			t.Fatalf("class %d keeps %d of %d samples (whole stream %d), want %d", c, s.Kept(c), n, whole.Sampler().Kept(c), want)
+		}
+	}
+	rows := map[[3]float32]int32{}
+	for i, l := range stream.Labels {
+		rows[[3]float32(stream.X[i*3:(i+1)*3])] = l
+	}
+	for slot, q := range merged.seq {
+		x := [3]float32(merged.x[slot*3 : (slot+1)*3])
+		l, ok := rows[x]
+		if !ok || l != merged.labels[slot] || int(l) != s.SlotClass(slot) {
+			t.Fatalf("slot %d holds a point of class %d that the stream does not have", slot, merged.labels[slot])
+		}
+		if !pipeline && ([3]float32(stream.X[q*3:(q+1)*3]) != x || stream.Labels[q] != l) {
+			t.Fatalf("slot %d holds another point than sample %d", slot, q)
+		}
+	}
+	if !pipeline {
+		for j, m := range merged.stats.Mean {
+			if !contracttest.Close(m, whole.stats.Mean[j], 1e-12) || !contracttest.Close(merged.stats.M2[j], whole.stats.M2[j], 1e-12) || merged.stats.N != whole.stats.N {
+				t.Fatalf("feature %d: merged statistics %v %v, whole stream %v %v", j, m, merged.stats.M2[j], whole.stats.Mean[j], whole.stats.M2[j])
+			}
+		}
+	}
+}
+
+func TestSampledN1Contract(t *testing.T) {
+	contracttest.Run(t, sampledCase(8, true))
+	contracttest.Run(t, sampledCase(8, false))
+	contracttest.Run(t, sampledCase(200, true))
+	contracttest.Run(t, sampledCase(200, false))
+}
+
+func FuzzUnmarshalSampledN1(f *testing.F) { contracttest.Fuzz(f, sampledCase(8, false)) }
