@@ -114,7 +114,7 @@ func (e *ExactN1) Merge(other *ExactN1) error {
 		return err
 	}
 	if d := other.settings().differ(other.dim, e.settings(), e.dim); d != "" {
-		return fmt.Errorf("n1: cannot merge an ExactN1 of %s", d)
+		return fmt.Errorf("n1: cannot merge an ExactN1 of other settings: %s", d)
 	}
 	e.pts.append(other.pts.values())
 	e.labels = append(e.labels, other.labels...)

@@ -57,11 +57,11 @@ func getTreeSettings(r *wire.Reader) treeSettings {
 func (s treeSettings) differ(dim int, want treeSettings, wantDim int) string {
 	switch {
 	case dim != wantDim:
-		return fmt.Sprintf("dimension %d, not %d", dim, wantDim)
+		return fmt.Sprintf("dimension %d (want %d)", dim, wantDim)
 	case s.norm != want.norm:
-		return fmt.Sprintf("normalization %v, not %v", s.norm, want.norm)
+		return fmt.Sprintf("normalization %v (want %v)", s.norm, want.norm)
 	case s.ties != want.ties || s.rtol != want.rtol:
-		return fmt.Sprintf("tie rule %v (tolerance %g), not %v (tolerance %g)", s.ties, s.rtol, want.ties, want.rtol)
+		return fmt.Sprintf("tie rule %v with tolerance %g (want %v with %g)", s.ties, s.rtol, want.ties, want.rtol)
 	}
 	return ""
 }
@@ -122,7 +122,7 @@ func (e *ExactN1) UnmarshalBinary(data []byte) error {
 	s := getTreeSettings(r)
 	if r.Err() == nil && e.dim != 0 {
 		if d := s.differ(dim, e.settings(), e.dim); d != "" {
-			r.Fail("%s of this ExactN1", d)
+			r.Fail("other settings than this ExactN1's: %s", d)
 		}
 	}
 	labels, x := getPoints(r, dim)
@@ -180,7 +180,7 @@ func (e *ProjectedN1) UnmarshalBinary(data []byte) error {
 	}
 	if r.Err() == nil && e.dim != 0 {
 		if d := s.differ(dim, e.settings(), e.dim); d != "" {
-			r.Fail("%s of this ProjectedN1", d)
+			r.Fail("other settings than this ProjectedN1's: %s", d)
 		} else if !proj.Equal(e.proj) {
 			r.Fail("another projection than this ProjectedN1's")
 		}
@@ -306,7 +306,7 @@ func (e *SampledN1) UnmarshalBinary(data []byte) error {
 	if e.dim == 0 {
 		got.MaxWorkspace = mst.DefaultMaxWorkspace
 	} else if d := got.settings().differ(e.settings()); d != "" {
-		r.Fail("%s of this SampledN1", d)
+		r.Fail("other settings than this SampledN1's: %s", d)
 	} else if !proj.Equal(e.proj) {
 		r.Fail("another projection than this SampledN1's")
 	}

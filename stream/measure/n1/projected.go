@@ -152,7 +152,7 @@ func (e *ProjectedN1) Merge(other *ProjectedN1) error {
 		return err
 	}
 	if d := other.settings().differ(other.dim, e.settings(), e.dim); d != "" {
-		return fmt.Errorf("n1: cannot merge a ProjectedN1 of %s", d)
+		return fmt.Errorf("n1: cannot merge a ProjectedN1 of other settings: %s", d)
 	}
 	if !other.proj.Equal(e.proj) {
 		return errors.New("n1: cannot merge a ProjectedN1 of another projection")

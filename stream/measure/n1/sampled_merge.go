@@ -38,14 +38,14 @@ func (e *SampledN1) settings() sampledSettings {
 func (s sampledSettings) differ(want sampledSettings) string {
 	switch {
 	case s.dim != want.dim || s.k != want.k:
-		return fmt.Sprintf("dimension %d (kept as %d), not %d (%d)", s.dim, s.k, want.dim, want.k)
+		return fmt.Sprintf("dimension %d kept as %d (want %d as %d)", s.dim, s.k, want.dim, want.k)
 	case s.norm != want.norm:
-		return fmt.Sprintf("normalization %v, not %v", s.norm, want.norm)
+		return fmt.Sprintf("normalization %v (want %v)", s.norm, want.norm)
 	case s.rtol != want.rtol || s.maxPool != want.maxPool || s.replicates != want.replicates || s.level != want.level:
-		return fmt.Sprintf("tie tolerance %g, pool %d, %d replicates at level %g, not %g, %d, %d at %g",
+		return fmt.Sprintf("tie tolerance %g, pool %d, %d replicates at level %g (want %g, %d, %d at %g)",
 			s.rtol, s.maxPool, s.replicates, s.level, want.rtol, want.maxPool, want.replicates, want.level)
 	case s.seed != want.seed || !slices.Equal(s.capacity, want.capacity):
-		return fmt.Sprintf("a reservoir of seed %d and capacities %v, not %d and %v", s.seed, s.capacity, want.seed, want.capacity)
+		return fmt.Sprintf("a reservoir of seed %d and capacities %v (want %d and %v)", s.seed, s.capacity, want.seed, want.capacity)
 	}
 	return ""
 }
@@ -90,7 +90,7 @@ func (e *SampledN1) Merge(other *SampledN1) error {
 		return err
 	}
 	if d := other.settings().differ(e.settings()); d != "" {
-		return fmt.Errorf("n1: cannot merge a SampledN1 of %s", d)
+		return fmt.Errorf("n1: cannot merge a SampledN1 of other settings: %s", d)
 	}
 	if !other.proj.Equal(e.proj) {
 		return errors.New("n1: cannot merge a SampledN1 of another projection")
