@@ -9,8 +9,11 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"cxray/sql"
+	"cxray/stream/analysis"
+	"cxray/stream/measure/survey"
 	"cxray/stream/plan"
 	"cxray/stream/shard"
+	"cxray/stream/tap"
 )
 
 // taskEnv are the environment variables schedulers set to a task's index:
@@ -27,7 +30,8 @@ func shardCommand() *cli.Command {
 	memFlag := func(what string) cli.Flag {
 		return &cli.StringFlag{Name: "memory", Value: "1GB", Usage: "memory `BUDGET` of " + what}
 	}
-	planFlags := append(pickFlags(analyzeCommand(), dataFlags),
+	planFlags := append(pickFlags(analyzeCommand(), append(dataFlags, "summary", "seed")),
+		&cli.StringFlag{Name: "measures", Value: "n1", Usage: "measures: n1, or n1 and any of F1 F1v F2 T2 T3 T4 C1 C2 NC1 CKA_prev CKA_input (merged from each shard's states; the others need every shard's points together and are refused)"},
 		dirFlag(),
 		&cli.IntFlag{Name: "shards", Value: 4, Usage: "split the samples into `S` shards: S extract tasks and S(S-1)/2 shard pairs"},
 		&cli.IntFlag{Name: "max-tasks", Value: shard.MaxArrayTasks, Usage: "at most `T` pairs tasks (several pairs per task beyond; Slurm's MaxArraySize is 1001 by default)"},
@@ -69,6 +73,14 @@ writes the same bytes.`,
 					if err != nil {
 						return err
 					}
+					if spec.Measures, err = survey.Parse(c.String("measures")); err != nil {
+						return fmt.Errorf("--measures: %w", err)
+					}
+					spec.Options = tap.DefaultOptions()
+					if spec.Options.Summary, err = tap.ParseSummary(c.String("summary")); err != nil {
+						return fmt.Errorf("--summary: %w", err)
+					}
+					spec.Options.Seed = c.Uint64("seed")
 					m, err := shard.Plan(spec, c.Int("shards"), c.Int("max-tasks"), Version)
 					if err != nil {
 						return err
@@ -154,7 +166,10 @@ writes the same bytes.`,
 					for _, r := range results {
 						fmt.Fprintf(tw, "%d\t%s\t%d\t%.6f\t%d\n", r.Layer.Index, r.Layer.Name, r.Layer.Dim, r.N1, r.Edges)
 					}
-					return tw.Flush()
+					if err := tw.Flush(); err != nil {
+						return err
+					}
+					return printShardMeasures(c, results)
 				},
 			},
 			{
@@ -192,4 +207,19 @@ func taskIndex(c *cli.Context) (int, error) {
 		return 0, fmt.Errorf("--task: give the task's index (or run under a scheduler that sets $%s or $%s)", taskEnv[0], taskEnv[1])
 	}
 	return t, nil
+}
+
+// printShardMeasures prints the measures beyond N1 of a merge, one row
+// per layer and measure, and the skipped ones on stderr.
+func printShardMeasures(c *cli.Context, results []shard.Result) error {
+	var extra []analysis.Result
+	for _, r := range results {
+		for _, why := range r.Skipped {
+			fmt.Fprintf(c.App.ErrWriter, "warning: layer %d %s: skipped %s\n", r.Layer.Index, r.Layer.Name, why)
+		}
+		if len(r.Extra) > 0 {
+			extra = append(extra, analysis.Result{Layer: tap.Layer{Index: r.Layer.Index, Name: r.Layer.Name, Dim: r.Layer.Dim}, Extra: r.Extra})
+		}
+	}
+	return printMeasures(c.App.Writer, extra)
 }

@@ -99,13 +99,18 @@ func (m *Manifest) pairEdges(ctx context.Context, dir string, st *stage, pairs [
 
 // readPoints reads layer li's points of shard s: want float32 values.
 func readPoints(dir string, s, li, want int) ([]float32, error) {
-	path := filepath.Join(TaskDir(dir, KindExtract, s), PointsFile(li))
+	return readFloats(filepath.Join(TaskDir(dir, KindExtract, s), PointsFile(li)), want, fmt.Sprintf("; run extract task %d again", s))
+}
+
+// readFloats reads a file of want float32 values, little-endian; hint
+// ends the error.
+func readFloats(path string, want int, hint string) ([]float32, error) {
 	f, err := openRegular(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	bad := fmt.Errorf("%s does not hold %d values; run extract task %d again", path, want, s)
+	bad := fmt.Errorf("%s does not hold %d values%s", path, want, hint)
 	if fi, err := f.Stat(); err != nil || fi.Size() != 4*int64(want) {
 		return nil, bad
 	}
