@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/urfave/cli/v2"
@@ -39,7 +40,7 @@ func shardCommand() *cli.Command {
 	)
 	return &cli.Command{
 		Name:  "shard",
-		Usage: "exact N1 of a dataset too large for one machine, as independent tasks for a cluster",
+		Usage: "exact N1 (and the measures that merge) of a dataset too large for one machine, as independent tasks for a cluster",
 		Description: `A sharded run splits the samples into S shards and measures exact N1 of every
 layer as plain commands, each keyed by one task index, that any scheduler
 can run (cxray slurm writes the Slurm scripts):
@@ -57,7 +58,15 @@ of the trees of the shard pairs, so the merge is exact: N1 equals
 work folder W (each task renames its output into place and writes a marker
 with checksums last); only the merge writes the database, and it refuses,
 naming them, while tasks are missing. A task can run again at any time and
-writes the same bytes.`,
+writes the same bytes.
+
+plan --measures adds measures whose states merge: F1, F1v, F2, T2, T3, T4,
+C1, C2 and NC1 (equal to one machine's to 1e-9) and CKA_prev, CKA_input
+(minibatches within each shard). Each extract task writes its layers'
+states beside the points; the merge merges them. Refused, because they
+need every shard's points together:
+
+   ` + strings.Join(shard.Refused(), "\n   "),
 		Subcommands: []*cli.Command{
 			{
 				Name:      "plan",
@@ -96,7 +105,7 @@ writes the same bytes.`,
 			},
 			{
 				Name:      "extract",
-				Usage:     "run the forward pass over one shard and write its layers' points",
+				Usage:     "run the forward pass over one shard and write its layers' points and states",
 				UsageText: "cxray shard extract --dir W --task I",
 				Flags:     []cli.Flag{dirFlag(), taskFlag("extract"), memFlag("the forward pass")},
 				Action: func(c *cli.Context) error {
@@ -134,7 +143,7 @@ writes the same bytes.`,
 			},
 			{
 				Name:      "merge",
-				Usage:     "check every task, run Kruskal over the pair trees and write the run",
+				Usage:     "check every task, run Kruskal over the pair trees, merge the states and write the run",
 				UsageText: "cxray shard merge --dir W --db out.duckdb [--run NAME]",
 				Flags: []cli.Flag{
 					dirFlag(),
