@@ -155,27 +155,10 @@ func readStage(ctx context.Context, c Config, free <-chan *batch, out chan<- *ba
 		rows, slots := c.Sink.Admit(sb.Labels[:sb.N])
 		b.seen = seen
 		b.slots = append(b.slots[:0], slots...)
-		if rows == nil {
-			b.n = sb.N
-			b.x = append(b.x[:0], sb.X[:sb.N*dim]...)
-			b.labels = append(b.labels[:0], sb.Labels[:sb.N]...)
-			b.dropped = b.dropped[:0]
-		} else {
-			// A batch with no admitted row still travels, empty, so that
-			// checkpoints count the samples it stands for.
-			b.n = len(rows)
-			b.x, b.labels, b.dropped = b.x[:0], b.labels[:0], b.dropped[:0]
-			next := 0
-			for r, l := range sb.Labels[:sb.N] {
-				if next < len(rows) && rows[next] == r {
-					b.x = append(b.x, sb.X[r*dim:(r+1)*dim]...)
-					b.labels = append(b.labels, l)
-					next++
-				} else {
-					b.dropped = append(b.dropped, l)
-				}
-			}
-		}
+		// A batch with no admitted row still travels, empty, so that
+		// checkpoints count the samples it stands for.
+		ab := tap.Admitted(measure.Batch{X: b.x, Labels: b.labels, Dropped: b.dropped}, sb.X[:sb.N*dim], sb.Labels[:sb.N], dim, rows)
+		b.x, b.labels, b.dropped, b.n = ab.X, ab.Labels, ab.Dropped, len(ab.Labels)
 		select {
 		case <-ctx.Done():
 			return nil

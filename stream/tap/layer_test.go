@@ -157,7 +157,7 @@ func TestRouterFitsProjection(t *testing.T) {
 			ys, xs := labels[at:at+batch], x[at*dim:(at+batch)*dim]
 			rows, slots := r.Admit(ys)
 			// As the pipeline: only the admitted rows go on.
-			b := tap.Admitted(xs, ys, dim, rows, slots)
+			b := tap.Admitted(measure.Batch{Slots: slots}, xs, ys, dim, rows)
 			if err := r.Update(1, b); err != nil {
 				t.Fatal(err)
 			}

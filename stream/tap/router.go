@@ -166,25 +166,27 @@ func (r *Router) Admit(labels []int32) (rows, slots []int) {
 }
 
 // Admitted is what reaches the estimators of a batch of rows (x, dim
-// values each, and their labels) once Admit kept rows with slots: the
-// admitted rows, their labels and slots, and the labels of the others as
-// Dropped, as the pipeline passes them. nil rows keeps the whole batch.
-func Admitted(x []float32, labels []int32, dim int, rows, slots []int) measure.Batch {
+// values each, and their labels) once Admit kept the given rows (nil:
+// all): the admitted rows and their labels, and the labels of the others
+// as Dropped, as the pipeline passes them (with Admit's slots). It copies
+// them into dst's slices, reused from their start.
+func Admitted(dst measure.Batch, x []float32, labels []int32, dim int, rows []int) measure.Batch {
+	dst.X, dst.Labels, dst.Dropped = dst.X[:0], dst.Labels[:0], dst.Dropped[:0]
 	if rows == nil {
-		return measure.Batch{X: x, Labels: labels}
+		dst.X, dst.Labels = append(dst.X, x...), append(dst.Labels, labels...)
+		return dst
 	}
-	b := measure.Batch{Slots: slots, Labels: []int32{}}
 	next := 0
 	for r, l := range labels {
 		if next < len(rows) && rows[next] == r {
-			b.X = append(b.X, x[r*dim:(r+1)*dim]...)
-			b.Labels = append(b.Labels, l)
+			dst.X = append(dst.X, x[r*dim:(r+1)*dim]...)
+			dst.Labels = append(dst.Labels, l)
 			next++
 		} else {
-			b.Dropped = append(b.Dropped, l)
+			dst.Dropped = append(dst.Dropped, l)
 		}
 	}
-	return b
+	return dst
 }
 
 // Update adds a batch's activations of layer i: b.X holds the admitted

@@ -385,7 +385,7 @@ func routed(t *testing.T, b book, tag string, layers []set, classes, batch int, 
 		hi := min(lo+batch, n)
 		rows, slots := r.Admit(y[lo:hi])
 		for i, l := range layers {
-			if err := r.Update(i, tap.Admitted(l.x[lo*l.dim:hi*l.dim], y[lo:hi], l.dim, rows, slots)); err != nil {
+			if err := r.Update(i, tap.Admitted(measure.Batch{Slots: slots}, l.x[lo*l.dim:hi*l.dim], y[lo:hi], l.dim, rows)); err != nil {
 				t.Fatal(err)
 			}
 		}
