@@ -86,9 +86,10 @@ type Runner interface {
 //
 // Reading is the type's own: Estimate for the N1 estimators (Estimator),
 // Value for repr.CKA and repr.NC1Moments, the measures' functions (F1,
-// F2, T3T4, ...) for the class moments (feature.Moments). n1.ExactN1, n1.ProjectedN1, n1.SampledN1,
-// feature.Moments, repr.CKA and repr.NC1Moments implement it, and one
-// property test (package measure/internal/contracttest) checks them all.
+// F2, T3T4, ...) for the class moments (feature.Moments). n1.ExactN1,
+// n1.ProjectedN1, n1.SampledN1, feature.Moments, repr.CKA and
+// repr.NC1Moments implement it, and one property test (package
+// measure/internal/contracttest) checks them all.
 type Merger[S any] interface {
 	Update(Batch) error
 	Merge(twin S) error
