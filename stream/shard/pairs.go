@@ -103,14 +103,19 @@ func (m *Manifest) pairEdges(ctx context.Context, dir string, st *stage, pairs [
 // readPoints reads layer li's points of shard s into x, which has room
 // for exactly them.
 func readPoints(dir string, s, li int, x []float32) error {
-	path := filepath.Join(TaskDir(dir, KindExtract, s), PointsFile(li))
+	return readFloats(filepath.Join(TaskDir(dir, KindExtract, s), PointsFile(li)), x, fmt.Sprintf("; run extract task %d again", s))
+}
+
+// readFloats fills x from a file of exactly len(x) float32 values,
+// little-endian; hint ends the error.
+func readFloats(path string, x []float32, hint string) error {
 	f, err := openRegular(path)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
 	want := len(x)
-	bad := fmt.Errorf("%s does not hold %d values; run extract task %d again", path, want, s)
+	bad := fmt.Errorf("%s does not hold %d values%s", path, want, hint)
 	if fi, err := f.Stat(); err != nil || fi.Size() != 4*int64(want) {
 		return bad
 	}
