@@ -94,6 +94,19 @@
 // from dense Prim's tree under the tie rule, and Ties counts such ties.
 // With no tie the tree is dense Prim's.
 //
+// # Nearest neighbours
+//
+// FindNearest gives every point its nearest neighbour of its own class,
+// of another class and of any class (the points' parts in N2 and N3), on
+// the same exact distances, with package neighbour's tie rule (the lowest
+// index within the tolerance of the minimum). The products of a block of
+// rows with all points bound every distance from below, as in step 1;
+// each row's smallest bounds are measured exactly, and so is every pair
+// whose bound does not exceed those distances by more than the tolerance:
+// on MNIST pixels two exact distances per point. Memory is O(n·d): the
+// copy of step 1 when needed, and a block of 32 rows of products per
+// worker (NearestBytes).
+//
 // # References
 //
 //   - A. Orriols-Puig, N. Macià and T. K. Ho, "Documentation for the data
