@@ -109,6 +109,7 @@ the checkpoints already written.`,
 			&cli.IntFlag{Name: "sample", Usage: "keep a class-stratified reservoir of `M` samples per layer even if exact fits (-1: never sample)"},
 			&cli.IntFlag{Name: "project", Usage: "project layers wider than `K` to K dimensions even if exact fits (-1: never project)"},
 			&cli.StringFlag{Name: "projection", DefaultText: plan.ProjectFitted + ", or " + plan.ProjectJL + " if --memory is too small to fit one", Usage: "`KIND` of projection: " + plan.ProjectFitted + " (each layer's principal directions from its first 2K samples, plus Johnson–Lindenstrauss on the rest; N1 within 0.01 of exact on LeNet-5) or " + plan.ProjectJL + " (Johnson–Lindenstrauss only, independent of the data)"},
+			&cli.StringFlag{Name: "samples", Value: "auto", Usage: "per-sample rows: on writes, for every layer measured exactly (or by a reservoir: its kept samples), each sample's part in N1 (on the boundary: an end of a cross-class edge of the tree), N2 (nearest same-class over nearest other-class distance) and N3 (its nearest neighbour has another class), and the cross edges per pair of classes, to the tables samples and class_pairs; auto does so for datasets of at most 100000 samples; off"},
 			&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "`SEED` of the reservoir and the projections"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress on stderr"},
 		},
@@ -187,6 +188,9 @@ func analyzeSpec(c *cli.Context) (analysis.Spec, error) {
 	}
 	if s.Plan, err = planOptions(c); err != nil {
 		return s, err
+	}
+	if s.Samples, err = analysis.ParseSamplesMode(c.String("samples")); err != nil {
+		return s, fmt.Errorf("--samples %w", err)
 	}
 	return s, nil
 }
@@ -323,6 +327,7 @@ func runInfo(c *cli.Context, j *analysis.Job) (sql.RunInfo, error) {
 			"prefer":      c.String("prefer"),
 			"ties":        j.Plan.Ties.String(),
 			"input":       s.Transform.String(),
+			"samples":     j.Samples,
 		},
 	}
 	if j.Model != nil {

@@ -45,6 +45,14 @@ type Sink interface {
 	Update(i int, x []float32, labels []int32, slots []int) error
 }
 
+// KeySink is a Sink that takes the names of the samples too: Keys is
+// called right after each Admit, on the same goroutine, with the batch's
+// source.Batch.Keys (empty when the source does not name its samples).
+type KeySink interface {
+	Sink
+	Keys(keys []string)
+}
+
 // Config describes one pass over a dataset.
 type Config struct {
 	Source source.Source
@@ -147,6 +155,9 @@ func readStage(ctx context.Context, c Config, free <-chan *batch, out chan<- *ba
 			c.Progress(int(seen), total)
 		}
 		rows, slots := c.Sink.Admit(sb.Labels[:sb.N])
+		if ks, ok := c.Sink.(KeySink); ok {
+			ks.Keys(sb.Keys)
+		}
 		b.seen = seen
 		b.slots = append(b.slots[:0], slots...)
 		if rows == nil {

@@ -14,9 +14,11 @@ type Batch struct {
 	Labels []int32   // N class ids, 0..len(Classes())-1
 	N      int
 	// Keys names each sample, for the sources whose samples have names:
-	// an image folder's give each image's path relative to the folder,
+	// MNIST's give the image's index in its split ("17"); an image
+	// folder's give each image's path relative to the folder,
 	// slash-separated ("cat/001.png"); a Parquet image column's give
-	// "FILE row R". Other sources leave it empty.
+	// "FILE row R"; CSV and Parquet give the value of the column
+	// Options.ID. Other sources leave it empty.
 	Keys []string
 }
 

@@ -25,9 +25,12 @@ import (
 // The tree is the one the estimator's value was read from; the neighbours
 // are mst.FindNearest's, with the tree's tie tolerance.
 type Samples struct {
-	// Index is each point's position in the stream, counted from 0, in
-	// ascending order.
-	Index      []int64
+	// Index is each point's position, counted from 0, in ascending order:
+	// in the stream for ExactN1; for SampledN1, among the rows given to
+	// Update (the stream's, when dropped rows are given too, with slot -1).
+	Index []int64
+	// Slots is each point's reservoir slot (SampledN1), nil for ExactN1.
+	Slots      []int
 	Labels     []int32
 	OnBoundary []bool
 	SameD      []float64
@@ -140,6 +143,9 @@ func (e *SampledN1) Samples() (*Samples, error) {
 			return err
 		}
 		out, err = samplesOf(x, e.k, y, index, parents(t.Parent), o, method)
+		if out != nil {
+			out.Slots = order
+		}
 		return err
 	})
 	return out, err
