@@ -86,6 +86,7 @@ the checkpoints already written.`,
 			&cli.IntFlag{Name: "limit", Usage: "take the first `N` samples (0: all)"},
 			&cli.StringFlag{Name: "label", Value: "label", Usage: "CSV or Parquet label column `NAME` (strings or integers; classes in sorted order)"},
 			&cli.StringFlag{Name: "features", Usage: "Parquet feature columns: a comma-separated `LIST` of names and globs (x,y or f*), or re:REGEXP (default: every numeric column but the label)"},
+			&cli.StringFlag{Name: "id", Usage: "CSV or Parquet `COLUMN` that names each row (not a feature): the sample_key of the per-sample rows (--samples)"},
 			&cli.StringFlag{Name: "image", Usage: "Parquet image `COLUMN`: encoded PNG or JPEG bytes, as a BLOB or a struct with a bytes field (Hugging Face datasets' Image feature); default: the only such column"},
 			&cli.StringFlag{Name: "data-dir", EnvVars: []string{"CXRAY_DATA"}, Usage: "folder holding the MNIST IDX files (default: the GoMNIST Go module's data folder)"},
 			&cli.StringFlag{Name: "db", Value: "cxray.duckdb", Usage: "DuckDB `FILE` to write (created if missing; runs accumulate)"},
@@ -198,7 +199,7 @@ func analyzeSpec(c *cli.Context) (analysis.Spec, error) {
 // dataFlags are analyze's flags that say what is measured: the dataset,
 // its preprocessing, the model and its layers. Commands that measure the
 // same things (shard plan) take them too.
-var dataFlags = []string{"model", "data", "split", "limit", "label", "features", "image", "data-dir", "layers", "batch", "resize", "center-crop", "input-pad", "input-norm"}
+var dataFlags = []string{"model", "data", "split", "limit", "label", "features", "image", "id", "data-dir", "layers", "batch", "resize", "center-crop", "input-pad", "input-norm"}
 
 // pickFlags returns new instances of the named flags of cmd.
 func pickFlags(cmd *cli.Command, names []string) []cli.Flag {
@@ -217,7 +218,7 @@ func dataSpec(c *cli.Context, budget int64) (analysis.Spec, error) {
 		Data: c.String("data"),
 		Source: source.Options{
 			Split: c.String("split"), Limit: c.Int("limit"), Label: c.String("label"), DataDir: c.String("data-dir"),
-			Features: c.String("features"), Image: c.String("image"),
+			Features: c.String("features"), Image: c.String("image"), ID: c.String("id"),
 		},
 		Layers: c.String("layers"), Batch: c.Int("batch"), BatchFixed: c.IsSet("batch"),
 	}

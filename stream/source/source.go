@@ -70,6 +70,9 @@ type Options struct {
 	// Image names the image column of a Parquet source; "" means the one
 	// column that holds images, if there is exactly one (see OpenParquet).
 	Image string
+	// ID names a column of a CSV or Parquet (feature) source that names
+	// each row (Batch.Keys); it is not a feature. "" means none.
+	ID string
 	// Transform is the preprocessing of the model's input: the image
 	// sources apply its image steps as they decode each image, and the
 	// others refuse them. Transformed applies the rest.
@@ -96,6 +99,8 @@ func Open(spec string, opt Options) (Source, error) {
 		return nil, fmt.Errorf("--features %q chooses Parquet columns; it does not apply to --data %s", opt.Features, spec)
 	case opt.Image != "" && !parquet:
 		return nil, fmt.Errorf("--image %q chooses a Parquet column; it does not apply to --data %s", opt.Image, spec)
+	case opt.ID != "" && !parquet && !strings.HasPrefix(spec, "csv:"):
+		return nil, fmt.Errorf("--id %q names a CSV or Parquet column; --data %s names its samples itself, or not at all", opt.ID, spec)
 	case opt.Transform.imageSteps() && !images:
 		return nil, fmt.Errorf("--resize and --center-crop preprocess images (imagefolder:DIR, or a Parquet image column); --data %s holds none", spec)
 	}
