@@ -331,6 +331,18 @@ func runInfo(c *cli.Context, j *analysis.Job) (sql.RunInfo, error) {
 			"samples":     j.Samples,
 		},
 	}
+	// Where the images are, for the report's gallery of the hardest.
+	cfg := info.Config.(map[string]any)
+	if dir := c.String("data-dir"); dir != "" {
+		if abs, err := filepath.Abs(dir); err == nil {
+			cfg["data_dir"] = abs
+		}
+	}
+	if dir, ok := strings.CutPrefix(c.String("data"), "imagefolder:"); ok {
+		if abs, err := filepath.Abs(dir); err == nil {
+			cfg["data_path"] = abs
+		}
+	}
 	if j.Model != nil {
 		sum, err := fileSHA256(j.Model.Path)
 		if err != nil {
