@@ -111,7 +111,8 @@ the checkpoints already written.`,
 			&cli.IntFlag{Name: "project", Usage: "project layers wider than `K` to K dimensions even if exact fits (-1: never project)"},
 			&cli.StringFlag{Name: "projection", DefaultText: plan.ProjectFitted + ", or " + plan.ProjectJL + " if --memory is too small to fit one", Usage: "`KIND` of projection: " + plan.ProjectFitted + " (each layer's principal directions from its first 2K samples, plus Johnson–Lindenstrauss on the rest; N1 within 0.01 of exact on LeNet-5) or " + plan.ProjectJL + " (Johnson–Lindenstrauss only, independent of the data)"},
 			&cli.StringFlag{Name: "samples", Value: "auto", Usage: "per-sample rows: on writes, for every layer measured exactly (or by a reservoir: its kept samples), each sample's part in N1 (on the boundary: an end of a cross-class edge of the tree), N2 (nearest same-class over nearest other-class distance) and N3 (its nearest neighbour has another class), and the cross edges per pair of classes, to the tables samples and class_pairs; auto does so for datasets of at most 100000 samples; off"},
-			&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "`SEED` of the reservoir and the projections"},
+			&cli.Float64Flag{Name: "label-noise", Usage: "flip this `FRACTION` of the labels to another class (drawn with --seed; each flipped label is any other class with equal probability) and mark them in the per-sample rows (samples.flipped): to measure how well the per-sample values find mislabeled samples"},
+			&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "`SEED` of the reservoir, the projections and --label-noise"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress on stderr"},
 		},
 		Action: runAnalyze,
@@ -147,6 +148,10 @@ func runAnalyze(c *cli.Context) error {
 		return err
 	}
 	p.Logf("run %d %q: %s, %d samples, %d layers -> %s", run.ID(), info.Name, j.Source.Name(), j.Source.Len(), len(j.Layers), c.String("db"))
+	if n, ok := j.Source.(source.Noisy); ok {
+		// The labels are not the dataset's: say so even with --quiet.
+		p.Warnf("--label-noise %g: %d of %d labels flipped to another class (seed %d)", spec.LabelNoise, n.Flips(), j.Source.Len(), j.Plan.Seed)
+	}
 	if j.Plan.Exact() {
 		p.Logf("%s", j.Plan.Summary())
 	} else {
@@ -193,6 +198,7 @@ func analyzeSpec(c *cli.Context) (analysis.Spec, error) {
 	if s.Samples, err = analysis.ParseSamplesMode(c.String("samples")); err != nil {
 		return s, fmt.Errorf("--samples %w", err)
 	}
+	s.LabelNoise = c.Float64("label-noise")
 	return s, nil
 }
 
@@ -329,6 +335,7 @@ func runInfo(c *cli.Context, j *analysis.Job) (sql.RunInfo, error) {
 			"ties":        j.Plan.Ties.String(),
 			"input":       s.Transform.String(),
 			"samples":     j.Samples,
+			"label_noise": s.LabelNoise,
 		},
 	}
 	// Where the images are, for the report's gallery of the hardest.

@@ -6,6 +6,7 @@ import (
 
 	"cxray/sql"
 	"cxray/stream/measure/n1"
+	"cxray/stream/source"
 	"cxray/stream/tap"
 )
 
@@ -60,18 +61,11 @@ func (j *Job) resolveSamples() error {
 	return nil
 }
 
-// Flipper is a source whose labels were changed on purpose
-// (source.WithLabelNoise): Flipped says whether the label of the sample at
-// a stream position was changed.
-type Flipper interface {
-	Flipped(pos int64) bool
-}
-
 // writeSamples writes every layer's per-sample rows and class pairs, from
 // the trees of the final readings, one layer at a time.
 func (j *Job) writeSamples(ctx context.Context, run *sql.Run, router *tap.Router, r Reporter) error {
 	classes := j.Source.Classes()
-	flips, _ := j.Source.(Flipper)
+	flips, _ := j.Source.(source.Noisy)
 	for i, l := range j.Layers {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -92,7 +86,7 @@ func (j *Job) writeSamples(ctx context.Context, run *sql.Run, router *tap.Router
 }
 
 // sampleRows are the samples rows of s.
-func sampleRows(s *n1.Samples, keys, classes []string, flips Flipper) []sql.Sample {
+func sampleRows(s *n1.Samples, keys, classes []string, flips source.Noisy) []sql.Sample {
 	rows := make([]sql.Sample, s.N())
 	for k := range rows {
 		row := sql.Sample{

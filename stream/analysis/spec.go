@@ -55,6 +55,10 @@ type Spec struct {
 	// on every layer measured exactly or by a reservoir, and the cross
 	// edges of every pair of classes, at the end (sql.Run.AddSamples).
 	Samples SamplesMode
+	// LabelNoise, if positive, flips that fraction of the labels to
+	// another class, drawn with Plan.Seed (source.WithLabelNoise), and the
+	// per-sample rows record which.
+	LabelNoise float64
 	// Count, when positive, takes the Count samples of the dataset from
 	// Offset on: a shard of a sharded run. The classes stay the whole
 	// dataset's, so that every shard numbers them alike.
@@ -142,6 +146,11 @@ func Open(s Spec) (*Job, error) {
 		return nil, fmt.Errorf("--input-pad/--input-norm: %w", err)
 	}
 	src = pre // closing it closes the file
+	if s.LabelNoise != 0 {
+		if src, err = source.WithLabelNoise(src, s.LabelNoise, s.Plan.Seed); err != nil {
+			return nil, err
+		}
+	}
 	total := src.Len()
 	if s.Count > 0 {
 		if src, err = source.Window(src, s.Offset, s.Count); err != nil {
