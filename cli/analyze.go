@@ -40,6 +40,10 @@ estimator per layer. When the data is exhausted (and every --every N
 samples) it reads each layer's Euclidean minimum spanning tree and writes
 one metrics row per layer.
 
+A series of checkpoints (--model 'ckpt/epoch_*.onnx', or a list) is one
+run: every checkpoint is measured on the same samples, its rows carrying its
+epoch, as cxray train's rows do, so n1_by_epoch and the report's training
+figures show it.
 Without --model the dataset itself is measured, as one layer named "input";
 activations you extracted (--data acts:DIR, or npy:A.npy+B.npy,y.npy) are
 measured as one layer per file.
@@ -80,7 +84,7 @@ The run is 'running' until its last row is committed, then 'complete'; an
 error marks it 'failed', Ctrl-C or SIGTERM marks it 'interrupted' and keeps
 the checkpoints already written.`,
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "model", Aliases: []string{"m"}, Usage: "ONNX model `FILE`; omit to measure the dataset itself"},
+			&cli.StringFlag{Name: "model", Aliases: []string{"m"}, Usage: "ONNX model `FILE`; or a series of checkpoints of one architecture, a glob ('ckpt/epoch_*.onnx', in natural order) or a comma-separated list, analyzed on the same samples as one run with an epoch each (the last number in each file name when they all differ, else the position from 0); omit to measure the dataset itself"},
 			&cli.StringFlag{Name: "data", Aliases: []string{"d"}, Value: "mnist", Usage: "dataset: mnist; csv:`PATH` (numeric features plus the --label column); parquet:PATH (PATH may be a glob such as dir/*.parquet; --label column, --features, or images: --image); npy:X.npy,y.npy (samples, labels); imagefolder:DIR (PNG and JPEG images, one sub-folder per class, as torchvision's ImageFolder lists them: other files are skipped; decoded as PIL does, PNG exactly, JPEG within 3/255; converted to the model's channels, RGB without a model); or activations you extracted, one layer per file, measured without --model: acts:DIR (every DIR/*.npy but DIR/labels.npy, layer name = file stem, order from DIR/layers.txt or by name) or npy:A.npy+B.npy,y.npy"},
 			&cli.StringFlag{Name: "split", Value: "test", Usage: "MNIST split: train or test"},
 			&cli.IntFlag{Name: "limit", Usage: "take the first `N` samples (0: all)"},
@@ -120,8 +124,15 @@ the checkpoints already written.`,
 }
 
 func runAnalyze(c *cli.Context) error {
+	series, err := modelSeries(c.String("model"))
+	if err != nil {
+		return err
+	}
+	if series != nil {
+		return runSeries(c, series)
+	}
 	p := newProgress(c.App.ErrWriter, c.Bool("quiet"))
-	spec, err := analyzeSpec(c)
+	spec, err := analyzeSpec(c, c.String("model"))
 	if err != nil {
 		return err
 	}
@@ -171,14 +182,15 @@ func runAnalyze(c *cli.Context) error {
 	return printResults(c.App.Writer, results)
 }
 
-// analyzeSpec reads analyze's flags.
-func analyzeSpec(c *cli.Context) (analysis.Spec, error) {
+// analyzeSpec reads analyze's flags, with the model at modelPath ("" for
+// none).
+func analyzeSpec(c *cli.Context, modelPath string) (analysis.Spec, error) {
 	var err error
 	var budget int64
 	if budget, err = plan.ParseBytes(c.String("memory")); err != nil {
 		return analysis.Spec{}, fmt.Errorf("--memory: %w", err)
 	}
-	s, err := dataSpec(c, budget)
+	s, err := dataSpecFor(c, budget, modelPath)
 	if err != nil {
 		return s, err
 	}
@@ -220,6 +232,11 @@ func pickFlags(cmd *cli.Command, names []string) []cli.Flag {
 
 // dataSpec reads dataFlags; the model is loaded within budget.
 func dataSpec(c *cli.Context, budget int64) (analysis.Spec, error) {
+	return dataSpecFor(c, budget, c.String("model"))
+}
+
+// dataSpecFor is dataSpec with the model at modelPath ("" for none).
+func dataSpecFor(c *cli.Context, budget int64, modelPath string) (analysis.Spec, error) {
 	s := analysis.Spec{
 		Data: c.String("data"),
 		Source: source.Options{
@@ -244,7 +261,7 @@ func dataSpec(c *cli.Context, budget int64) (analysis.Spec, error) {
 			return s, fmt.Errorf("--input-norm %w", err)
 		}
 	}
-	if path := c.String("model"); path != "" {
+	if path := modelPath; path != "" {
 		if s.Model, err = analysis.LoadModel(path, budget); err != nil {
 			return s, err
 		}

@@ -5,10 +5,11 @@ import (
 	dbsql "database/sql"
 	"encoding/json"
 	"fmt"
-	"math"
 	"slices"
 	"strconv"
 	"strings"
+
+	"cxray/stream/source"
 )
 
 // perSample is what the report shows of a run's per-sample rows
@@ -86,7 +87,7 @@ func loadSamples(ctx context.Context, db *dbsql.DB, byID map[int64]*run) error {
 					p.classes = append(p.classes, s)
 				}
 			}
-			slices.SortFunc(p.classes, naturalCompare)
+			slices.SortFunc(p.classes, source.NaturalCompare)
 			p.pairs, p.depth = map[int][]pairRow{}, map[string]map[int]int{}
 			r.samples = &p
 			return nil
@@ -185,25 +186,6 @@ func imagesOf(config string) imageSource {
 	return imageSource{}
 }
 
-// naturalCompare orders labels that are all numbers by value, others as
-// strings.
-func naturalCompare(a, b string) int {
-	x, errA := strconv.ParseFloat(a, 64)
-	y, errB := strconv.ParseFloat(b, 64)
-	switch {
-	case errA == nil && errB == nil && x != y:
-		if x < y {
-			return -1
-		}
-		return 1
-	case errA == nil && errB != nil:
-		return -1
-	case errA != nil && errB == nil:
-		return 1
-	}
-	return strings.Compare(a, b)
-}
-
 // depthCurve is the fraction of label's samples that are off the
 // boundary from each layer on: at layer L, those whose separation layer
 // is at most L.
@@ -226,12 +208,4 @@ func (p *perSample) depthCurve(label string) (xs, ys []float64) {
 		ys = append(ys, float64(sep)/float64(total))
 	}
 	return xs, ys
-}
-
-// finite is v, or NaN for an infinity, for cells.
-func finite(v float64) float64 {
-	if math.IsInf(v, 0) {
-		return math.NaN()
-	}
-	return v
 }
