@@ -7,6 +7,7 @@ import (
 	"math"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -122,4 +123,31 @@ func TestSamplesMatchReference(t *testing.T) {
 	// The reference reads the decimals, cxray float32: differences of
 	// close values amplify float32's 6e-8 to a few 1e-6 in a distance.
 	checkSamplesAgainst(t, db, "iris", 0, persampleReference(t, "--csv", "../fixtures/iris.csv", "--label", "species"), 1e-5)
+}
+
+// The per-sample flags refuse what they cannot do in one line, before any
+// run is recorded.
+func TestSamplesFlagsRefused(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "refused.duckdb")
+	iris := []string{"--data", "csv:../fixtures/iris.csv", "--label", "species"}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{append([]string{"--samples", "maybe"}, iris...), `--samples "maybe": want auto, on or off`},
+		{append([]string{"--samples", "on", "--distance", "gower"}, iris...), "--distance gower measures N1 on another"},
+		{append([]string{"--samples", "on", "--conventions", "ecol"}, iris...), "--conventions ecol measures N1 on another"},
+		{append([]string{"--label-noise", "1.5"}, iris...), "--label-noise 1.5: give the fraction"},
+		{append([]string{"--label-noise", "-0.1"}, iris...), "--label-noise -0.1: give the fraction"},
+		{append([]string{"--id", "nope"}, iris...), `no column "nope" for --id`},
+		{[]string{"--data", "mnist", "--limit", "10", "--id", "x"}, "names a CSV or Parquet column"},
+	} {
+		_, _, err := run(t, append([]string{"analyze", "--quiet", "--db", db}, c.args...)...)
+		if err == nil || !strings.Contains(err.Error(), c.want) || strings.Contains(err.Error(), "\n") {
+			t.Errorf("%v: %v, want one line with %q", c.args, err, c.want)
+		}
+	}
+	if rows := query(t, db, `SELECT count(*) AS n FROM runs`); rows[0]["n"].(float64) != 0 {
+		t.Errorf("%v runs recorded", rows[0]["n"])
+	}
 }

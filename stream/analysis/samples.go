@@ -52,7 +52,11 @@ func (j *Job) resolveSamples() error {
 	s := j.spec
 	switch {
 	case s.Samples == SamplesOn && s.Options.NeighbourN1():
-		return fmt.Errorf("--samples on: the per-sample rows are each sample's part in the Euclidean tree; --distance %s (or --conventions %s) measures another one: drop one of them", s.Options.Neighbour.Distance, s.Conventions)
+		other := fmt.Sprintf("--distance %s", s.Options.Neighbour.Distance)
+		if s.Conventions == "ecol" {
+			other = "--conventions ecol"
+		}
+		return fmt.Errorf("--samples on: the per-sample rows are each sample's part in cxray's Euclidean tree; %s measures N1 on another: drop one of them", other)
 	case s.Samples == SamplesOn:
 		j.Samples = true
 	case s.Samples == SamplesAuto:

@@ -147,9 +147,11 @@ func Open(s Spec) (*Job, error) {
 	}
 	src = pre // closing it closes the file
 	if s.LabelNoise != 0 {
-		if src, err = source.WithLabelNoise(src, s.LabelNoise, s.Plan.Seed); err != nil {
+		noisy, err := source.WithLabelNoise(src, s.LabelNoise, s.Plan.Seed)
+		if err != nil {
 			return nil, err
 		}
+		src = noisy
 	}
 	total := src.Len()
 	if s.Count > 0 {
