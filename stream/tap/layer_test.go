@@ -156,16 +156,7 @@ func TestRouterFitsProjection(t *testing.T) {
 		for at := 0; at < n; at += batch {
 			ys, xs := labels[at:at+batch], x[at*dim:(at+batch)*dim]
 			rows, slots := r.Admit(ys)
-			if rows != nil {
-				// As the pipeline: only the admitted rows go on.
-				var ky []int32
-				var kx []float32
-				for _, row := range rows {
-					ky = append(ky, ys[row])
-					kx = append(kx, xs[row*dim:(row+1)*dim]...)
-				}
-				ys, xs = ky, kx
-			}
+			ys, xs = admittedRows(rows, ys, xs, dim)
 			if err := r.Update(0, make([]float32, len(ys)*3), ys, slots); err != nil {
 				t.Fatal(err)
 			}

@@ -11,6 +11,21 @@ import (
 	"cxray/stream/tap"
 )
 
+// admittedRows keeps the rows Admit admitted (nil: all), as the pipeline
+// does: only they go on to the estimators.
+func admittedRows(rows []int, ys []int32, xs []float32, dim int) ([]int32, []float32) {
+	if rows == nil {
+		return ys, xs
+	}
+	var ky []int32
+	var kx []float32
+	for _, row := range rows {
+		ky = append(ky, ys[row])
+		kx = append(kx, xs[row*dim:(row+1)*dim]...)
+	}
+	return ky, kx
+}
+
 // Each per-sample row is named by the key its source gave the sample at
 // that stream position: every sample's without a reservoir, the kept
 // samples' with one, however often their slots were taken over. A
@@ -42,15 +57,7 @@ func TestRouterSampleKeys(t *testing.T) {
 			ys, xs := labels[at:end], x[at*dim:end*dim]
 			rows, slots := r.Admit(ys)
 			r.Keys(keys[at:end])
-			if rows != nil {
-				var ky []int32
-				var kx []float32
-				for _, row := range rows {
-					ky = append(ky, ys[row])
-					kx = append(kx, xs[row*dim:(row+1)*dim]...)
-				}
-				ys, xs = ky, kx
-			}
+			ys, xs = admittedRows(rows, ys, xs, dim)
 			if err := r.Update(0, xs, ys, slots); err != nil {
 				t.Fatal(err)
 			}

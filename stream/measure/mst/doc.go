@@ -99,13 +99,20 @@
 // FindNearest gives every point its nearest neighbour of its own class,
 // of another class and of any class (the points' parts in N2 and N3), on
 // the same exact distances, with package neighbour's tie rule (the lowest
-// index within the tolerance of the minimum). The products of a block of
-// rows with all points bound every distance from below, as in step 1;
-// each row's smallest bounds are measured exactly, and so is every pair
-// whose bound does not exceed those distances by more than the tolerance:
-// on MNIST pixels two exact distances per point. Memory is O(n·d): the
-// copy of step 1 when needed, and a block of 32 rows of products per
-// worker (NearestBytes).
+// index within the tolerance of the minimum). One pass over the lower
+// triangle of the products, in strips as in step 1, offers every pair's
+// bound to both its points, and each point keeps a shortlist per kind
+// (its class, another): the 8 smallest bounds with their partners and a
+// floor below all the others. The candidates are then measured exactly
+// in the order of their bounds; when the floor lies beyond the tie
+// tolerance of the smallest distance found, no other point can be as
+// near, and the shortlist decides. Otherwise (a rare point, or data full
+// of ties) the point's row of products is computed again and every pair
+// its bounds cannot rule out is measured. On MNIST pixels that is two
+// exact distances per point and no row again, and the work is the
+// products of the tree's step 1. Memory is O(n·d): the copy of step 1
+// when needed, and per worker a strip of 32 rows of products and the
+// shortlists, about 230 bytes a point (NearestBytes).
 //
 // # References
 //

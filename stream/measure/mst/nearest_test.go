@@ -75,7 +75,19 @@ func sameNearest(t *testing.T, name string, got, want *mst.Nearest) {
 // without weights and tie tolerance, with one class, and with classes of
 // one point.
 func TestFindNearestMatchesBruteForce(t *testing.T) {
+	for _, k := range []int{1, 2, 8} {
+		t.Run(fmt.Sprintf("K=%d", k), func(t *testing.T) {
+			defer mst.SetNearestK(k)()
+			findNearestMatchesBruteForce(t)
+		})
+	}
+}
+
+// findNearestMatchesBruteForce is the body of TestFindNearestMatchesBruteForce.
+func findNearestMatchesBruteForce(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
+	rows := int64(0)
+	defer func() { t.Logf("%d rows computed again", rows) }()
 	for _, ints := range []bool{true, false} {
 		for _, n := range []int{1, 2, 3, 40, 131} {
 			for _, d := range []int{1, 3, 9, 40} {
@@ -99,6 +111,7 @@ func TestFindNearestMatchesBruteForce(t *testing.T) {
 							t.Fatalf("%s: %v", name, err)
 						}
 						sameNearest(t, name, got, bruteNearest(x, d, labels, w, rtol))
+						rows += got.Rows
 					}
 				}
 			}
@@ -138,10 +151,10 @@ func TestFindNearestMNIST(t *testing.T) {
 	if n2 := s / float64(c); n2 != nb.N2() {
 		t.Errorf("N2 from the neighbours %v, package neighbour %v", n2, nb.N2())
 	}
-	if per := float64(got.ExactEvals) / float64(n); per > 20 {
-		t.Errorf("%.1f exact distances per point: the bounds do not prune", per)
+	if per := float64(got.ExactEvals) / float64(n); per > 20 || got.Rows > int64(n/100) {
+		t.Errorf("%.1f exact distances per point, %d rows computed again: the bounds do not prune", per, got.Rows)
 	}
-	t.Logf("n = %d: N3 %.4f, %.2f exact distances per point", n, nb.N3(), float64(got.ExactEvals)/float64(n))
+	t.Logf("n = %d: N3 %.4f, %.2f exact distances per point, %d rows computed again", n, nb.N3(), float64(got.ExactEvals)/float64(n), got.Rows)
 }
 
 func TestFindNearestErrors(t *testing.T) {
