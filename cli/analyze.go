@@ -159,16 +159,7 @@ func runAnalyze(c *cli.Context) error {
 		return err
 	}
 	p.Logf("run %d %q: %s, %d samples, %d layers -> %s", run.ID(), info.Name, j.Source.Name(), j.Source.Len(), len(j.Layers), c.String("db"))
-	if n, ok := j.Source.(source.Noisy); ok {
-		// The labels are not the dataset's: say so even with --quiet.
-		p.Warnf("--label-noise %g: %d of %d labels flipped to another class (seed %d)", spec.LabelNoise, n.Flips(), j.Source.Len(), j.Plan.Seed)
-	}
-	if j.Plan.Exact() {
-		p.Logf("%s", j.Plan.Summary())
-	} else {
-		// Approximation changes what the numbers mean: say so even with --quiet.
-		p.Warnf("%s", j.Plan.Summary())
-	}
+	announce(p, j)
 	var results []analysis.Result
 	err = analysis.AddLayers(ctx, run, j.Layers)
 	if err == nil {
@@ -180,6 +171,22 @@ func runAnalyze(c *cli.Context) error {
 	p.Logf("run %d complete in %s, peak memory %s (--memory %s, weights %s)", run.ID(), time.Since(p.start).Round(time.Millisecond),
 		plan.FormatBytes(peakRSS()), plan.FormatBytes(j.Plan.Budget), plan.FormatBytes(j.WeightBytes()))
 	return printResults(c.App.Writer, results)
+}
+
+// announce says how a job will measure: the plan, and what changes the
+// meaning of the numbers even with --quiet (approximation, label noise).
+func announce(p *progress, j *analysis.Job) {
+	if n, ok := j.Source.(source.Noisy); ok {
+		p.Warnf("--label-noise %g: %d of %d labels flipped to another class (seed %d)", j.Spec().LabelNoise, n.Flips(), j.Source.Len(), j.Plan.Seed)
+	}
+	if j.Spec().Samples == analysis.SamplesAuto && !j.Samples {
+		p.Logf("per-sample rows: off (--samples auto writes them for at most %d samples, under the Euclidean distance; --samples on)", analysis.SamplesAutoMax)
+	}
+	if j.Plan.Exact() {
+		p.Logf("%s", j.Plan.Summary())
+	} else {
+		p.Warnf("%s", j.Plan.Summary())
+	}
 }
 
 // analyzeSpec reads analyze's flags, with the model at modelPath ("" for

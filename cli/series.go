@@ -168,9 +168,7 @@ func runSeries(c *cli.Context, series []checkpoint) error {
 			return err // the selected layers (--layers) differ
 		}
 		p.Logf("epoch %d (%d/%d): %s", cp.epoch, k+1, len(series), cp.path)
-		if !j.Plan.Exact() {
-			p.Warnf("%s", j.Plan.Summary())
-		}
+		announce(p, j)
 		results, err := j.Measure(ctx, run, p)
 		if err != nil {
 			return err
