@@ -118,7 +118,8 @@
 // The neighbours are exact nearest neighbours on the same distances (the
 // lowest index within the tie tolerance), so the mean of nn_other is N3
 // and the mean of 1 - 1/(1 + n2_ratio) is N2 as package neighbour computes
-// them. n2_ratio is Infinity for a sample alone in its class and NULL when
+// them (up to rounding under a normalisation, which package neighbour
+// applies to a copy of the points and the tree as feature weights). n2_ratio is Infinity for a sample alone in its class and NULL when
 // both distances are 0. A sampled layer has rows for the samples its
 // reservoir kept, with method sampled: their tree is that of those samples
 // alone, whose N1 is not the layer's extrapolated N1 row. Projected

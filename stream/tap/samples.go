@@ -1,6 +1,7 @@
 package tap
 
 import (
+	"errors"
 	"fmt"
 
 	"cxray/stream/measure/n1"
@@ -87,7 +88,8 @@ func (t *sampleTracker) key(pos int64) string {
 // Samples returns layer i's per-sample values (n1.Samples, with Index the
 // stream positions) and the key of each of its samples ("" where the
 // source gives none), read from the tree of the layer's final Estimate.
-// Projected layers have none: the reason is returned instead. It needs
+// Projected layers have none, nor layers whose neighbours do not fit the
+// workspace: the reason is returned instead. It needs
 // TrackSamples before the stream, and the final Estimate of layer i.
 func (r *Router) Samples(i int) (s *n1.Samples, keys []string, skipped string, err error) {
 	if r.track == nil {
@@ -106,6 +108,10 @@ func (r *Router) Samples(i int) (s *n1.Samples, keys []string, skipped string, e
 		}
 	default:
 		return nil, nil, "per-sample rows: only for layers measured exactly or by a reservoir, not projected ones", nil
+	}
+	var we *n1.WorkspaceError
+	if errors.As(err, &we) {
+		return nil, nil, "per-sample rows: " + we.Error() + " (--memory)", nil
 	}
 	if err != nil {
 		return nil, nil, "", fmt.Errorf("layer %q: %w", r.layers[i].Name, err)

@@ -65,7 +65,8 @@ func parents[P int | int32](p []P) []int32 {
 
 // Samples returns each point's part in N1, N2 and N3 (see Samples), from
 // the tree that the last Value (or Estimate) read. It fails if Value has
-// not been read since the last Update.
+// not been read since the last Update, and with a *WorkspaceError when
+// the neighbours do not fit MaxWorkspace.
 //
 // Memory: the tree's parents, kept since Value (4·n bytes), the result
 // (about 40·n bytes) and, while it runs, mst.FindNearest's workspace
@@ -151,11 +152,30 @@ func (e *SampledN1) Samples() (*Samples, error) {
 	return out, err
 }
 
+// WorkspaceError says that the neighbours of a point set need more
+// workspace than the estimator may take.
+type WorkspaceError struct {
+	N, Dim      int
+	Need, Limit int64
+}
+
+func (e *WorkspaceError) Error() string {
+	return fmt.Sprintf("the nearest neighbours of %d points of dimension %d need %d MB of workspace, over the %d MB allowed",
+		e.N, e.Dim, e.Need>>20, e.Limit>>20)
+}
+
 // samplesOf assembles Samples of the points x (dim features) with tree
-// parents.
+// parents. It fails with a *WorkspaceError when mst.FindNearest's
+// workspace with one worker exceeds o.MaxWorkspace.
 func samplesOf(x []float32, dim int, labels []int32, index []int64, parent []int32, o *mst.Options, method string) (*Samples, error) {
 	n := len(labels)
 	opt := *o
+	if opt.MaxWorkspace <= 0 {
+		opt.MaxWorkspace = mst.DefaultMaxWorkspace
+	}
+	if need := mst.NearestBytes(n, dim, 1); need > opt.MaxWorkspace {
+		return nil, &WorkspaceError{N: n, Dim: dim, Need: need, Limit: opt.MaxWorkspace}
+	}
 	opt.Workers = nearestWorkers(n, dim, opt.Workers, opt.MaxWorkspace)
 	nr, err := mst.FindNearest(x, dim, labels, &opt)
 	if err != nil {

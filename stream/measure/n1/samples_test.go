@@ -1,6 +1,7 @@
 package n1
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -145,5 +146,20 @@ func TestSampledSamples(t *testing.T) {
 			t.Errorf("M=%d: method %q, want %q", m, got.Method, want)
 		}
 		checkSamples(t, fmt.Sprintf("M=%d", m), got, kept, 4, nil, mst.DefaultTieRTol, value(t, ex))
+	}
+}
+
+// Neighbours that would not fit the workspace are refused, not computed.
+func TestSamplesWorkspace(t *testing.T) {
+	x, y := oracle.Iris(t)
+	e := NewExactN1(4, measure.NormNone)
+	if err := e.Update(measure.Batch{X: x, Labels: y}); err != nil {
+		t.Fatal(err)
+	}
+	value(t, e)
+	e.MaxWorkspace = 1000
+	var we *WorkspaceError
+	if _, err := e.Samples(); !errors.As(err, &we) || we.N != 150 {
+		t.Errorf("Samples within 1000 bytes: %v, want a WorkspaceError for 150 points", err)
 	}
 }
