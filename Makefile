@@ -65,6 +65,7 @@ fixtures:
 	$(PYTHON) fixtures/make_iris.py
 	$(PYTHON) fixtures/make_models.py
 	$(PYTHON) fixtures/train_lenet.py
+	$(PYTHON) fixtures/checkpoints/make_checkpoints.py
 	$(PYTHON) fixtures/reference/make_references.py
 	$(PYTHON) fixtures/make_datasets.py
 	$(PYTHON) fixtures/reference/neighbour_reference.py

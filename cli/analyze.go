@@ -40,6 +40,10 @@ estimator per layer. When the data is exhausted (and every --every N
 samples) it reads each layer's Euclidean minimum spanning tree and writes
 one metrics row per layer.
 
+A series of checkpoints (--model 'ckpt/epoch_*.onnx', or a list) is one
+run: every checkpoint is measured on the same samples, its rows carrying its
+epoch, as cxray train's rows do, so n1_by_epoch and the report's training
+figures show it.
 Without --model the dataset itself is measured, as one layer named "input";
 activations you extracted (--data acts:DIR, or npy:A.npy+B.npy,y.npy) are
 measured as one layer per file.
@@ -80,12 +84,13 @@ The run is 'running' until its last row is committed, then 'complete'; an
 error marks it 'failed', Ctrl-C or SIGTERM marks it 'interrupted' and keeps
 the checkpoints already written.`,
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "model", Aliases: []string{"m"}, Usage: "ONNX model `FILE`; omit to measure the dataset itself"},
+			&cli.StringFlag{Name: "model", Aliases: []string{"m"}, Usage: "ONNX model `FILE`; or a series of checkpoints of one architecture, a glob ('ckpt/epoch_*.onnx', in natural order) or a comma-separated list, analyzed on the same samples as one run with an epoch each (the last number in each file name when they all differ, else the position from 0); omit to measure the dataset itself"},
 			&cli.StringFlag{Name: "data", Aliases: []string{"d"}, Value: "mnist", Usage: "dataset: mnist; csv:`PATH` (numeric features plus the --label column); parquet:PATH (PATH may be a glob such as dir/*.parquet; --label column, --features, or images: --image); npy:X.npy,y.npy (samples, labels); imagefolder:DIR (PNG and JPEG images, one sub-folder per class, as torchvision's ImageFolder lists them: other files are skipped; decoded as PIL does, PNG exactly, JPEG within 3/255; converted to the model's channels, RGB without a model); or activations you extracted, one layer per file, measured without --model: acts:DIR (every DIR/*.npy but DIR/labels.npy, layer name = file stem, order from DIR/layers.txt or by name) or npy:A.npy+B.npy,y.npy"},
 			&cli.StringFlag{Name: "split", Value: "test", Usage: "MNIST split: train or test"},
 			&cli.IntFlag{Name: "limit", Usage: "take the first `N` samples (0: all)"},
 			&cli.StringFlag{Name: "label", Value: "label", Usage: "CSV or Parquet label column `NAME` (strings or integers; classes in sorted order)"},
 			&cli.StringFlag{Name: "features", Usage: "Parquet feature columns: a comma-separated `LIST` of names and globs (x,y or f*), or re:REGEXP (default: every numeric column but the label)"},
+			&cli.StringFlag{Name: "id", Usage: "CSV or Parquet `COLUMN` that names each row (not a feature): the sample_key of the per-sample rows (--samples)"},
 			&cli.StringFlag{Name: "image", Usage: "Parquet image `COLUMN`: encoded PNG or JPEG bytes, as a BLOB or a struct with a bytes field (Hugging Face datasets' Image feature); default: the only such column"},
 			&cli.StringFlag{Name: "data-dir", EnvVars: []string{"CXRAY_DATA"}, Usage: "folder holding the MNIST IDX files (default: the GoMNIST Go module's data folder)"},
 			&cli.StringFlag{Name: "db", Value: "cxray.duckdb", Usage: "DuckDB `FILE` to write (created if missing; runs accumulate)"},
@@ -109,7 +114,9 @@ the checkpoints already written.`,
 			&cli.IntFlag{Name: "sample", Usage: "keep a class-stratified reservoir of `M` samples per layer even if exact fits (-1: never sample)"},
 			&cli.IntFlag{Name: "project", Usage: "project layers wider than `K` to K dimensions even if exact fits (-1: never project)"},
 			&cli.StringFlag{Name: "projection", DefaultText: plan.ProjectFitted + ", or " + plan.ProjectJL + " if --memory is too small to fit one", Usage: "`KIND` of projection: " + plan.ProjectFitted + " (each layer's principal directions from its first 2K samples, plus Johnson–Lindenstrauss on the rest; N1 within 0.01 of exact on LeNet-5) or " + plan.ProjectJL + " (Johnson–Lindenstrauss only, independent of the data)"},
-			&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "`SEED` of the reservoir and the projections"},
+			&cli.StringFlag{Name: "samples", Value: "auto", Usage: "per-sample rows: on writes, for every layer measured exactly (or by a reservoir: its kept samples), each sample's part in N1 (on the boundary: an end of a cross-class edge of the tree), N2 (nearest same-class over nearest other-class distance) and N3 (its nearest neighbour has another class), and the cross edges per pair of classes, to the tables samples and class_pairs; auto does so for datasets of at most 100000 samples; off"},
+			&cli.Float64Flag{Name: "label-noise", Usage: "flip this `FRACTION` of the labels to another class (drawn with --seed; each flipped label is any other class with equal probability) and mark them in the per-sample rows (samples.flipped): to measure how well the per-sample values find mislabeled samples"},
+			&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "`SEED` of the reservoir, the projections and --label-noise"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress on stderr"},
 		},
 		Action: runAnalyze,
@@ -117,8 +124,15 @@ the checkpoints already written.`,
 }
 
 func runAnalyze(c *cli.Context) error {
+	series, err := modelSeries(c.String("model"))
+	if err != nil {
+		return err
+	}
+	if series != nil {
+		return runSeries(c, series)
+	}
 	p := newProgress(c.App.ErrWriter, c.Bool("quiet"))
-	spec, err := analyzeSpec(c)
+	spec, err := analyzeSpec(c, c.String("model"))
 	if err != nil {
 		return err
 	}
@@ -153,12 +167,7 @@ func runAnalyze(c *cli.Context) error {
 		return err
 	}
 	p.Logf("run %d %q: %s, %d samples, %d layers -> %s", run.ID(), info.Name, j.Source.Name(), j.Source.Len(), len(j.Layers), c.String("db"))
-	if j.Plan.Exact() {
-		p.Logf("%s", j.Plan.Summary())
-	} else {
-		// Approximation changes what the numbers mean: say so even with --quiet.
-		p.Warnf("%s", j.Plan.Summary())
-	}
+	announce(p, j)
 	var results []analysis.Result
 	measureAndEnd := func() error {
 		if err == nil {
@@ -181,14 +190,31 @@ func runAnalyze(c *cli.Context) error {
 	return printResults(c.App.Writer, results)
 }
 
-// analyzeSpec reads analyze's flags.
-func analyzeSpec(c *cli.Context) (analysis.Spec, error) {
+// announce says how a job will measure: the plan, and what changes the
+// meaning of the numbers even with --quiet (approximation, label noise).
+func announce(p *progress, j *analysis.Job) {
+	if n, ok := j.Source.(source.Noisy); ok {
+		p.Warnf("--label-noise %g: %d of %d labels flipped to another class (seed %d)", j.Spec().LabelNoise, n.Flips(), j.Source.Len(), j.Plan.Seed)
+	}
+	if j.Spec().Samples == analysis.SamplesAuto && !j.Samples {
+		p.Logf("per-sample rows: off (--samples auto writes them for at most %d samples, under the Euclidean distance; --samples on)", analysis.SamplesAutoMax)
+	}
+	if j.Plan.Exact() {
+		p.Logf("%s", j.Plan.Summary())
+	} else {
+		p.Warnf("%s", j.Plan.Summary())
+	}
+}
+
+// analyzeSpec reads analyze's flags, with the model at modelPath ("" for
+// none).
+func analyzeSpec(c *cli.Context, modelPath string) (analysis.Spec, error) {
 	var err error
 	var budget int64
 	if budget, err = plan.ParseBytes(c.String("memory")); err != nil {
 		return analysis.Spec{}, fmt.Errorf("--memory: %w", err)
 	}
-	s, err := dataSpec(c, budget)
+	s, err := dataSpecFor(c, budget, modelPath)
 	if err != nil {
 		return s, err
 	}
@@ -205,13 +231,17 @@ func analyzeSpec(c *cli.Context) (analysis.Spec, error) {
 	if s.Plan, err = planOptions(c); err != nil {
 		return s, err
 	}
+	if s.Samples, err = analysis.ParseSamplesMode(c.String("samples")); err != nil {
+		return s, fmt.Errorf("--samples %w", err)
+	}
+	s.LabelNoise = c.Float64("label-noise")
 	return s, nil
 }
 
 // dataFlags are analyze's flags that say what is measured: the dataset,
 // its preprocessing, the model and its layers. Commands that measure the
 // same things (shard plan) take them too.
-var dataFlags = []string{"model", "data", "split", "limit", "label", "features", "image", "data-dir", "layers", "batch", "resize", "center-crop", "input-pad", "input-norm"}
+var dataFlags = []string{"model", "data", "split", "limit", "label", "features", "image", "id", "data-dir", "layers", "batch", "resize", "center-crop", "input-pad", "input-norm"}
 
 // pickFlags returns new instances of the named flags of cmd.
 func pickFlags(cmd *cli.Command, names []string) []cli.Flag {
@@ -226,11 +256,16 @@ func pickFlags(cmd *cli.Command, names []string) []cli.Flag {
 
 // dataSpec reads dataFlags; the model is loaded within budget.
 func dataSpec(c *cli.Context, budget int64) (analysis.Spec, error) {
+	return dataSpecFor(c, budget, c.String("model"))
+}
+
+// dataSpecFor is dataSpec with the model at modelPath ("" for none).
+func dataSpecFor(c *cli.Context, budget int64, modelPath string) (analysis.Spec, error) {
 	s := analysis.Spec{
 		Data: c.String("data"),
 		Source: source.Options{
 			Split: c.String("split"), Limit: c.Int("limit"), Label: c.String("label"), DataDir: c.String("data-dir"),
-			Features: c.String("features"), Image: c.String("image"),
+			Features: c.String("features"), Image: c.String("image"), ID: c.String("id"),
 		},
 		Layers: c.String("layers"), Batch: c.Int("batch"), BatchFixed: c.IsSet("batch"),
 	}
@@ -250,7 +285,7 @@ func dataSpec(c *cli.Context, budget int64) (analysis.Spec, error) {
 			return s, fmt.Errorf("--input-norm %w", err)
 		}
 	}
-	if path := c.String("model"); path != "" {
+	if path := modelPath; path != "" {
 		if s.Model, err = analysis.LoadModel(path, budget); err != nil {
 			return s, err
 		}
@@ -340,7 +375,21 @@ func runInfo(c *cli.Context, j *analysis.Job) (sql.RunInfo, error) {
 			"prefer":      c.String("prefer"),
 			"ties":        j.Plan.Ties.String(),
 			"input":       s.Transform.String(),
+			"samples":     j.Samples,
+			"label_noise": s.LabelNoise,
 		},
+	}
+	// Where the images are, for the report's gallery of the hardest.
+	cfg := info.Config.(map[string]any)
+	if dir := c.String("data-dir"); dir != "" {
+		if abs, err := filepath.Abs(dir); err == nil {
+			cfg["data_dir"] = abs
+		}
+	}
+	if dir, ok := strings.CutPrefix(c.String("data"), "imagefolder:"); ok {
+		if abs, err := filepath.Abs(dir); err == nil {
+			cfg["data_path"] = abs
+		}
 	}
 	if j.Model != nil {
 		sum, err := fileSHA256(j.Model.Path)

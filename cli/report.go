@@ -27,6 +27,12 @@ browser. The report shows what the file holds:
                      beside the accuracy per size
    analyze runs      N1 against the layer, one line per run, and every
                      measure as a table
+   per-sample rows   (analyze --samples) per run: a heat map of the class
+                     pairs' entanglement per layer; per class, the fraction
+                     of samples off the boundary from each layer on; the
+                     hardest samples, with thumbnails of their images for
+                     MNIST and imagefolder: datasets, read from the dataset
+                     when the report is written and saved beside it
 
 Only complete runs are plotted unless --all; the runs table lists every
 run with its status. The database file is opened read-only, so a report can

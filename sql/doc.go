@@ -1,12 +1,12 @@
 // Package sql stores cxray runs in a DuckDB database file and queries it.
 //
 // A Store is one open database file. Many runs share a file: BeginRun
-// inserts a runs row and returns a Run, whose AddLayers, AddMetrics and
-// AddTraining write rows tagged with the run's id, so every run's rows stay its own
+// inserts a runs row and returns a Run, whose AddLayers, AddMetrics,
+// AddTraining and AddSamples write rows tagged with the run's id, so every run's rows stay its own
 // and analysts compare runs with plain SQL. Query runs any SQL against
 // the file and writes the result as an aligned table, CSV or JSON.
 //
-// # Schema (version 4)
+// # Schema (version 5)
 //
 // Open creates the schema when the file is new and checks its version
 // otherwise. All timestamps are UTC, taken from the Go clock.
@@ -75,10 +75,56 @@
 //	    PRIMARY KEY (run_id, epoch, step)
 //	);
 //
+//	CREATE TABLE samples (              -- per-sample values (analyze --samples)
+//	    run_id      BIGINT NOT NULL,
+//	    epoch       INTEGER NOT NULL,   -- as in metrics: the checkpoint of a series
+//	    layer_index INTEGER NOT NULL,
+//	    sample      BIGINT NOT NULL,    -- position in the run's stream, from 0
+//	    sample_key  VARCHAR,            -- the source's name: MNIST index, image path, --id value
+//	    label       VARCHAR,            -- the class it was measured with (after --label-noise)
+//	    on_boundary BOOLEAN NOT NULL,   -- an end of a cross-class edge of the tree: its part in N1
+//	    n2_ratio    DOUBLE,             -- nearest same-class / nearest other-class distance: its part in N2
+//	    nn_other    BOOLEAN NOT NULL,   -- its nearest neighbour has another class: its part in N3
+//	    method      VARCHAR NOT NULL,   -- exact, or sampled: the tree of the kept samples alone
+//	    flipped     BOOLEAN             -- --label-noise changed its label; NULL without it
+//	);
+//
+//	CREATE TABLE class_pairs (          -- cross edges of the tree per pair of classes
+//	    run_id      BIGINT NOT NULL,
+//	    epoch       INTEGER NOT NULL,
+//	    layer_index INTEGER NOT NULL,
+//	    class_a     VARCHAR NOT NULL,   -- class_a before class_b in the classes' order
+//	    class_b     VARCHAR NOT NULL,
+//	    n_a         BIGINT NOT NULL,    -- samples of each class in the layer's tree
+//	    n_b         BIGINT NOT NULL,
+//	    cross_edges BIGINT NOT NULL     -- tree edges joining the two; pairs with none have no row
+//	);
+//
 // Version 2 added ci_low and ci_high, version 3 the views below, version
 // 4 the runs columns experiment, arch and train_size, the training table
 // and the views n1_by_epoch and training_curve (and the columns the other
-// views gained then). Open migrates older files, in one transaction.
+// views gained then), version 5 the tables samples and class_pairs and
+// their views class_entanglement, hardest_samples and separation_depth.
+// Open migrates older files, in one transaction.
+//
+// # Per-sample rows
+//
+// N1 is the mean of a per-sample fact, so cxray analyze --samples stores
+// it with its neighbours' facts: for every layer measured exactly (or by a
+// reservoir), at the end of the run, one samples row per sample and one
+// class_pairs row per pair of classes joined by an edge of the layer's
+// tree. The tree is the one the layer's N1 row was read from, so for an
+// exact layer the mean of on_boundary over its rows is that N1, exactly.
+// The neighbours are exact nearest neighbours on the same distances (the
+// lowest index within the tie tolerance), so the mean of nn_other is N3
+// and the mean of 1 - 1/(1 + n2_ratio) is N2 as package neighbour computes
+// them (up to rounding under a normalisation, which package neighbour
+// applies to a copy of the points and the tree as feature weights). n2_ratio is Infinity for a sample alone in its class and NULL when
+// both distances are 0. A sampled layer has rows for the samples its
+// reservoir kept, with method sampled: their tree is that of those samples
+// alone, whose N1 is not the layer's extrapolated N1 row. Projected
+// layers have no rows. The rows are appended in bulk (the Appender), one
+// transaction per layer.
 //
 // A run that trains its network (cxray train, cxray study) writes its
 // metrics rows with epoch set, 0 being the network at initialization, and
@@ -98,8 +144,9 @@
 //
 // # Views
 //
-// Seven views, part of the schema since version 3 (n1_by_epoch and
-// training_curve since version 4), spare analysts the
+// Ten views, part of the schema since version 3 (n1_by_epoch and
+// training_curve since version 4, class_entanglement, hardest_samples and
+// separation_depth since version 5), spare analysts the
 // joins and window functions that the common questions need. They are
 // plain DuckDB views stored in the file, so any DuckDB that opens or
 // attaches the file has them (the DuckDB CLI, Python's duckdb package,
@@ -156,14 +203,34 @@
 //   - training_curve: the training rows with the run's name: run_id,
 //     run_name, status, experiment, arch, train_size, epoch, step,
 //     train_loss, train_acc, test_acc, seconds.
+//   - class_entanglement: the class_pairs rows with run_name and
+//     layer_name, and two normalisations: entanglement = cross_edges /
+//     (n_a + n_b), the cross edges per sample of the two classes (0 when
+//     the tree separates them, near 1 when they alternate along it), and
+//     share = cross_edges over all cross edges of the layer (summing to 1
+//     over its pairs).
+//   - hardest_samples: per run and epoch, the samples on the boundary at
+//     the last layer that has samples rows, ranked (rank, 1 first) by the
+//     number of layers on whose boundary they are (boundary_layers), then
+//     by n2_ratio at the last layer, descending: run_id, run_name, epoch,
+//     rank, sample, sample_key, label, boundary_layers, layers (layers
+//     with a row for the sample), layer_index and layer_name (the last
+//     layer), n2_ratio and nn_other there, flipped.
+//   - separation_depth: per run, epoch and sample, the first layer from
+//     which the sample is never again on the boundary: separation_layer is
+//     the layer after the last one on whose boundary it is (the first
+//     layer when it never is; NULL when it is still on the boundary at the
+//     last layer), with its layer_name, and run_id, run_name, epoch,
+//     sample, sample_key, label, boundary_layers, layers, flipped. Layers
+//     are those with samples rows, in layer_index order.
 //
 // Columns added in version 4 come after the columns of version 3, so
 // queries that name columns by position keep working.
 //
 // The views do not sort; add ORDER BY run_id, layer_index.
 //
-// ExportFile (cxray export) writes the tables runs, layers, metrics and
-// training and the seven views to one Parquet or CSV file each. Package
+// ExportFile (cxray export) writes the tables runs, layers, metrics,
+// training, samples and class_pairs and the ten views to one Parquet or CSV file each. Package
 // cxray/sql/report writes an HTML report with charts of a file. Both open
 // the file read-only and write their files into a staging directory inside
 // the output directory, moving them into place with rename(2), so they
@@ -186,7 +253,7 @@
 //
 // # Atomicity
 //
-// AddLayers, AddMetrics and AddTraining write all rows of one call in one
+// AddLayers, AddMetrics, AddTraining and AddSamples write all rows of one call in one
 // transaction.
 // AddMetrics feeds the rows to a DuckDB (query) Appender created on the
 // connection that holds the transaction. The appender's flushes, which

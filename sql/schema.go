@@ -14,7 +14,7 @@ import (
 // SchemaVersion is the schema version this package writes and reads.
 // Open refuses a file with a higher version, written by a newer cxray;
 // files with a lower version are migrated by Open.
-const SchemaVersion = 4
+const SchemaVersion = 5
 
 // schema creates the current version of the schema; see the package
 // documentation.
@@ -68,6 +68,8 @@ var schema = []string{
 		ci_high     DOUBLE
 	)`,
 	trainingTable,
+	samplesTable,
+	classPairsTable,
 }
 
 // trainingTable is the training table, new in version 4.
@@ -82,11 +84,40 @@ const trainingTable = `CREATE TABLE training (
 		PRIMARY KEY (run_id, epoch, step)
 	)`
 
+// samplesTable and classPairsTable, new in version 5, hold the per-sample
+// values and the cross edges per class pair of exactly measured (or
+// sampled) layers.
+const (
+	samplesTable = `CREATE TABLE samples (
+		run_id      BIGINT NOT NULL,
+		epoch       INTEGER NOT NULL,
+		layer_index INTEGER NOT NULL,
+		sample      BIGINT NOT NULL,
+		sample_key  VARCHAR,
+		label       VARCHAR,
+		on_boundary BOOLEAN NOT NULL,
+		n2_ratio    DOUBLE,
+		nn_other    BOOLEAN NOT NULL,
+		method      VARCHAR NOT NULL,
+		flipped     BOOLEAN
+	)`
+	classPairsTable = `CREATE TABLE class_pairs (
+		run_id      BIGINT NOT NULL,
+		epoch       INTEGER NOT NULL,
+		layer_index INTEGER NOT NULL,
+		class_a     VARCHAR NOT NULL,
+		class_b     VARCHAR NOT NULL,
+		n_a         BIGINT NOT NULL,
+		n_b         BIGINT NOT NULL,
+		cross_edges BIGINT NOT NULL
+	)`
+)
+
 // views are the analysts' views over the tables; see the package
-// documentation. They are created with the schema and, on files of
-// version 3 and older, by the migration to version 4. Each is created
-// with CREATE OR REPLACE, and a view refers only to tables and to the
-// views before it.
+// documentation. They are created with the schema and, on a file of an
+// older version, after its migrations, once its tables are current. Each
+// is created with CREATE OR REPLACE, and a view refers only to tables and
+// to the views before it.
 var views = []string{
 	`CREATE OR REPLACE VIEW final_metrics AS
 	SELECT run_id, epoch, step, layer_index, layer_name, measure, value,
@@ -179,6 +210,60 @@ var views = []string{
 	       t.seconds
 	FROM training t
 	LEFT JOIN runs r ON r.run_id = t.run_id`,
+	`CREATE OR REPLACE VIEW class_entanglement AS
+	SELECT c.run_id, r.name AS run_name, c.epoch, c.layer_index, l.layer_name,
+	       c.class_a, c.class_b, c.n_a, c.n_b, c.cross_edges,
+	       c.cross_edges / (c.n_a + c.n_b) AS entanglement,
+	       c.cross_edges / sum(c.cross_edges) OVER (PARTITION BY c.run_id, c.epoch, c.layer_index) AS share
+	FROM class_pairs c
+	LEFT JOIN runs r ON r.run_id = c.run_id
+	LEFT JOIN layers l ON l.run_id = c.run_id AND l.layer_index = c.layer_index`,
+	`CREATE OR REPLACE VIEW hardest_samples AS
+	WITH s AS (
+		SELECT *, max(layer_index) OVER (PARTITION BY run_id, epoch) AS last_layer
+		FROM samples
+	), g AS (
+		SELECT run_id, epoch, sample, any_value(sample_key) AS sample_key,
+		       any_value(label) AS label, bool_or(flipped) AS flipped,
+		       count(*) FILTER (WHERE on_boundary) AS boundary_layers,
+		       count(*) AS layers, max(last_layer) AS last_layer,
+		       bool_or(on_boundary) FILTER (WHERE layer_index = last_layer) AS on_last,
+		       max(n2_ratio) FILTER (WHERE layer_index = last_layer) AS n2_ratio,
+		       bool_or(nn_other) FILTER (WHERE layer_index = last_layer) AS nn_other
+		FROM s
+		GROUP BY run_id, epoch, sample
+	)
+	SELECT g.run_id, r.name AS run_name, g.epoch,
+	       rank() OVER (PARTITION BY g.run_id, g.epoch
+	                    ORDER BY g.boundary_layers DESC, g.n2_ratio DESC NULLS LAST) AS rank,
+	       g.sample, g.sample_key, g.label, g.boundary_layers, g.layers,
+	       g.last_layer AS layer_index, l.layer_name, g.n2_ratio, g.nn_other, g.flipped
+	FROM g
+	LEFT JOIN runs r ON r.run_id = g.run_id
+	LEFT JOIN layers l ON l.run_id = g.run_id AND l.layer_index = g.last_layer
+	WHERE g.on_last`,
+	`CREATE OR REPLACE VIEW separation_depth AS
+	WITH s AS (
+		SELECT run_id, epoch, sample, sample_key, label, flipped, layer_index, on_boundary,
+		       lead(layer_index) OVER (PARTITION BY run_id, epoch, sample ORDER BY layer_index) AS next_layer,
+		       max(CASE WHEN on_boundary THEN layer_index END)
+		           OVER (PARTITION BY run_id, epoch, sample) AS last_on
+		FROM samples
+	), g AS (
+		SELECT run_id, epoch, sample, any_value(sample_key) AS sample_key,
+		       any_value(label) AS label, bool_or(flipped) AS flipped,
+		       CASE WHEN max(last_on) IS NULL THEN min(layer_index)
+		            ELSE max(next_layer) FILTER (WHERE layer_index = last_on) END AS separation_layer,
+		       count(*) FILTER (WHERE on_boundary) AS boundary_layers,
+		       count(*) AS layers
+		FROM s
+		GROUP BY run_id, epoch, sample
+	)
+	SELECT g.run_id, r.name AS run_name, g.epoch, g.sample, g.sample_key, g.label,
+	       g.separation_layer, l.layer_name, g.boundary_layers, g.layers, g.flipped
+	FROM g
+	LEFT JOIN runs r ON r.run_id = g.run_id
+	LEFT JOIN layers l ON l.run_id = g.run_id AND l.layer_index = g.separation_layer`,
 }
 
 // Measures are the measures cxray writes besides N1, in the registry's
@@ -208,9 +293,11 @@ func measureColumnList(prefix, sep string) string {
 
 // viewNames are the names of the views, in the order they are created.
 var viewNames = []string{"final_metrics", "n1_history", "n1_by_layer", "n1_by_epoch",
-	"layer_summary", "run_compare", "training_curve"}
+	"layer_summary", "run_compare", "training_curve", "class_entanglement",
+	"hardest_samples", "separation_depth"}
 
-// migrations[v] brings a file from version v to v+1.
+// migrations[v] brings a file's tables from version v to v+1; the views
+// are created after the last migration.
 var migrations = map[int][]string{
 	// Version 2 adds the interval of estimated (sampled) values.
 	1: {
@@ -218,25 +305,28 @@ var migrations = map[int][]string{
 		`ALTER TABLE metrics ADD COLUMN ci_high DOUBLE`,
 	},
 	// Version 3 added the views. Their current definitions need the
-	// columns of version 4, so the migration to version 4 creates them;
-	// the migrations run in one transaction, so no file is left at
-	// version 3 without views.
+	// tables of the current version, so they are created after the last
+	// migration; the migrations run in one transaction, so no file is left
+	// without views.
 	2: nil,
 	// Version 4 adds training runs: the runs columns experiment, arch and
 	// train_size, the training table, and the views n1_by_epoch and
-	// training_curve; it also redefines the other views.
-	3: append([]string{
+	// training_curve.
+	3: {
 		`ALTER TABLE runs ADD COLUMN experiment VARCHAR`,
 		`ALTER TABLE runs ADD COLUMN arch VARCHAR`,
 		`ALTER TABLE runs ADD COLUMN train_size BIGINT`,
 		trainingTable,
-	}, views...),
+	},
+	// Version 5 adds the per-sample tables samples and class_pairs, and
+	// the views class_entanglement, hardest_samples and separation_depth.
+	4: {samplesTable, classPairsTable},
 }
 
 // ownTables are the tables of the schema. Finding some of them without a
 // schema_version table means the file belongs to something else, and
 // creating the rest next to them would mix two schemas.
-var ownTables = []string{"runs", "layers", "metrics", "training"}
+var ownTables = []string{"runs", "layers", "metrics", "training", "samples", "class_pairs"}
 
 // ensureSchema creates the schema in a new file, or checks the version of
 // an existing one, in one transaction so a crash never leaves half a
@@ -261,6 +351,7 @@ func ensureSchema(ctx context.Context, db *dbsql.DB) error {
 		if err := checkVersion(v); err != nil {
 			return err
 		}
+		from := v
 		for ; v < SchemaVersion; v++ {
 			for _, stmt := range migrations[v] {
 				if _, err := tx.ExecContext(ctx, stmt); err != nil {
@@ -269,6 +360,13 @@ func ensureSchema(ctx context.Context, db *dbsql.DB) error {
 			}
 			if _, err := tx.ExecContext(ctx, `INSERT INTO schema_version VALUES (?, ?)`, v+1, now()); err != nil {
 				return fmt.Errorf("migrate schema from version %d: %w", v, err)
+			}
+		}
+		if from < SchemaVersion {
+			for _, stmt := range views {
+				if _, err := tx.ExecContext(ctx, stmt); err != nil {
+					return fmt.Errorf("migrate schema from version %d: views: %w", from, err)
+				}
 			}
 		}
 		return tx.Commit()

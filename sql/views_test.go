@@ -49,6 +49,7 @@ func fillViews(t *testing.T, s *Store) {
 	if err := r1.AddMetrics(ctx, []Metric{{Step: 200, LayerIndex: 1, LayerName: "fc1", Measure: "N2", Value: 0.7, NSamples: 200}}); err != nil {
 		t.Fatal(err)
 	}
+	addSampleRows(t, r1)
 	if err := r1.Complete(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -107,6 +108,62 @@ func fillViews(t *testing.T, s *Store) {
 	if err := r4.Complete(ctx); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// addSampleRows writes per-sample rows of five samples on layers 0..2:
+//
+//	sample  label  on the boundary  n2_ratio at layer 2  flipped
+//	0       a      T F F            0.5                  no
+//	1       a      T T T            1.5                  no
+//	2       b      F F F            0.25                 no
+//	3       b      T F T            2                    yes
+//	4       c      F T F            NaN (NULL)           no
+//
+// and the cross edges of layer 2: a–b 2, b–c 1.
+func addSampleRows(t *testing.T, r *Run) {
+	t.Helper()
+	on := [][3]bool{{true, false, false}, {true, true, true}, {false, false, false}, {true, false, true}, {false, true, false}}
+	labels := []string{"a", "a", "b", "b", "c"}
+	ratio := []float64{0.5, 1.5, 0.25, 2, math.NaN()}
+	for layer := range 3 {
+		var rows []Sample
+		for i := range on {
+			f := i == 3
+			rows = append(rows, Sample{Index: int64(i), Key: fmt.Sprintf("img%d.png", i), Label: labels[i],
+				OnBoundary: on[i][layer], N2Ratio: ratio[i], NNOther: on[i][layer], Method: "exact", Flipped: &f})
+		}
+		var pairs []ClassPair
+		if layer == 2 {
+			pairs = []ClassPair{{A: "a", B: "b", NA: 2, NB: 2, CrossEdges: 2}, {A: "b", B: "c", NA: 2, NB: 1, CrossEdges: 1}}
+		}
+		if err := r.AddSamples(context.Background(), 0, layer, rows, pairs); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// The per-sample views, by hand from addSampleRows.
+func TestSampleViews(t *testing.T) {
+	s := openTemp(t)
+	fillViews(t, s)
+	checkRows(t, s, `SELECT rank, sample, sample_key, label, boundary_layers, layers, layer_name, n2_ratio, nn_other, flipped
+		FROM hardest_samples ORDER BY rank`, []string{
+		"1 1 img1.png a 3 3 output 1.5 true false",
+		"2 3 img3.png b 2 3 output 2 true true",
+	})
+	checkRows(t, s, `SELECT sample, label, separation_layer, layer_name, boundary_layers FROM separation_depth ORDER BY sample`, []string{
+		"0 a 1 fc1 1",
+		"1 a <nil> <nil> 3",
+		"2 b 0 input 0",
+		"3 b <nil> <nil> 2",
+		"4 c 2 output 1",
+	})
+	checkRows(t, s, `SELECT run_name, layer_name, class_a, class_b, cross_edges, entanglement, round(share, 4) FROM class_entanglement ORDER BY ALL`, []string{
+		"ckpt output a b 2 0.5 0.6667",
+		"ckpt output b c 1 0.3333333333333333 0.3333",
+	})
+	// NaN is NULL, and a sample's rows are all of one run.
+	checkRows(t, s, `SELECT count(*) FILTER (WHERE n2_ratio IS NULL), count(DISTINCT run_id) FROM samples`, []string{"3 1"})
 }
 
 // rowsOf returns the rows of q, each as the fmt %v of its values joined by
@@ -277,7 +334,8 @@ func TestMigrateFromVersions2And3(t *testing.T) {
 			}
 			checkRows(t, s, `SELECT version FROM schema_version ORDER BY version`, want)
 			checkRows(t, s, `SELECT view_name FROM duckdb_views() WHERE NOT internal ORDER BY view_name`, []string{
-				"final_metrics", "layer_summary", "n1_by_epoch", "n1_by_layer", "n1_history", "run_compare", "training_curve",
+				"class_entanglement", "final_metrics", "hardest_samples", "layer_summary", "n1_by_epoch", "n1_by_layer",
+				"n1_history", "run_compare", "separation_depth", "training_curve",
 			})
 			// The new runs columns come last, as in a new file.
 			checkRows(t, s, `SELECT list(column_name ORDER BY column_index)[-3:] FROM duckdb_columns() WHERE table_name = 'runs'`,

@@ -26,6 +26,7 @@ type run struct {
 	measures                  map[int]map[string]float64 // layer index -> measure -> final value
 	estimated                 bool                       // some N1 is not exact
 	finalTestAcc, finalTrainL float64                    // NaN when unknown
+	samples                   *perSample                 // nil without per-sample rows
 }
 
 type layer struct {
@@ -81,7 +82,8 @@ func tableExists(ctx context.Context, db *dbsql.DB, table string) (bool, error) 
 }
 
 // load reads the tables (not the views, which files of older versions
-// lack or define differently) into a data.
+// lack or define differently; the per-sample views, which exist from the
+// version that has their tables on, are read) into a data.
 func load(ctx context.Context, db *dbsql.DB, version int, all bool) (*data, error) {
 	d := &data{version: version}
 	byID := map[int64]*run{}
@@ -256,6 +258,9 @@ func load(ctx context.Context, db *dbsql.DB, version int, all bool) (*data, erro
 		if err != nil {
 			return nil, fmt.Errorf("read training: %w", err)
 		}
+	}
+	if err := loadSamples(ctx, db, byID); err != nil {
+		return nil, err
 	}
 	return d, nil
 }

@@ -26,7 +26,15 @@
 //     accuracy against the size;
 //   - other experiments, and analyze runs (no experiment, one epoch): N1
 //     against the layer, one line per run, and for analyze runs a table of
-//     every measure at the final step (as the view layer_summary).
+//     every measure at the final step (as the view layer_summary);
+//   - runs with per-sample rows (schema version 5, cxray analyze
+//     --samples), at their last epoch that has them: a heat map of the
+//     class pairs' entanglement per layer (small multiples on one colour
+//     scale), the fraction of each class off the boundary from each layer
+//     on (view separation_depth), and the hardest samples (view
+//     hardest_samples) with, for MNIST and image folders, a gallery of
+//     their images: thumbnails written beside the page from the dataset,
+//     where the report is written (nothing is fetched when it is viewed).
 //
 // Every chart has its data as HTML tables under it. Only complete runs
 // are plotted unless Options.All is set; the runs table at the top lists
@@ -200,6 +208,7 @@ type block struct {
 	Side    []image
 	SideTab *table
 	Tables  []table
+	Gallery []thumb
 }
 
 type table struct {
@@ -387,6 +396,19 @@ func (b *builder) sections(ctx context.Context) ([]section, error) {
 		out = append(out, section{ID: "analyze", Title: "Analyze runs",
 			Intro:  "Runs of networks analyzed as they are (no experiment): N1 through the layers at each run's final step, and every measure written.",
 			Blocks: []block{blk}})
+	}
+	var withSamples []*run
+	for _, r := range b.d.runs {
+		if r.plotted && r.samples != nil && len(r.samples.layers) > 0 {
+			withSamples = append(withSamples, r)
+		}
+	}
+	if len(withSamples) > 0 {
+		sec, err := b.samplesSection(withSamples)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, sec)
 	}
 	return out, nil
 }
@@ -922,6 +944,10 @@ td.bad { color: #a40000; font-weight: bold; background: #fff0f0; }
 tr:nth-child(even) td { background-color: #fafafa; }
 tr:nth-child(even) td.bad { background: #fff0f0; }
 .tables { overflow-x: auto; }
+.gallery { display: flex; flex-wrap: wrap; gap: 10px; margin: 8px 0; }
+.gallery figure { width: 110px; font-size: 11px; color: #444; text-align: center; }
+.gallery img { image-rendering: pixelated; border: 1px solid #ccc; }
+.gallery figure.flipped img { border: 2px solid #a40000; }
 </style>
 </head>
 <body>
@@ -950,6 +976,9 @@ tr:nth-child(even) td.bad { background: #fff0f0; }
 {{with .SideTab}}{{template "table" .}}{{end}}
 </div>
 </div>
+{{if .Gallery}}<div class="gallery">
+{{range .Gallery}}<figure{{if .Flipped}} class="flipped"{{end}}><img src="{{.PNG}}" width="{{.Width}}" height="{{.Height}}" alt="{{.Caption}}"><figcaption>{{.Caption}}</figcaption></figure>
+{{end}}</div>{{end}}
 <div class="tables">
 {{range .Tables}}{{template "table" .}}{{end}}
 </div>

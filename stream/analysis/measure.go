@@ -18,6 +18,9 @@ import (
 func (j *Job) Measure(ctx context.Context, run *sql.Run, r Reporter) ([]Result, error) {
 	s := j.spec
 	router := tap.NewRouter(j.Layers, j.Plan, s.Normalize, len(j.Source.Classes()), j.Plan.Left())
+	if j.Samples {
+		router.TrackSamples()
+	}
 	results := make([]Result, len(j.Layers))
 	var prev []float64
 	calm := 0 // consecutive checkpoints within UntilStable
@@ -45,6 +48,12 @@ func (j *Job) Measure(ctx context.Context, run *sql.Run, r Reporter) ([]Result, 
 		}
 		if final {
 			metrics = append(metrics, j.extraMetrics(router, seen, r, metrics, results)...)
+			if j.Samples {
+				r.Logf("per-sample rows of %d layers", len(j.Layers))
+				if err := j.writeSamples(ctx, run, router, r); err != nil {
+					return false, err
+				}
+			}
 		}
 		if err := run.AddMetrics(ctx, metrics); err != nil {
 			return false, err

@@ -51,6 +51,14 @@ type Spec struct {
 	// training; TrainStep nil means step = samples seen.
 	Epoch     int
 	TrainStep *int64
+	// Samples says whether to write each sample's part in N1, N2 and N3
+	// on every layer measured exactly or by a reservoir, and the cross
+	// edges of every pair of classes, at the end (sql.Run.AddSamples).
+	Samples SamplesMode
+	// LabelNoise, if positive, flips that fraction of the labels to
+	// another class, drawn with Plan.Seed (source.WithLabelNoise), and the
+	// per-sample rows record which.
+	LabelNoise float64
 	// Count, when positive, takes the Count samples of the dataset from
 	// Offset on: a shard of a sharded run. The classes stay the whole
 	// dataset's, so that every shard numbers them alike.
@@ -68,7 +76,10 @@ type Job struct {
 	// Total is the number of samples of the whole dataset, of which Source
 	// yields the window Spec.Offset, Spec.Count (all when Count is 0).
 	Total int
-	spec  Spec
+	// Samples says whether the per-sample rows are written (Spec.Samples,
+	// resolved).
+	Samples bool
+	spec    Spec
 }
 
 // Spec returns the spec the job was prepared from.
@@ -135,6 +146,13 @@ func Open(s Spec) (*Job, error) {
 		return nil, fmt.Errorf("--input-pad/--input-norm: %w", err)
 	}
 	src = pre // closing it closes the file
+	if s.LabelNoise != 0 {
+		noisy, err := source.WithLabelNoise(src, s.LabelNoise, s.Plan.Seed)
+		if err != nil {
+			return nil, err
+		}
+		src = noisy
+	}
 	total := src.Len()
 	if s.Count > 0 {
 		if src, err = source.Window(src, s.Offset, s.Count); err != nil {
@@ -218,6 +236,9 @@ func (j *Job) makePlan() error {
 	if j.Plan.K > 0 && s.Normalize != measure.NormNone {
 		return fmt.Errorf("--normalize %s cannot be combined with projection, which --memory %s needs here; use --normalize none, --project -1 with more --memory, or fewer --layers",
 			s.Normalize, plan.FormatBytes(o.Budget))
+	}
+	if err := j.resolveSamples(); err != nil {
+		return err
 	}
 	if !s.Options.NeighbourN1() {
 		return nil

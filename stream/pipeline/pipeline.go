@@ -48,6 +48,14 @@ type Sink interface {
 	Update(i int, b measure.Batch) error
 }
 
+// KeySink is a Sink that takes the names of the samples too: Keys is
+// called right after each Admit, on the same goroutine, with the batch's
+// source.Batch.Keys (empty when the source does not name its samples).
+type KeySink interface {
+	Sink
+	Keys(keys []string)
+}
+
 // Config describes one pass over a dataset.
 type Config struct {
 	Source source.Source
@@ -153,6 +161,9 @@ func readStage(ctx context.Context, c Config, free <-chan *batch, out chan<- *ba
 			c.Progress(int(seen), total)
 		}
 		rows, slots := c.Sink.Admit(sb.Labels[:sb.N])
+		if ks, ok := c.Sink.(KeySink); ok {
+			ks.Keys(sb.Keys)
+		}
 		b.seen = seen
 		b.slots = append(b.slots[:0], slots...)
 		// A batch with no admitted row still travels, empty, so that

@@ -85,7 +85,7 @@ func OpenActivations(dir string, opt Options) (Source, error) {
 	}
 	if order == nil {
 		order = slices.Clone(stems)
-		slices.SortFunc(order, naturalCompare)
+		slices.SortFunc(order, NaturalCompare)
 	}
 	paths := make([]string, len(order))
 	for i, s := range order {
@@ -220,10 +220,10 @@ func readManifest(path string, stems []string) ([]string, error) {
 	return order, nil
 }
 
-// naturalCompare orders names with their digit runs compared as numbers,
+// NaturalCompare orders names with their digit runs compared as numbers,
 // so that "layer2" comes before "layer10"; names equal that way
 // ("layer2", "layer02") are ordered by their bytes.
-func naturalCompare(a, b string) int {
+func NaturalCompare(a, b string) int {
 	if c := natural(a, b); c != 0 {
 		return c
 	}

@@ -211,7 +211,7 @@ func TestActivationsErrors(t *testing.T) {
 
 func TestNaturalCompare(t *testing.T) {
 	names := []string{"layer02", "layer10", "layer2", "fc1", "conv2", "conv10", "conv1", "layer02b", "a", "layer2a"}
-	slices.SortFunc(names, naturalCompare)
+	slices.SortFunc(names, NaturalCompare)
 	want := []string{"a", "conv1", "conv2", "conv10", "fc1", "layer02", "layer2", "layer2a", "layer02b", "layer10"}
 	if !slices.Equal(names, want) {
 		t.Errorf("natural order %q, want %q", names, want)

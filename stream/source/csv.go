@@ -24,6 +24,7 @@ type csvSource struct {
 	recStart int64 // byte offset of the record being read
 	columns  []string
 	labelCol int
+	idCol    int   // the column of Options.ID, -1 for none
 	features []int // column indexes of the features, in file order
 	classes  []string
 	classID  map[string]int32
@@ -33,7 +34,8 @@ type csvSource struct {
 }
 
 // OpenCSV opens the CSV file at path. Every column but the one named
-// opt.Label ("label" by default) must hold numbers. Class ids follow the
+// opt.Label ("label" by default) and the one named opt.ID (if any), whose
+// cells name the rows (Batch.Keys), must hold numbers. Class ids follow the
 // order in which label values first appear in the whole file, so they do
 // not change with opt.Limit.
 //
@@ -53,7 +55,7 @@ func OpenCSV(path string, opt Options) (Source, error) {
 		return nil, err
 	}
 	s := &csvSource{path: path, f: f, in: &boundedReader{r: f}, classID: map[string]int32{}}
-	if err := s.scan(label, opt.Limit); err != nil {
+	if err := s.scan(label, opt.ID, opt.Limit); err != nil {
 		f.Close()
 		return nil, err
 	}
@@ -124,13 +126,13 @@ func (b *boundedReader) Read(p []byte) (int, error) {
 // scan is the first pass: it reads the header, counts the rows, collects
 // the label values and checks the cells of the rows that will be used,
 // so that a bad cell stops the run at Open rather than halfway through.
-func (s *csvSource) scan(label string, limit int) error {
+func (s *csvSource) scan(label, id string, limit int) error {
 	header, err := s.reader()
 	if err != nil {
 		return err
 	}
 	s.columns = make([]string, len(header))
-	s.labelCol = -1
+	s.labelCol, s.idCol = -1, -1
 	seen := map[string]int{}
 	for i, h := range header {
 		h = strings.TrimSpace(h)
@@ -142,15 +144,24 @@ func (s *csvSource) scan(label string, limit int) error {
 		}
 		seen[h] = i
 		s.columns[i] = h
-		if h == label {
+		switch {
+		case h == label:
 			s.labelCol = i
-		} else {
+		case h == id:
+			s.idCol = i
+		default:
 			s.features = append(s.features, i)
 		}
 	}
 	if s.labelCol < 0 {
 		return fmt.Errorf("%s: no label column %q; columns found: %s; choose one with --label%s",
 			s.path, label, quoteAll(s.columns), headerHint(s.columns))
+	}
+	if id == label && id != "" {
+		return fmt.Errorf("%s: --id %q is the label column; name the column that identifies the rows", s.path, id)
+	}
+	if id != "" && s.idCol < 0 {
+		return fmt.Errorf("%s: no column %q for --id; columns found: %s", s.path, id, quoteAll(s.columns))
 	}
 	if len(s.features) == 0 {
 		return fmt.Errorf("%s: no feature columns besides the label column %q", s.path, label)
@@ -294,34 +305,42 @@ func (s *csvSource) Next(b *Batch, max int) error {
 	d := len(s.features)
 	b.resize(k, d)
 	for i := range k {
-		if err := s.row(s.pos+i, b.X[i*d:(i+1)*d], &b.Labels[i]); err != nil {
+		key, err := s.row(s.pos+i, b.X[i*d:(i+1)*d], &b.Labels[i])
+		if err != nil {
 			s.err = err
 			return err
+		}
+		if s.idCol >= 0 {
+			b.Keys = append(b.Keys, key)
 		}
 	}
 	s.pos += k
 	return nil
 }
 
-// row decodes data row i, the next record, into x and label.
-func (s *csvSource) row(i int, x []float32, label *int32) error {
+// row decodes data row i, the next record, into x and label, and returns
+// its --id cell ("" without one).
+func (s *csvSource) row(i int, x []float32, label *int32) (string, error) {
 	rec, err := s.read()
 	if errors.Is(err, io.EOF) {
-		return fmt.Errorf("%s: file ended after %d rows, but the first pass counted more; the file changed while being read", s.path, i)
+		return "", fmt.Errorf("%s: file ended after %d rows, but the first pass counted more; the file changed while being read", s.path, i)
 	}
 	if err != nil {
-		return s.csvError(err, fmt.Sprintf("row %d", i))
+		return "", s.csvError(err, fmt.Sprintf("row %d", i))
 	}
 	line, _ := s.r.FieldPos(0)
 	if *label, err = s.labelOf(rec, i, line, false); err != nil {
-		return err
+		return "", err
 	}
 	for j, c := range s.features {
 		if x[j], err = s.cell(rec, i, line, c); err != nil {
-			return err
+			return "", err
 		}
 	}
-	return nil
+	if s.idCol < 0 {
+		return "", nil
+	}
+	return strings.TrimSpace(rec[s.idCol]), nil
 }
 
 func (s *csvSource) Close() error {

@@ -3,6 +3,7 @@ package source
 import (
 	"fmt"
 	"io"
+	"strconv"
 )
 
 // pixel maps a byte to its float32 value v/255. A table is faster than
@@ -140,6 +141,7 @@ func (m *mnist) Next(b *Batch, max int) error {
 	}
 	for i, l := range m.labels[m.pos : m.pos+k] {
 		b.Labels[i] = int32(l)
+		b.Keys = append(b.Keys, strconv.Itoa(m.pos+i))
 	}
 	m.pos += k
 	if m.images.taken == m.images.dims[0] {

@@ -49,6 +49,7 @@ type parquetSource struct {
 	rows     []int64  // rows of each file
 	db       *dbsql.DB
 	label    string // the label column
+	id       string // the column that names the rows (Options.ID), "" for none
 	keySQL   string // SQL giving the class name of the label column
 	features []string
 	classes  []string
@@ -66,6 +67,7 @@ type parquetSource struct {
 	winAt  int   // next row of win to yield
 	vals   []dbsql.NullFloat64
 	key    dbsql.NullString
+	rowID  dbsql.NullString // the id column's value
 	dest   []any
 	err    error // sticky: once Next failed it keeps failing
 	closed bool
@@ -117,7 +119,7 @@ func OpenParquet(path string, opt Options) (Source, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: opening DuckDB: %v", name, oneLineErr(err))
 	}
-	s := &parquetSource{path: path, files: files, db: dbsql.OpenDB(conn), label: label, classID: map[string]int32{}}
+	s := &parquetSource{path: path, files: files, db: dbsql.OpenDB(conn), label: label, id: opt.ID, classID: map[string]int32{}}
 	// DuckDB reads "~/" as the home folder and "s3://" as a bucket; an
 	// absolute path is only ever the file that was checked.
 	for _, f := range files {
@@ -232,10 +234,22 @@ func (s *parquetSource) open(opt Options) error {
 	if labelType == "" {
 		return fmt.Errorf("%s: no label column %q; columns found: %s; choose one with --label", s.Name(), s.label, quoteAll(names))
 	}
+	if s.id != "" {
+		switch {
+		case s.id == s.label:
+			return fmt.Errorf("%s: --id %q is the label column; name the column that identifies the rows", s.Name(), s.id)
+		case !slices.Contains(names, s.id):
+			return fmt.Errorf("%s: no column %q for --id; columns found: %s", s.Name(), s.id, quoteAll(names))
+		}
+		// The id column names the rows; it is no feature.
+		cols = slices.DeleteFunc(slices.Clone(cols), func(c parquetColumn) bool { return c.name == s.id })
+	}
 	image, err := chooseImage(cols, s.label, opt)
 	switch {
 	case err != nil:
 		return fmt.Errorf("%s: %v", s.Name(), err)
+	case image != nil && s.id != "":
+		return fmt.Errorf("%s: --id %q: the rows of an image column are named FILE row R; drop --id", s.Name(), s.id)
 	case image != nil:
 		if s.img, err = newParquetImages(*image, opt.Transform); err != nil {
 			return fmt.Errorf("%s: %v", s.Name(), err)
@@ -288,6 +302,9 @@ func (s *parquetSource) open(opt Options) error {
 	s.dest[0] = &s.key
 	for i := range s.vals {
 		s.dest[1+i] = &s.vals[i]
+	}
+	if s.id != "" {
+		s.dest = append(s.dest, &s.rowID)
 	}
 	return nil
 }
@@ -361,7 +378,7 @@ func (s *parquetSource) agree(first, other []parquetColumn, i int, defaultFeatur
 	}
 	if defaultFeatures {
 		for _, c := range other {
-			if k := columnKind(c.typ); c.name != s.label && (k == colInt || k == colFloat) && !slices.Contains(s.features, c.name) {
+			if k := columnKind(c.typ); c.name != s.label && c.name != s.id && (k == colInt || k == colFloat) && !slices.Contains(s.features, c.name) {
 				return fmt.Errorf("%s: numeric column %q is not in %s, whose columns make the features; the files must have the same columns, or choose the features with --features", b, c.name, a)
 			}
 		}
@@ -599,6 +616,9 @@ func (s *parquetSource) Next(b *Batch, max int) error {
 		m := min(k-i, s.win.N-s.winAt)
 		copy(b.X[i*d:(i+m)*d], s.win.X[s.winAt*d:(s.winAt+m)*d])
 		copy(b.Labels[i:i+m], s.win.Labels[s.winAt:s.winAt+m])
+		if s.id != "" {
+			b.Keys = append(b.Keys, s.win.Keys[s.winAt:s.winAt+m]...)
+		}
 		i += m
 		s.winAt += m
 	}
@@ -616,6 +636,9 @@ func (s *parquetSource) fetch() error {
 	cols[0] = s.keySQL
 	for i, f := range s.features {
 		cols[1+i] = "CAST(" + quoteIdent(f) + " AS DOUBLE)"
+	}
+	if s.id != "" {
+		cols = append(cols, "CAST("+quoteIdent(s.id)+" AS VARCHAR)")
 	}
 	q := fmt.Sprintf("SELECT %s FROM read_parquet(%s, file_row_number = true) WHERE file_row_number >= %d AND file_row_number < %d ORDER BY file_row_number",
 		strings.Join(cols, ", "), quoteString(s.dbFiles[s.file]), from, from+want)
@@ -641,6 +664,9 @@ func (s *parquetSource) fetch() error {
 			return fmt.Errorf("%s row %d: label %q was not there when the classes were read; the file changed while being read", file, row, s.key.String)
 		}
 		s.win.Labels[got] = id
+		if s.id != "" {
+			s.win.Keys = append(s.win.Keys, s.rowID.String)
+		}
 		x := s.win.X[got*d : (got+1)*d]
 		for j, v := range s.vals {
 			switch {

@@ -14,9 +14,11 @@ type Batch struct {
 	Labels []int32   // N class ids, 0..len(Classes())-1
 	N      int
 	// Keys names each sample, for the sources whose samples have names:
-	// an image folder's give each image's path relative to the folder,
+	// MNIST's give the image's index in its split ("17"); an image
+	// folder's give each image's path relative to the folder,
 	// slash-separated ("cat/001.png"); a Parquet image column's give
-	// "FILE row R". Other sources leave it empty.
+	// "FILE row R"; CSV and Parquet give the value of the column
+	// Options.ID. Other sources leave it empty.
 	Keys []string
 }
 
@@ -68,6 +70,9 @@ type Options struct {
 	// Image names the image column of a Parquet source; "" means the one
 	// column that holds images, if there is exactly one (see OpenParquet).
 	Image string
+	// ID names a column of a CSV or Parquet (feature) source that names
+	// each row (Batch.Keys); it is not a feature. "" means none.
+	ID string
 	// Transform is the preprocessing of the model's input: the image
 	// sources apply its image steps as they decode each image, and the
 	// others refuse them. Transformed applies the rest.
@@ -94,6 +99,8 @@ func Open(spec string, opt Options) (Source, error) {
 		return nil, fmt.Errorf("--features %q chooses Parquet columns; it does not apply to --data %s", opt.Features, spec)
 	case opt.Image != "" && !parquet:
 		return nil, fmt.Errorf("--image %q chooses a Parquet column; it does not apply to --data %s", opt.Image, spec)
+	case opt.ID != "" && !parquet && !strings.HasPrefix(spec, "csv:"):
+		return nil, fmt.Errorf("--id %q names a CSV or Parquet column; --data %s names its samples itself, or not at all", opt.ID, spec)
 	case opt.Transform.imageSteps() && !images:
 		return nil, fmt.Errorf("--resize and --center-crop preprocess images (imagefolder:DIR, or a Parquet image column); --data %s holds none", spec)
 	}

@@ -33,6 +33,10 @@ type Router struct {
 	sampler *reservoir.Sampler
 	rows    []int
 	slots   []int
+	// admittedN is the number of samples of the batch last given to
+	// Admit; track follows the samples for per-sample rows (TrackSamples).
+	admittedN int
+	track     *sampleTracker
 	// workspace bounds the memory of reading an estimate, and of the
 	// measures beyond N1 (Extra), one layer at a time.
 	workspace int64
@@ -154,7 +158,11 @@ func (r *Router) Layers() []Layer { return r.layers }
 // Admit offers a batch's samples to the shared reservoir and returns the
 // rows it keeps and their slots; nil rows means every row is kept.
 func (r *Router) Admit(labels []int32) (rows, slots []int) {
+	r.admittedN = len(labels)
 	if r.sampler == nil {
+		if r.track != nil {
+			r.track.admitted(len(labels), nil, nil, false)
+		}
 		return nil, nil
 	}
 	r.rows, r.slots = r.rows[:0], r.slots[:0]
@@ -163,6 +171,9 @@ func (r *Router) Admit(labels []int32) (rows, slots []int) {
 			r.rows = append(r.rows, i)
 			r.slots = append(r.slots, s)
 		}
+	}
+	if r.track != nil {
+		r.track.admitted(len(labels), r.rows, r.slots, true)
 	}
 	return r.rows, r.slots
 }

@@ -52,6 +52,17 @@
 //     included (measure.Batch.Dropped). Twins merge by the union of their
 //     reservoirs (reservoir.Union), exact in distribution.
 //
+// # Per-sample values
+//
+// N1 is the mean of a per-point fact, and ExactN1.Samples returns it for
+// every point, from the tree the last Value read: whether the point is an
+// end of a cross-class edge (OnBoundary, whose mean is N1 exactly), with
+// the point's parts in N2 (its nearest same-class over nearest
+// other-class distance) and N3 (its nearest neighbour has another label),
+// found by mst.FindNearest, and the cross edges of every pair of classes.
+// SampledN1.Samples gives the same for the points its reservoir kept, on
+// the tree of those points alone.
+//
 // # References
 //
 //   - T. K. Ho and M. Basu, "Complexity measures of supervised

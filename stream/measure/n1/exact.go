@@ -50,6 +50,7 @@ type ExactN1 struct {
 	labels []int32
 	last   mst.Stats
 	run    *mst.Insertion // the tree of Running; nil until it is first called
+	tree   []int32        // the parents of the tree of the last Value (Samples)
 }
 
 var (
@@ -209,6 +210,7 @@ func (e *ExactN1) Value() (float64, error) {
 		}
 		if e.run.Ties() == 0 {
 			e.last = mst.Stats{Method: mst.Insert, ExactEvals: e.run.Evals(), WorkspaceBytes: e.run.Bytes()}
+			e.tree = parents(e.run.Parent())
 			return float64(mst.CrossVertices(e.run.Parent(), e.labels)) / float64(n), nil
 		}
 	}
@@ -225,6 +227,7 @@ func (e *ExactN1) Value() (float64, error) {
 		return 0, err
 	}
 	e.last = t.Stats
+	e.tree = parents(t.Parent)
 	return float64(mst.CrossVertices(t.Parent, e.labels)) / float64(n), nil
 }
 
