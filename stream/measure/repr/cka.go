@@ -63,9 +63,6 @@ func (c *CKA) Batches() int { return c.batches }
 // N returns the number of points seen.
 func (c *CKA) N() int64 { return c.points }
 
-// Dims returns the dimensions of the two representations.
-func (c *CKA) Dims() (dx, dy int) { return c.dx, c.dy }
-
 // Update adds one minibatch of n = len(b.Labels) points: b.X holds them
 // row by row with dx features, b.Y the same points, in the same order,
 // with dy features (the labels play no part). n must be at least 4 (HSIC₁

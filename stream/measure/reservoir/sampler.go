@@ -183,9 +183,6 @@ func (s *Sampler) Classes() int { return len(s.capacity) }
 // Seed is the seed the sampler was made with.
 func (s *Sampler) Seed() uint64 { return s.seed }
 
-// Part is the part of the stream the sampler was made for (NewPart).
-func (s *Sampler) Part() uint64 { return s.part }
-
 // Seen is the number of samples offered with a valid label.
 func (s *Sampler) Seen() int64 { return s.seenAll }
 

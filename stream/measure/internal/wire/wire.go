@@ -117,20 +117,6 @@ type Reader struct {
 	err error
 }
 
-// Tag returns the type tag of the state in data, or "" when data does not
-// start with a header.
-func Tag(data []byte) string {
-	h := len(Magic) + 2
-	if len(data) < h+1 || string(data[:len(Magic)]) != Magic {
-		return ""
-	}
-	n := int(data[h])
-	if len(data) < h+1+n {
-		return ""
-	}
-	return string(data[h+1 : h+1+n])
-}
-
 // NewReader checks the header of data: the magic, the format, the type
 // tag and a type version at most version. It returns the reader of the
 // payload and the state's type version.
