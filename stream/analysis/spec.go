@@ -100,6 +100,11 @@ func (j *Job) Close() error { return j.Source.Close() }
 // the measures and the memory budget, so that bad input fails before any
 // run is recorded. The caller closes the Job.
 func Prepare(s Spec) (*Job, error) {
+	if s.Plan.Ties == mst.Total {
+		// The neighbour measures' ties too are decided by the total
+		// order: exact distances, then the lower index (as a sharded run).
+		s.Options.Neighbour.TieRTol = 0
+	}
 	j, err := Open(s)
 	if err != nil {
 		return nil, err

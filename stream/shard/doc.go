@@ -58,10 +58,14 @@
 // layer's states, marshalled (StateFile), and Merge merges them in shard
 // order and writes the rows cxray analyze writes: equal to its values to
 // 1e-9 relative, float64 sums being regrouped, but for CKA, whose
-// minibatches are formed within each shard (params.order says so). The
-// measures that need the points of every shard together (F3 and F4, the
-// neighbourhood and network measures, the classifiers, GDV) are refused
-// by Plan in one line.
+// minibatches are formed within each shard (params.order says so). N2
+// and N3 are exact under the total order: N2 from every point's nearest
+// same-class and other-class distances, minima the pairs tasks write
+// (NearFile) and Merge takes over all tasks; N3 from the merged tree,
+// where each point's lightest edge leads to its nearest neighbour
+// (NearestInTree). The measures that need more of the points of every
+// shard together (F3 and F4, the other neighbourhood and network
+// measures, the classifiers, GDV) are refused by Plan in one line.
 //
 // # Memory
 //

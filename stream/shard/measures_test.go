@@ -36,7 +36,7 @@ func (quiet) Step(string, int, int) {}
 // points, and differs from one machine's.
 func TestShardedMeasures(t *testing.T) {
 	const n, shards = 200, 3
-	names := []string{"N1", "F1", "F1v", "F2", "T2", "T3", "T4", "C1", "C2", "NC1", "CKA_prev", "CKA_input"}
+	names := []string{"N1", "F1", "F1v", "F2", "T2", "T3", "T4", "C1", "C2", "N2", "N3", "NC1", "CKA_prev", "CKA_input"}
 	model, err := analysis.LoadModel(fixture.Path("fixtures/models/lenet5_mnist.onnx"), 1<<30)
 	if err != nil {
 		t.Fatal(err)
@@ -106,6 +106,11 @@ func TestShardedMeasures(t *testing.T) {
 
 	for li, r := range sharded {
 		s := single[li]
+		for _, name := range []string{"N2", "N3"} {
+			if _, ok := r.Extra[name]; !ok {
+				t.Errorf("layer %s: no %s from the sharded run (skipped %v)", r.Layer.Name, name, r.Skipped)
+			}
+		}
 		if r.N1 != s.Estimate.Value {
 			t.Errorf("layer %s: N1 %v sharded, %v on one machine", r.Layer.Name, r.N1, s.Estimate.Value)
 		}
@@ -236,24 +241,24 @@ func shardPoints(t *testing.T, dir string, s, li int) []float32 {
 // every shard's points together.
 func TestPlanRefusesMeasures(t *testing.T) {
 	spec := analysis.Spec{Data: "mnist", Source: source.Options{Split: "test", Limit: 40}, Layers: "all",
-		Measures: []string{"N1", "F1", "F3", "N2", "L1", "GDV"}}
+		Measures: []string{"N1", "F1", "F3", "N2", "T1", "L1", "GDV"}}
 	_, err := shard.Plan(spec, 2, 10, "test")
 	if err == nil {
 		t.Fatal("no error")
 	}
 	msg := err.Error()
-	for _, m := range []string{"F3", "N2", "L1", "GDV", "neighbours", "cxray analyze"} {
+	for _, m := range []string{"F3", "T1", "L1", "GDV", "neighbourhood", "cxray analyze"} {
 		if !strings.Contains(msg, m) {
 			t.Errorf("the refusal does not name %s: %s", m, msg)
 		}
 	}
-	if strings.Contains(msg, "\n") || strings.Contains(msg, "F1,") {
+	if strings.Contains(msg, "\n") || strings.Contains(msg, "F1,") || strings.Contains(msg, "N2") {
 		t.Errorf("the refusal is not one line naming the refused measures only: %s", msg)
 	}
 	// Every measure of the registry is either merged or refused.
 	for _, m := range survey.Names() {
 		_, err := shard.Plan(analysis.Spec{Data: spec.Data, Source: spec.Source, Layers: "all", Measures: []string{"N1", m}}, 2, 10, "test")
-		if merged := slices.Contains([]string{"N1", "F1", "F1v", "F2", "T2", "T3", "T4", "C1", "C2", "NC1", "CKA_prev", "CKA_input"}, m); merged != (err == nil) {
+		if merged := slices.Contains([]string{"N1", "F1", "F1v", "F2", "T2", "T3", "T4", "C1", "C2", "N2", "N3", "NC1", "CKA_prev", "CKA_input"}, m); merged != (err == nil) {
 			t.Errorf("%s: merged %v, plan says %v", m, merged, err)
 		}
 	}

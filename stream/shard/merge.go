@@ -132,7 +132,7 @@ func (m *Manifest) merge(ctx context.Context, dir string, run *sql.Run, labels [
 			LayerIndex: l.Index, LayerName: l.Name, Measure: "N1", Value: n1, NSamples: int64(m.N), Step: int64(m.N),
 			Method: "exact", Params: params,
 		})
-		extra, skipped, err := m.mergedRows(dir, li)
+		extra, skipped, err := m.mergedRows(dir, li, tree, labels)
 		if err != nil {
 			return nil, fmt.Errorf("layer %q: %w", l.Name, err)
 		}
@@ -157,19 +157,38 @@ func (m *Manifest) merge(ctx context.Context, dir string, run *sql.Run, labels [
 func (m *Manifest) labels(dir string) ([]int32, error) {
 	out := make([]int32, 0, m.N)
 	for s := range m.Shards() {
-		path := filepath.Join(TaskDir(dir, KindExtract, s), LabelsFile)
-		f, err := openRegular(path)
-		if err != nil {
+		var err error
+		if out, err = m.appendLabels(out, dir, s); err != nil {
 			return nil, err
-		}
-		b, err := io.ReadAll(io.LimitReader(f, 4*int64(m.ShardLen(s))+1))
-		f.Close()
-		if err != nil || len(b) != 4*m.ShardLen(s) {
-			return nil, fmt.Errorf("%s does not hold the shard's %d labels; run extract task %d again", path, m.ShardLen(s), s)
-		}
-		for o := 0; o < len(b); o += 4 {
-			out = append(out, int32(binary.LittleEndian.Uint32(b[o:])))
 		}
 	}
 	return out, nil
+}
+
+// appendLabels appends the labels of shard s to out.
+func (m *Manifest) appendLabels(out []int32, dir string, s int) ([]int32, error) {
+	path := filepath.Join(TaskDir(dir, KindExtract, s), LabelsFile)
+	f, err := openRegular(path)
+	if err != nil {
+		return nil, err
+	}
+	b, err := io.ReadAll(io.LimitReader(f, 4*int64(m.ShardLen(s))+1))
+	f.Close()
+	if err != nil || len(b) != 4*m.ShardLen(s) {
+		return nil, fmt.Errorf("%s does not hold the shard's %d labels; run extract task %d again", path, m.ShardLen(s), s)
+	}
+	for o := 0; o < len(b); o += 4 {
+		out = append(out, int32(binary.LittleEndian.Uint32(b[o:])))
+	}
+	return out, nil
+}
+
+// pairLabels are the labels of shards i and j (j == i: one shard), in the
+// order of a pair's points.
+func pairLabels(dir string, m *Manifest, i, j int) ([]int32, error) {
+	out, err := m.appendLabels(nil, dir, i)
+	if err != nil || j == i {
+		return out, err
+	}
+	return m.appendLabels(out, dir, j)
 }

@@ -53,6 +53,10 @@ func Pairs(ctx context.Context, dir string, t int, tree TreeFunc) error {
 func (m *Manifest) pairEdges(ctx context.Context, dir string, st *stage, pairs [][2]int, tree TreeFunc) error {
 	for li, l := range m.Layers {
 		var edges []sql.Edge
+		var nr *near
+		if m.wantsNear() {
+			nr = m.newNear(pairs)
+		}
 		for _, p := range pairs {
 			if err := ctx.Err(); err != nil {
 				return err
@@ -73,6 +77,15 @@ func (m *Manifest) pairEdges(ctx context.Context, dir string, st *stage, pairs [
 					return err
 				}
 			}
+			if nr != nil {
+				labels, err := pairLabels(dir, m, i, j)
+				if err != nil {
+					return err
+				}
+				if err := nr.add(x, l.Dim, labels, i, j, ni); err != nil {
+					return fmt.Errorf("layer %q, shards %d and %d: nearest neighbours: %w", l.Name, i, j, err)
+				}
+			}
 			parent, weight, err := tree(x, l.Dim)
 			if err != nil {
 				return fmt.Errorf("layer %q, shards %d and %d: %w", l.Name, i, j, err)
@@ -87,6 +100,11 @@ func (m *Manifest) pairEdges(ctx context.Context, dir string, st *stage, pairs [
 				if u >= 0 {
 					edges = append(edges, sql.Edge{U: id(u), V: id(v), D2: weight[v]})
 				}
+			}
+		}
+		if nr != nil {
+			if err := nr.write(st, li); err != nil {
+				return err
 			}
 		}
 		name := EdgesFile(li)

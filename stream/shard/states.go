@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"cxray/sql"
 	"cxray/stream/measure"
 	"cxray/stream/measure/feature"
 	"cxray/stream/measure/repr"
@@ -180,13 +181,16 @@ func shardCKA(st *stage, li, dx, j, dy int, order []int) (*repr.CKA, error) {
 // mergedRows reads layer li's states from every extract task, merges
 // them shard by shard, and returns the rows of the measures beyond N1
 // with the reasons of those the layer skips.
-func (m *Manifest) mergedRows(dir string, li int) ([]tap.Row, []string, error) {
+func (m *Manifest) mergedRows(dir string, li int, tree []sql.Edge, labels []int32) ([]tap.Row, []string, error) {
 	kinds, _, skipped := m.layerStates(li)
 	o, err := m.options()
 	if err != nil {
 		return nil, nil, err
 	}
-	var rows []tap.Row
+	rows, err := m.neighbourRows(dir, li, tree, labels)
+	if err != nil {
+		return nil, nil, err
+	}
 	for _, kind := range kinds {
 		switch kind {
 		case stateMoments:

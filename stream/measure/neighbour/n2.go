@@ -13,10 +13,16 @@ import "math"
 //
 // Multiclass: native (extra is over all other classes). Zero distances
 // count as they are under both rules. Memory: O(1) beyond the structure.
-func (nb *Neighbours) N2() float64 {
+func (nb *Neighbours) N2() float64 { return N2Of(nb.sameD, nb.otherD) }
+
+// N2Of is N2 from every point's distance to its nearest neighbour of the
+// same class (same) and of another class (other), +Inf where there is
+// none: the form a sharded run computes it in, from minima merged over
+// shard pairs.
+func N2Of(same, other []float64) float64 {
 	s, c := 0.0, 0
-	for i := range nb.n {
-		v := 1 - 1/(nb.sameD[i]/nb.otherD[i]+1)
+	for i := range same {
+		v := 1 - 1/(same[i]/other[i]+1)
 		if math.IsNaN(v) || math.IsInf(v, 0) {
 			continue
 		}
