@@ -7,11 +7,13 @@ import (
 	gemmkernel "cxray/runtime/internal/kernel"
 )
 
-// buildConv compiles a 2-D convolution (NCHW input, MCkk weights) with
-// pads, strides, dilations, auto_pad, groups (depthwise included) and an
-// optional bias.
+// buildConv compiles a convolution over 1, 2 or 3 spatial axes (NCL,
+// NCHW or NCDHW input, weights [M, C/group, kernel...]) with pads,
+// strides, dilations, auto_pad, groups (depthwise included) and an
+// optional bias. 1-D and 2-D windows run as 3-D ones with unit leading
+// axes (see volume).
 //
-// Each group is a matrix product of the (M/g) × (C/g·kh·kw) weights with
+// Each group is a matrix product of the (M/g) × (C/g·k) weights with
 // a column matrix that holds one receptive field per output position, run
 // by the register-tiled kernel of package kernel. A stride-1 convolution
 // (nearly all of them) never builds the column matrix: its rows are
@@ -57,14 +59,15 @@ type conv struct {
 	constW      bool          // the weights are an initializer, packed once
 	packed      [][]float32   // per group: the weights packed by kernel.PackA
 	offs        []int         // the row offsets of the shifted views (runShifted)
+	shape       []int         // the output shape
 	scratch     []convScratch // per worker
 }
 
-// pack packs each group's (M/g) × (C/g·kh·kw) weight matrix for the
+// pack packs each group's (M/g) × (C/g·k) weight matrix for the
 // kernel, into buffers reserved through the meter first. In a dry step
 // (weights computed from the input) it only reserves them.
 func (k *conv) pack(w *Tensor) error {
-	mg, kk := w.Shape[0]/k.group, w.Shape[1]*w.Shape[2]*w.Shape[3]
+	mg, kk := w.Shape[0]/k.group, numel(w.Shape[1:])
 	if len(k.packed) != k.group {
 		k.packed = make([][]float32, k.group)
 	}
@@ -79,13 +82,18 @@ func (k *conv) pack(w *Tensor) error {
 }
 
 func (k *conv) checkWeight(w *Tensor) error {
-	if w.IsInt() || len(w.Shape) != 4 {
-		return fmt.Errorf("weight W must be a 4-D float32 tensor [M, C/group, kh, kw], got shape %v; only 2-D convolutions are supported", w.Shape)
+	r := len(w.Shape) - 2
+	if w.IsInt() || r < 1 || r > maxSpatial || k.win.rank != 0 && r != k.win.rank {
+		want := "1 to 3 spatial axes"
+		if k.win.rank != 0 {
+			want = fmt.Sprintf("%d spatial axes, as the attributes say", k.win.rank)
+		}
+		return fmt.Errorf("weight W must be a float32 tensor [M, C/group, kernel...] with %s, got shape %v", want, w.Shape)
 	}
 	if w.Shape[0]%k.group != 0 {
 		return fmt.Errorf("weight W %v: %d output channels do not split into group=%d", w.Shape, w.Shape[0], k.group)
 	}
-	if k.kernelShape != nil && (k.kernelShape[0] != w.Shape[2] || k.kernelShape[1] != w.Shape[3]) {
+	if k.kernelShape != nil && !equalShape(k.kernelShape, w.Shape[2:]) {
 		return fmt.Errorf("kernel_shape %v disagrees with weight W %v", k.kernelShape, w.Shape)
 	}
 	return nil
@@ -96,11 +104,12 @@ func (k *conv) run(in, out []*Tensor) error {
 	if err := k.checkWeight(w); err != nil {
 		return err
 	}
-	if x.IsInt() || len(x.Shape) != 4 {
-		return fmt.Errorf("input X must be a 4-D float32 tensor [N, C, H, W], got shape %v (weight %v)", x.Shape, w.Shape)
+	r := len(w.Shape) - 2
+	if x.IsInt() || len(x.Shape) != r+2 {
+		return fmt.Errorf("input X must be a %d-D float32 tensor [N, C, spatial...] for weight W %v, got shape %v", r+2, w.Shape, x.Shape)
 	}
-	n, c, h, wd := x.Shape[0], x.Shape[1], x.Shape[2], x.Shape[3]
-	m, cg, kh, kw := w.Shape[0], w.Shape[1], w.Shape[2], w.Shape[3]
+	n, c := x.Shape[0], x.Shape[1]
+	m, cg := w.Shape[0], w.Shape[1]
 	if c != cg*k.group {
 		return fmt.Errorf("input X %v has %d channels but weight W %v with group=%d expects %d", x.Shape, c, w.Shape, k.group, cg*k.group)
 	}
@@ -112,67 +121,70 @@ func (k *conv) run(in, out []*Tensor) error {
 		}
 		bias = b.Data
 	}
-	gy, err := k.win.geometry(0, h, kh)
+	win := k.win
+	win.rank = r
+	v, err := win.geometries(x.Shape[2:], w.Shape[2:], fmt.Sprintf("input X %v, weight W %v", x.Shape, w.Shape))
 	if err != nil {
-		return fmt.Errorf("input X %v, weight W %v: height: %v", x.Shape, w.Shape, err)
+		return err
 	}
-	gx, err := k.win.geometry(1, wd, kw)
-	if err != nil {
-		return fmt.Errorf("input X %v, weight W %v: width: %v", x.Shape, w.Shape, err)
-	}
-	oh, ow := gy.out, gx.out
 	// Buffers first, every one checked against the budget: the packed
 	// weights when they are not an initializer, each worker's scratch,
 	// then the output.
-	if err := out[0].fits(n, m, oh, ow); err != nil {
+	k.shape = v.outShape(k.shape, n, m, r)
+	if err := out[0].fits(k.shape...); err != nil {
 		return err
 	}
-	if checkedNumel([]int{n, m, oh, ow}) > 0 {
+	if checkedNumel(k.shape) > 0 {
 		if !k.constW {
 			if err := k.pack(w); err != nil {
 				return err
 			}
 		}
-		if err := k.reserveScratch(n, m, cg, kh, kw, &gy, &gx); err != nil {
+		if err := k.reserveScratch(n, m, cg, &v); err != nil {
 			return err
 		}
 	}
-	y, err := out[0].setFloat(n, m, oh, ow)
+	y, err := out[0].setFloat(k.shape...)
 	if err != nil || len(y) == 0 {
 		return err
 	}
-	if gy.stride == 1 && gx.stride == 1 {
-		k.runShifted(x, y, bias, m, cg, kh, kw, &gy, &gx)
+	if v.unitStride() {
+		k.runShifted(x, y, bias, m, cg, &v)
 	} else {
-		k.runIm2col(x, y, bias, m, cg, kh, kw, &gy, &gx)
+		k.runIm2col(x, y, bias, m, cg, &v)
 	}
 	return nil
 }
 
 // shiftedSizes are runShifted's buffer lengths per worker: the
-// zero-bordered input planes (pad) and the product (out), whose rows are
+// zero-bordered input volumes (pad) and the product (out), whose rows are
 // ld long; and the number of workers.
-func (k *conv) shiftedSizes(n, m, cg, kh, kw int, gy, gx *axisGeom) (pad, out, ld, workers int) {
-	hp, wp := gy.in+gy.padBegin+gy.padEnd, gx.in+gx.padBegin+gx.padEnd
-	kk := cg * kh * kw
-	ld = gemmkernel.RoundUp(gy.out*wp, gemmkernel.NR)
-	pad = cg * hp * wp
+func (k *conv) shiftedSizes(n, m, cg int, v *volume) (pad, out, ld, workers int) {
+	dp, hp, wp := v.padded()
+	kd, kh, kw := v.ks()
+	od, oh, _ := v.outs()
+	kk := cg * kd * kh * kw
+	cols := (od-1)*hp*wp + oh*wp
+	ld = gemmkernel.RoundUp(cols, gemmkernel.NR)
+	pad = cg * dp * hp * wp
 	if kk > 0 {
 		// The last tile reads up to ld columns past the largest offset,
-		// that of (ch, i, j) = (cg-1, kh-1, kw-1).
-		last := (cg-1)*hp*wp + (kh-1)*gy.dil*wp + (kw-1)*gx.dil
+		// that of the last channel's last tap.
+		last := (cg-1)*dp*hp*wp + (kd-1)*v[0].dil*hp*wp + (kh-1)*v[1].dil*wp + (kw-1)*v[2].dil
 		pad = max(pad, last+ld)
 	}
 	out = gemmkernel.RoundUp(m/k.group, gemmkernel.MR) * ld
-	return pad, out, ld, splitFor(n, m*kk*gy.out*wp, k.workers)
+	return pad, out, ld, splitFor(n, m*kk*cols, k.workers)
 }
 
 // im2colSizes are runIm2col's: the column matrix (col, kk rows of ld),
-// the product (out), the output planes laid side by side per product
+// the product (out), the output volumes laid side by side per product
 // (per), and the number of workers.
-func (k *conv) im2colSizes(n, m, cg, kh, kw int, gy, gx *axisGeom) (col, out, ld, per, workers int) {
-	kk := cg * kh * kw
-	ohw := gy.out * gx.out
+func (k *conv) im2colSizes(n, m, cg int, v *volume) (col, out, ld, per, workers int) {
+	kd, kh, kw := v.ks()
+	od, oh, ow := v.outs()
+	kk := cg * kd * kh * kw
+	ohw := od * oh * ow
 	// Small output planes are laid side by side in one wider column
 	// matrix, so that little is lost to padding the columns to the
 	// kernel's tile width. The width aims at ~1024 columns, and the buffer
@@ -188,32 +200,35 @@ func (k *conv) im2colSizes(n, m, cg, kh, kw int, gy, gx *axisGeom) (col, out, ld
 }
 
 // reserveScratch sizes each worker's buffers for this geometry.
-func (k *conv) reserveScratch(n, m, cg, kh, kw int, gy, gx *axisGeom) error {
+func (k *conv) reserveScratch(n, m, cg int, v *volume) error {
 	// Hostile pads can make the sizes overflow: they must fit an int with
 	// room for the rounding and side-by-side planes of shiftedSizes and
 	// im2colSizes (factors below 64 and 2048) before they are computed.
-	hp, wp := gy.in+gy.padBegin+gy.padEnd, gx.in+gx.padBegin+gx.padEnd
-	ohw := checkedNumel([]int{gy.out, gx.out})
-	if hp < 0 || wp < 0 || ohw < 0 || checkedNumel([]int{64, max(cg, m) + gemmkernel.MR, hp, wp}) < 0 ||
-		checkedNumel([]int{2048, max(cg*kh*kw, m) + gemmkernel.MR, max(ohw, 1)}) < 0 {
-		return &BudgetError{What: "scratch for the padded input", Shape: []int{cg, hp, wp}, Need: math.MaxInt64}
+	dp, hp, wp := v.padded()
+	kd, kh, kw := v.ks()
+	od, oh, ow := v.outs()
+	kk := checkedNumel([]int{cg, kd, kh, kw})
+	ohw := checkedNumel([]int{od, oh, ow})
+	if dp < 0 || hp < 0 || wp < 0 || ohw < 0 || kk < 0 || checkedNumel([]int{64, max(cg, m) + gemmkernel.MR, dp, hp, wp}) < 0 ||
+		checkedNumel([]int{2048, max(kk, m) + gemmkernel.MR, max(ohw, 1)}) < 0 {
+		return &BudgetError{What: "scratch for the padded input", Shape: []int{cg, dp, hp, wp}, Need: math.MaxInt64}
 	}
 	var sizes []int
 	var workers int
-	if gy.stride == 1 && gx.stride == 1 {
-		pad, out, _, w := k.shiftedSizes(n, m, cg, kh, kw, gy, gx)
+	if v.unitStride() {
+		pad, out, _, w := k.shiftedSizes(n, m, cg, v)
 		sizes, workers = []int{pad, out}, w
 	} else {
-		col, out, _, _, w := k.im2colSizes(n, m, cg, kh, kw, gy, gx)
+		col, out, _, _, w := k.im2colSizes(n, m, cg, v)
 		sizes, workers = []int{col, out}, w
 	}
 	for wk := range workers {
 		sc := &k.scratch[wk]
 		bufs := [2]*[]float32{&sc.pad, &sc.out}
 		what := [2]string{"zero-bordered input scratch", "product scratch"}
-		if gy.stride != 1 || gx.stride != 1 {
+		if !v.unitStride() {
 			bufs[0], what[0] = &sc.col, "im2col scratch"
-			if _, err := reserve(k.m, &sc.offs, cg*kh*kw, "im2col offsets", nil); err != nil {
+			if _, err := reserve(k.m, &sc.offs, kk, "im2col offsets", nil); err != nil {
 				return err
 			}
 		}
@@ -227,31 +242,41 @@ func (k *conv) reserveScratch(n, m, cg, kh, kw int, gy, gx *axisGeom) error {
 }
 
 // runShifted computes a stride-1 convolution without im2col. The input
-// planes of one sample are copied into a zero-bordered buffer of the
-// padded size hp×wp, and the product is taken over oh×wp columns, as if
-// the output were as wide as the padded input: then row (ch, i, j) of the
-// column matrix is the buffer itself shifted by ch·hp·wp + i·wp + j, and
-// the kernel reads it in place through its row offsets. The wp−ow extra
-// columns of each output row are computed and dropped: on a LeNet-5 that
-// costs 14% (conv1) and 40% (conv2) more multiply-adds, far less than
-// im2col's copies of short runs cost.
-func (k *conv) runShifted(x *Tensor, y, bias []float32, m, cg, kh, kw int, gy, gx *axisGeom) {
-	n, c, h, wd := x.Shape[0], x.Shape[1], x.Shape[2], x.Shape[3]
-	oh, ow := gy.out, gx.out
-	hp, wp := h+gy.padBegin+gy.padEnd, wd+gx.padBegin+gx.padEnd
+// volumes of one sample are copied into a zero-bordered buffer of the
+// padded size dp×hp×wp, and the product is taken over the columns
+// z·hp·wp + y·wp + x (z < od, y < hp, x < wp), as if the output were as
+// large as the padded input: then row (ch, a, i, j) of the column matrix
+// is the buffer itself shifted by ch·dp·hp·wp + a·hp·wp + i·wp + j, and
+// the kernel reads it in place through its row offsets. The extra columns
+// (x ≥ ow, and y ≥ oh between depth slices) are computed and dropped: on
+// a LeNet-5 that costs 14% (conv1) and 40% (conv2) more multiply-adds,
+// far less than im2col's copies of short runs cost.
+func (k *conv) runShifted(x *Tensor, y, bias []float32, m, cg int, v *volume) {
+	n, c := x.Shape[0], x.Shape[1]
+	d, h, wd := v.ins()
+	od, oh, ow := v.outs()
+	kd, kh, kw := v.ks()
+	dp, hp, wp := v.padded()
+	pz, py, px := v[0].padBegin, v[1].padBegin, v[2].padBegin
 	mg := m / k.group
 	mp := gemmkernel.RoundUp(mg, gemmkernel.MR)
-	kk := cg * kh * kw
-	size, _, ld, workers := k.shiftedSizes(n, m, cg, kh, kw, gy, gx)
+	kk := cg * kd * kh * kw
+	vol, ovol := d*h*wd, od*oh*ow
+	size, _, ld, workers := k.shiftedSizes(n, m, cg, v)
 	k.offs = k.offs[:0]
 	for ch := 0; ch < cg; ch++ {
-		for i := 0; i < kh; i++ {
-			for j := 0; j < kw; j++ {
-				k.offs = append(k.offs, ch*hp*wp+i*gy.dil*wp+j*gx.dil)
+		for a := 0; a < kd; a++ {
+			for i := 0; i < kh; i++ {
+				for j := 0; j < kw; j++ {
+					k.offs = append(k.offs, ch*dp*hp*wp+a*v[0].dil*hp*wp+i*v[1].dil*wp+j*v[2].dil)
+				}
 			}
 		}
 	}
-	key := [6]int{cg, h, wd, hp, wp, gy.padBegin*wp + gx.padBegin}
+	key := [8]int{cg, d, h, wd, dp, hp, wp, (pz*hp+py)*wp + px}
+	// The product's columns are contiguous in the output when no column
+	// is dropped.
+	dense := wp == ow && (od == 1 || hp == oh)
 	parallelFor(n, workers, func(wk, lo, hi int) {
 		sc := &k.scratch[wk]
 		// The borders stay zero from one sample to the next, since only
@@ -265,27 +290,34 @@ func (k *conv) runShifted(x *Tensor, y, bias []float32, m, cg, kh, kw int, gy, g
 		dst := sc.out[:mp*ld]
 		for s := lo; s < hi; s++ {
 			for g := 0; g < k.group; g++ {
-				xg := x.Data[(s*c+g*cg)*h*wd : (s*c+(g+1)*cg)*h*wd]
-				if hp == h && wp == wd {
+				xg := x.Data[(s*c+g*cg)*vol : (s*c+(g+1)*cg)*vol]
+				if dp == d && hp == h && wp == wd {
 					copy(pad, xg)
 				} else {
 					for ch := 0; ch < cg; ch++ {
-						for iy := 0; iy < h; iy++ {
-							o := (ch*hp+iy+gy.padBegin)*wp + gx.padBegin
-							copy(pad[o:o+wd], xg[(ch*h+iy)*wd:(ch*h+iy+1)*wd])
+						for iz := 0; iz < d; iz++ {
+							for iy := 0; iy < h; iy++ {
+								o := ((ch*dp+iz+pz)*hp+iy+py)*wp + px
+								src := ((ch*d+iz)*h + iy) * wd
+								copy(pad[o:o+wd], xg[src:src+wd])
+							}
 						}
 					}
 				}
 				gemmkernel.Gemm(mp, ld, kk, k.packed[g], pad, k.offs, dst, ld, false, 0, ld/gemmkernel.NR)
 				for r := 0; r < mg; r++ {
-					yo := (s*m + g*mg + r) * oh * ow
+					yo := (s*m + g*mg + r) * ovol
 					b := biasOf(bias, g*mg+r)
-					if wp == ow {
-						addBias(y[yo:yo+oh*ow], dst[r*ld:r*ld+oh*ow], b)
+					if dense {
+						addBias(y[yo:yo+ovol], dst[r*ld:r*ld+ovol], b)
 						continue
 					}
-					for oy := 0; oy < oh; oy++ {
-						addBias(y[yo+oy*ow:yo+(oy+1)*ow], dst[r*ld+oy*wp:r*ld+oy*wp+ow], b)
+					for oz := 0; oz < od; oz++ {
+						for oy := 0; oy < oh; oy++ {
+							src := r*ld + oz*hp*wp + oy*wp
+							o := yo + (oz*oh+oy)*ow
+							addBias(y[o:o+ow], dst[src:src+ow], b)
+						}
 					}
 				}
 			}
@@ -295,14 +327,16 @@ func (k *conv) runShifted(x *Tensor, y, bias []float32, m, cg, kh, kw int, gy, g
 
 // runIm2col computes a strided convolution: the receptive fields are
 // copied into a column matrix, which the weights multiply.
-func (k *conv) runIm2col(x *Tensor, y, bias []float32, m, cg, kh, kw int, gy, gx *axisGeom) {
-	n, c, h, wd := x.Shape[0], x.Shape[1], x.Shape[2], x.Shape[3]
-	oh, ow := gy.out, gx.out
+func (k *conv) runIm2col(x *Tensor, y, bias []float32, m, cg int, v *volume) {
+	n, c := x.Shape[0], x.Shape[1]
+	d, h, wd := v.ins()
+	kd, kh, kw := v.ks()
+	od, oh, ow := v.outs()
 	mg := m / k.group
 	mp := gemmkernel.RoundUp(mg, gemmkernel.MR) // rows of the product
-	kk := cg * kh * kw                          // rows of the column matrix
-	ohw := oh * ow
-	_, _, _, per, workers := k.im2colSizes(n, m, cg, kh, kw, gy, gx)
+	kk := cg * kd * kh * kw                     // rows of the column matrix
+	vol, ohw := d*h*wd, od*oh*ow
+	_, _, _, per, workers := k.im2colSizes(n, m, cg, v)
 	parallelFor(n, workers, func(wk, lo, hi int) {
 		sc := &k.scratch[wk]
 		for s0 := lo; s0 < hi; s0 += per {
@@ -317,7 +351,7 @@ func (k *conv) runIm2col(x *Tensor, y, bias []float32, m, cg, kh, kw int, gy, gx
 			for g := 0; g < k.group; g++ {
 				for i := 0; i < ns; i++ {
 					s := (s0+i)*c + g*cg
-					im2col(col, ld, i*ohw, x.Data[s*h*wd:(s+cg)*h*wd], cg, gy, gx)
+					im2col(col, ld, i*ohw, x.Data[s*vol:(s+cg)*vol], cg, v)
 				}
 				gemmkernel.Gemm(mp, ld, kk, k.packed[g], col, sc.offs, dst, ld, false, 0, ld/gemmkernel.NR)
 				for i := 0; i < ns; i++ {
@@ -350,44 +384,50 @@ type convScratch struct {
 	col    []float32 // im2col: the column matrix
 	offs   []int     // im2col: its row offsets
 	pad    []float32 // shifted: the zero-bordered input planes
-	padKey [6]int    // shifted: the geometry pad was cleared for
+	padKey [8]int    // shifted: the geometry pad was cleared for
 	out    []float32 // the product, before it is scattered into the output
 }
 
-// im2col writes the receptive fields of x (C×H×W) as oh·ow columns of
-// col, a (C·kh·kw)-row matrix with row stride ld, starting at column off;
-// positions in the padding are 0.
-func im2col(col []float32, ld, off0 int, x []float32, c int, gy, gx *axisGeom) {
-	h, w := gy.in, gx.in
-	oh, ow := gy.out, gx.out
+// im2col writes the receptive fields of x (C×D×H×W) as od·oh·ow
+// columns of col, a (C·kd·kh·kw)-row matrix with row stride ld, starting
+// at column off0; positions in the padding are 0.
+func im2col(col []float32, ld, off0 int, x []float32, c int, v *volume) {
+	d, h, w := v.ins()
+	od, oh, ow := v.outs()
+	gz, gy, gx := &v[0], &v[1], &v[2]
 	p := 0
 	for ch := 0; ch < c; ch++ {
-		xc := x[ch*h*w : (ch+1)*h*w]
-		for i := 0; i < gy.k; i++ {
-			for j := 0; j < gx.k; j++ {
-				row := col[p*ld+off0 : p*ld+off0+oh*ow]
-				p++
-				// Input column of output column ox is ox·stride + off; the
-				// outputs [x0, x1) read inside the input.
-				off := j*gx.dil - gx.padBegin
-				x0, x1 := validRange(off, gx.stride, w, ow)
-				for oy := 0; oy < oh; oy++ {
-					r := row[oy*ow : (oy+1)*ow]
-					iy := oy*gy.stride - gy.padBegin + i*gy.dil
-					if iy < 0 || iy >= h {
-						zero(r)
-						continue
-					}
-					xr := xc[iy*w : (iy+1)*w]
-					zero(r[:x0])
-					if gx.stride == 1 {
-						copyShort(r[x0:x1], xr[x0+off:x1+off])
-					} else {
-						for ox := x0; ox < x1; ox++ {
-							r[ox] = xr[ox*gx.stride+off]
+		xc := x[ch*d*h*w : (ch+1)*d*h*w]
+		for a := 0; a < gz.k; a++ {
+			for i := 0; i < gy.k; i++ {
+				for j := 0; j < gx.k; j++ {
+					row := col[p*ld+off0 : p*ld+off0+od*oh*ow]
+					p++
+					// Input column of output column ox is ox·stride + off; the
+					// outputs [x0, x1) read inside the input.
+					off := j*gx.dil - gx.padBegin
+					x0, x1 := validRange(off, gx.stride, w, ow)
+					for oz := 0; oz < od; oz++ {
+						iz := oz*gz.stride - gz.padBegin + a*gz.dil
+						for oy := 0; oy < oh; oy++ {
+							r := row[(oz*oh+oy)*ow : (oz*oh+oy+1)*ow]
+							iy := oy*gy.stride - gy.padBegin + i*gy.dil
+							if iz < 0 || iz >= d || iy < 0 || iy >= h {
+								zero(r)
+								continue
+							}
+							xr := xc[(iz*h+iy)*w : (iz*h+iy+1)*w]
+							zero(r[:x0])
+							if gx.stride == 1 {
+								copyShort(r[x0:x1], xr[x0+off:x1+off])
+							} else {
+								for ox := x0; ox < x1; ox++ {
+									r[ox] = xr[ox*gx.stride+off]
+								}
+							}
+							zero(r[x1:])
 						}
 					}
-					zero(r[x1:])
 				}
 			}
 		}

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
-	"sort"
 	"strings"
 
 	"cxray/importer"
@@ -17,16 +16,6 @@ import (
 // the node and its op.
 type kernel interface {
 	run(in, out []*Tensor) error
-}
-
-// opSpec describes one supported operator: how many inputs it takes and
-// how many outputs it produces. Outputs beyond outs (Dropout's mask,
-// MaxPool's indices, BatchNormalization's training statistics) are
-// accepted only when no node reads them.
-type opSpec struct {
-	minIn, maxIn int
-	outs         int
-	build        func(c *nodeCtx) (kernel, error)
 }
 
 // nodeCtx is what a builder sees: the node, the model's opset, the
@@ -55,50 +44,6 @@ func (c *nodeCtx) constInput(i int) *Tensor {
 // hasInput reports whether optional input i is present.
 func (c *nodeCtx) hasInput(i int) bool {
 	return i < len(c.node.Inputs) && c.node.Inputs[i] != ""
-}
-
-var ops = map[string]opSpec{
-	"Add":                {2, 2, 1, buildBinary(opAdd)},
-	"Sub":                {2, 2, 1, buildBinary(opSub)},
-	"Mul":                {2, 2, 1, buildBinary(opMul)},
-	"Div":                {2, 2, 1, buildBinary(opDiv)},
-	"Relu":               {1, 1, 1, buildUnary(unRelu)},
-	"LeakyRelu":          {1, 1, 1, buildUnary(unLeakyRelu)},
-	"Sigmoid":            {1, 1, 1, buildUnary(unSigmoid)},
-	"Tanh":               {1, 1, 1, buildUnary(unTanh)},
-	"Clip":               {1, 3, 1, buildClip},
-	"Softmax":            {1, 1, 1, buildSoftmax(false)},
-	"LogSoftmax":         {1, 1, 1, buildSoftmax(true)},
-	"Gemm":               {2, 3, 1, buildGemm},
-	"MatMul":             {2, 2, 1, buildMatMul},
-	"Conv":               {2, 3, 1, buildConv},
-	"MaxPool":            {1, 1, 1, buildPool(maxPool)},
-	"AveragePool":        {1, 1, 1, buildPool(avgPool)},
-	"GlobalAveragePool":  {1, 1, 1, buildGlobalPool(avgPool)},
-	"GlobalMaxPool":      {1, 1, 1, buildGlobalPool(maxPool)},
-	"BatchNormalization": {5, 5, 1, buildBatchNorm},
-	"Flatten":            {1, 1, 1, buildFlatten},
-	"Reshape":            {1, 2, 1, buildReshape},
-	"Transpose":          {1, 1, 1, buildTranspose},
-	"Identity":           {1, 1, 1, buildIdentity},
-	"Dropout":            {1, 3, 1, buildDropout},
-	"Shape":              {1, 1, 1, buildShape},
-	"Gather":             {2, 2, 1, buildGather},
-	"Unsqueeze":          {1, 2, 1, buildUnsqueeze},
-	"Squeeze":            {1, 2, 1, buildSqueeze},
-	"Concat":             {1, 1 << 20, 1, buildConcat},
-	"Cast":               {1, 1, 1, buildCast},
-	"Pad":                {1, 4, 1, buildPad},
-}
-
-// SupportedOps returns the ONNX operators the executor runs, sorted.
-func SupportedOps() []string {
-	names := make([]string, 0, len(ops))
-	for name := range ops {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	return names
 }
 
 // step is one compiled node.
@@ -452,33 +397,57 @@ func sampleDims(dims []importer.Dim) []string {
 
 // OutputShapes is the shape step: it runs the graph on one sample of
 // shape [1, sample...] without computing it, and returns the per-sample
-// shape of every float node output: its shape with the leading batch axis
-// removed. Only shape arithmetic and constants are computed; the steps
-// that depend on the input's values set their outputs' shapes and account
-// for their buffers, which are not allocated, so a model that declares
-// huge shapes costs nothing here: when the buffers one sample needs
-// exceed the executor's Limits, the error is a *BudgetError that names
-// the node. An output whose leading axis is not 1 at batch size 1 has no
-// batch axis first, which per-sample measures cannot use; that is an
-// error naming the tensor.
+// shape of every float node output that has the batch as its first axis:
+// its shape with the leading batch axis removed. Only shape arithmetic
+// and constants are computed; the steps that depend on the input's values
+// set their outputs' shapes and account for their buffers, which are not
+// allocated, so a model that declares huge shapes costs nothing here:
+// when the buffers one sample needs exceed the executor's Limits, the
+// error is a *BudgetError that names the node.
+//
+// Which outputs have the batch first is found by a second shape step at
+// batch size 2: those whose first axis follows the batch size while the
+// others stay. The rest (a recurrent layer's [steps, batch, hidden], a
+// sequence-first attention's [tokens, batch, features]) hold no row per
+// sample and are left out; they are still computed and tapped by Run.
 func (e *Executor) OutputShapes(sample []int) (map[string][]int, error) {
-	in, err := e.dryInput(1, sample)
+	one, err := e.dryShapes(1, sample, true)
+	if err != nil {
+		return nil, err
+	}
+	two, err := e.dryShapes(2, sample, false)
 	if err != nil {
 		return nil, err
 	}
 	out := map[string][]int{}
-	err = e.run(in, func(name string, t *Tensor) error {
-		if len(t.Shape) == 0 || t.Shape[0] != 1 {
-			return fmt.Errorf("runtime: output %q has shape %v for one sample; its first axis is not the batch axis", name, t.Shape)
+	for name, s := range one {
+		t := two[name]
+		if len(s) > 0 && s[0] == 1 && len(t) == len(s) && t[0] == 2 && equalShape(s[1:], t[1:]) {
+			out[name] = s[1:]
 		}
-		out[name] = append([]int(nil), t.Shape[1:]...)
-		return nil
-	}, true)
-	if err != nil {
-		return nil, err
 	}
 	e.sample = append([]int(nil), sample...)
 	return out, nil
+}
+
+// dryShapes runs the shape step at a batch size and returns the shape of
+// every float output; check enforces the budget.
+func (e *Executor) dryShapes(batch int, sample []int, check bool) (map[string][]int, error) {
+	in, err := e.dryInput(batch, sample)
+	if err != nil {
+		return nil, err
+	}
+	limit := e.m.limit
+	if !check {
+		e.m.limit = 0
+	}
+	shapes := map[string][]int{}
+	err = e.run(in, func(name string, t *Tensor) error {
+		shapes[name] = append([]int(nil), t.Shape...)
+		return nil
+	}, true)
+	e.m.limit = limit
+	return shapes, err
 }
 
 // ForwardBytes returns the bytes of the buffers the executor holds when it
