@@ -2,8 +2,8 @@ package runtime
 
 import (
 	"errors"
-	"os"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	goruntime "runtime"
 	"strings"

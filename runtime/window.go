@@ -11,7 +11,7 @@ const maxSpatial = 3
 // ConvTranspose and the pools: auto_pad, pads, strides and dilations,
 // for 1 to 3 spatial axes.
 type windowAttrs struct {
-	rank      int   // spatial axes; 0 until known (a Conv without kernel_shape takes it from W)
+	rank      int // spatial axes; 0 until known (a Conv without kernel_shape takes it from W)
 	autoPad   string
 	pads      []int // begin..., end... (2·rank values); nil for none
 	strides   []int // nil for all 1s
