@@ -42,7 +42,7 @@ func buildBinary(op binOp) func(c *nodeCtx) (kernel, error) {
 		if c.attrs().Int("broadcast", 0) != 0 && c.opset < 7 {
 			return nil, fmt.Errorf("the legacy broadcast attribute (opset %d) is not supported; re-export at opset 9 or later", c.opset)
 		}
-		return &binaryOp{op: op}, nil
+		return &binaryOp{op: op, workers: c.workers}, nil
 	}
 }
 
@@ -62,8 +62,9 @@ func buildMod(c *nodeCtx) (kernel, error) {
 // element type, float32 for activations and int64 for shape arithmetic
 // and masks, except Pow, whose exponent may be either.
 type binaryOp struct {
-	op binOp
-	bc broadcaster
+	op      binOp
+	bc      broadcaster
+	workers int
 }
 
 func (k *binaryOp) run(in, out []*Tensor) error {
@@ -131,7 +132,7 @@ func (k *binaryOp) run(in, out []*Tensor) error {
 	if err != nil {
 		return err
 	}
-	k.bc.each(len(dst), func(o, ia, ib, n, sa, sb int) {
+	k.bc.eachParallel(len(dst), k.workers, func(o, ia, ib, n, sa, sb int) {
 		if k.op > opDiv {
 			otherFloat(k.op, dst[o:o+n], a.Data[ia:], b.Data[ib:], sa, sb)
 		} else {
@@ -435,6 +436,55 @@ func b2i(b bool) int {
 	}
 	return 0
 }
+
+// eachParallel is each split across up to workers goroutines for large
+// outputs: the runs of the innermost axis are divided among them, or the
+// one run, when there is one, is cut into pieces. f must only write the
+// output range it is given.
+func (p *broadcaster) eachParallel(total, workers int, f func(o, ia, ib, n, sa, sb int)) {
+	w := splitFor(total, 1, workers)
+	r := len(p.dims)
+	if w < 2 || total == 0 || r > maxBroadcastAxes {
+		p.each(total, f)
+		return
+	}
+	if r == 1 {
+		sa, sb := p.sa[0], p.sb[0]
+		parallelFor(total, w, func(_, lo, hi int) { f(lo, lo*sa, lo*sb, hi-lo, sa, sb) })
+		return
+	}
+	n := p.dims[r-1]
+	sa, sb := p.sa[r-1], p.sb[r-1]
+	parallelFor(total/n, w, func(_, lo, hi int) {
+		// The odometer of the outer axes at run lo.
+		var idx [maxBroadcastAxes]int
+		ia, ib := 0, 0
+		for ax, rest := r-2, lo; ax >= 0; ax-- {
+			idx[ax] = rest % p.dims[ax]
+			rest /= p.dims[ax]
+			ia += idx[ax] * p.sa[ax]
+			ib += idx[ax] * p.sb[ax]
+		}
+		for run := lo; run < hi; run++ {
+			f(run*n, ia, ib, n, sa, sb)
+			for ax := r - 2; ax >= 0; ax-- {
+				idx[ax]++
+				ia += p.sa[ax]
+				ib += p.sb[ax]
+				if idx[ax] < p.dims[ax] {
+					break
+				}
+				ia -= p.sa[ax] * p.dims[ax]
+				ib -= p.sb[ax] * p.dims[ax]
+				idx[ax] = 0
+			}
+		}
+	})
+}
+
+// maxBroadcastAxes is the most merged axes eachParallel splits; beyond,
+// each runs alone.
+const maxBroadcastAxes = 8
 
 // each calls f once per run of the innermost merged axis, with the output
 // offset, the input offsets, the run length and the inner strides of a

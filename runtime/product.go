@@ -60,26 +60,39 @@ func (pr *product) run(workers int, tA, tB, constB bool, m, n, k int, alpha floa
 		pr.bp = gemmkernel.PackB(pr.bp, b, k, n, ldb, tB)
 		pr.bReady = constB
 	}
-	pr.ap = gemmkernel.PackA(pr.ap, a, m, k, lda, tA)
 	p := pr.p[:mp*np] // sized by reserve
 	// Split the longer of the two panel counts across workers: a batch of
-	// 64 rows has 11 row panels, a wide layer many column panels.
+	// 64 rows has 11 row panels, a wide layer many column panels. Split by
+	// rows, each worker packs its own panels of A and adds its own rows of
+	// the product to y.
 	rows, cols := mp/gemmkernel.MR, np/gemmkernel.NR
 	tileCost := k * gemmkernel.MR * gemmkernel.NR
-	if rows >= cols {
-		parallelFor(rows, splitFor(rows, cols*tileCost, workers), func(_, lo, hi int) {
-			r0, r1 := lo*gemmkernel.MR, hi*gemmkernel.MR
-			gemmkernel.GemmPacked(r1-r0, np, k, pr.ap[r0*k:r1*k], pr.bp, p[r0*np:r1*np], np, 0, cols)
-		})
-	} else {
-		parallelFor(cols, splitFor(cols, rows*tileCost, workers), func(_, lo, hi int) {
-			gemmkernel.GemmPacked(mp, np, k, pr.ap, pr.bp, p, np, lo, hi)
-		})
-	}
-	for i := 0; i < m; i++ {
-		yi, pi := y[i*n:(i+1)*n], p[i*np:i*np+n]
-		for j := range yi {
-			yi[j] += alpha * pi[j]
+	addRows := func(i0, i1 int) {
+		for i := i0; i < i1; i++ {
+			yi, pi := y[i*n:(i+1)*n], p[i*np:i*np+n]
+			for j := range yi {
+				yi[j] += alpha * pi[j]
+			}
 		}
 	}
+	if rows >= cols {
+		ap := pr.ap[:mp*k] // sized by reserve
+		parallelFor(rows, splitFor(rows, cols*tileCost, workers), func(_, lo, hi int) {
+			r0, r1 := lo*gemmkernel.MR, hi*gemmkernel.MR
+			src := a[r0*lda:]
+			if tA {
+				src = a[r0:]
+			}
+			gemmkernel.PackA(ap[r0*k:r1*k], src, min(r1, m)-r0, k, lda, tA)
+			gemmkernel.GemmPacked(r1-r0, np, k, ap[r0*k:r1*k], pr.bp, p[r0*np:r1*np], np, 0, cols)
+			addRows(r0, min(r1, m))
+		})
+		return
+	}
+	pr.ap = gemmkernel.PackA(pr.ap, a, m, k, lda, tA)
+	w := splitFor(cols, rows*tileCost, workers)
+	parallelFor(cols, w, func(_, lo, hi int) {
+		gemmkernel.GemmPacked(mp, np, k, pr.ap, pr.bp, p, np, lo, hi)
+	})
+	parallelFor(m, min(w, splitFor(m, n, workers)), func(_, lo, hi int) { addRows(lo, hi) })
 }
