@@ -15,6 +15,7 @@ func pairMax8(dst, src *float32, n8 int)                 { panic("kernel: no AVX
 func addConst8(dst, src *float32, b float32, n8 int)     { panic("kernel: no AVX2") }
 func expAffine8(dst, src *float32, a, b float32, n8 int) { panic("kernel: no AVX2") }
 func erf8(dst, src *float32, s float32, n8 int)          { panic("kernel: no AVX2") }
+
 var haveAVX512 = false
 
 func tile12x32(k int, a0, a1, b0, b1 *float32, offs *int, c *float32, ldc int, add bool) {
