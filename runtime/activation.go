@@ -196,9 +196,7 @@ func (k *unary) apply(dst, src []float32, lo, hi float32) {
 			dst[i] = float32(math.Tanh(float64(v)))
 		}
 	case unClip:
-		for i, v := range src {
-			dst[i] = min(max(v, lo), hi)
-		}
+		gemmkernel.Clamp(dst, src, lo, hi)
 	case unHardSigmoid:
 		for i, v := range src {
 			dst[i] = max(0, min(1, a*v+b))

@@ -277,7 +277,7 @@ func (k *rnn) direction(d int, x, w, r, bias *Tensor, init []*Tensor, peep *Tens
 		}
 	}
 	wd := w.Data[d*gh*inSize : (d+1)*gh*inSize]
-	p.pw.run(k.workers, false, true, k.constW, rows, gh, inSize, 1, x.Data, inSize, wd, inSize, xw)
+	p.pw.run(k.workers, false, true, k.constW, true, rows, gh, inSize, 1, x.Data, inSize, wd, inSize, xw)
 	rd := r.Data[d*gh*h : (d+1)*gh*h]
 
 	// The initial state.
@@ -303,11 +303,9 @@ func (k *rnn) direction(d int, x, w, r, bias *Tensor, init []*Tensor, peep *Tens
 		// The state products.
 		switch {
 		case k.kind == rnnGRU && !k.lbr:
-			clear(hr[:n*2*h])
-			p.pr.run(k.workers, false, true, k.constR, n, 2*h, h, 1, hs, h, rd[:2*h*h], h, hr[:n*2*h])
+			p.pr.run(k.workers, false, true, k.constR, false, n, 2*h, h, 1, hs, h, rd[:2*h*h], h, hr[:n*2*h])
 		default:
-			clear(hr)
-			p.pr.run(k.workers, false, true, k.constR, n, gh, h, 1, hs, h, rd, h, hr)
+			p.pr.run(k.workers, false, true, k.constR, false, n, gh, h, 1, hs, h, rd, h, hr)
 		}
 		for b := 0; b < n; b++ {
 			xrow := xw[k.xRow(t, b, steps, n)*gh:][:gh]
@@ -323,8 +321,7 @@ func (k *rnn) direction(d int, x, w, r, bias *Tensor, init []*Tensor, peep *Tens
 			// h = tanh(Xh + (r⊙H)·Rhᵀ + Rbh): r⊙H was left in k.rh by
 			// cellStep; the product completes the candidate state.
 			hh := hr[:n*h]
-			clear(hh)
-			p.prh.run(k.workers, false, true, k.constR, n, h, h, 1, k.rh[:n*h], h, rd[2*h*h:3*h*h], h, hh)
+			p.prh.run(k.workers, false, true, k.constR, false, n, h, h, 1, k.rh[:n*h], h, rd[2*h*h:3*h*h], h, hh)
 			for b := 0; b < n; b++ {
 				xrow := xw[k.xRow(t, b, steps, n)*gh:][:gh]
 				k.gruFinish(b, xrow, hh[b*h:(b+1)*h], hs[b*h:(b+1)*h], rb, acts)

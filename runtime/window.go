@@ -191,12 +191,6 @@ func (v *volume) padded() (int, int, int) {
 	return v[0].in + v[0].padBegin + v[0].padEnd, v[1].in + v[1].padBegin + v[1].padEnd, v[2].in + v[2].padBegin + v[2].padEnd
 }
 
-// unitStride reports a window that moves one step at a time on every
-// axis.
-func (v *volume) unitStride() bool {
-	return v[0].stride == 1 && v[1].stride == 1 && v[2].stride == 1
-}
-
 // outShape is [n, c, the output sizes of the real spatial axes...].
 func (v *volume) outShape(dst []int, n, c, rank int) []int {
 	dst = append(dst[:0], n, c)

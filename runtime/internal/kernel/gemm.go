@@ -105,6 +105,11 @@ var stepNR = Strided(nil, kc, NR)
 // GemmPacked checks every bound before the unchecked inner loop runs and
 // panics on a violation.
 func GemmPacked(mp, np, k int, ap, bp []float32, c []float32, ldc int, j0, j1 int) {
+	GemmPackedAdd(mp, np, k, ap, bp, c, ldc, j0, j1, false)
+}
+
+// GemmPackedAdd is GemmPacked, adding A·B to C when add is set.
+func GemmPackedAdd(mp, np, k int, ap, bp []float32, c []float32, ldc int, j0, j1 int, add bool) {
 	if mp%MR != 0 || np%NR != 0 || j0 < 0 || j1 > np/NR || ldc < np {
 		panic(fmt.Sprintf("kernel: bad GemmPacked shape mp=%d np=%d ldc=%d panels [%d,%d)", mp, np, ldc, j0, j1))
 	}
@@ -116,7 +121,7 @@ func GemmPacked(mp, np, k int, ap, bp []float32, c []float32, ldc int, j0, j1 in
 			len(ap), mp*k, len(bp), np*k, len(c), (mp-1)*ldc+np))
 	}
 	if k == 0 {
-		for i := 0; i < mp; i++ {
+		for i := 0; i < mp && !add; i++ {
 			clear(c[i*ldc+j0*NR : i*ldc+j1*NR])
 		}
 		return
@@ -133,7 +138,7 @@ func GemmPacked(mp, np, k int, ap, bp []float32, c []float32, ldc int, j0, j1 in
 			for q := range panels {
 				bs[q] = bp[(jp+q)*NR*k+l0*NR : (jp+q+1)*NR*k]
 			}
-			tiles(d, mp, ap, k, l0, bs[:panels], stepNR, c[jp*NR:], ldc, l0 > 0)
+			tiles(d, mp, ap, k, l0, bs[:panels], stepNR, c[jp*NR:], ldc, add || l0 > 0)
 		}
 		jp += panels
 	}

@@ -266,3 +266,34 @@ func BenchmarkPackA(b *testing.B) {
 		ap = PackA(ap, a, 64, 784, 784, false)
 	}
 }
+
+// Depthwise agrees with a float64 sum of its taps, in assembly and in Go,
+// for widths that exercise both of the assembly's loops.
+func TestDepthwise(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	b := randVec(rng, 600)
+	forKernels(t, func(kernels string) {
+		for _, n := range []int{0, 16, 48, 64, 80, 256 + 32} {
+			for _, taps := range []int{0, 1, 9, 25} {
+				w := randVec(rng, taps)
+				offs := make([]int, taps)
+				for i := range offs {
+					offs[i] = rng.IntN(len(b) - n + 1)
+				}
+				dst := randVec(rng, n)
+				Depthwise(dst, b, offs, w)
+				for c := range dst {
+					var s, abs float64
+					for t, o := range offs {
+						p := float64(w[t]) * float64(b[o+c])
+						s += p
+						abs += math.Abs(p)
+					}
+					if math.Abs(float64(dst[c])-s) > float64(taps+1)*0x1p-24*abs {
+						t.Fatalf("%s n=%d taps=%d: dst[%d] = %v, want %v", kernels, n, taps, c, dst[c], s)
+					}
+				}
+			}
+		}
+	})
+}

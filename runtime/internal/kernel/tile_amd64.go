@@ -59,3 +59,15 @@ var haveAVX512 = haveAVX2 && cpu.X86.HasAVX512F
 //
 //go:noescape
 func tile12x32(k int, a0, a1, b0, b1 *float32, offs *int, c *float32, ldc int, add bool)
+
+// depthwise16 is the AVX2 loop of Depthwise over n16 blocks of 16
+// columns; the caller checks the bounds.
+//
+//go:noescape
+func depthwise16(dst, b *float32, offs *int, w *float32, taps, n16 int)
+
+// clamp8 is the AVX loop of Clamp over n8 blocks of 8 values; the caller
+// checks the bounds.
+//
+//go:noescape
+func clamp8(dst, src *float32, lo, hi float32, n8 int)

@@ -21,3 +21,6 @@ var haveAVX512 = false
 func tile12x32(k int, a0, a1, b0, b1 *float32, offs *int, c *float32, ldc int, add bool) {
 	panic("kernel: no AVX-512")
 }
+
+func depthwise16(dst, b *float32, offs *int, w *float32, taps, n16 int) { panic("kernel: no AVX2") }
+func clamp8(dst, src *float32, lo, hi float32, n8 int)                  { panic("kernel: no AVX2") }
