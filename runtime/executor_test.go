@@ -205,9 +205,9 @@ func TestPanicBecomesError(t *testing.T) {
 type panicKernel struct{}
 
 func (panicKernel) run(in, out []*Tensor) error {
-	parallelFor(4, 2, func(w, lo, hi int) {
-		if w == 1 {
-			_ = in[0].Data[100] // index out of range on another goroutine
+	parallelFor(4, 2, func(_, lo, hi int) {
+		if lo == 3 {
+			_ = in[0].Data[100] // index out of range in the last chunk, on whichever goroutine takes it
 		}
 	})
 	return nil
