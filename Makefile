@@ -8,7 +8,7 @@ TAGS    ?= $(shell ls /usr/lib/*/libopenblas.so /usr/lib/libopenblas.so 2>/dev/n
 GOFLAGS_BUILD = -tags '$(TAGS)'
 VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 
-.PHONY: all build run test bench fixtures deps vet clean
+.PHONY: all build run test test-slurm bench fixtures deps vet clean
 
 all: build
 
@@ -37,19 +37,27 @@ vet:
 
 # Every test. The concurrent packages also run under the race detector.
 # The reference tests need numpy/scipy: installed here when possible (root
-# with apt); otherwise those tests skip with a message.
+# with apt); otherwise those tests skip with a message. runtime's
+# TestFullFamilies exports the full-size torchvision models once into the
+# user's cache folder (about 25 minutes on 2 cores), hence the timeout.
 test: vet
 	-@scripts/install-deps.sh
 	@if $(PYTHON) -c 'import numpy, scipy' 2>/dev/null; then \
 		$(PYTHON) fixtures/reference/test_reference.py; \
 	else echo "skipped fixtures/reference/test_reference.py: no numpy/scipy under $(PYTHON) (make deps)"; fi
-	$(GO) test $(GOFLAGS_BUILD) ./...
+	$(GO) test $(GOFLAGS_BUILD) -timeout 60m ./...
 	$(GO) test $(GOFLAGS_BUILD) -race -short ./runtime/... ./stream/... ./sql
+	GO='$(GO)' GOFLAGS_BUILD="$(GOFLAGS_BUILD)" scripts/test-slurm.sh
+
+# The scale-out test alone, on a single-node Slurm it starts and stops
+# (needs root; otherwise it says so and skips).
+test-slurm:
+	GO='$(GO)' GOFLAGS_BUILD="$(GOFLAGS_BUILD)" scripts/test-slurm.sh
 
 # Go benchmarks, then cxray side by side with its peers (scripts/bench.py: N1 against
 # the peer method, the forward pass and training against PyTorch, peak RSS at two dataset sizes).
 bench: build
-	$(GO) test $(GOFLAGS_BUILD) -run XXX -bench . -benchtime 3x ./stream/measure/ ./runtime/...
+	$(GO) test $(GOFLAGS_BUILD) -run XXX -bench . -benchtime 3x ./stream/measure/mst/ ./runtime/...
 	TAGS='$(TAGS)' $(PYTHON) scripts/bench.py
 
 # Regenerates the models, data and references in fixtures/ (needs python3-torch, python3-onnx,
@@ -65,6 +73,7 @@ fixtures:
 	$(PYTHON) fixtures/reference/repr_reference.py > fixtures/reference/repr_reference.json
 	$(PYTHON) fixtures/reference/svm_reference.py > fixtures/reference/svm_reference.json
 	$(PYTHON) fixtures/activations/make_activations.py
+	$(PYTHON) fixtures/images/make_images.py
 
 clean:
 	rm -rf bin

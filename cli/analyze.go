@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -17,9 +18,12 @@ import (
 	"cxray/sql"
 	"cxray/stream/analysis"
 	"cxray/stream/measure"
+	"cxray/stream/measure/mst"
 	"cxray/stream/measure/neighbour"
+	"cxray/stream/measure/survey"
 	"cxray/stream/plan"
 	"cxray/stream/source"
+	"cxray/stream/source/imageprep"
 	"cxray/stream/tap"
 )
 
@@ -60,7 +64,10 @@ distance on the flattened float32 activations, accumulated in float64;
 zero distances (duplicates) are real MST edges; ties (squared distances
 within a relative 1e-5) are broken as dense Prim from vertex 0 with strict
 '<', lowest index first (DCoL's rule); N1 counts vertices on cross-class
-edges, divided by n. --conventions ecol (or --distance gower|manhattan)
+edges, divided by n. --ties total breaks ties by the total order of edges
+(squared distance, then the smaller sample index, then the larger) with
+exact comparisons, as sharded runs do ('cxray shard'); the tree is then
+unique. --conventions ecol (or --distance gower|manhattan)
 switches N1 and the neighbourhood measures to ECoL's conventions, to
 reproduce its published values.
 
@@ -74,21 +81,25 @@ error marks it 'failed', Ctrl-C or SIGTERM marks it 'interrupted' and keeps
 the checkpoints already written.`,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "model", Aliases: []string{"m"}, Usage: "ONNX model `FILE`; omit to measure the dataset itself"},
-			&cli.StringFlag{Name: "data", Aliases: []string{"d"}, Value: "mnist", Usage: "dataset: mnist; csv:`PATH` (numeric features plus the --label column); parquet:PATH (PATH may be a glob such as dir/*.parquet; --label column, --features); npy:X.npy,y.npy (samples, labels); or activations you extracted, one layer per file, measured without --model: acts:DIR (every DIR/*.npy but DIR/labels.npy, layer name = file stem, order from DIR/layers.txt or by name) or npy:A.npy+B.npy,y.npy"},
+			&cli.StringFlag{Name: "data", Aliases: []string{"d"}, Value: "mnist", Usage: "dataset: mnist; csv:`PATH` (numeric features plus the --label column); parquet:PATH (PATH may be a glob such as dir/*.parquet; --label column, --features, or images: --image); npy:X.npy,y.npy (samples, labels); imagefolder:DIR (PNG and JPEG images, one sub-folder per class, as torchvision's ImageFolder lists them: other files are skipped; decoded as PIL does, PNG exactly, JPEG within 3/255; converted to the model's channels, RGB without a model); or activations you extracted, one layer per file, measured without --model: acts:DIR (every DIR/*.npy but DIR/labels.npy, layer name = file stem, order from DIR/layers.txt or by name) or npy:A.npy+B.npy,y.npy"},
 			&cli.StringFlag{Name: "split", Value: "test", Usage: "MNIST split: train or test"},
 			&cli.IntFlag{Name: "limit", Usage: "take the first `N` samples (0: all)"},
 			&cli.StringFlag{Name: "label", Value: "label", Usage: "CSV or Parquet label column `NAME` (strings or integers; classes in sorted order)"},
 			&cli.StringFlag{Name: "features", Usage: "Parquet feature columns: a comma-separated `LIST` of names and globs (x,y or f*), or re:REGEXP (default: every numeric column but the label)"},
+			&cli.StringFlag{Name: "image", Usage: "Parquet image `COLUMN`: encoded PNG or JPEG bytes, as a BLOB or a struct with a bytes field (Hugging Face datasets' Image feature); default: the only such column"},
 			&cli.StringFlag{Name: "data-dir", EnvVars: []string{"CXRAY_DATA"}, Usage: "folder holding the MNIST IDX files (default: the GoMNIST Go module's data folder)"},
 			&cli.StringFlag{Name: "db", Value: "cxray.duckdb", Usage: "DuckDB `FILE` to write (created if missing; runs accumulate)"},
 			&cli.StringFlag{Name: "run", Usage: "run `NAME` (default: model and dataset names)"},
 			&cli.StringFlag{Name: "layers", Value: "all", Usage: "layers to measure: all, or comma-separated names or indices from 'cxray layers'"},
 			&cli.IntFlag{Name: "batch", Value: 64, Usage: "batch `SIZE` for the forward pass; if you do not set it, it is lowered when the activations in flight would take over 1/8 of --memory"},
+			&cli.StringFlag{Name: "resize", Usage: "resize every image as torchvision's Resize on a PIL image (bilinear, antialiased; PIL's arithmetic exactly): `N` scales the shorter side to N keeping the aspect ratio, H,W gives H×W"},
+			&cli.StringFlag{Name: "center-crop", Usage: "cut the middle `N` or H,W pixels of every image after --resize, as torchvision's CenterCrop (zero-padding a shorter side)"},
 			&cli.IntFlag{Name: "input-pad", Usage: "zero-pad every image by `N` pixels on each side before the model, as torchvision's Pad (2 for a LeNet-5 that takes 32×32 MNIST)"},
-			&cli.StringFlag{Name: "input-norm", Usage: "normalize the model's input as it was trained: `MEAN/STD`, one value or one per channel (0.1307/0.3081 for PyTorch's MNIST examples); applied after --input-pad"},
+			&cli.StringFlag{Name: "input-norm", Usage: "normalize the model's input as it was trained: `MEAN/STD`, one value or one per channel (0.1307/0.3081 for PyTorch's MNIST examples, 0.485,0.456,0.406/0.229,0.224,0.225 for ImageNet); applied after --resize, --center-crop, pixels scaled to [0,1], and --input-pad"},
 			&cli.StringFlag{Name: "normalize", Value: "none", Usage: "per-feature normalization before distances: none, minmax or zscore"},
 			&cli.StringFlag{Name: "measures", Value: "n1", Usage: "measures: n1; survey (the 22 of Lorena et al. 2019: F1 F1v F2 F3 F4 N1 N2 N3 N4 T1 LSC L1 L2 L3 T2 T3 T4 C1 C2 Density ClsCoef Hubs); all (survey plus GDV TwoNN NC1 CKA_prev CKA_input Probe); or a comma-separated list. All but N1 need exactly measured layers"},
 			&cli.StringFlag{Name: "conventions", Value: "cxray", Usage: "conventions of the measures: cxray (Euclidean, zero distances kept, DCoL's tie rule) or ecol (Gower distance, ECoL's zero-distance handling and e1071's SVM settings, to reproduce ECoL's values)"},
+			&cli.StringFlag{Name: "ties", Value: "dcol", Usage: "tie rule of the trees: dcol (DCoL's: dense Prim from the first sample, strict '<' within a relative 1e-5, lowest index first) or total (squared distance, then the smaller sample index, then the larger, compared exactly: the rule of sharded runs, 'cxray shard')"},
 			&cli.StringFlag{Name: "distance", Usage: "distance of N1 and the neighbourhood measures: euclidean, manhattan or gower (default: the --conventions'); other than euclidean needs exactly measured layers"},
 			&cli.StringFlag{Name: "summary", Value: "survey", Usage: "summary of per-feature and per-class-pair values (F1, F2, F3, F4, L1, L2, L3): survey (F1 = 1/(1+max r), pairs averaged), mean, min or max"},
 			&cli.StringFlag{Name: "memory", Value: "1GB", Usage: "memory `BUDGET` of the whole process but the model's weights (e.g. 512MB): the forward pass, then the estimators; past it cxray projects wide layers, then samples"},
@@ -155,25 +166,20 @@ func runAnalyze(c *cli.Context) error {
 
 // analyzeSpec reads analyze's flags.
 func analyzeSpec(c *cli.Context) (analysis.Spec, error) {
-	s := analysis.Spec{
-		Data: c.String("data"),
-		Source: source.Options{
-			Split: c.String("split"), Limit: c.Int("limit"), Label: c.String("label"), DataDir: c.String("data-dir"),
-			Features: c.String("features"),
-		},
-		Layers: c.String("layers"), Batch: c.Int("batch"), BatchFixed: c.IsSet("batch"), Conventions: c.String("conventions"),
-		Every: c.Int("every"), UntilStable: c.Float64("until-stable"),
-	}
 	var err error
+	var budget int64
+	if budget, err = plan.ParseBytes(c.String("memory")); err != nil {
+		return analysis.Spec{}, fmt.Errorf("--memory: %w", err)
+	}
+	s, err := dataSpec(c, budget)
+	if err != nil {
+		return s, err
+	}
+	s.Conventions, s.Every, s.UntilStable = c.String("conventions"), c.Int("every"), c.Float64("until-stable")
 	if s.Normalize, err = measure.ParseNormalization(c.String("normalize")); err != nil {
 		return s, fmt.Errorf("--normalize: %w", err)
 	}
-	if s.Transform.Pad = c.Int("input-pad"); c.String("input-norm") != "" {
-		if s.Transform.Mean, s.Transform.Std, err = source.ParseNormalize(c.String("input-norm")); err != nil {
-			return s, fmt.Errorf("--input-norm %w", err)
-		}
-	}
-	if s.Measures, err = tap.ParseMeasures(c.String("measures")); err != nil {
+	if s.Measures, err = survey.Parse(c.String("measures")); err != nil {
 		return s, fmt.Errorf("--measures: %w", err)
 	}
 	if s.Options, err = measureOptions(c, s.Normalize); err != nil {
@@ -182,8 +188,53 @@ func analyzeSpec(c *cli.Context) (analysis.Spec, error) {
 	if s.Plan, err = planOptions(c); err != nil {
 		return s, err
 	}
+	return s, nil
+}
+
+// dataFlags are analyze's flags that say what is measured: the dataset,
+// its preprocessing, the model and its layers. Commands that measure the
+// same things (shard plan) take them too.
+var dataFlags = []string{"model", "data", "split", "limit", "label", "features", "image", "data-dir", "layers", "batch", "resize", "center-crop", "input-pad", "input-norm"}
+
+// pickFlags returns new instances of the named flags of cmd.
+func pickFlags(cmd *cli.Command, names []string) []cli.Flag {
+	var out []cli.Flag
+	for _, f := range cmd.Flags {
+		if slices.Contains(names, f.Names()[0]) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// dataSpec reads dataFlags; the model is loaded within budget.
+func dataSpec(c *cli.Context, budget int64) (analysis.Spec, error) {
+	s := analysis.Spec{
+		Data: c.String("data"),
+		Source: source.Options{
+			Split: c.String("split"), Limit: c.Int("limit"), Label: c.String("label"), DataDir: c.String("data-dir"),
+			Features: c.String("features"), Image: c.String("image"),
+		},
+		Layers: c.String("layers"), Batch: c.Int("batch"), BatchFixed: c.IsSet("batch"),
+	}
+	var err error
+	for _, f := range []struct {
+		name string
+		dst  *[]int
+	}{{"resize", &s.Transform.Resize}, {"center-crop", &s.Transform.CenterCrop}} {
+		if v := c.String(f.name); v != "" {
+			if *f.dst, err = imageprep.ParseSize(v); err != nil {
+				return s, fmt.Errorf("--%s %w", f.name, err)
+			}
+		}
+	}
+	if s.Transform.Pad = c.Int("input-pad"); c.String("input-norm") != "" {
+		if s.Transform.Mean, s.Transform.Std, err = source.ParseNormalize(c.String("input-norm")); err != nil {
+			return s, fmt.Errorf("--input-norm %w", err)
+		}
+	}
 	if path := c.String("model"); path != "" {
-		if s.Model, err = analysis.LoadModel(path, s.Plan.Budget); err != nil {
+		if s.Model, err = analysis.LoadModel(path, budget); err != nil {
 			return s, err
 		}
 	}
@@ -196,6 +247,9 @@ func planOptions(c *cli.Context) (plan.Options, error) {
 		Sample: c.Int("sample"), Project: c.Int("project"), Projection: c.String("projection"), Seed: c.Uint64("seed"),
 	}
 	var err error
+	if o.Ties, err = mst.ParseTieRule(c.String("ties")); err != nil {
+		return o, fmt.Errorf("--ties: %w", err)
+	}
 	if o.Budget, err = plan.ParseBytes(c.String("memory")); err != nil {
 		return o, fmt.Errorf("--memory: %w", err)
 	}
@@ -267,6 +321,7 @@ func runInfo(c *cli.Context, j *analysis.Job) (sql.RunInfo, error) {
 			"project":     j.Plan.K,
 			"projection":  j.Plan.Projection,
 			"prefer":      c.String("prefer"),
+			"ties":        j.Plan.Ties.String(),
 			"input":       s.Transform.String(),
 		},
 	}
@@ -303,10 +358,10 @@ func printResults(w io.Writer, rs []analysis.Result) error {
 }
 
 // printMeasures prints the measures beyond N1, one row per layer and one
-// column per measure in tap.Measures' order ("-" where a layer has none).
+// column per measure in survey.Names' order ("-" where a layer has none).
 func printMeasures(w io.Writer, rs []analysis.Result) error {
 	var names []string
-	for _, m := range tap.Measures {
+	for _, m := range survey.Names() {
 		for _, r := range rs {
 			if _, ok := r.Extra[m]; ok {
 				names = append(names, m)

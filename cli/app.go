@@ -32,7 +32,7 @@ Typical session:
    cxray sql     --db out.duckdb "SELECT * FROM n1_by_layer"
    cxray export  --db out.duckdb --format parquet --out results/
    cxray study   --db study.duckdb --report study/      (about 4 minutes on 2 cores)`,
-		Commands:             []*cli.Command{layersCommand(), analyzeCommand(), trainCommand(), studyCommand(), reportCommand(), sqlCommand(), exportCommand()},
+		Commands:             []*cli.Command{layersCommand(), analyzeCommand(), trainCommand(), studyCommand(), reportCommand(), sqlCommand(), exportCommand(), shardCommand(), slurmCommand()},
 		EnableBashCompletion: true,
 		HideHelpCommand:      true,
 		Action:               appAction,

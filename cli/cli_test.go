@@ -13,7 +13,7 @@ import (
 
 	"cxray/cli"
 	"cxray/sql"
-	"cxray/stream/tap"
+	"cxray/stream/measure/survey"
 
 	ucli "github.com/urfave/cli/v2"
 )
@@ -335,9 +335,9 @@ func TestAnalyzeIrisSurveyMeasures(t *testing.T) {
 			t.Errorf("no %s row", m)
 		}
 	}
-	// layer_summary has a column per measure, in the order of tap.Measures.
-	if want := tap.Measures[1:]; !slices.Equal(sql.Measures, want) {
-		t.Errorf("sql.Measures = %v, tap.Measures = %v", sql.Measures, want)
+	// layer_summary has a column per measure, in the order of survey.Names.
+	if want := survey.Names()[1:]; !slices.Equal(sql.Measures, want) {
+		t.Errorf("sql.Measures = %v, survey.Names = %v", sql.Measures, want)
 	}
 	sum := query(t, db, `SELECT n1, f1, n2, l2, density, gdv, probe FROM layer_summary`)
 	if len(sum) != 1 || math.Abs(sum[0]["n2"].(float64)-ecol["N2"]) > 1e-6 || math.Abs(sum[0]["l2"].(float64)-ecol["L2"]) > 1e-6 || sum[0]["probe"] == nil {

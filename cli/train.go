@@ -17,6 +17,7 @@ import (
 	"cxray/sql"
 	"cxray/stream/analysis"
 	"cxray/stream/measure"
+	"cxray/stream/measure/survey"
 	"cxray/stream/plan"
 	"cxray/stream/source"
 	"cxray/stream/tap"
@@ -136,7 +137,7 @@ func commonSpec(c *cli.Context) (trainSpec, error) {
 		return s, fmt.Errorf("--probe %d: the probe set is the first P test images, 2 <= P <= 10000", s.probe)
 	}
 	var err error
-	if s.measures, err = tap.ParseMeasures(c.String("measures")); err != nil {
+	if s.measures, err = survey.Parse(c.String("measures")); err != nil {
 		return s, fmt.Errorf("--measures: %w", err)
 	}
 	if s.budget, err = plan.ParseBytes(c.String("memory")); err != nil {

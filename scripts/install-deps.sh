@@ -6,12 +6,15 @@
 #   libopenblas-dev               optional fast BLAS; the Makefile builds with
 #                                 -tags openblas when it is present;
 #   python3-onnx                  onnx.checker, which tests run on the ONNX files
-#                                 cxray writes (re-encoded models, checkpoints).
-# Regenerating fixtures (`make fixtures`) also needs python3-torch and python3-sklearn:
+#                                 cxray writes (re-encoded models, checkpoints);
+#   python3-pil                   PIL, whose decoding and resizing of images the
+#                                 tests compare cxray's to (stream/source/imageprep).
+# Regenerating fixtures (`make fixtures`) also needs python3-torch, python3-torchvision
+# and python3-sklearn:
 #   scripts/install-deps.sh --fixtures
 set -euo pipefail
-pkgs=(python3-numpy python3-scipy python3-onnx libopenblas-dev)
-if [ "${1:-}" = "--fixtures" ]; then pkgs+=(python3-torch python3-sklearn); fi
+pkgs=(python3-numpy python3-scipy python3-onnx python3-pil libopenblas-dev)
+if [ "${1:-}" = "--fixtures" ]; then pkgs+=(python3-torch python3-torchvision python3-sklearn); fi
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -19,6 +19,9 @@ usage() { echo "usage: $0 up|down DIR" >&2; exit 2; }
 [ $# -eq 2 ] || usage
 cmd=$1
 dir=$(mkdir -p "$2" && cd "$2" && pwd)
+# The daemons run as the slurm user, which must reach the folder (mktemp -d
+# makes it 0700).
+chmod 755 "$dir"
 
 stop_pid() { # name pidfile
   local pid
@@ -94,13 +97,19 @@ if ! munge -n >/dev/null 2>&1; then
 fi
 /usr/sbin/slurmctld -f "$SLURM_CONF"
 /usr/sbin/slurmd -f "$SLURM_CONF"
-for _ in $(seq 300); do
-  state=$(sinfo -h -o %T 2>/dev/null || true)
+# sinfo retries for a long time when the controller is down: bound each
+# call, and the whole wait by the clock.
+state=
+deadline=$((SECONDS + 30))
+while [ $SECONDS -lt $deadline ]; do
+  state=$(timeout 2 sinfo -h -o %T 2>/dev/null || true)
   [ "$state" = idle ] && break
-  sleep 0.1
+  sleep 0.2
 done
 if [ "$state" != idle ]; then
-  echo "slurm.sh: the node did not become idle within 30 s (state '$state'); logs in $dir/log" >&2
+  echo "slurm.sh: the node did not become idle within 30 s (state '$state'); the controller's log ends:" >&2
+  tail -5 "$dir/log/slurmctld.log" >&2 || true
+  "$0" down "$dir"
   exit 1
 fi
 echo "export SLURM_CONF=$SLURM_CONF"

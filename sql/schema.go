@@ -4,8 +4,11 @@ import (
 	"context"
 	dbsql "database/sql"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
+
+	"cxray/stream/measure/survey"
 )
 
 // SchemaVersion is the schema version this package writes and reads.
@@ -178,15 +181,11 @@ var views = []string{
 	LEFT JOIN runs r ON r.run_id = t.run_id`,
 }
 
-// Measures are the measures cxray writes besides N1 (package tap), in
-// its order; layer_summary has one column for each, named in lower case
-// (f1, f1v, ..., cka_prev, probe). Values of other measures are still in
-// its measures map.
-var Measures = []string{
-	"F1", "F1v", "F2", "F3", "F4", "N2", "N3", "N4", "T1", "LSC", "L1", "L2", "L3",
-	"T2", "T3", "T4", "C1", "C2", "Density", "ClsCoef", "Hubs",
-	"GDV", "TwoNN", "NC1", "CKA_prev", "CKA_input", "Probe",
-}
+// Measures are the measures cxray writes besides N1, in the registry's
+// order (package survey); layer_summary has one column for each, named in
+// lower case (f1, f1v, ..., cka_prev, probe). Values of other measures are
+// still in its measures map.
+var Measures = slices.DeleteFunc(survey.Names(), func(m string) bool { return m == "N1" })
 
 // measurePivot is "max(value) FILTER (WHERE measure = 'F1') AS f1, ..."
 // for every one of Measures.

@@ -67,7 +67,7 @@ func (j *Job) Measure(ctx context.Context, run *sql.Run, r Reporter) ([]Result, 
 		return false, nil
 	}
 	_, err := pipeline.Run(ctx, pipeline.Config{
-		Source: j.Source, Exec: j.exec(), Input: j.Input, Shape: j.Shape, Batch: j.Plan.Batch,
+		Source: j.Source, Exec: j.Exec(), Input: j.Input, Shape: j.Shape, Batch: j.Plan.Batch,
 		Sink: router, Every: s.Every, Checkpoint: checkpoint,
 		Progress: func(seen, total int) { r.Step("forward", seen, total) },
 	})
@@ -117,7 +117,8 @@ func (j *Job) extraMetrics(router *tap.Router, seen int64, r Reporter, metrics [
 	return rows
 }
 
-func (j *Job) exec() *runtime.Executor {
+// Exec is the model's executor, nil when the dataset itself is measured.
+func (j *Job) Exec() *runtime.Executor {
 	if j.Model == nil {
 		return nil
 	}

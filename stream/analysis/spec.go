@@ -6,6 +6,7 @@ import (
 	"math"
 
 	"cxray/stream/measure"
+	"cxray/stream/measure/mst"
 	"cxray/stream/pipeline"
 	"cxray/stream/plan"
 	"cxray/stream/source"
@@ -17,8 +18,8 @@ type Spec struct {
 	// Data names the dataset (source.Open), read with Source.
 	Data   string
 	Source source.Options
-	// Transform preprocesses every sample before the model (padding,
-	// normalization), as the model was trained.
+	// Transform preprocesses every sample before the model (resizing and
+	// cropping images, padding, normalization), as the model was trained.
 	Transform source.Transform
 	// Model is the model to run, nil to measure the dataset itself.
 	Model *Model
@@ -50,6 +51,10 @@ type Spec struct {
 	// training; TrainStep nil means step = samples seen.
 	Epoch     int
 	TrainStep *int64
+	// Count, when positive, takes the Count samples of the dataset from
+	// Offset on: a shard of a sharded run. The classes stay the whole
+	// dataset's, so that every shard numbers them alike.
+	Offset, Count int
 }
 
 // Job is a Spec checked against its data and model, ready to measure.
@@ -60,7 +65,10 @@ type Job struct {
 	Shape  []int         // the per-sample shape fed to the model
 	Layers []tap.Layer
 	Plan   *plan.Plan
-	spec   Spec
+	// Total is the number of samples of the whole dataset, of which Source
+	// yields the window Spec.Offset, Spec.Count (all when Count is 0).
+	Total int
+	spec  Spec
 }
 
 // Spec returns the spec the job was prepared from.
@@ -81,6 +89,22 @@ func (j *Job) Close() error { return j.Source.Close() }
 // the measures and the memory budget, so that bad input fails before any
 // run is recorded. The caller closes the Job.
 func Prepare(s Spec) (*Job, error) {
+	j, err := Open(s)
+	if err != nil {
+		return nil, err
+	}
+	if err := j.makePlan(); err != nil {
+		j.Close()
+		return nil, err
+	}
+	return j, nil
+}
+
+// Open is Prepare without the estimators' plan: it opens the dataset and
+// checks it against the model and chooses the layers, for a caller that
+// only runs the forward pass (an extract task of a sharded run). The
+// caller closes the Job.
+func Open(s Spec) (*Job, error) {
 	if s.Batch < 0 || (s.BatchFixed && s.Batch == 0) {
 		return nil, fmt.Errorf("--batch %d: the batch size must be at least 1", s.Batch)
 	}
@@ -90,7 +114,13 @@ func Prepare(s Spec) (*Job, error) {
 	if !(s.UntilStable >= 0) || math.IsInf(s.UntilStable, 0) || (s.UntilStable > 0 && s.Every == 0) {
 		return nil, fmt.Errorf("--until-stable %g needs a positive finite tolerance and --every N", s.UntilStable)
 	}
-	src, err := source.Open(s.Data, s.Source)
+	opt := s.Source
+	opt.Transform = s.Transform
+	if s.Model != nil {
+		// Image sources convert to the model's channels and check sizes.
+		opt.Transform.Input = s.Model.Sample
+	}
+	src, err := source.Open(s.Data, opt)
 	if err != nil {
 		return nil, err
 	}
@@ -105,18 +135,35 @@ func Prepare(s Spec) (*Job, error) {
 		return nil, fmt.Errorf("--input-pad/--input-norm: %w", err)
 	}
 	src = pre // closing it closes the file
-	j := &Job{Source: src, spec: s}
+	total := src.Len()
+	if s.Count > 0 {
+		if src, err = source.Window(src, s.Offset, s.Count); err != nil {
+			return nil, err
+		}
+	}
+	j := &Job{Source: src, Total: total, spec: s}
 	if src.Len() < 2 {
 		return nil, fmt.Errorf("dataset %s has %d samples; N1 needs at least 2", src.Name(), src.Len())
 	}
 	if err := j.fitModel(); err != nil {
 		return nil, err
 	}
-	if err := j.makePlan(); err != nil {
-		return nil, err
-	}
 	ok = true
 	return j, nil
+}
+
+// Forward is the memory of the forward pass over batches of the given
+// size: the runtime's buffers and the batches in flight in the pipeline.
+func (j *Job) Forward(batch int) int64 {
+	tapped := 0
+	for _, l := range j.Layers {
+		tapped += l.Dim
+	}
+	b := pipeline.Bytes(batch, j.Source.Len(), j.Source.Dim(), tapped)
+	if j.Model != nil {
+		b += j.Model.ForwardBytes(batch)
+	}
+	return b
 }
 
 // fitModel checks that the dataset can be fed to the model and chooses
@@ -157,19 +204,7 @@ func (j *Job) makePlan() error {
 	}
 	o := s.Plan
 	o.Classes = len(j.Source.Classes())
-	o.Batch, o.BatchFixed = s.Batch, s.BatchFixed
-	tapped := 0
-	for _, l := range j.Layers {
-		tapped += l.Dim
-	}
-	dim, n := j.Source.Dim(), j.Source.Len()
-	o.Forward = func(batch int) int64 {
-		b := pipeline.Bytes(batch, n, dim, tapped)
-		if j.Model != nil {
-			b += j.Model.ForwardBytes(batch)
-		}
-		return b
-	}
+	o.Batch, o.BatchFixed, o.Forward = s.Batch, s.BatchFixed, j.Forward
 	var err error
 	if j.Plan, err = plan.Make(dims, j.Source.Len(), o); err != nil {
 		var fe *plan.ForwardError
@@ -186,6 +221,9 @@ func (j *Job) makePlan() error {
 	}
 	if !s.Options.NeighbourN1() {
 		return nil
+	}
+	if j.Plan.Ties == mst.Total {
+		return fmt.Errorf("--ties total applies to cxray's Euclidean trees; --distance %s (or --conventions %s) uses ECoL's neighbour structure and DCoL's rule: drop one of them", s.Options.Neighbour.Distance, s.Conventions)
 	}
 	if !j.Plan.Exact() || s.Every > 0 {
 		return fmt.Errorf("--distance %s (or --conventions %s) measures N1 on the points an exact estimator holds: it cannot be combined with --every, sampling or projection; give more --memory, fewer --layers or a smaller --limit",

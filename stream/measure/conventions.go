@@ -8,10 +8,10 @@ import "fmt"
 type Conventions struct {
 	Measure       string        // "N1"
 	Distance      string        // "euclidean" (the tree is built on squared distances)
-	Arithmetic    string        // "float64-from-float32": exact distances, see SqDist
+	Arithmetic    string        // "float64-from-float32": exact distances, see mst.SqDist
 	Counting      string        // "vertices": points on a cross-label edge / n
 	ZeroDistances string        // "kept": duplicate points are ordinary edges
-	TieRule       string        // "dcol-prim": dense Prim from vertex 0, strict <, lowest index
+	TieRule       string        // "dcol-prim": dense Prim from vertex 0, strict <, lowest index (mst.Prim)
 	TieRTol       float64       // relative tolerance under which two distances tie
 	Normalization Normalization // per feature, over the whole set
 }
@@ -22,7 +22,11 @@ func (c Conventions) String() string {
 		c.Measure, c.Distance, c.Arithmetic, c.Counting, c.ZeroDistances, c.TieRule, c.TieRTol, c.Normalization)
 }
 
-func n1Conventions(norm Normalization, rtol float64) Conventions {
+// N1Conventions returns the conventions of cxray's N1 under the
+// normalisation norm and the relative tie tolerance rtol: Euclidean
+// distances computed exactly, vertices counted, zero distances kept, and
+// DCoL's tie rule (see package mst).
+func N1Conventions(norm Normalization, rtol float64) Conventions {
 	return Conventions{
 		Measure:       "N1",
 		Distance:      "euclidean",

@@ -6,44 +6,17 @@ import (
 	"cxray/stream/measure"
 )
 
-// Two classes on a line, streamed in two batches. The tree is
-// 0-1-2 | 3-4-5 joined by the edge 2-3, the only one whose ends carry
-// different labels: N1 = 2/6.
-func ExampleExactN1() {
-	e := measure.NewExactN1(1, measure.NormNone)
-	if err := e.Update([]float32{0, 1, 2}, []int32{0, 0, 0}); err != nil {
-		fmt.Println(err)
-		return
-	}
-	if err := e.Update([]float32{10, 11, 12}, []int32{1, 1, 1}); err != nil {
-		fmt.Println(err)
-		return
-	}
-	n1, err := e.Value()
+// The conventions of an N1 value, as every metric row stores them.
+func ExampleN1Conventions() {
+	norm, err := measure.ParseNormalization("z-score")
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	fmt.Printf("N1 = %.4f over %d points\n", n1, e.N())
-	fmt.Println(e.Conventions())
+	c := measure.N1Conventions(norm, 1e-5)
+	fmt.Println(c)
+	fmt.Println(c.Params()["tie_rule"], c.Params()["normalize"])
 	// Output:
-	// N1 = 0.3333 over 6 points
-	// measure=N1 distance=euclidean arithmetic=float64-from-float32 counting=vertices zero_distances=kept tie_rule=dcol-prim tie_rtol=1e-05 normalization=none
-}
-
-// PrimMST exposes the tree itself.
-func ExamplePrimMST() {
-	x := []float32{0, 0, 3, 3, 10}
-	t, err := measure.PrimMST(x, 1, nil)
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	fmt.Println("parent:", t.Parent)
-	fmt.Println("order: ", t.Order)
-	fmt.Println("weight:", t.Weight)
-	// Output:
-	// parent: [-1 0 0 2 2]
-	// order:  [0 1 2 3 4]
-	// weight: [0 0 9 0 49]
+	// measure=N1 distance=euclidean arithmetic=float64-from-float32 counting=vertices zero_distances=kept tie_rule=dcol-prim tie_rtol=1e-05 normalization=zscore
+	// dcol-prim zscore
 }

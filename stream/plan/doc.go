@@ -10,7 +10,7 @@
 //     only distances are perturbed. By default (ProjectFitted) each
 //     layer's map keeps the principal directions of its first 2K points
 //     and applies a seeded Johnson–Lindenstrauss map to the rest
-//     (measure.FitProjector), which perturbs distances by about 1% on
+//     (project.Fit), which perturbs distances by about 1% on
 //     network activations; ProjectJL is a plain seeded
 //     Johnson–Lindenstrauss map, whose perturbation is of order
 //     sqrt(8·ln(n)/K) whatever the data.

@@ -22,8 +22,10 @@ func (e *ForwardError) Error() string { return e.msg }
 
 func forwardError(format string, a ...any) error { return &ForwardError{fmt.Sprintf(format, a...)} }
 
-// chooseBatch returns the batch size of the forward pass and its memory.
-func chooseBatch(o Options, n int) (batch int, bytes int64, err error) {
+// ChooseBatch returns the batch size of the forward pass over n samples
+// and its memory, under o's Budget, Batch, BatchFixed and Forward, as Make
+// chooses them.
+func ChooseBatch(o Options, n int) (batch int, bytes int64, err error) {
 	batch = o.Batch
 	if batch == 0 {
 		batch = DefaultBatch

@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"strings"
 
-	"cxray/stream/measure"
+	"cxray/stream/measure/mst"
+	"cxray/stream/measure/n1"
+	"cxray/stream/measure/project"
 )
 
 // DefaultK is the projection dimension used when projection is needed
@@ -18,10 +20,10 @@ const MinK = 64
 const (
 	// ProjectFitted fits each layer's map to its first 2K points: their
 	// principal directions plus a Johnson–Lindenstrauss map of the rest
-	// (measure.FitProjector). The default.
+	// (project.Fit). The default.
 	ProjectFitted = "pca"
 	// ProjectJL draws a plain sparse Johnson–Lindenstrauss map
-	// (measure.NewProjector), independent of the data.
+	// (project.New), independent of the data.
 	ProjectJL = "jl"
 )
 
@@ -66,6 +68,9 @@ type Options struct {
 	// the budget, and the plan fails beyond that.
 	Batch      int
 	BatchFixed bool
+	// Ties is the tie rule of the trees. Under mst.Total the plan does not
+	// sample: the sampled estimator's pool keeps DCoL's rule.
+	Ties mst.TieRule
 }
 
 // Plan says how every layer of a run is measured.
@@ -75,7 +80,8 @@ type Plan struct {
 	K int // projection dimension; 0 projects nothing
 	// Projection is the kind of map: ProjectFitted or ProjectJL.
 	Projection string
-	Seed       uint64   // seed of the reservoir and the projections
+	Seed       uint64 // seed of the reservoir and the projections
+	Ties       mst.TieRule
 	Methods    []string // per layer: exact, projected, sampled or sampled+projected
 	Dims       []int    // per layer: the dimension stored (K for projected layers)
 
@@ -104,7 +110,7 @@ func Make(dims []int, n int, o Options) (*Plan, error) {
 	if n < 2 || len(dims) == 0 {
 		return nil, fmt.Errorf("plan: need at least 2 samples and 1 layer (have %d, %d)", n, len(dims))
 	}
-	batch, fwd, err := chooseBatch(o, n)
+	batch, fwd, err := ChooseBatch(o, n)
 	if err != nil {
 		return nil, err
 	}
@@ -114,7 +120,11 @@ func Make(dims []int, n int, o Options) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	p.Budget, p.Batch, p.ForwardBytes = total, batch, fwd
+	p.Budget, p.Batch, p.ForwardBytes, p.Ties = total, batch, fwd, o.Ties
+	if o.Ties == mst.Total && p.M > 0 {
+		return nil, fmt.Errorf("--ties total keeps every sample in an exact tree, but --memory %s holds only %d of the %d samples per layer; raise --memory, choose fewer --layers or a smaller --limit, or project (--project K)",
+			FormatBytes(total), p.M, n)
+	}
 	return p, nil
 }
 
@@ -214,7 +224,7 @@ func makeWith(dims []int, n int, o Options, projection string) (*Plan, error) {
 // fitted ones, the leading points held until the fit), and the largest
 // workspace of one layer: its tree, its fit, and with sampling (m < n)
 // the sampled estimator's distance matrix over at most
-// measure.DefaultMaxPool points.
+// n1.DefaultMaxPool points.
 func need(dims []int, m, n, k int, projection string) (state, ws int64) {
 	for _, d := range dims {
 		sd := d
@@ -222,15 +232,15 @@ func need(dims []int, m, n, k int, projection string) (state, ws int64) {
 			sd = k
 			state += int64(k) * int64(d) * 4 // the projection matrix
 			if projection == ProjectFitted {
-				state += int64(measure.BasisRows(k)) * int64(d) * 4
-				ws = max(ws, measure.FitBytes(d, k))
+				state += int64(project.BasisRows(k)) * int64(d) * 4
+				ws = max(ws, project.FitBytes(d, k))
 			}
 		}
 		state += int64(m) * (int64(sd)*4 + 4)
 		ws = max(ws, workspace(m, sd))
 	}
 	if m < n {
-		pool := int64(min(m, measure.DefaultMaxPool))
+		pool := int64(min(m, n1.DefaultMaxPool))
 		ws = max(ws, pool*pool*4)
 	}
 	return state, ws
@@ -276,7 +286,7 @@ func (p *Plan) Summary() string {
 				n++
 			}
 		}
-		how := fmt.Sprintf("principal directions of the first %d samples plus Johnson–Lindenstrauss, seed %d", measure.BasisRows(p.K), p.Seed)
+		how := fmt.Sprintf("principal directions of the first %d samples plus Johnson–Lindenstrauss, seed %d", project.BasisRows(p.K), p.Seed)
 		if p.Projection == ProjectJL {
 			how = fmt.Sprintf("Johnson–Lindenstrauss, seed %d", p.Seed)
 		}

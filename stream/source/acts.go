@@ -57,6 +57,9 @@ type actsSource struct {
 // layers.txt in dir if there is one (every listed file must exist and
 // every *.npy file but the labels must be listed), otherwise in natural
 // order of their names ("layer2" before "layer10").
+//
+// Every file read must be a regular file (a symlink to one will do), and
+// the folder may hold at most MaxLayers layer files.
 func OpenActivations(dir string, opt Options) (Source, error) {
 	name := "acts:" + dir
 	st, err := os.Stat(dir)
@@ -64,23 +67,11 @@ func OpenActivations(dir string, opt Options) (Source, error) {
 		return nil, fmt.Errorf("%s: %w", name, errors.Unwrap(err))
 	}
 	if !st.IsDir() {
-		return nil, fmt.Errorf("%s: %s is a file, not a folder; write acts:DIR for a folder of .npy files, or npy:X.npy,y.npy for one", name, dir)
+		return nil, fmt.Errorf("%s: %s is %s, not a folder; write acts:DIR for a folder of .npy files, or npy:X.npy,y.npy for one", name, dir, fileKind(st.Mode()))
 	}
-	ents, err := os.ReadDir(dir)
+	stems, hasLabels, err := actsStems(dir)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", name, err)
-	}
-	var stems []string
-	hasLabels := false
-	for _, e := range ents {
-		if e.IsDir() || !strings.HasSuffix(e.Name(), ".npy") {
-			continue
-		}
-		if e.Name() == ActsLabels {
-			hasLabels = true
-			continue
-		}
-		stems = append(stems, strings.TrimSuffix(e.Name(), ".npy"))
 	}
 	if !hasLabels {
 		return nil, fmt.Errorf("%s: no %s in the folder; save the labels there with np.save(%q, y)", name, ActsLabels, filepath.Join(dir, ActsLabels))
@@ -103,6 +94,40 @@ func OpenActivations(dir string, opt Options) (Source, error) {
 	return openLayers(name, paths, filepath.Join(dir, ActsLabels), opt)
 }
 
+// actsStems lists the stems of the layer files in dir and whether it
+// holds the labels file. It reads the folder in chunks and stops at
+// MaxLayers layer files, so that a folder of a million files is refused
+// before their names are held.
+func actsStems(dir string) (stems []string, hasLabels bool, err error) {
+	d, err := os.Open(dir)
+	if err != nil {
+		return nil, false, err
+	}
+	defer d.Close()
+	for {
+		ents, err := d.ReadDir(256)
+		for _, e := range ents {
+			if e.IsDir() || !strings.HasSuffix(e.Name(), ".npy") {
+				continue
+			}
+			if e.Name() == ActsLabels {
+				hasLabels = true
+				continue
+			}
+			if len(stems) == MaxLayers {
+				return nil, false, fmt.Errorf("%s holds more than %d .npy files of activations, the most layers cxray reads at once; move some into another folder", dir, MaxLayers)
+			}
+			stems = append(stems, strings.TrimSuffix(e.Name(), ".npy"))
+		}
+		if errors.Is(err, io.EOF) {
+			return stems, hasLabels, nil
+		}
+		if err != nil {
+			return nil, false, err
+		}
+	}
+}
+
 // OpenLayers opens the NPY files paths, one layer each named by its file
 // stem, with the labels in the NPY file yPath.
 func OpenLayers(paths []string, yPath string, opt Options) (Source, error) {
@@ -112,6 +137,9 @@ func OpenLayers(paths []string, yPath string, opt Options) (Source, error) {
 func openLayers(name string, paths []string, yPath string, opt Options) (Source, error) {
 	if opt.Limit < 0 {
 		return nil, fmt.Errorf("%s: limit %d is negative; use 0 for all samples", name, opt.Limit)
+	}
+	if len(paths) > MaxLayers {
+		return nil, fmt.Errorf("%s: %d layer files, more than the %d cxray reads at once", name, len(paths), MaxLayers)
 	}
 	seen := map[string]string{}
 	for _, p := range paths {
@@ -127,10 +155,10 @@ func openLayers(name string, paths []string, yPath string, opt Options) (Source,
 	}
 	s := &actsSource{name: name, classes: classes}
 	for _, p := range paths {
-		f, err := os.Open(p)
+		f, err := openRegular(p)
 		if err != nil {
 			s.Close()
-			return nil, err // *PathError names the path
+			return nil, err
 		}
 		src, err := newNPYSource(name, p, yPath, f, labels, classes, opt.Limit)
 		if err != nil {
@@ -152,7 +180,7 @@ func openLayers(name string, paths []string, yPath string, opt Options) (Source,
 // readManifest returns the layer order listed in path, or nil if there is
 // no such file. stems are the layer files present.
 func readManifest(path string, stems []string) ([]string, error) {
-	f, err := os.Open(path)
+	f, err := openRegular(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
 	}
@@ -262,6 +290,9 @@ func (s *actsSource) Next(b *Batch, max int) error {
 		return io.EOF
 	}
 	k := min(max, s.n-s.pos)
+	for _, src := range s.srcs {
+		k = min(k, src.batchCap())
+	}
 	b.resize(k, s.dim)
 	for j, src := range s.srcs {
 		err := src.Next(&s.tmp, k)

@@ -158,7 +158,7 @@ func TestActivationsErrors(t *testing.T) {
 			return "acts:" + dir
 		}, "no .npy files of activations besides labels.npy"},
 		{"missingdir", func(dir string) string { return "acts:" + filepath.Join(dir, "nope") }, "nope: no such file or directory"},
-		{"file", func(dir string) string { return "acts:" + filepath.Join(dir, "l2.npy") }, "is a file, not a folder"},
+		{"file", func(dir string) string { return "acts:" + filepath.Join(dir, "l2.npy") }, "is a regular file, not a folder"},
 		{"unlisted", func(dir string) string {
 			writeFile(t, dir, ActsManifest, []byte("l2\nl10\n"))
 			return "acts:" + dir

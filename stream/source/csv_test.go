@@ -1,6 +1,7 @@
 package source
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -123,11 +124,11 @@ func TestCSVErrors(t *testing.T) {
 		want       string // the error after the path
 	}{
 		{"bad cell", "sepal_width,label\n1,a\n2,b\nabc,a\n", Options{},
-			` line 4, column "sepal_width": "abc" is not a number`},
-		{"empty cell", "x,y,label\n1,,a\n", Options{}, ` line 2, column "y": "" is not a number`},
-		{"NaN", "x,label\n1,a\nNaN,b\n", Options{}, ` line 3, column "x": "NaN" is not a finite number`},
-		{"Inf", "x,label\n-Inf,a\n", Options{}, ` line 2, column "x": "-Inf" is not a finite number`},
-		{"overflow", "x,label\n1e39,a\n", Options{}, ` line 2, column "x": "1e39" is out of the float32 range`},
+			` row 2 (line 4), column "sepal_width": "abc" is not a number`},
+		{"empty cell", "x,y,label\n1,,a\n", Options{}, ` row 0 (line 2), column "y": "" is not a number`},
+		{"NaN", "x,label\n1,a\nNaN,b\n", Options{}, ` row 1 (line 3), column "x": NaN is not a finite number; remove or impute it`},
+		{"Inf", "x,label\n-Inf,a\n", Options{}, ` row 0 (line 2), column "x": -Inf is not a finite number; remove or impute it`},
+		{"overflow", "x,label\n1e39,a\n", Options{}, ` row 0 (line 2), column "x": 1e39 is out of the float32 range`},
 		{"missing label", "a,b,class\n1,2,x\n", Options{},
 			`: no label column "label"; columns found: "a", "b", "class"; choose one with --label`},
 		{"named label missing", "a,label\n1,x\n", Options{Label: "species"}, `: no label column "species"`},
@@ -135,12 +136,12 @@ func TestCSVErrors(t *testing.T) {
 		{"empty file", "", Options{}, ": file is empty; a header row"},
 		{"header only", "x,label\n", Options{}, ": no data rows"},
 		{"label only", "label\na\n", Options{}, ": no feature columns"},
-		{"ragged", "x,label\n1,a\n2,b,c\n", Options{}, " line 3: wrong number of fields"},
-		{"empty label", "x,label\n1,\n", Options{}, ` line 2, column "label": the label is empty`},
-		{"NaN label", "x,label\n1,a\n2,NaN\n", Options{}, ` line 3, column "label": the label is NaN, a missing value`},
-		{"NA label", "x,label\n1,NA\n", Options{}, ` line 2, column "label": the label is NA, a missing value`},
+		{"ragged", "x,label\n1,a\n2,b,c\n", Options{}, " row 1 (line 3): wrong number of fields"},
+		{"empty label", "x,label\n1,\n", Options{}, ` row 0 (line 2), column "label": the label is empty`},
+		{"NaN label", "x,label\n1,a\n2,NaN\n", Options{}, ` row 1 (line 3), column "label": the label is NaN, a missing value`},
+		{"NA label", "x,label\n1,NA\n", Options{}, ` row 0 (line 2), column "label": the label is NA, a missing value`},
 		{"duplicate column", "x,x,label\n1,2,a\n", Options{}, `column "x" appears twice`},
-		{"bad quote", "x,label\n1\"2,a\n", Options{}, " line 2, column 2:"},
+		{"bad quote", "x,label\n1\"2,a\n", Options{}, " row 0 (line 2, byte 2):"},
 		{"negative limit", "x,label\n1,a\n", Options{Limit: -2}, ": limit -2 is negative"},
 	}
 	for _, c := range cases {
@@ -197,5 +198,62 @@ func TestOpenSpec(t *testing.T) {
 		if _, err := Open(spec, Options{}); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("Open(%q): error %v, want %q", spec, err, want)
 		}
+	}
+}
+
+// A record of MaxCSVRecord bytes, its line end included, is read; one
+// byte more is refused; a last record that ends the file right at the
+// cap, without a line end, is read too.
+func TestCSVRecordCap(t *testing.T) {
+	const header = "x,label\n"
+	row := func(size int, end string) string { // " ... 1,a" + end, size bytes in all
+		return strings.Repeat(" ", size-len("1,a")-len(end)) + "1,a" + end
+	}
+	for _, c := range []struct {
+		name string
+		text string
+		ok   bool
+	}{
+		{"at the cap", header + row(MaxCSVRecord, "\n") + "2,b\n", true},
+		{"at the cap, CRLF", header + row(MaxCSVRecord, "\r\n") + "2,b\r\n", true},
+		{"at the cap, end of file", header + "2,b\n" + row(MaxCSVRecord, ""), true},
+		{"one byte over", header + row(MaxCSVRecord+1, "\n") + "2,b\n", false},
+		{"one byte over, end of file", header + "2,b\n" + row(MaxCSVRecord+1, ""), false},
+	} {
+		path := writeCSV(t, c.text)
+		src, err := OpenCSV(path, Options{})
+		if !c.ok {
+			if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("is longer than %d bytes", MaxCSVRecord)) {
+				t.Errorf("%s: error %v, want one about the cap", c.name, err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%s: %v", c.name, err)
+			continue
+		}
+		x, labels := readAll(t, src, 1)
+		src.Close()
+		if len(x) != 2 || x[0]+x[1] != 3 || len(labels) != 2 {
+			t.Errorf("%s: read %v %v, want the values 1 and 2", c.name, x, labels)
+		}
+	}
+}
+
+// MaxClasses distinct labels are taken; one more is refused (see
+// TestHostileInputs).
+func TestCSVClassCap(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("x,label\n")
+	for i := range MaxClasses {
+		fmt.Fprintf(&b, "%d,c%d\n", i, i)
+	}
+	src, err := OpenCSV(writeCSV(t, b.String()), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	if got := src.Classes(); len(got) != MaxClasses || got[MaxClasses-1] != fmt.Sprintf("c%d", MaxClasses-1) {
+		t.Errorf("%d classes, want %d", len(got), MaxClasses)
 	}
 }

@@ -196,7 +196,12 @@ func mnistFiles(dir, split string) (images, labels string, err error) {
 	for i, b := range base {
 		for _, name := range []string{b, b + ".gz"} {
 			p := filepath.Join(dir, name)
-			if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
+			if st, err := os.Stat(p); err == nil {
+				// A FIFO or a device by that name must not be passed over
+				// for the other file, nor read.
+				if err := checkRegular(p, st); err != nil {
+					return "", "", err
+				}
 				found[i] = p
 				break
 			}

@@ -3,9 +3,12 @@ package source
 import (
 	"bytes"
 	"encoding/binary"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 )
 
 // The fuzz targets below feed arbitrary bytes to the file parsers. Errors
@@ -19,6 +22,21 @@ import (
 // of a few samples takes several batches.
 const fuzzMax = 3
 
+// fuzzTimeout is how long one input may take before the watchdog calls
+// it a hang.
+const fuzzTimeout = 30 * time.Second
+
+// watchdog crashes the fuzzing worker if the input being tried takes more
+// than fuzzTimeout, which makes the fuzzer keep the input as a failure:
+// Go's fuzzing has no timeout of its own, and a hang would otherwise only
+// show as a worker that stops counting.
+func watchdog(t *testing.T) {
+	timer := time.AfterFunc(fuzzTimeout, func() {
+		panic(fmt.Sprintf("%s: one input took more than %v", t.Name(), fuzzTimeout))
+	})
+	t.Cleanup(func() { timer.Stop() })
+}
+
 // fuzzFile writes data to a file named name in a fresh temporary folder.
 func fuzzFile(t *testing.T, name string, data []byte) string {
 	p := filepath.Join(t.TempDir(), name)
@@ -26,6 +44,14 @@ func fuzzFile(t *testing.T, name string, data []byte) string {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// oneLine fails t if err is an error of several lines: every error a
+// source gives is one line.
+func oneLine(t *testing.T, err error) {
+	if err != nil && strings.Contains(err.Error(), "\n") {
+		t.Fatalf("error of several lines: %q", err)
+	}
 }
 
 // checkDrain reads src to its end or first error and checks the batches
@@ -36,6 +62,7 @@ func checkDrain(t *testing.T, src Source) {
 	dim, classes, total := src.Dim(), len(src.Classes()), 0
 	for {
 		if err := src.Next(&b, fuzzMax); err != nil {
+			oneLine(t, err)
 			return
 		}
 		if b.N < 1 || b.N > fuzzMax || len(b.X) != b.N*dim || len(b.Labels) != b.N {
@@ -73,6 +100,7 @@ func FuzzIDX(f *testing.F) {
 	f.Add(gzipBytes(f, idxBytes([]int{4, 1 << 14, 1 << 14}, []byte{1, 2, 3})))
 	f.Add([]byte{0x1f, 0x8b})
 	f.Fuzz(func(t *testing.T, data []byte) {
+		watchdog(t)
 		path := fuzzFile(t, "idx", data)
 		// As a label file: read whole, then checked.
 		if labels, err := readMNISTLabels(path); err == nil {
@@ -95,6 +123,7 @@ func FuzzIDX(f *testing.F) {
 		lblPath := fuzzFile(t, "lbl", idxBytes([]int{n}, make([]byte, n)))
 		m, err := openMNISTFiles("fuzz", path, lblPath, 0)
 		if err != nil {
+			oneLine(t, err)
 			return
 		}
 		checkDrain(t, m)
@@ -114,6 +143,8 @@ func FuzzCSV(f *testing.F) {
 		"a,label\n3.5e39,x\n",
 		"",
 		"a,b,label\r\n1,2,3\r\n",
+		"x,label\n1,a\n2,\"b\n\n\n",
+		"x,label\n1e39,a\n-0,b\n",
 	} {
 		f.Add([]byte(s))
 	}
@@ -121,8 +152,10 @@ func FuzzCSV(f *testing.F) {
 		f.Add(iris[:min(len(iris), 600)])
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
+		watchdog(t)
 		src, err := OpenCSV(fuzzFile(t, "f.csv", data), Options{})
 		if err != nil {
+			oneLine(t, err)
 			return
 		}
 		checkDrain(t, src)
@@ -145,9 +178,46 @@ func FuzzNPY(f *testing.F) {
 	var nan bytes.Buffer
 	binary.Write(&nan, binary.LittleEndian, []uint32{0x7fc00000, 0, 0x7f800000, 0, 0, 0, 0, 0})
 	f.Add(npyBytes(1, npyDict("<f4", false, []int{4, 2}), nan.Bytes()), y)
+	f.Add(x, npyBytes(2, npyDict("<i8", false, []int{4})+strings.Repeat(" ", maxNPYHeader), y[64:]))
+	f.Add(x, npyBytes(1, npyDict("<i8", false, []int{4, 1}), y[64:]))
 	f.Fuzz(func(t *testing.T, x, y []byte) {
+		watchdog(t)
 		src, err := OpenNPY(fuzzFile(t, "x.npy", x), fuzzFile(t, "y.npy", y), Options{})
 		if err != nil {
+			oneLine(t, err)
+			return
+		}
+		checkDrain(t, src)
+	})
+}
+
+// FuzzParquet feeds two arbitrary files to a Parquet glob, as DuckDB
+// reads them: corrupt files, and files that disagree on their columns.
+func FuzzParquet(f *testing.F) {
+	dir := f.TempDir()
+	read := func(name, q string) []byte {
+		b, err := os.ReadFile(writeParquet(f, dir, name, q, 0))
+		if err != nil {
+			f.Fatal(err)
+		}
+		return b
+	}
+	ints := read("i.parquet", `SELECT i % 3 AS label, i::FLOAT AS x, -i AS y FROM range(5) t(i)`)
+	strs := read("s.parquet", `SELECT ['a', 'b'][i % 2 + 1] AS label, i::DOUBLE AS x, i AS y FROM range(4) t(i)`)
+	floats := read("f.parquet", `SELECT (i % 2)::DOUBLE AS label, CASE WHEN i = 2 THEN 'nan'::DOUBLE ELSE i END AS x FROM range(4) t(i)`)
+	f.Add(ints, ints)
+	f.Add(ints, strs)
+	f.Add(strs, floats)
+	f.Add(floats, ints[:len(ints)/2])
+	f.Add([]byte("PAR1"), ints)
+	f.Fuzz(func(t *testing.T, a, b []byte) {
+		watchdog(t)
+		dir := t.TempDir()
+		writeFile(t, dir, "part-0.parquet", a)
+		writeFile(t, dir, "part-1.parquet", b)
+		src, err := Open("parquet:"+filepath.Join(dir, "part-*.parquet"), Options{})
+		if err != nil {
+			oneLine(t, err)
 			return
 		}
 		checkDrain(t, src)
@@ -172,6 +242,7 @@ func FuzzNPYHeader(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		h, err := parseNPYHeader(s)
 		if err != nil {
+			oneLine(t, err)
 			return
 		}
 		for _, d := range h.shape {
@@ -179,5 +250,35 @@ func FuzzNPYHeader(f *testing.F) {
 				t.Fatalf("shape %v accepted", h.shape)
 			}
 		}
+	})
+}
+
+// FuzzActsManifest feeds arbitrary layers.txt files to an activations
+// folder of three layers.
+func FuzzActsManifest(f *testing.F) {
+	for _, s := range []string{
+		"l2\nl10\nconv\n",
+		"# input first\nconv.npy\r\nl2 # then\n\n l10 \n",
+		"l2\nl2\nconv\nl10\n",
+		"l2\nl10\nmissing\nconv\n",
+		"l2\nl10\n",
+		"",
+		"\xff\x00\n",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, manifest string) {
+		watchdog(t)
+		dir := actsDir(t, 4)
+		writeFile(t, dir, ActsManifest, []byte(manifest))
+		src, err := Open("acts:"+dir, Options{})
+		if err != nil {
+			oneLine(t, err)
+			return
+		}
+		if n := len(src.(Layered).Parts()); n != 3 {
+			t.Fatalf("%d layers, want the folder's 3", n)
+		}
+		checkDrain(t, src)
 	})
 }

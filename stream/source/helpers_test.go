@@ -5,6 +5,11 @@ import (
 	"compress/gzip"
 	"encoding/binary"
 	"errors"
+	"fmt"
+	"hash/crc32"
+	"image"
+	"image/jpeg"
+	"image/png"
 	"io"
 	"os"
 	"path/filepath"
@@ -106,4 +111,62 @@ func drainErr(src Source, max int) error {
 			return err
 		}
 	}
+}
+
+// pngBytes encodes an h×w greyscale PNG whose pixels count up from seed.
+func pngBytes(t testing.TB, h, w int, seed byte) []byte {
+	t.Helper()
+	img := image.NewGray(image.Rect(0, 0, w, h))
+	for i := range img.Pix {
+		img.Pix[i] = seed + byte(i)
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// jpegBytes encodes an h×w colour JPEG.
+func jpegBytes(t testing.TB, h, w int) []byte {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for i := range img.Pix {
+		img.Pix[i] = byte(i * 7)
+	}
+	var b bytes.Buffer
+	if err := jpeg.Encode(&b, img, nil); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// pngHeader is the start of a PNG that declares an h×w RGB image, its
+// IHDR chunk with a valid checksum, and nothing more.
+func pngHeader(h, w uint32) []byte {
+	var b bytes.Buffer
+	b.WriteString("\x89PNG\r\n\x1a\n")
+	ihdr := binary.BigEndian.AppendUint32(nil, w)
+	ihdr = binary.BigEndian.AppendUint32(ihdr, h)
+	ihdr = append(ihdr, 8, 2, 0, 0, 0) // 8 bits, RGB, deflate, no filter, no interlace
+	binary.Write(&b, binary.BigEndian, uint32(len(ihdr)))
+	chunk := append([]byte("IHDR"), ihdr...)
+	b.Write(chunk)
+	binary.Write(&b, binary.BigEndian, crc32.ChecksumIEEE(chunk))
+	return b.Bytes()
+}
+
+// imageTree writes an image folder of two classes, a/ and b/, of two
+// 6×5 PNG images each, and returns the path of a/0.png.
+func imageTree(t testing.TB, dir string) string {
+	t.Helper()
+	for _, c := range []string{"a", "b"} {
+		if err := os.Mkdir(filepath.Join(dir, c), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		for i := range 2 {
+			writeFile(t, filepath.Join(dir, c), fmt.Sprintf("%d.png", i), pngBytes(t, 6, 5, byte(i*40)))
+		}
+	}
+	return filepath.Join(dir, "a", "0.png")
 }

@@ -14,14 +14,6 @@ import (
 // NDIMS big-endian uint32 sizes, then the items in row-major order.
 const idxUint8 = 0x08 // the only data type MNIST uses
 
-// maxItemBytes bounds the size of one item so that a corrupt header
-// cannot make us allocate gigabytes for a single batch.
-const maxItemBytes = 1 << 28
-
-// maxBatchBytes bounds the raw bytes one call to Next reads, so that Next
-// may return fewer samples than asked for when they are very large.
-const maxBatchBytes = 1 << 26
-
 // idxReader streams the items of one IDX file, raw or gzipped. It reads
 // only as many bytes as the caller asks for, so images can be decoded
 // one batch at a time.
@@ -35,13 +27,14 @@ type idxReader struct {
 	taken int          // items read so far
 }
 
-// openIDX opens path and reads its header, which must declare unsigned
-// bytes in ndims dimensions. Gzip is detected by its magic bytes, not by
-// the file name, since files get renamed and unpacked.
+// openIDX opens path, which must be a regular file, and reads its
+// header, which must declare unsigned bytes in ndims dimensions. Gzip is
+// detected by its magic bytes, not by the file name, since files get
+// renamed and unpacked.
 func openIDX(path string, ndims int) (*idxReader, error) {
-	f, err := os.Open(path)
+	f, err := openRegular(path)
 	if err != nil {
-		return nil, err // *PathError names the path
+		return nil, err
 	}
 	x := &idxReader{path: path, f: f}
 	if err := x.readHeader(ndims); err != nil {
@@ -102,14 +95,19 @@ func (x *idxReader) readHeader(ndims int) error {
 
 	// A raw file's size is known up front, so check it now: that turns a
 	// truncated download into an error at Open instead of mid-run. A
-	// gzipped file can only be checked as it is read.
+	// gzipped file can only be checked exactly as it is read, but it
+	// cannot hold more than DEFLATE's best ratio times its own size.
+	st, err := x.f.Stat()
+	if err != nil {
+		return err
+	}
+	header := int64(4 + 4*ndims)
+	want := header + int64(x.dims[0])*int64(x.item)
+	if gzipped && want > maxDeflateRatio*st.Size() {
+		return fmt.Errorf("%s: its header declares %d items that need %d bytes, more than gzip can unpack from a file of %d bytes (at most %d times its size); the file is corrupt",
+			x.path, x.dims[0], want, st.Size(), maxDeflateRatio)
+	}
 	if !gzipped {
-		st, err := x.f.Stat()
-		if err != nil {
-			return err
-		}
-		header := int64(4 + 4*ndims)
-		want := header + int64(x.dims[0])*int64(x.item)
 		if st.Size() < want {
 			return fmt.Errorf("%s: truncated: %d bytes, but its header declares %d items that need %d; download it again",
 				x.path, st.Size(), x.dims[0], want)

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"os"
 	"slices"
@@ -24,15 +25,6 @@ import (
 // padded with spaces and ended by a newline, and then the raw data.
 
 const npyMagic = "\x93NUMPY"
-
-// maxNPYHeader bounds the header length so that a corrupt length field
-// cannot make us allocate much. NumPy itself refuses headers longer than
-// 10000 bytes unless told otherwise.
-const maxNPYHeader = 1 << 20
-
-// maxNPYDim bounds each dimension of an NPY shape, far above any real
-// array, so that products of dimensions cannot overflow an int64.
-const maxNPYDim = 1 << 40
 
 // npyHeader is the decoded header of an NPY file.
 type npyHeader struct {
@@ -83,9 +75,9 @@ func OpenNPY(xPath, yPath string, opt Options) (Source, error) {
 	if err != nil {
 		return nil, err
 	}
-	f, err := os.Open(xPath)
+	f, err := openRegular(xPath)
 	if err != nil {
-		return nil, err // *PathError names the path
+		return nil, err
 	}
 	s, err := newNPYSource(name, xPath, yPath, f, labels, classes, opt.Limit)
 	if err != nil {
@@ -117,7 +109,7 @@ func newNPYSource(name, xPath, yPath string, f *os.File, labels []int32, classes
 			return nil, fmt.Errorf("%s: samples of shape %s hold no values", xPath, pyShape(shape))
 		}
 		if dim > maxItemBytes/h.size/d {
-			return nil, fmt.Errorf("%s: samples of shape %s are too large; the header is probably corrupt", xPath, pyShape(shape))
+			return nil, fmt.Errorf("%s: samples of shape %s are too large, more than the %d bytes each that cxray reads; the header is probably corrupt", xPath, pyShape(shape), maxItemBytes)
 		}
 		dim *= d
 	}
@@ -150,11 +142,13 @@ func newNPYSource(name, xPath, yPath string, f *os.File, labels []int32, classes
 }
 
 // readNPYLabels reads the label file at path and maps its values to
-// class ids 0..C-1 in increasing order of value.
+// class ids 0..C-1 in increasing order of value. It reads the file twice,
+// in chunks: once for the distinct values, once for the ids, so that it
+// holds 4 bytes per label whatever the file's dtype.
 func readNPYLabels(path string) (ids []int32, classes []string, err error) {
-	f, err := os.Open(path)
+	f, err := openRegular(path)
 	if err != nil {
-		return nil, nil, err // *PathError names the path
+		return nil, nil, err
 	}
 	defer f.Close()
 	r := bufio.NewReader(f)
@@ -175,39 +169,71 @@ func readNPYLabels(path string) (ids []int32, classes []string, err error) {
 	if h.shape[0] == 0 {
 		return nil, nil, fmt.Errorf("%s: has no labels", path)
 	}
-	// The size check bounds the allocation below by the file's size.
+	// The size check bounds the allocations below by the file's size.
 	if err := checkNPYSize(path, f, h); err != nil {
 		return nil, nil, err
 	}
 	n := h.shape[0]
-	raw := make([]byte, n*h.size)
-	if _, err := io.ReadFull(r, raw); err != nil {
-		return nil, nil, fmt.Errorf("%s: truncated: file ends inside the labels; save it again", path)
-	}
-	values := make([]int64, n)
-	for i := range values {
-		v, err := npyLabel(raw[i*h.size:(i+1)*h.size], h)
-		if err != nil {
-			return nil, nil, fmt.Errorf("%s: label %d %v", path, i, err)
+	seen := map[int64]bool{}
+	err = eachNPYLabel(path, r, h, func(i int, v int64) error {
+		if !seen[v] && len(seen) == MaxClasses {
+			return tooManyClasses(fmt.Sprintf("%s label %d", path, i), "does it hold the labels?")
 		}
-		values[i] = v
+		seen[v] = true
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
 	}
-	distinct := slices.Clone(values)
-	slices.Sort(distinct)
-	distinct = slices.Compact(distinct)
-	if len(distinct) > math.MaxInt32 {
-		return nil, nil, fmt.Errorf("%s: %d distinct labels are too many classes", path, len(distinct))
-	}
+	distinct := slices.Sorted(maps.Keys(seen))
 	classes = make([]string, len(distinct))
+	id := make(map[int64]int32, len(distinct))
 	for i, v := range distinct {
 		classes[i] = strconv.FormatInt(v, 10)
+		id[v] = int32(i)
 	}
+	if _, err := f.Seek(h.dataOff, io.SeekStart); err != nil {
+		return nil, nil, fmt.Errorf("%s: %v", path, err)
+	}
+	r.Reset(f)
 	ids = make([]int32, n)
-	for i, v := range values {
-		id, _ := slices.BinarySearch(distinct, v)
-		ids[i] = int32(id)
+	err = eachNPYLabel(path, r, h, func(i int, v int64) error {
+		c, ok := id[v]
+		if !ok {
+			return fmt.Errorf("%s: label %d changed while the file was being read", path, i)
+		}
+		ids[i] = c
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
 	}
 	return ids, classes, nil
+}
+
+// eachNPYLabel decodes the labels h declares from r, in chunks, and calls
+// fn with each.
+func eachNPYLabel(path string, r io.Reader, h *npyHeader, fn func(i int, v int64) error) error {
+	n := h.shape[0]
+	chunk := make([]byte, min(n, 1<<13)*h.size)
+	for i := 0; i < n; {
+		k := min(n-i, len(chunk)/h.size)
+		raw := chunk[:k*h.size]
+		if _, err := io.ReadFull(r, raw); err != nil {
+			return fmt.Errorf("%s: truncated: file ends inside the labels; save it again", path)
+		}
+		for j := range k {
+			v, err := npyLabel(raw[j*h.size:(j+1)*h.size], h)
+			if err != nil {
+				return fmt.Errorf("%s: label %d %v", path, i+j, err)
+			}
+			if err := fn(i+j, v); err != nil {
+				return err
+			}
+		}
+		i += k
+	}
+	return nil
 }
 
 // npyLabel decodes one little-endian label of the type h declares.
@@ -309,11 +335,11 @@ func readNPYHeader(path string, r io.Reader) (*npyHeader, error) {
 			return nil, fmt.Errorf("%s: truncated: file ends inside the NPY header", path)
 		}
 		hlen, off = int(binary.LittleEndian.Uint32(l[:])), 12
-		if hlen > maxNPYHeader {
-			return nil, fmt.Errorf("%s: NPY header of %d bytes is too long; the file is probably corrupt", path, hlen)
-		}
 	default:
 		return nil, fmt.Errorf("%s: NPY format version %d.%d is not supported; versions 1.0, 2.0 and 3.0 are", path, major, pre[7])
+	}
+	if hlen > maxNPYHeader {
+		return nil, fmt.Errorf("%s: NPY header of %d bytes is longer than the %d that numpy.load accepts; the file is probably corrupt", path, hlen, maxNPYHeader)
 	}
 	text := make([]byte, hlen)
 	if _, err := io.ReadFull(r, text); err != nil {
@@ -371,7 +397,7 @@ func parseNPYHeader(text string) (*npyHeader, error) {
 	for i, s := range shape {
 		n, ok := s.(int64)
 		if !ok || n < 0 || n > maxNPYDim {
-			return nil, fmt.Errorf("bad NPY header: shape entry %v is not a valid dimension", s)
+			return nil, fmt.Errorf("bad NPY header: shape entry %s is not a valid dimension", pyRepr(s))
 		}
 		h.shape[i] = int(n)
 	}
@@ -452,7 +478,7 @@ func (s *npySource) Next(b *Batch, max int) error {
 	if s.pos >= s.n {
 		return io.EOF
 	}
-	k := min(max, s.n-s.pos)
+	k := min(max, s.n-s.pos, s.batchCap())
 	size := k * s.dim * s.elem
 	if cap(s.raw) < size {
 		s.raw = make([]byte, size)
@@ -489,6 +515,12 @@ func (s *npySource) Next(b *Batch, max int) error {
 	return nil
 }
 
+// batchCap is the most samples one call to Next reads: maxBatchBytes of
+// them, or one if a sample is larger.
+func (s *npySource) batchCap() int {
+	return max(1, maxBatchBytes/(s.dim*s.elem))
+}
+
 // badValue describes the value at column c of sample row that is not a
 // finite float32.
 func (s *npySource) badValue(row, c int) error {
@@ -499,11 +531,7 @@ func (s *npySource) badValue(row, c int) error {
 	} else {
 		v = math.Float64frombits(binary.LittleEndian.Uint64(s.raw[off:]))
 	}
-	what := fmt.Sprintf("%v is not a finite number", v)
-	if !math.IsNaN(v) && !math.IsInf(v, 0) {
-		what = fmt.Sprintf("%v is out of the float32 range", v)
-	}
-	where := fmt.Sprintf("row %d, column %d", row, c)
+	where := fmt.Sprintf("%s row %d, column %d", s.xPath, row, c)
 	if len(s.shape) > 1 {
 		idx := make([]string, len(s.shape))
 		for i := len(s.shape) - 1; i >= 0; i-- {
@@ -512,7 +540,10 @@ func (s *npySource) badValue(row, c int) error {
 		}
 		where += " (index [" + strings.Join(idx, ", ") + "] of the sample)"
 	}
-	return fmt.Errorf("%s %s: %s; remove or impute it", s.xPath, where, what)
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return notFinite(where, v)
+	}
+	return outOfRange(where, v)
 }
 
 func (s *npySource) Close() error {
@@ -578,6 +609,31 @@ func (p *pyParser) value(depth int) (any, error) {
 	return nil, fmt.Errorf("unexpected %q", p.rest())
 }
 
+// pyRepr writes a value the parser read as Python would, with strings
+// quoted and escaped, so that an error quoting it stays on one line.
+func pyRepr(v any) string {
+	switch v := v.(type) {
+	case string:
+		return strconv.Quote(v)
+	case []any:
+		items := make([]string, len(v))
+		for i, x := range v {
+			items[i] = pyRepr(x)
+		}
+		return "(" + strings.Join(items, ", ") + ")"
+	case map[string]any:
+		return "{...}"
+	case bool:
+		if v {
+			return "True"
+		}
+		return "False"
+	case nil:
+		return "None"
+	}
+	return fmt.Sprint(v)
+}
+
 func (p *pyParser) dict(depth int) (any, error) {
 	p.i++ // {
 	d := map[string]any{}
@@ -593,7 +649,7 @@ func (p *pyParser) dict(depth int) (any, error) {
 		}
 		key, ok := k.(string)
 		if !ok {
-			return nil, fmt.Errorf("dict key %v is not a string", k)
+			return nil, fmt.Errorf("dict key %s is not a string", pyRepr(k))
 		}
 		p.skipSpace()
 		if p.i == len(p.s) || p.s[p.i] != ':' {

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
@@ -412,5 +413,36 @@ func TestNPYStreams(t *testing.T) {
 	}
 	if got := cap(src.(*npySource).raw); got != 2*16*4 {
 		t.Errorf("batch buffer holds %d bytes, want %d", got, 2*16*4)
+	}
+}
+
+// Next reads at most maxBatchBytes of samples at a time, whatever max
+// asks, alone and as a layer of an activations source: 17 samples of
+// 4 MiB come as 16 and 1. The file is sparse: its samples are zeros.
+func TestNPYBatchCap(t *testing.T) {
+	const n, dim = 17, 1 << 20 // float32: 4 MiB a sample
+	dir := t.TempDir()
+	head := npyBytes(1, npyDict("<f4", false, []int{n, dim}), nil)
+	x := writeFile(t, dir, "big.npy", head)
+	if err := os.Truncate(x, int64(len(head))+n*dim*4); err != nil {
+		t.Fatal(err)
+	}
+	y := writeFile(t, dir, "y.npy", npyArray("<i8", []int{n}, make([]float64, n)))
+	small := writeFile(t, dir, "small.npy", npyArray("<f4", []int{n}, make([]float64, n)))
+	want := []int{maxBatchBytes / (dim * 4), n - maxBatchBytes/(dim*4)}
+	for _, spec := range []string{"npy:" + x + "," + y, "npy:" + small + "+" + x + "," + y} {
+		src, err := Open(spec, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b Batch
+		var got []int
+		for src.Next(&b, 64) == nil {
+			got = append(got, b.N)
+		}
+		src.Close()
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: batches of %v, want %v", spec, got, want)
+		}
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
@@ -44,6 +45,7 @@ import (
 type parquetSource struct {
 	path     string   // as given, possibly a glob
 	files    []string // the files, in order
+	dbFiles  []string // the same as absolute paths, for DuckDB
 	rows     []int64  // rows of each file
 	db       *dbsql.DB
 	label    string // the label column
@@ -57,6 +59,8 @@ type parquetSource struct {
 
 	file int   // file of the next window
 	row  int64 // first row of the next window in that file
+
+	img *parquetImages // the image column, nil when the samples are features
 
 	win    Batch // the current window, win.N rows
 	winAt  int   // next row of win to yield
@@ -83,6 +87,19 @@ type parquetSource struct {
 // columns come in file order (N1 does not depend on it) and must be
 // numeric. NULL, NaN and infinite feature values are errors, reported by
 // Next for the rows it reads.
+//
+// A column of images makes the samples images instead (see
+// parquetImages): the column opt.Image names, or, when neither opt.Image
+// nor opt.Features is given, the one column that holds images if there is
+// exactly one (more is an error that asks for --image).
+//
+// Every file must be a regular file (a symlink to one will do), and all
+// must agree: the label column of the same type in all, or integers of
+// any width, read as the widest (DuckDB would otherwise read the labels
+// of all files as one common type, so that "7" and 7, or true and 1,
+// became one class); each feature column numeric in all; and, when
+// opt.Features is empty, the same numeric columns in all. The label
+// column may have at most MaxClasses distinct values.
 func OpenParquet(path string, opt Options) (Source, error) {
 	name := "parquet:" + path
 	label := opt.Label
@@ -101,6 +118,14 @@ func OpenParquet(path string, opt Options) (Source, error) {
 		return nil, fmt.Errorf("%s: opening DuckDB: %v", name, oneLineErr(err))
 	}
 	s := &parquetSource{path: path, files: files, db: dbsql.OpenDB(conn), label: label, classID: map[string]int32{}}
+	// DuckDB reads "~/" as the home folder and "s3://" as a bucket; an
+	// absolute path is only ever the file that was checked.
+	for _, f := range files {
+		if a, err := filepath.Abs(f); err == nil {
+			f = a
+		}
+		s.dbFiles = append(s.dbFiles, f)
+	}
 	// One connection: the in-memory database and its settings are shared
 	// by every query.
 	s.db.SetMaxOpenConns(1)
@@ -111,9 +136,11 @@ func OpenParquet(path string, opt Options) (Source, error) {
 	return s, nil
 }
 
-// parquetFiles expands path to the files it names.
+// parquetFiles expands path to the files it names. A folder that a glob
+// matches is passed over; anything else that is not a regular file is an
+// error, as is a file name that DuckDB would read as a glob itself.
 func parquetFiles(p string) ([]string, error) {
-	if !strings.ContainsAny(p, "*?[") {
+	if !strings.ContainsAny(p, globChars) {
 		st, err := os.Stat(p)
 		switch {
 		case errors.Is(err, os.ErrNotExist):
@@ -123,6 +150,9 @@ func parquetFiles(p string) ([]string, error) {
 		case st.IsDir():
 			return nil, fmt.Errorf("is a folder; write parquet:%s for its Parquet files", filepath.Join(p, "*.parquet"))
 		}
+		if err := checkRegular(p, st); err != nil {
+			return nil, err
+		}
 		return []string{p}, nil
 	}
 	matches, err := filepath.Glob(p)
@@ -131,15 +161,33 @@ func parquetFiles(p string) ([]string, error) {
 	}
 	var files []string
 	for _, m := range matches { // sorted by filepath.Glob
-		if st, err := os.Stat(m); err == nil && !st.IsDir() {
-			files = append(files, m)
+		st, err := os.Stat(m)
+		if err != nil {
+			return nil, err
 		}
+		if st.IsDir() {
+			continue
+		}
+		if err := checkRegular(m, st); err != nil {
+			return nil, err
+		}
+		if strings.ContainsAny(filepath.Base(m), globChars) {
+			return nil, fmt.Errorf("%s: DuckDB reads a file name with *, ? or [ as a pattern, and could read other files; rename it", m)
+		}
+		files = append(files, m)
 	}
 	if len(files) == 0 {
+		if _, err := os.Stat(p); err == nil {
+			return nil, fmt.Errorf("no file matches the pattern; a file has this very name, but *, ? and [ make it a pattern, for cxray and for DuckDB: rename it")
+		}
 		return nil, fmt.Errorf("no file matches the pattern")
 	}
 	return files, nil
 }
+
+// globChars are the characters that make a path a pattern, both for
+// filepath.Glob and for DuckDB.
+const globChars = "*?["
 
 // Column types as DuckDB names them for Parquet columns.
 const (
@@ -169,7 +217,7 @@ type parquetColumn struct{ name, typ string }
 
 func (s *parquetSource) open(opt Options) error {
 	ctx := context.Background()
-	cols, err := s.schema(ctx)
+	cols, err := s.schema(ctx, 0)
 	if err != nil {
 		return err
 	}
@@ -184,15 +232,40 @@ func (s *parquetSource) open(opt Options) error {
 	if labelType == "" {
 		return fmt.Errorf("%s: no label column %q; columns found: %s; choose one with --label", s.Name(), s.label, quoteAll(names))
 	}
-	if s.features, err = chooseFeatures(cols, s.label, opt.Features); err != nil {
+	image, err := chooseImage(cols, s.label, opt)
+	switch {
+	case err != nil:
 		return fmt.Errorf("%s: %v", s.Name(), err)
+	case image != nil:
+		if s.img, err = newParquetImages(*image, opt.Transform); err != nil {
+			return fmt.Errorf("%s: %v", s.Name(), err)
+		}
+	case opt.Transform.imageSteps():
+		return fmt.Errorf("%s: --resize and --center-crop preprocess images, and no column holds images (a BLOB, or a struct with a bytes BLOB); columns found: %s", s.Name(), quoteAll(names))
+	default:
+		if s.features, err = chooseFeatures(cols, s.label, opt.Features); err != nil {
+			return fmt.Errorf("%s: %v", s.Name(), err)
+		}
 	}
 
 	total := 0
 	s.rows = make([]int64, len(s.files))
 	for i, f := range s.files {
-		if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM "+readParquet([]string{f}, false)).Scan(&s.rows[i]); err != nil {
+		if i > 0 {
+			other, err := s.schema(ctx, i)
+			if err != nil {
+				return err
+			}
+			if err := s.agree(cols, other, i, opt.Features == "" && s.img == nil); err != nil {
+				return err
+			}
+		}
+		if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM "+readParquet(s.dbFiles[i:i+1], false)).Scan(&s.rows[i]); err != nil {
 			return fmt.Errorf("%s: %v", f, oneLineErr(err))
+		}
+		// The count comes from the file's metadata, which may lie.
+		if s.rows[i] < 0 || s.rows[i] > math.MaxInt64-int64(total) {
+			return fmt.Errorf("%s: its metadata declares %d rows; the file is corrupt", f, s.rows[i])
 		}
 		total += int(s.rows[i])
 	}
@@ -205,6 +278,9 @@ func (s *parquetSource) open(opt Options) error {
 	if s.n, err = checkLimit(s.Name(), opt.Limit, total); err != nil {
 		return err
 	}
+	if s.img != nil {
+		return s.img.open(ctx, s)
+	}
 	// A window holds about 4 MB of float64 values in DuckDB's result.
 	s.window = min(max((4<<20)/(8*(len(s.features)+1)), 64), 8192)
 	s.vals = make([]dbsql.NullFloat64, len(s.features))
@@ -216,25 +292,81 @@ func (s *parquetSource) open(opt Options) error {
 	return nil
 }
 
-// schema lists the columns of the first file.
-func (s *parquetSource) schema(ctx context.Context) ([]parquetColumn, error) {
-	rows, err := s.db.QueryContext(ctx, "SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM "+readParquet(s.files[:1], false)+")")
+// schema lists the columns of file i. It first counts the fields of the
+// file's schema, which only reads its footer: DuckDB takes half a minute
+// to describe a file of 65,536 columns.
+func (s *parquetSource) schema(ctx context.Context, i int) ([]parquetColumn, error) {
+	var fields int64
+	if err := s.db.QueryRowContext(ctx, "SELECT count(*) - 1 FROM parquet_schema("+quoteString(s.dbFiles[i])+")").Scan(&fields); err != nil {
+		return nil, fmt.Errorf("%s: %v", s.files[i], oneLineErr(err))
+	}
+	if fields > MaxColumns {
+		return nil, fmt.Errorf("%s: %d columns (nested fields included), more than the %d cxray reads from a Parquet file", s.files[i], fields, MaxColumns)
+	}
+	rows, err := s.db.QueryContext(ctx, "SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM "+readParquet(s.dbFiles[i:i+1], false)+")")
 	if err != nil {
-		return nil, fmt.Errorf("%s: %v", s.files[0], oneLineErr(err))
+		return nil, fmt.Errorf("%s: %v", s.files[i], oneLineErr(err))
 	}
 	defer rows.Close()
 	var cols []parquetColumn
 	for rows.Next() {
 		var c parquetColumn
 		if err := rows.Scan(&c.name, &c.typ); err != nil {
-			return nil, fmt.Errorf("%s: %v", s.files[0], oneLineErr(err))
+			return nil, fmt.Errorf("%s: %v", s.files[i], oneLineErr(err))
+		}
+		if strings.ContainsAny(c.typ, "\r\n") { // a STRUCT's field names
+			c.typ = strconv.Quote(c.typ)
 		}
 		cols = append(cols, c)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %v", s.files[0], oneLineErr(err))
+		return nil, fmt.Errorf("%s: %v", s.files[i], oneLineErr(err))
 	}
 	return cols, nil
+}
+
+// agree checks the columns of file i against those of the first file,
+// first: DuckDB would cast the labels of one type to the other's without
+// a word.
+func (s *parquetSource) agree(first, other []parquetColumn, i int, defaultFeatures bool) error {
+	typeIn := func(cols []parquetColumn, name string) string {
+		for _, c := range cols {
+			if c.name == name {
+				return c.typ
+			}
+		}
+		return ""
+	}
+	a, b := s.files[0], s.files[i]
+	lt, ot := typeIn(first, s.label), typeIn(other, s.label)
+	switch {
+	case ot == "":
+		return fmt.Errorf("%s: no label column %q, which %s has; the files must have the same columns", b, s.label, a)
+	case columnKind(ot) != columnKind(lt) || columnKind(lt) != colInt && ot != lt:
+		return fmt.Errorf("%s: the label column %q is %s in %s but %s in %s; the classes would merge or split silently, so write the labels with one type in every file",
+			s.Name(), s.label, lt, a, ot, b)
+	}
+	if s.img != nil {
+		if t, want := typeIn(other, s.img.column), typeIn(first, s.img.column); t != want {
+			return fmt.Errorf("%s: the image column %q is %s in %s but %s in %s; the files must store images alike", s.Name(), s.img.column, orMissing(want), a, orMissing(t), b)
+		}
+	}
+	for _, f := range s.features {
+		switch t := typeIn(other, f); {
+		case t == "":
+			return fmt.Errorf("%s: no feature column %q, which %s has; the files must have the same columns", b, f, a)
+		case columnKind(t) != colInt && columnKind(t) != colFloat:
+			return fmt.Errorf("%s: feature column %q is %s, not numeric (it is %s in %s)", b, f, t, typeIn(first, f), a)
+		}
+	}
+	if defaultFeatures {
+		for _, c := range other {
+			if k := columnKind(c.typ); c.name != s.label && (k == colInt || k == colFloat) && !slices.Contains(s.features, c.name) {
+				return fmt.Errorf("%s: numeric column %q is not in %s, whose columns make the features; the files must have the same columns, or choose the features with --features", b, c.name, a)
+			}
+		}
+	}
+	return nil
 }
 
 // chooseFeatures applies the --features spec to the columns.
@@ -334,8 +466,10 @@ func (s *parquetSource) readClasses(ctx context.Context, typ string) error {
 	}
 	l := quoteIdent(s.label)
 	s.keySQL = key(l)
+	// Past MaxClasses+1 distinct values (one more for 0.0 and -0.0) the
+	// source is refused whatever the rest are.
 	q := "SELECT " + key("l") + ", l IS NULL, " + bad("l") + " FROM (SELECT DISTINCT " + l + " AS l FROM " +
-		readParquet(s.files, false) + ") ORDER BY l NULLS FIRST"
+		readParquet(s.dbFiles, false) + ") ORDER BY l NULLS FIRST LIMIT " + strconv.Itoa(MaxClasses+2)
 	rows, err := s.db.QueryContext(ctx, q)
 	if err != nil {
 		return fmt.Errorf("%s: reading the labels: %v", s.Name(), oneLineErr(err))
@@ -354,14 +488,14 @@ func (s *parquetSource) readClasses(ctx context.Context, typ string) error {
 		if _, dup := s.classID[k.String]; dup { // -0.0 and 0.0
 			continue
 		}
+		if len(s.classes) == MaxClasses {
+			return tooManyClasses(fmt.Sprintf("%s, label column %q", s.Name(), s.label), "is it the label column? choose another with --label")
+		}
 		s.classID[k.String] = int32(len(s.classes))
 		s.classes = append(s.classes, k.String)
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("%s: reading the labels: %v", s.Name(), oneLineErr(err))
-	}
-	if len(s.classes) > math.MaxInt32 {
-		return fmt.Errorf("%s: %d distinct labels are too many classes", s.Name(), len(s.classes))
 	}
 	return nil
 }
@@ -381,10 +515,13 @@ func (s *parquetSource) badLabel(ctx context.Context, isNull bool, v string) err
 	}
 	var file string
 	var row int64
-	err := s.db.QueryRowContext(ctx, "SELECT filename, file_row_number FROM "+readParquet(s.files, true)+
+	err := s.db.QueryRowContext(ctx, "SELECT filename, file_row_number FROM "+readParquet(s.dbFiles, true)+
 		" WHERE "+cond+" ORDER BY filename, file_row_number LIMIT 1").Scan(&file, &row)
 	if err != nil {
 		return fmt.Errorf("%s: the label column %q %s", s.Name(), s.label, what)
+	}
+	if i := slices.Index(s.dbFiles, file); i >= 0 {
+		file = s.files[i]
 	}
 	return fmt.Errorf("%s row %d: the label column %q %s", file, row, s.label, what)
 }
@@ -395,9 +532,12 @@ func readParquet(files []string, located bool) string {
 	for i, f := range files {
 		q[i] = quoteString(f)
 	}
-	opts := ""
+	// union_by_name makes DuckDB read each file's columns with a type
+	// that holds every file's values, rather than the first file's; open
+	// has checked that the files agree but on the width of integers.
+	opts := ", union_by_name = true"
 	if located {
-		opts = ", filename = true, file_row_number = true"
+		opts += ", filename = true, file_row_number = true"
 	}
 	return "read_parquet([" + strings.Join(q, ", ") + "]" + opts + ")"
 }
@@ -411,11 +551,17 @@ func oneLineErr(err error) string {
 	return msg
 }
 
-func (s *parquetSource) Name() string       { return "parquet:" + s.path }
-func (s *parquetSource) SampleShape() []int { return []int{len(s.features)} }
-func (s *parquetSource) Dim() int           { return len(s.features) }
-func (s *parquetSource) Len() int           { return s.n }
-func (s *parquetSource) Classes() []string  { return slices.Clone(s.classes) }
+func (s *parquetSource) Name() string { return "parquet:" + s.path }
+func (s *parquetSource) SampleShape() []int {
+	if s.img != nil {
+		return s.img.samples.shape()
+	}
+	return []int{len(s.features)}
+}
+
+func (s *parquetSource) Dim() int          { return shapeDim(s.SampleShape()) }
+func (s *parquetSource) Len() int          { return s.n }
+func (s *parquetSource) Classes() []string { return slices.Clone(s.classes) }
 
 // Features returns the feature columns, in order.
 func (s *parquetSource) Features() []string { return slices.Clone(s.features) }
@@ -432,6 +578,13 @@ func (s *parquetSource) Next(b *Batch, max int) error {
 	}
 	if s.pos >= s.n {
 		return io.EOF
+	}
+	if s.img != nil {
+		if err := s.img.next(s, b, max); err != nil {
+			s.err = err
+			return err
+		}
+		return nil
 	}
 	k := min(max, s.n-s.pos)
 	d := len(s.features)
@@ -455,26 +608,17 @@ func (s *parquetSource) Next(b *Batch, max int) error {
 
 // fetch reads the next window.
 func (s *parquetSource) fetch() error {
-	for s.file < len(s.files) && s.row >= s.rows[s.file] {
-		s.file, s.row = s.file+1, 0
+	file, from, want, err := s.nextWindow(s.window)
+	if err != nil {
+		return err
 	}
-	if s.file == len(s.files) {
-		return fmt.Errorf("%s: the files ended early; they changed while being read", s.Name())
-	}
-	file, from := s.files[s.file], s.row
-	// The window stops at the file's end and at the limit.
-	var before int64
-	for _, r := range s.rows[:s.file] {
-		before += r
-	}
-	want := min(int64(s.window), s.rows[s.file]-from, int64(s.n)-(before+from))
 	cols := make([]string, 1+len(s.features))
 	cols[0] = s.keySQL
 	for i, f := range s.features {
 		cols[1+i] = "CAST(" + quoteIdent(f) + " AS DOUBLE)"
 	}
 	q := fmt.Sprintf("SELECT %s FROM read_parquet(%s, file_row_number = true) WHERE file_row_number >= %d AND file_row_number < %d ORDER BY file_row_number",
-		strings.Join(cols, ", "), quoteString(file), from, from+want)
+		strings.Join(cols, ", "), quoteString(s.dbFiles[s.file]), from, from+want)
 	rows, err := s.db.QueryContext(context.Background(), q)
 	if err != nil {
 		return fmt.Errorf("%s: %v", file, oneLineErr(err))
@@ -501,11 +645,11 @@ func (s *parquetSource) fetch() error {
 		for j, v := range s.vals {
 			switch {
 			case !v.Valid:
-				return fmt.Errorf("%s row %d, column %q: the value is NULL (missing); remove or impute it", file, row, s.features[j])
+				return fmt.Errorf("%s: the value is NULL (missing); remove or impute it", s.cellAt(file, row, j))
 			case math.IsNaN(v.Float64) || math.IsInf(v.Float64, 0):
-				return fmt.Errorf("%s row %d, column %q: %v is not a finite number; remove or impute it", file, row, s.features[j], v.Float64)
+				return notFinite(s.cellAt(file, row, j), v.Float64)
 			case math.Abs(v.Float64) > math.MaxFloat32:
-				return fmt.Errorf("%s row %d, column %q: %v is out of the float32 range", file, row, s.features[j], v.Float64)
+				return outOfRange(s.cellAt(file, row, j), v.Float64)
 			}
 			x[j] = float32(v.Float64)
 		}
@@ -519,6 +663,29 @@ func (s *parquetSource) fetch() error {
 	}
 	s.row = from + want
 	return nil
+}
+
+// nextWindow finds the file and first row of the next window, and how
+// many rows up to most it may hold: it stops at the file's end and at the
+// limit.
+func (s *parquetSource) nextWindow(most int) (file string, from, rows int64, err error) {
+	for s.file < len(s.files) && s.row >= s.rows[s.file] {
+		s.file, s.row = s.file+1, 0
+	}
+	if s.file == len(s.files) {
+		return "", 0, 0, fmt.Errorf("%s: the files ended early; they changed while being read", s.Name())
+	}
+	var before int64
+	for _, r := range s.rows[:s.file] {
+		before += r
+	}
+	from = s.row
+	return s.files[s.file], from, min(int64(most), s.rows[s.file]-from, int64(s.n)-(before+from)), nil
+}
+
+// cellAt names feature j of row row in file.
+func (s *parquetSource) cellAt(file string, row int64, j int) string {
+	return fmt.Sprintf("%s row %d, column %q", file, row, s.features[j])
 }
 
 func (s *parquetSource) Close() error {

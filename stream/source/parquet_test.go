@@ -1,7 +1,10 @@
 package source
 
 import (
+	"bytes"
 	dbsql "database/sql"
+	"encoding/binary"
+	"fmt"
 	"math"
 	"path/filepath"
 	"slices"
@@ -171,6 +174,7 @@ func TestParquetErrors(t *testing.T) {
 		{"halflabel", `SELECT CASE WHEN i = 4 THEN 0.5 ELSE (i % 2)::DOUBLE END AS label, i::FLOAT AS x FROM range(5) t(i)`, Options{}, `halflabel.parquet row 4: the label column "label" is 0.5, not an integer`},
 		{"nullstr", `SELECT CASE WHEN i = 1 THEN NULL ELSE 'a' END AS label, i::FLOAT AS x FROM range(5) t(i)`, Options{}, `nullstr.parquet row 1: the label column "label" is NULL`},
 		{"datelabel", `SELECT DATE '2020-01-01' AS label, 1.0 AS x`, Options{}, `label column "label" has type DATE; labels must be integers or strings`},
+		{"structlabel", "SELECT {'two\nlines': 1} AS label, 1.0 AS x", Options{}, `label column "label" has type "STRUCT(`},
 		{"nanfeature", `SELECT i % 2 AS label, CASE WHEN i = 3 THEN 'nan'::FLOAT ELSE i END AS x FROM range(5) t(i)`, Options{}, `next:nanfeature.parquet row 3, column "x": NaN is not a finite number; remove or impute it`},
 		{"inffeature", `SELECT i % 2 AS label, CASE WHEN i = 1 THEN '-inf'::DOUBLE ELSE i END AS x FROM range(5) t(i)`, Options{}, `next:inffeature.parquet row 1, column "x": -Inf is not a finite number`},
 		{"nullfeature", `SELECT i % 2 AS label, CASE WHEN i = 4 THEN NULL ELSE i END AS x FROM range(5) t(i)`, Options{}, `next:nullfeature.parquet row 4, column "x": the value is NULL (missing)`},
@@ -257,5 +261,113 @@ func TestParquetFloatAndBoolLabels(t *testing.T) {
 			t.Errorf("%s: read %v %v", q, x, labels)
 		}
 		src.Close()
+	}
+}
+
+// Files whose label columns are integers of different widths agree, even
+// when a value does not fit the first file's type. Which pairs of types
+// disagree is in TestHostileInputs.
+func TestParquetIntegerWidthsAgree(t *testing.T) {
+	dir := t.TempDir()
+	writeParquet(t, dir, "part-0.parquet", `SELECT (i % 3)::SMALLINT AS label, i::DOUBLE AS x FROM range(4) t(i)`, 0)
+	writeParquet(t, dir, "part-1.parquet", `SELECT (i % 3 + 1)::BIGINT AS label, i::DOUBLE AS x FROM range(4) t(i)`, 0)
+	writeParquet(t, dir, "part-2.parquet", `SELECT 100000::UINTEGER AS label, 1.0::DOUBLE AS x`, 0)
+	src, err := Open("parquet:"+filepath.Join(dir, "part-*.parquet"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	if got := src.Classes(); !slices.Equal(got, []string{"0", "1", "2", "3", "100000"}) {
+		t.Errorf("classes %q, want 0, 1, 2, 3, 100000", got)
+	}
+	_, labels := readAll(t, src, 3)
+	if want := []int32{0, 1, 2, 0, 1, 2, 3, 1, 4}; !slices.Equal(labels, want) {
+		t.Errorf("labels %v, want %v", labels, want)
+	}
+}
+
+// wideParquet encodes by hand a Parquet file of no rows whose schema has
+// an INT32 column "label" and n INT32 columns c0, c1, ...: only the footer,
+// parquet.thrift's FileMetaData in Thrift's compact protocol, between the
+// magic bytes. DuckDB takes minutes to write a file so wide.
+func wideParquet(n int) []byte {
+	const tI32, tI64, tBinary, tList, tStruct = 5, 6, 8, 9, 12
+	var m bytes.Buffer
+	varint := func(v uint64) {
+		for v >= 0x80 {
+			m.WriteByte(byte(v) | 0x80)
+			v >>= 7
+		}
+		m.WriteByte(byte(v))
+	}
+	i32 := func(delta byte, v int64) { // a field, delta after the last one
+		m.WriteByte(delta<<4 | tI32)
+		varint(uint64(v<<1 ^ v>>63))
+	}
+	str := func(delta byte, s string) {
+		m.WriteByte(delta<<4 | tBinary)
+		varint(uint64(len(s)))
+		m.WriteString(s)
+	}
+	list := func(delta byte, size int) {
+		m.WriteByte(delta<<4 | tList)
+		m.WriteByte(0xf0 | tStruct)
+		varint(uint64(size))
+	}
+	leaf := func(name string) { // SchemaElement: 1 type, 3 repetition_type, 4 name
+		i32(1, 1) // INT32
+		i32(2, 0) // REQUIRED
+		str(1, name)
+		m.WriteByte(0)
+	}
+	i32(1, 1)        // 1 version
+	list(1, n+2)     // 2 schema
+	str(4, "schema") // the root: 4 name, 5 num_children
+	i32(1, int64(n+1))
+	m.WriteByte(0)
+	leaf("label")
+	for i := range n {
+		leaf(fmt.Sprintf("c%d", i))
+	}
+	m.WriteByte(1<<4 | tI64) // 3 num_rows
+	varint(0)
+	list(1, 0) // 4 row_groups
+	m.WriteByte(0)
+	out := append([]byte("PAR1"), m.Bytes()...)
+	out = binary.LittleEndian.AppendUint32(out, uint32(m.Len()))
+	return append(out, "PAR1"...)
+}
+
+// The hand-made footer is one DuckDB reads, so that the refusal of a
+// wider one in TestHostileInputs is the cap's doing.
+func TestWideParquetFooter(t *testing.T) {
+	p := writeFile(t, t.TempDir(), "w.parquet", wideParquet(3))
+	db, err := dbsql.Open("duckdb", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rows, err := db.Query("SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet(" + quoteString(p) + "))")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var got []string
+	for rows.Next() {
+		var name, typ string
+		rows.Scan(&name, &typ)
+		got = append(got, name+" "+typ)
+	}
+	if want := []string{"label INTEGER", "c0 INTEGER", "c1 INTEGER", "c2 INTEGER"}; !slices.Equal(got, want) {
+		t.Errorf("DuckDB reads the columns %q, want %q", got, want)
+	}
+	var n int
+	if err := db.QueryRow("SELECT count(*) FROM read_parquet(" + quoteString(p) + ")").Scan(&n); err != nil || n != 0 {
+		t.Errorf("rows: %d, %v; want 0", n, err)
+	}
+	// The fields the source counts against MaxColumns: the schema's
+	// elements but its root.
+	if err := db.QueryRow("SELECT count(*) - 1 FROM parquet_schema(" + quoteString(p) + ")").Scan(&n); err != nil || n != 4 {
+		t.Errorf("fields: %d, %v; want 4", n, err)
 	}
 }

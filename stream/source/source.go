@@ -13,6 +13,11 @@ type Batch struct {
 	X      []float32 // N*Dim values, sample i at X[i*Dim:(i+1)*Dim]
 	Labels []int32   // N class ids, 0..len(Classes())-1
 	N      int
+	// Keys names each sample, for the sources whose samples have names:
+	// an image folder's give each image's path relative to the folder,
+	// slash-separated ("cat/001.png"); a Parquet image column's give
+	// "FILE row R". Other sources leave it empty.
+	Keys []string
 }
 
 // resize makes b hold n samples of dim values, reusing its slices when
@@ -26,6 +31,7 @@ func (b *Batch) resize(n, dim int) {
 		b.Labels = make([]int32, n)
 	}
 	b.Labels = b.Labels[:n]
+	b.Keys = b.Keys[:0]
 	b.N = n
 }
 
@@ -59,6 +65,13 @@ type Options struct {
 	// Features chooses the feature columns of a Parquet source (see
 	// OpenParquet); "" means every numeric column but the label.
 	Features string
+	// Image names the image column of a Parquet source; "" means the one
+	// column that holds images, if there is exactly one (see OpenParquet).
+	Image string
+	// Transform is the preprocessing of the model's input: the image
+	// sources apply its image steps as they decode each image, and the
+	// others refuse them. Transformed applies the rest.
+	Transform Transform
 }
 
 // Open opens the source named by spec:
@@ -70,11 +83,19 @@ type Options struct {
 //	npy:A.npy+B.npy,y.npy  activations, one layer per file (name = stem)
 //	acts:DIR               activations, one layer per DIR/*.npy file but
 //	                       DIR/labels.npy, which holds the labels
+//	imagefolder:DIR        PNG and JPEG images, one sub-folder per class
 //
-// The last two give a Layered source.
+// The npy:A+B and acts: sources are Layered.
 func Open(spec string, opt Options) (Source, error) {
-	if opt.Features != "" && !strings.HasPrefix(spec, "parquet:") {
+	parquet := strings.HasPrefix(spec, "parquet:")
+	images := parquet || strings.HasPrefix(spec, "imagefolder:")
+	switch {
+	case opt.Features != "" && !parquet:
 		return nil, fmt.Errorf("--features %q chooses Parquet columns; it does not apply to --data %s", opt.Features, spec)
+	case opt.Image != "" && !parquet:
+		return nil, fmt.Errorf("--image %q chooses a Parquet column; it does not apply to --data %s", opt.Image, spec)
+	case opt.Transform.imageSteps() && !images:
+		return nil, fmt.Errorf("--resize and --center-crop preprocess images (imagefolder:DIR, or a Parquet image column); --data %s holds none", spec)
 	}
 	switch {
 	case spec == "mnist":
@@ -110,8 +131,14 @@ func Open(spec string, opt Options) (Source, error) {
 			return nil, fmt.Errorf("source %q has an empty file name between '+' signs: write npy:A.npy+B.npy,y.npy", spec)
 		}
 		return OpenLayers(layers, paths[1], opt)
+	case strings.HasPrefix(spec, "imagefolder:"):
+		dir := strings.TrimPrefix(spec, "imagefolder:")
+		if dir == "" {
+			return nil, fmt.Errorf("source %q has no folder: write imagefolder:DIR", spec)
+		}
+		return OpenImageFolder(dir, opt)
 	}
-	return nil, fmt.Errorf("unknown source %q: use \"mnist\", \"csv:PATH\", \"parquet:PATH\", \"npy:X.npy,y.npy\", \"npy:A.npy+B.npy,y.npy\" or \"acts:DIR\"", spec)
+	return nil, fmt.Errorf("unknown source %q: use \"mnist\", \"csv:PATH\", \"parquet:PATH\", \"npy:X.npy,y.npy\", \"npy:A.npy+B.npy,y.npy\", \"acts:DIR\" or \"imagefolder:DIR\"", spec)
 }
 
 // checkLimit returns how many of avail samples to yield under limit.
@@ -132,4 +159,24 @@ func checkMax(name string, max int) error {
 		return fmt.Errorf("%s: Next needs max >= 1, got %d", name, max)
 	}
 	return nil
+}
+
+// notFinite and outOfRange are the errors every source gives for a
+// feature value it cannot measure: NaN or an infinity would poison every
+// distance it enters, and a number beyond float32 would become one. where
+// names the file, the row (counted from 0, as numpy, pandas and DuckDB's
+// file_row_number count) and the column.
+func notFinite(where string, v any) error {
+	return fmt.Errorf("%s: %v is not a finite number; remove or impute it", where, v)
+}
+
+func outOfRange(where string, v any) error {
+	return fmt.Errorf("%s: %v is out of the float32 range; rescale the data", where, v)
+}
+
+// tooManyClasses is the error for a label column of more than MaxClasses
+// distinct values; where names the file, and the row that went over, and
+// fix says what to check.
+func tooManyClasses(where, fix string) error {
+	return fmt.Errorf("%s: more than %d distinct labels, the most classes cxray takes; %s", where, MaxClasses, fix)
 }

@@ -7,26 +7,61 @@ import (
 	"strings"
 )
 
-// Transform is the preprocessing a model was trained with, applied to
-// every sample as the batches stream: torchvision's Pad (Pad zero pixels
-// on every side of each image), then Normalize ((x − Mean[c]) / Std[c] in
-// channel c). A model trained on normalised or padded images sees
-// off-distribution inputs without it, and its activations, and their N1,
-// are not those of the model as it was trained.
+// Transform is the preprocessing a model was trained with, torchvision's
+// transforms applied to every sample as the batches stream. A model that
+// sees inputs preprocessed otherwise than in training sees
+// off-distribution inputs, and its activations, and their N1, are not
+// those of the model as it was trained.
+//
+// The image steps come first, applied by the image sources
+// (imagefolder:DIR, a Parquet image column) to each image as they decode
+// it, in this order (package imageprep has the details):
+//
+//	conversion  to the channels of Input: PIL's convert("L") for 1,
+//	            convert("RGB") for 3 or when Input does not say (the
+//	            default loader of torchvision's ImageFolder)
+//	Resize      bilinear with antialiasing, exactly as on a PIL image
+//	CenterCrop  padding with zeros a side shorter than the crop
+//	ToTensor    channels first, values v/255
+//
+// Transformed applies the tensor steps to the samples of any source:
+// Pad (zero pixels on every side of each image) and Normalize
+// ((x − Mean[c]) / Std[c] in channel c).
 //
 // The zero value does nothing.
 type Transform struct {
+	Resize     []int // [n]: the shorter side to n, keeping the aspect ratio; [h, w]
+	CenterCrop []int // [n]: n×n; [h, w]
+	// Input is the per-sample shape the model takes, nil without a model.
+	// When it is C×H×W, image sources convert each image to C channels
+	// and check that it comes out H×W (less Pad on each side), so that a
+	// wrong size is an error naming the file. It is the model's, which
+	// the run records, so String leaves it out.
+	Input     []int
 	Pad       int
 	Mean, Std []float32 // one value per channel, or one for all
 }
 
 // IsZero reports whether t changes nothing.
-func (t Transform) IsZero() bool { return t.Pad == 0 && len(t.Mean) == 0 }
+func (t Transform) IsZero() bool { return !t.imageSteps() && !t.tensorSteps() }
 
-// String describes t for a run's parameters, e.g. "pad 2, normalize
-// 0.1307/0.3081".
+// imageSteps reports whether t resizes or crops images.
+func (t Transform) imageSteps() bool { return t.Resize != nil || t.CenterCrop != nil }
+
+// tensorSteps reports whether t pads or normalizes samples.
+func (t Transform) tensorSteps() bool { return t.Pad != 0 || len(t.Mean) > 0 }
+
+// String describes t for a run's parameters, e.g. "resize 256,
+// center-crop 224, normalize 0.485,0.456,0.406/0.229,0.224,0.225" or "pad
+// 2, normalize 0.1307/0.3081".
 func (t Transform) String() string {
 	var parts []string
+	if t.Resize != nil {
+		parts = append(parts, "resize "+ints(t.Resize))
+	}
+	if t.CenterCrop != nil {
+		parts = append(parts, "center-crop "+ints(t.CenterCrop))
+	}
 	if t.Pad > 0 {
 		parts = append(parts, fmt.Sprintf("pad %d", t.Pad))
 	}
@@ -37,6 +72,14 @@ func (t Transform) String() string {
 		return "none"
 	}
 	return strings.Join(parts, ", ")
+}
+
+func ints(v []int) string {
+	s := make([]string, len(v))
+	for i, x := range v {
+		s[i] = strconv.Itoa(x)
+	}
+	return strings.Join(s, ",")
 }
 
 func floats(v []float32) string {
@@ -85,12 +128,14 @@ func parseFloats(s string) ([]float32, error) {
 	return out, nil
 }
 
-// Transformed returns src with t applied to every sample. Padding needs
-// images (a sample shape C×H×W); normalising needs one mean per channel
-// (the first dimension of the sample shape) or a single one. Activations
-// already extracted (a Layered source) cannot be transformed.
+// Transformed returns src with t's tensor steps applied to every sample;
+// its image steps are the image sources' (Open refuses them for other
+// sources). Padding needs images (a sample shape C×H×W); normalising
+// needs one mean per channel (the first dimension of the sample shape) or
+// a single one. Activations already extracted (a Layered source) cannot
+// be transformed.
 func Transformed(src Source, t Transform) (Source, error) {
-	if t.IsZero() {
+	if !t.tensorSteps() {
 		return src, nil
 	}
 	if _, ok := src.(Layered); ok {
@@ -137,6 +182,7 @@ func (s *transformed) Next(b *Batch, max int) error {
 	n, inDim := s.raw.N, s.Source.Dim()
 	b.resize(n, s.dim)
 	copy(b.Labels, s.raw.Labels)
+	b.Keys = append(b.Keys, s.raw.Keys...)
 	for i := range n {
 		s.apply(b.X[i*s.dim:(i+1)*s.dim], s.raw.X[i*inDim:(i+1)*inDim])
 	}

@@ -7,9 +7,11 @@
 // shapes) are not layers. Each sample's activation tensor is flattened in
 // row-major order to one point of dimension Dim.
 //
-// A Router builds one estimator per layer from a plan.Plan: exact N1,
-// N1 of projected points, or N1 estimated from a reservoir of samples.
-// With a reservoir, one measure.Sampler decides for every layer, so all
-// layers are measured on the same samples, and Admit tells the pipeline
-// which rows of a batch to run through the model at all.
+// A Router builds one measure.Estimator per layer from a plan.Plan: exact
+// N1, N1 of projected points, or N1 estimated from a reservoir of samples
+// (package n1). With a reservoir, one reservoir.Sampler decides for every
+// layer, so all layers are measured on the same samples, and Admit tells
+// the pipeline which rows of a batch to run through the model at all. At
+// the end, Extra computes the other measures of the registry (package
+// survey) on the layers measured exactly, under Options.
 package tap

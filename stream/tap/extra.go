@@ -8,101 +8,13 @@ import (
 	"strings"
 
 	"cxray/stream/measure"
+	"cxray/stream/measure/feature"
 	"cxray/stream/measure/linear"
+	"cxray/stream/measure/n1"
 	"cxray/stream/measure/neighbour"
 	"cxray/stream/measure/repr"
+	"cxray/stream/measure/survey"
 )
-
-// Summary says how the measures defined per feature (F1) or per pair of
-// classes (F2, F3, F4, L1, L2, L3) are reduced to one value.
-type Summary int
-
-const (
-	// SummarySurvey is the survey's and ECoL's published forms: F1 is the
-	// minimum over features, 1/(1+max_j r_j); the pairwise measures are
-	// averaged over pairs (ECoL's default summary).
-	SummarySurvey Summary = iota
-	// SummaryMean averages every per-feature and per-pair value (ECoL's
-	// default summary, also for F1).
-	SummaryMean
-	// SummaryMin and SummaryMax take the smallest or the largest.
-	SummaryMin
-	SummaryMax
-)
-
-var summaryNames = []string{"survey", "mean", "min", "max"}
-
-func (s Summary) String() string {
-	if int(s) < len(summaryNames) {
-		return summaryNames[s]
-	}
-	return fmt.Sprintf("Summary(%d)", int(s))
-}
-
-// ParseSummary parses survey, mean, min or max.
-func ParseSummary(s string) (Summary, error) {
-	i := slices.Index(summaryNames, strings.ToLower(strings.TrimSpace(s)))
-	if i < 0 {
-		return 0, fmt.Errorf("unknown summary %q (want %s)", s, strings.Join(summaryNames, ", "))
-	}
-	return Summary(i), nil
-}
-
-// reduce summarises per-feature or per-pair values, skipping NaN; pairwise
-// is false for F1, whose survey form is the minimum.
-func (s Summary) reduce(v []float64, pairwise bool) float64 {
-	v = slices.DeleteFunc(slices.Clone(v), math.IsNaN)
-	if len(v) == 0 {
-		return math.NaN()
-	}
-	switch {
-	case s == SummaryMin || (s == SummarySurvey && !pairwise):
-		return slices.Min(v)
-	case s == SummaryMax:
-		return slices.Max(v)
-	}
-	var sum float64
-	for _, x := range v {
-		sum += x
-	}
-	return sum / float64(len(v))
-}
-
-// Options are the conventions of the measures other than the streamed
-// N1. Every row stores them in its params.
-type Options struct {
-	Neighbour neighbour.Options
-	Linear    linear.Options
-	Probe     linear.ProbeOptions
-	Summary   Summary
-	// Norm rescales the features before the neighbourhood measures, as it
-	// does for N1.
-	Norm measure.Normalization
-	// Seed orders the points into CKA's minibatches.
-	Seed uint64
-}
-
-// DefaultOptions returns cxray's conventions: Euclidean distance with
-// zero distances kept and DCoL's tie rule, as for N1; libsvm-faithful
-// linear SVMs solved to 1e-10; the survey's summaries.
-func DefaultOptions() Options {
-	return Options{Neighbour: neighbour.DefaultOptions(), Linear: linear.DefaultOptions(), Seed: 1}
-}
-
-// ECoLOptions returns ECoL's conventions: Gower distance, ECoL's handling
-// of zero distances, and e1071's SVM settings.
-func ECoLOptions() Options {
-	o := DefaultOptions()
-	o.Neighbour, o.Linear = neighbour.ECoLOptions(), linear.ECoLOptions()
-	return o
-}
-
-// NeighbourN1 reports whether N1 must be read from the neighbour structure
-// instead of the streaming estimator, whose tree is Euclidean with zero
-// distances kept.
-func (o Options) NeighbourN1() bool {
-	return o.Neighbour.Distance != neighbour.Euclidean || o.Neighbour.ZeroDistances != neighbour.ZeroKept
-}
 
 // Row is one measure's value on a layer, with the params to store.
 type Row struct {
@@ -123,12 +35,15 @@ const (
 	maxF1vWork = 1e10
 )
 
-var (
-	coMeasures        = []string{"F1v", "T3", "T4"}
-	momentMeasures    = []string{"F1", "F1v", "F2", "C1", "C2", "T2", "T3", "T4"}
-	neighbourMeasures = []string{"N1", "N2", "N3", "N4", "T1", "LSC", "Density", "ClsCoef", "Hubs", "TwoNN"}
-	linearMeasures    = []string{"L1", "L2", "L3"}
-)
+// basis is what measure m is computed from in Extra: N1, which the
+// streaming estimators compute otherwise, from the neighbour structure.
+func basis(m string) survey.Basis {
+	if m == "N1" {
+		return survey.Neighbours
+	}
+	sm, _ := survey.Lookup(m)
+	return sm.Basis
+}
 
 // Extra computes the measures names other than the streamed N1 on layer
 // i's points, and N1 too when o.NeighbourN1(). Only exact estimators hold
@@ -144,7 +59,7 @@ func (r *Router) Extra(i int, names []string, o Options) (rows []Row, skipped []
 	if len(want) == 0 {
 		return nil, nil
 	}
-	e, ok := r.est[i].(exact)
+	e, ok := r.est[i].(*n1.ExactN1)
 	if !ok {
 		return nil, []string{strings.Join(want, ", ") + ": only for exactly measured layers"}
 	}
@@ -165,8 +80,9 @@ func (r *Router) Extra(i int, names []string, o Options) (rows []Row, skipped []
 			skipped = append(skipped, m+": "+c.why)
 			continue
 		}
-		params["definition"] = Definitions[m]
-		params["reference"] = reference(m)
+		sm, _ := survey.Lookup(m)
+		params["definition"] = sm.Definition
+		params["reference"] = sm.Reference
 		if _, ok := params["normalize"]; !ok {
 			// Only distances are taken on rescaled features; the other
 			// measures see the points as they are (F1-F4 are invariant
@@ -189,7 +105,7 @@ type layerCalc struct {
 	classes int
 	o       Options
 
-	fm  *measure.FeatureMoments
+	fm  *feature.Moments
 	nb  *neighbour.Neighbours
 	lin *linear.Result
 	t34 *[2]float64 // T3 and T4, once computed
@@ -229,9 +145,9 @@ func mb(b int64) string { return fmt.Sprintf("%.1f MB", float64(b)/(1<<20)) }
 
 // feasible drops the measures the layer is too wide or too large for.
 func (c *layerCalc) feasible(want []string) (keep, skipped []string) {
-	drop := func(group []string, why string) {
+	drop := func(b survey.Basis, why string) {
 		want = slices.DeleteFunc(want, func(m string) bool {
-			if slices.Contains(group, m) {
+			if basis(m) == b {
 				skipped = append(skipped, m+": "+why)
 				return true
 			}
@@ -239,15 +155,15 @@ func (c *layerCalc) feasible(want []string) (keep, skipped []string) {
 		})
 	}
 	if b := NeighbourBytes(len(c.labels)); b > c.r.workspace {
-		drop(neighbourMeasures, fmt.Sprintf("the neighbour structure of %d points may need %s, over the %s left by --memory", len(c.labels), mb(b), mb(c.r.workspace)))
+		drop(survey.Neighbours, fmt.Sprintf("the neighbour structure of %d points may need %s, over the %s left by --memory", len(c.labels), mb(b), mb(c.r.workspace)))
 	}
 	if b := linearBytes(c.labels, c.l.Dim); b > c.r.workspace {
-		drop(linearMeasures, fmt.Sprintf("the pairwise SVMs may need %s, over the %s left by --memory", mb(b), mb(c.r.workspace)))
+		drop(survey.SVMs, fmt.Sprintf("the pairwise SVMs may need %s, over the %s left by --memory", mb(b), mb(c.r.workspace)))
 	}
 	d := int64(c.l.Dim)
 	if co := int64(c.classes) * d * d * 8; co > maxComoments {
 		want = slices.DeleteFunc(want, func(m string) bool {
-			if slices.Contains(coMeasures, m) {
+			if basis(m) == survey.Comoments {
 				skipped = append(skipped, fmt.Sprintf("%s: %d×%d co-moments per class would take %d MB", m, d, d, co>>20))
 				return true
 			}
@@ -261,10 +177,10 @@ func (c *layerCalc) feasible(want []string) (keep, skipped []string) {
 	return want, skipped
 }
 
-func (c *layerCalc) moments(co bool) (*measure.FeatureMoments, error) {
+func (c *layerCalc) moments(co bool) (*feature.Moments, error) {
 	if c.fm == nil || (co && !c.fm.HasComoments()) {
-		fm := measure.NewFeatureMoments(c.l.Dim, co)
-		if err := fm.Update(c.x, c.labels); err != nil {
+		fm := feature.NewMoments(c.l.Dim, co)
+		if err := fm.Update(measure.Batch{X: c.x, Labels: c.labels}); err != nil {
 			return nil, err
 		}
 		c.fm = fm
@@ -274,7 +190,7 @@ func (c *layerCalc) moments(co bool) (*measure.FeatureMoments, error) {
 
 func (c *layerCalc) neighbours() (*neighbour.Neighbours, error) {
 	if c.nb == nil {
-		x := measure.Rescaled(c.x, len(c.labels), c.l.Dim, c.o.Norm)
+		x := feature.Rescaled(c.x, len(c.labels), c.l.Dim, c.o.Norm)
 		opt := c.o.Neighbour
 		nb, err := neighbour.Build(x, c.l.Dim, c.labels, &opt)
 		if err != nil {
@@ -299,24 +215,24 @@ func (c *layerCalc) linearity() (*linear.Result, error) {
 // value computes measure m. A nil params with a nil error means the
 // measure does not apply to this layer, for the reason in c.why.
 func (c *layerCalc) value(m string) (float64, map[string]any, error) {
-	switch {
-	case slices.Contains(momentMeasures, m):
-		fm, err := c.moments(slices.Contains(coMeasures, m))
+	switch b := basis(m); {
+	case b == survey.Moments || b == survey.Comoments:
+		fm, err := c.moments(b == survey.Comoments)
 		if err != nil {
 			return 0, nil, err
 		}
 		return c.momentValue(m, fm), map[string]any{"summary": c.o.Summary.String()}, nil
 	case m == "F3" || m == "F4":
-		pairs := measure.F3Pairs
+		pairs := feature.F3Pairs
 		if m == "F4" {
-			pairs = measure.F4Pairs
+			pairs = feature.F4Pairs
 		}
 		v, err := pairs(c.x, c.labels, c.l.Dim)
 		if err != nil {
 			return 0, nil, err
 		}
 		return c.o.Summary.reduce(v, true), map[string]any{"summary": c.o.Summary.String()}, nil
-	case slices.Contains(neighbourMeasures, m):
+	case b == survey.Neighbours:
 		nb, err := c.neighbours()
 		if err != nil {
 			return 0, nil, err
@@ -324,7 +240,7 @@ func (c *layerCalc) value(m string) (float64, map[string]any, error) {
 		params := nb.Options().Params()
 		params["normalize"] = c.o.Norm.String()
 		return c.neighbourValue(m, nb), params, nil
-	case slices.Contains(linearMeasures, m):
+	case b == survey.SVMs:
 		res, err := c.linearity()
 		if err != nil {
 			return 0, nil, err
@@ -356,24 +272,24 @@ func (c *layerCalc) value(m string) (float64, map[string]any, error) {
 	return 0, nil, fmt.Errorf("no such measure")
 }
 
-func (c *layerCalc) momentValue(m string, fm *measure.FeatureMoments) float64 {
+func (c *layerCalc) momentValue(m string, fm *feature.Moments) float64 {
 	switch m {
 	case "F1":
-		return c.o.Summary.reduce(measure.F1Features(fm), false)
+		return c.o.Summary.reduce(feature.F1Features(fm), false)
 	case "F1v":
-		return measure.F1v(fm)
+		return feature.F1v(fm)
 	case "F2":
-		return c.o.Summary.reduce(measure.F2Pairs(fm), true)
+		return c.o.Summary.reduce(feature.F2Pairs(fm), true)
 	case "C1":
-		return measure.C1(fm.Counts())
+		return feature.C1(fm.Counts())
 	case "C2":
-		return measure.C2(fm.Counts())
+		return feature.C2(fm.Counts())
 	case "T2":
-		return measure.T2(fm)
+		return feature.T2(fm)
 	}
 	// T3 and T4 share one PCA.
 	if c.t34 == nil {
-		t3, t4 := measure.T3T4(fm)
+		t3, t4 := feature.T3T4(fm)
 		c.t34 = &[2]float64{t3, t4}
 	}
 	if m == "T3" {
@@ -428,7 +344,7 @@ func (c *layerCalc) ckaValue(m string) (float64, map[string]any, error) {
 		c.why = "no earlier layer"
 		return 0, nil, nil
 	}
-	other, ok := c.r.est[j].(exact)
+	other, ok := c.r.est[j].(*n1.ExactN1)
 	if !ok {
 		c.why = fmt.Sprintf("layer %q is not measured exactly", c.r.layers[j].Name)
 		return 0, nil, nil

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"cxray/stream/measure"
+	"cxray/stream/measure/survey"
 	"cxray/stream/plan"
 	"cxray/stream/tap"
 )
@@ -41,7 +42,7 @@ func routed(t *testing.T, n int, workspace int64) *tap.Router {
 
 func TestExtra(t *testing.T) {
 	r := routed(t, 200, 1<<30)
-	all, _ := tap.ParseMeasures("all")
+	all, _ := survey.Parse("all")
 	rows, skipped := r.Extra(1, all, tap.DefaultOptions())
 	got := map[string]float64{}
 	for _, row := range rows {

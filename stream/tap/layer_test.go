@@ -8,6 +8,8 @@ import (
 	"cxray/importer"
 	"cxray/runtime"
 	"cxray/stream/measure"
+	"cxray/stream/measure/n1"
+	"cxray/stream/measure/project"
 	"cxray/stream/plan"
 	"cxray/stream/tap"
 )
@@ -182,8 +184,8 @@ func TestRouterFitsProjection(t *testing.T) {
 			t.Fatal(err)
 		}
 		// The fit takes the whole batches that reach 2K rows.
-		basis := (measure.BasisRows(k) + batch - 1) / batch * batch
-		if got.Params["projection"] != measure.ProjectionPCAJL || got.Params["basis_points"] != basis {
+		basis := (project.BasisRows(k) + batch - 1) / batch * batch
+		if got.Params["projection"] != project.PCAJL || got.Params["basis_points"] != basis {
 			t.Errorf("sample %d: params %v, want a fitted map on %d points", sample, got.Params, basis)
 		}
 		if sample > 0 {
@@ -192,12 +194,12 @@ func TestRouterFitsProjection(t *testing.T) {
 			}
 			continue
 		}
-		proj, err := measure.FitProjector(x, basis, dim, k, got.Params["projection_seed"].(uint64))
+		proj, err := project.Fit(x, basis, dim, k, got.Params["projection_seed"].(uint64))
 		if err != nil {
 			t.Fatal(err)
 		}
-		direct := measure.NewProjectedN1(dim, proj, measure.NormNone)
-		if err := direct.Update(x, labels); err != nil {
+		direct := n1.NewProjectedN1(dim, proj, measure.NormNone)
+		if err := direct.Update(measure.Batch{X: x, Labels: labels}); err != nil {
 			t.Fatal(err)
 		}
 		want, err := direct.Estimate()

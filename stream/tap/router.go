@@ -2,24 +2,15 @@ package tap
 
 import (
 	"fmt"
-	"math"
 	"slices"
 
 	"cxray/stream/measure"
+	"cxray/stream/measure/mst"
+	"cxray/stream/measure/n1"
+	"cxray/stream/measure/project"
+	"cxray/stream/measure/reservoir"
 	"cxray/stream/plan"
 )
-
-// Estimator is one layer's streaming N1 estimator, as the router drives
-// it: batches in, an estimate out at any time.
-type Estimator interface {
-	// Update adds a batch. slots are the shared reservoir's slots of the
-	// batch's rows, or nil when every sample is kept.
-	Update(x []float32, labels []int32, slots []int) error
-	// Estimate reads the current value; final is true once the stream
-	// has ended, when an exact estimator must return the tree of the tie
-	// rule rather than a cheaper running reading.
-	Estimate(final bool) (measure.Estimate, error)
-}
 
 // Router feeds each chosen layer's activations to its estimator, built
 // from a plan.Plan. With a reservoir, one Sampler decides for all layers,
@@ -28,18 +19,18 @@ type Estimator interface {
 //
 // A layer projected by a fitted map (plan.ProjectFitted) has no estimator
 // until its map exists: the router holds the layer's first batches, with
-// their labels and slots, until they have measure.BasisRows(K) rows, fits
+// their labels and slots, until they have project.BasisRows(K) rows, fits
 // the map on all of them and replays them into a new estimator, which
 // then sees exactly the batches it would have seen. A reading before that
 // (--every, or a stream shorter than the basis) fits a map on the rows
 // held so far.
 type Router struct {
 	layers  []Layer
-	est     []Estimator
+	est     []measure.Estimator
 	held    []*heldRows // per layer, while a fitted map waits for its rows
 	plan    *plan.Plan
 	norm    measure.Normalization
-	sampler *measure.Sampler
+	sampler *reservoir.Sampler
 	rows    []int
 	slots   []int
 	// workspace bounds the memory of reading an estimate, and of the
@@ -51,18 +42,18 @@ type Router struct {
 // number of classes of the dataset.
 func NewRouter(layers []Layer, p *plan.Plan, norm measure.Normalization, classes int, workspace int64) *Router {
 	r := &Router{
-		layers: layers, est: make([]Estimator, len(layers)), held: make([]*heldRows, len(layers)),
+		layers: layers, est: make([]measure.Estimator, len(layers)), held: make([]*heldRows, len(layers)),
 		plan: p, norm: norm, workspace: workspace,
 	}
 	if p.M > 0 {
-		r.sampler = measure.NewSampler(measure.StratifiedCapacity(p.M, classes), p.Seed)
+		r.sampler = reservoir.New(reservoir.StratifiedCapacity(p.M, classes), p.Seed)
 	}
 	for i, l := range layers {
 		switch {
 		case !r.projects(l):
 			r.est[i] = r.newEstimator(l, nil)
 		case p.Projection == plan.ProjectJL:
-			r.est[i] = r.newEstimator(l, measure.NewProjector(l.Dim, p.K, r.projectionSeed(l)))
+			r.est[i] = r.newEstimator(l, project.New(l.Dim, p.K, r.projectionSeed(l)))
 		default:
 			r.held[i] = &heldRows{}
 		}
@@ -81,18 +72,24 @@ func (r *Router) projectionSeed(l Layer) uint64 {
 
 // newEstimator returns layer l's estimator under the plan, projected by
 // proj (nil: not projected).
-func (r *Router) newEstimator(l Layer, proj *measure.Projector) Estimator {
+func (r *Router) newEstimator(l Layer, proj *project.Map) measure.Estimator {
 	switch {
 	case r.sampler != nil:
-		return sampled{measure.NewSampledN1(l.Dim, r.sampler, proj, r.norm)}
+		return n1.NewSampledN1(l.Dim, r.sampler, proj, r.norm)
 	case proj != nil:
-		e := measure.NewProjectedN1(l.Dim, proj, r.norm)
+		e := n1.NewProjectedN1(l.Dim, proj, r.norm)
 		e.MaxWorkspace = r.workspace
-		return projected{e}
+		if r.plan.Ties == mst.Total {
+			e.Ties, e.TieRTol = mst.Total, 0
+		}
+		return e
 	default:
-		e := measure.NewExactN1(l.Dim, r.norm)
+		e := n1.NewExactN1(l.Dim, r.norm)
 		e.MaxWorkspace = r.workspace
-		return exact{e}
+		if r.plan.Ties == mst.Total {
+			e.Ties, e.TieRTol = mst.Total, 0
+		}
+		return e
 	}
 }
 
@@ -126,10 +123,10 @@ func (h *heldRows) hold(x []float32, labels []int32, slots []int, basis int) {
 
 // fit fits layer i's projection on the rows held and replays them into a
 // new estimator.
-func (r *Router) fit(i int) (Estimator, error) {
+func (r *Router) fit(i int) (measure.Estimator, error) {
 	l, h := r.layers[i], r.held[i]
 	n := len(h.x) / l.Dim
-	proj, err := measure.FitProjector(h.x, n, l.Dim, r.plan.K, r.projectionSeed(l))
+	proj, err := project.Fit(h.x, n, l.Dim, r.plan.K, r.projectionSeed(l))
 	if err != nil {
 		return nil, err
 	}
@@ -137,7 +134,7 @@ func (r *Router) fit(i int) (Estimator, error) {
 	at := 0
 	for _, b := range h.batches {
 		next := at + len(b.labels)*l.Dim
-		if err := e.Update(h.x[at:next], b.labels, b.slots); err != nil {
+		if err := e.Update(measure.Batch{X: h.x[at:next], Labels: b.labels, Slots: b.slots}); err != nil {
 			return nil, err
 		}
 		at = next
@@ -179,9 +176,9 @@ func (r *Router) Update(i int, x []float32, labels []int32, slots []int) error {
 func (r *Router) update(i int, x []float32, labels []int32, slots []int) error {
 	h := r.held[i]
 	if h == nil {
-		return r.est[i].Update(x, labels, slots)
+		return r.est[i].Update(measure.Batch{X: x, Labels: labels, Slots: slots})
 	}
-	basis := measure.BasisRows(r.plan.K)
+	basis := project.BasisRows(r.plan.K)
 	h.hold(x, labels, slots, basis)
 	if len(h.x)/r.layers[i].Dim < basis {
 		return nil
@@ -217,53 +214,10 @@ func (r *Router) estimate(i int, final bool) (measure.Estimate, error) {
 		}
 		est = e
 	}
-	return est.Estimate(final)
-}
-
-// exact adapts ExactN1 to Estimator.
-type exact struct{ *measure.ExactN1 }
-
-func (e exact) Update(x []float32, labels []int32, slots []int) error {
-	if slots != nil {
-		return fmt.Errorf("exact estimator given reservoir slots")
+	// Before the end, a cheaper reading where the estimator has one; at
+	// the end, an exact estimator's dense Prim tree under the tie rule.
+	if run, ok := est.(measure.Runner); ok && !final {
+		return run.Running()
 	}
-	return e.ExactN1.Update(x, labels)
+	return est.Estimate()
 }
-
-// Estimate reads the running tree before the end (Chin–Houck insertion),
-// and the tie rule's tree at the end.
-func (e exact) Estimate(final bool) (measure.Estimate, error) {
-	read := e.Running
-	if final {
-		read = e.Value
-	}
-	v, err := read()
-	return measure.Estimate{
-		Value: v, CILow: math.NaN(), CIHigh: math.NaN(), N: e.N(), Seen: int64(e.N()),
-		Method: "exact", Params: e.Conventions().Params(),
-	}, err
-}
-
-// projected adapts ProjectedN1: every point kept, each projected.
-type projected struct{ *measure.ProjectedN1 }
-
-func (e projected) Update(x []float32, labels []int32, slots []int) error {
-	if slots != nil {
-		return fmt.Errorf("projected estimator given reservoir slots")
-	}
-	return e.ProjectedN1.Update(x, labels)
-}
-
-// Estimate reads the tree kept by insertion before the end, and builds
-// the final one at the end, as exact does.
-func (e projected) Estimate(final bool) (measure.Estimate, error) {
-	if final {
-		return e.ProjectedN1.Estimate()
-	}
-	return e.ProjectedN1.Running()
-}
-
-// sampled adapts SampledN1, whose reading is the same before and at the end.
-type sampled struct{ *measure.SampledN1 }
-
-func (e sampled) Estimate(bool) (measure.Estimate, error) { return e.SampledN1.Estimate() }

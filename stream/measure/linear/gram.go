@@ -2,6 +2,8 @@ package linear
 
 import (
 	"math"
+
+	"cxray/stream/measure/feature"
 )
 
 // scalePair copies the rows idx of x (dim features) into a float64 matrix,
@@ -25,25 +27,12 @@ func scalePair[T float32 | float64](x []T, dim int, idx []int, sc Scaling) ([]fl
 	if sc == ScaleNone {
 		return z, false
 	}
-	mean := make([]float64, dim)
-	for r := range n {
-		for f, v := range z[r*dim : (r+1)*dim] {
-			mean[f] += v
-		}
-	}
-	for f := range mean {
-		mean[f] /= float64(n)
-	}
+	cols := feature.OfRows(x, dim, idx, feature.Spread)
+	mean := cols.Mean
 	sd := make([]float64, dim)
-	for r := range n {
-		for f, v := range z[r*dim : (r+1)*dim] {
-			d := v - mean[f]
-			sd[f] += d * d
-		}
-	}
 	constant := false
 	for f := range sd {
-		sd[f] = math.Sqrt(sd[f] / float64(n-1))
+		sd[f] = math.Sqrt(cols.M2[f] / float64(n-1))
 		if !(sd[f] > 0) {
 			constant = true
 		}

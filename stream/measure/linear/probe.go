@@ -10,6 +10,9 @@ import (
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/optimize"
+
+	"cxray/stream/measure"
+	"cxray/stream/measure/feature"
 )
 
 // ProbeOptions configures LinearProbe. The zero value gives the defaults.
@@ -130,30 +133,10 @@ func LinearProbe(x []float32, dim int, labels []int32, opt ProbeOptions) (ProbeR
 	if len(test) == 0 {
 		return ProbeResult{}, errors.New("linear: no point left for testing")
 	}
-	// Standardisation from the training points.
-	mu := make([]float64, dim)
-	sc := make([]float64, dim)
-	for _, i := range train {
-		for f, v := range x[i*dim : (i+1)*dim] {
-			mu[f] += float64(v)
-		}
-	}
-	for f := range mu {
-		mu[f] /= float64(len(train))
-	}
-	for _, i := range train {
-		for f, v := range x[i*dim : (i+1)*dim] {
-			d := float64(v) - mu[f]
-			sc[f] += d * d
-		}
-	}
-	for f := range sc {
-		if s := math.Sqrt(sc[f] / float64(len(train))); s > 0 {
-			sc[f] = 1 / s
-		} else {
-			sc[f] = 0
-		}
-	}
+	// Standardisation from the training points: their mean, and 1/σ with
+	// the population σ (0 for a constant feature).
+	cols := feature.OfRows(x, dim, train, feature.Spread)
+	mu, sc := cols.Mean, cols.Weights(measure.NormZScore)
 	lambda := opt.Lambda
 	if lambda <= 0 {
 		lambda = 1 / float64(len(train))

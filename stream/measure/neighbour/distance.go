@@ -6,7 +6,9 @@ import (
 	"strings"
 
 	"cxray/stream/measure"
+	"cxray/stream/measure/feature"
 	"cxray/stream/measure/internal/kernel"
+	"cxray/stream/measure/mst"
 )
 
 // Distance names a dissimilarity between two points.
@@ -60,12 +62,12 @@ func (d Distance) valid() bool { return d >= Euclidean && d <= Gower }
 // Arithmetic: every coordinate is converted from float32 to float64, the
 // difference is taken in float64, and the per-feature terms are added into
 // four partial sums s_(j mod 4) in order of j, combined as (s0+s1)+(s2+s3)
-// with no FMA. For Euclidean this is bit for bit measure.SqDist, so the
-// neighbours and trees here are those of package measure. Gower multiplies
+// with no FMA. For Euclidean this is bit for bit mst.SqDist, so the
+// neighbours and trees here are those of package mst. Gower multiplies
 // each |a_j-b_j| by the float64 weight 1/range_j and divides the sum by d.
 //
 // Internally comparisons use a key that orders pairs like the distance: the
-// squared distance for Euclidean (as measure.ExactN1 does), the distance
+// squared distance for Euclidean (as n1.ExactN1 does), the distance
 // itself otherwise. Tie tolerances (Options.TieRTol) apply to the key.
 type Metric struct {
 	kind Distance
@@ -85,26 +87,8 @@ func NewMetric(d Distance, x []float32, dim int) (*Metric, error) {
 	}
 	m := &Metric{kind: d, dim: dim}
 	if d == Gower {
-		n := len(x) / dim
-		lo := make([]float64, dim)
-		hi := make([]float64, dim)
-		for j := range dim {
-			lo[j], hi[j] = math.Inf(1), math.Inf(-1)
-		}
-		for i := range n {
-			row := x[i*dim : i*dim+dim]
-			for j, v := range row {
-				f := float64(v)
-				lo[j] = min(lo[j], f)
-				hi[j] = max(hi[j], f)
-			}
-		}
-		m.w = make([]float64, dim)
-		for j := range dim {
-			if r := hi[j] - lo[j]; r > 0 {
-				m.w[j] = 1 / r
-			}
-		}
+		// 1/range_j: the factors of a min-max normalisation.
+		m.w = feature.Of(x, dim, feature.Range).Weights(measure.NormMinMax)
 	}
 	return m, nil
 }
@@ -137,7 +121,7 @@ func (m *Metric) keyOf(d float64) float64 {
 // key is the comparison key of one pair (see Metric).
 func (m *Metric) key(a, b []float32) float64 {
 	if m.kind == Euclidean {
-		return measure.SqDist(a, b, nil)
+		return mst.SqDist(a, b, nil)
 	}
 	b = b[:len(a)]
 	var s [4]float64

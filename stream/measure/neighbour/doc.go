@@ -24,13 +24,13 @@
 // see Distance and Metric. Every pair is computed in float64 from the
 // float32 coordinates, in a fixed order (four partial sums), so results
 // do not depend on the number of workers; Euclidean is bit for bit
-// measure.SqDist. Comparisons use a key (the squared distance for
+// mst.SqDist. Comparisons use a key (the squared distance for
 // Euclidean, the distance otherwise).
 //
 // # Conventions
 //
 //   - Ties: keys within a relative Options.TieRTol (1e-5, as
-//     measure.DefaultTieRTol) tie, and ties go to the lowest index; a
+//     mst.DefaultTieRTol) tie, and ties go to the lowest index; a
 //     strict "k < t" means k < t·(1-TieRTol). Decimal data read into
 //     float32 loses its exact ties by about 1e-7 relative; the tolerance
 //     restores them, so values are those of exact arithmetic on the
@@ -41,7 +41,7 @@
 //     graph) and the sorted rows contain the point itself (N3, the graph).
 //   - N1's tree is dense Prim's from vertex 0 with DCoL's tie rule (strict
 //     <, lowest index), built on the fly in O(n) memory; under Euclidean
-//     with kept zeros it is measure.PrimMST's tree.
+//     with kept zeros it is mst.Build's tree.
 //   - The ε-graph (Options.Graph) is ECoL's: each point linked to its
 //     ⌊ε·n⌋ nearest points (ε = 0.15), links between classes removed, made
 //     undirected, weighted by distance. ECoL's documentation and the survey

@@ -1,10 +1,9 @@
 package neighbour
 
 import (
-	"math"
 	"sync"
 
-	"cxray/stream/measure"
+	"cxray/stream/measure/mst"
 )
 
 // N1 returns the fraction of points incident to an edge of the minimum
@@ -19,64 +18,34 @@ import (
 // on the fly: at each step the keys from the vertex just added to every
 // vertex outside the tree are computed (2 goroutines when it pays), a key
 // is replaced only by one below key·(1-TieRTol), and the next vertex is the
-// lowest-indexed one within TieRTol of the smallest key (DCoL's rule, as
-// in measure.PrimMST; for Euclidean the keys are squared distances, so the
-// tree is measure's). Under ZeroECoL a zero distance is not an edge, as in
+// lowest-indexed one within TieRTol of the smallest key (DCoL's rule:
+// mst.Prim's, as in mst.Build; for Euclidean the keys are squared
+// distances, so the tree is mst.Build's). Under ZeroECoL a zero distance is not an edge, as in
 // ECoL (igraph on a dense matrix): the result may be a forest, each
 // component grown from its lowest-indexed point, as igraph's Prim does.
 //
 // Memory: O(n) besides the points (keys, parents and the vertices left).
 // Work: n(n-1)/2 distances.
 func (nb *Neighbours) N1() float64 {
-	return float64(measure.CrossVertices(nb.PrimTree(), nb.labels)) / float64(nb.n)
+	return float64(mst.CrossVertices(nb.PrimTree(), nb.labels)) / float64(nb.n)
 }
 
 // PrimTree returns the parent of every point in the tree N1 uses (-1 for
 // the root of each component).
 func (nb *Neighbours) PrimTree() []int {
-	n := nb.n
-	rtol := nb.opt.TieRTol
 	ecol := nb.opt.ZeroDistances == ZeroECoL
-	key := make([]float64, n)
-	parent := make([]int, n)
-	for v := range key {
-		key[v] = math.Inf(1)
-		parent[v] = -1
-	}
-	rest := make([]int32, n-1)
-	for v := range rest {
-		rest[v] = int32(v + 1)
-	}
-	buf := make([]float64, n)
-	u := 0
-	for len(rest) > 0 {
+	p := mst.NewPrim(nb.n, nb.opt.TieRTol)
+	buf := make([]float64, nb.n)
+	for u := 0; len(p.Rest()) > 0; u = p.Next() {
+		rest := p.Rest()
 		nb.keysFrom(u, rest, buf[:len(rest)])
-		m := math.Inf(1)
 		for t, v := range rest {
-			k := buf[t]
-			if !(ecol && k == 0) && k < key[v]*(1-rtol) {
-				key[v] = k
-				parent[v] = u
-			}
-			m = min(m, key[v])
-		}
-		next := 0 // no edge left (ZeroECoL only): a new component
-		if !math.IsInf(m, 1) {
-			lim := 0.0
-			if m > 0 {
-				lim = m * (1 + rtol)
-			}
-			for t, v := range rest {
-				if key[v] <= lim {
-					next = t
-					break
-				}
+			if k := buf[t]; !(ecol && k == 0) {
+				p.Relax(u, v, k)
 			}
 		}
-		u = int(rest[next])
-		rest = append(rest[:next], rest[next+1:]...)
 	}
-	return parent
+	return p.Parent()
 }
 
 // keysFrom sets out[t] to the key of point u and point idx[t], splitting

@@ -70,7 +70,7 @@ func (g Graph) String() string {
 }
 
 // DefaultTieRTol is the relative tolerance under which two keys tie (see
-// Options.TieRTol); it is measure.DefaultTieRTol.
+// Options.TieRTol); it is mst.DefaultTieRTol.
 const DefaultTieRTol = 1e-5
 
 // DefaultEpsilon is ECoL's ε.
@@ -86,7 +86,7 @@ type Options struct {
 	// TieRTol is the relative tolerance, in [0, 1e-3], under which two
 	// keys (squared distances for Euclidean, distances otherwise) tie.
 	// Decimal data read into float32 loses its exact ties by about 1e-7
-	// relative; 1e-5 restores them (see measure.DefaultTieRTol). Ties go
+	// relative; 1e-5 restores them (see mst.DefaultTieRTol). Ties go
 	// to the lowest index. A strict comparison "k < t" is k < t·(1-TieRTol).
 	TieRTol float64
 	// Graph rule and its ε (DefaultEpsilon).

@@ -5,7 +5,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"cxray/stream/measure"
+	"cxray/stream/measure/mst"
 )
 
 func randPoints(n, d int, seed uint64) []float32 {
@@ -18,7 +18,7 @@ func randPoints(n, d int, seed uint64) []float32 {
 }
 
 // TestKernelsMatchDefinition checks the 4-pair kernels against the
-// one-pair definition, bit for bit, and Euclidean against measure.SqDist.
+// one-pair definition, bit for bit, and Euclidean against mst.SqDist.
 func TestKernelsMatchDefinition(t *testing.T) {
 	for _, d := range []int{1, 3, 4, 7, 8, 13, 64, 257} {
 		x := randPoints(11, d, uint64(d))
@@ -38,8 +38,8 @@ func TestKernelsMatchDefinition(t *testing.T) {
 					t.Errorf("%v d=%d: key(0,%d) = %v, definition %v", k, d, j, out[j], want)
 				}
 				if k == Euclidean {
-					if s := measure.SqDist(x[:d], x[j*d:j*d+d], nil); s != want {
-						t.Errorf("d=%d: squared distance %v, measure.SqDist %v", d, want, s)
+					if s := mst.SqDist(x[:d], x[j*d:j*d+d], nil); s != want {
+						t.Errorf("d=%d: squared distance %v, mst.SqDist %v", d, want, s)
 					}
 				}
 			}
@@ -82,7 +82,7 @@ func TestDistanceValues(t *testing.T) {
 }
 
 // TestN1MatchesMeasure: under Euclidean distance and kept zeros, the tree
-// is measure's dense Prim tree.
+// is mst.Build's dense Prim tree.
 func TestN1MatchesMeasure(t *testing.T) {
 	for _, name := range []string{"wine", "wbcd"} {
 		f := fixtureData[name]
@@ -91,14 +91,14 @@ func TestN1MatchesMeasure(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		tr, err := measure.PrimMST(x, dim, &measure.MSTOptions{TieRTol: DefaultTieRTol, Method: measure.MethodDense})
+		tr, err := mst.Build(x, dim, &mst.Options{TieRTol: DefaultTieRTol, Method: mst.Dense})
 		if err != nil {
 			t.Fatal(err)
 		}
 		p := nb.PrimTree()
 		for v := range p {
 			if p[v] != tr.Parent[v] {
-				t.Fatalf("%s: parent[%d] = %d, measure %d", name, v, p[v], tr.Parent[v])
+				t.Fatalf("%s: parent[%d] = %d, mst.Build %d", name, v, p[v], tr.Parent[v])
 			}
 		}
 	}

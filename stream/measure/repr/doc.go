@@ -10,7 +10,7 @@
 // classes, divided by √D for D features. Negative values mean the classes
 // are tighter than they are apart; more negative is better separated. GDV
 // needs every pairwise distance: O(n²·D) work over the held points, done
-// with the exact float64 distances of package measure on all cores, in
+// with the exact float64 distances of package mst on all cores, in
 // O(n·K + D) memory beyond the points.
 //
 // # NC1
@@ -34,7 +34,7 @@
 // # Conventions
 //
 //   - Arithmetic: float64 from the float32 coordinates. Distances are
-//     measure.SqDist's; Gram entries sum exact float64 products in index
+//     mst.SqDist's; Gram entries sum exact float64 products in index
 //     order; sums over points run in point order, whatever the number of
 //     workers, so every value is the same on every run.
 //   - Standard deviations for GDV's z-score are population ones (divide by

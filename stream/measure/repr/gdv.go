@@ -7,6 +7,8 @@ import (
 	"sync"
 
 	"cxray/stream/measure"
+	"cxray/stream/measure/feature"
+	"cxray/stream/measure/mst"
 )
 
 // GDV returns the generalized discrimination value of Schilling et al.
@@ -26,7 +28,7 @@ import (
 // show in distances. Every class is weighted equally, whatever its size.
 // It needs two classes of at least two points each.
 //
-// The distances are the package measure's exact ones (measure.SqDist with
+// The distances are package mst's exact ones (mst.SqDist with
 // the weights ½/σ_f: float64 differences of the float32 coordinates), so no
 // scaled copy is made. Each point's distances to the points before it are
 // summed per class (workers take interleaved rows), and the per-point sums
@@ -49,7 +51,7 @@ func GDV(x []float32, dim int, labels []int32) (float64, error) {
 		}
 	}
 	// The weights ½/σ_f of the definition above.
-	w := measure.FeatureWeights(x, n, dim, measure.NormZScore)
+	w := feature.Weights(x, n, dim, measure.NormZScore)
 	for f := range w {
 		w[f] *= 0.5
 	}
@@ -66,7 +68,7 @@ func GDV(x []float32, dim int, labels []int32) (float64, error) {
 				xi := x[i*dim : (i+1)*dim]
 				ri := row[i*L : (i+1)*L]
 				for j := range i {
-					ri[of[j]] += math.Sqrt(measure.SqDist(xi, x[j*dim:(j+1)*dim], w))
+					ri[of[j]] += math.Sqrt(mst.SqDist(xi, x[j*dim:(j+1)*dim], w))
 				}
 			}
 		}(k)

@@ -3,7 +3,7 @@ package kernel
 // Sq1x4 accumulates, for i < 4·n4 and each of the four rows b_c, the
 // squared difference (float64(a[i])-float64(b_c[i]))² into
 // out[4c + i mod 4], in order of i, each operation rounded to float64 with
-// no FMA: per pair exactly the partial sums of measure.SqDist. Needs AVX2
+// no FMA: per pair exactly the partial sums of mst.SqDist. Needs AVX2
 // (Available).
 //
 //go:noescape

@@ -1,8 +1,0 @@
-//go:build !unix
-
-package measure
-
-import "time"
-
-// cpuTime is 0 where getrusage is missing; see cputime_unix_test.go.
-func cpuTime() time.Duration { return 0 }

@@ -1,0 +1,55 @@
+// Package shard computes exact N1 of a dataset too large for one machine,
+// as a set of independent tasks that any scheduler can run (Slurm's job
+// arrays, a Kubernetes Indexed Job, a shell loop), each keyed by one index.
+//
+// # The lemma
+//
+// Fix a strict total order on edges: squared distance, then the smaller
+// point id, then the larger. Under it the minimum spanning tree is unique.
+// Split the points into shards S_1..S_s and let T_ij be the tree of
+// S_i ∪ S_j. Then MST(all) ⊆ ∪ T_ij: an edge missing from T_ij is the
+// largest edge of a cycle within S_i ∪ S_j (the cycle property), and that
+// cycle is also a cycle of the whole graph, so the edge is not in the
+// whole tree either. Kruskal on the union of the pair trees, under the
+// same order, therefore returns the exact tree (Lattanzi, Moseley, Suri
+// and Vassilvitskii, "Filtering: a method for solving graph problems in
+// MapReduce", SPAA 2011; Bateni et al., "Affinity Clustering: Hierarchical
+// Clustering at Scale", NeurIPS 2017).
+//
+// The union has at most (s−1)·n edges, an edge within one shard appearing
+// in s−1 pair trees. The distance work is Σ_(i<j) C(|S_i|+|S_j|, 2), about
+// n²(s−1)/s, twice one machine's for large s, spread over s(s−1)/2
+// independent pair tasks.
+//
+// DCoL's tie rule (dense Prim from vertex 0, strict <) is not defined by an
+// order of edges and does not decompose: a sharded run always uses the
+// total order ("ties": "total"), which cxray analyze --ties total also
+// offers on one machine, and the two give the same tree and the same N1.
+// The float32 activations are computed once, by the extract tasks: the
+// same sample's activations computed on two CPUs may differ in their last
+// bits and flip a near-tie.
+//
+// # The protocol
+//
+// All state lives in one work folder W on a file system every task sees:
+//
+//	W/manifest.json          Plan: model hash, dataset, shards, layers, tasks
+//	W/extract/I/, I.done     Extract task I: the layers' points and the labels
+//	                         of shard I, then a marker with their checksums
+//	W/pairs/T/, T.done       Pairs task T: the trees of its shard pairs, one
+//	                         Parquet file of edges per layer, then a marker
+//
+// A task writes into a temporary folder, renames it into place and writes
+// its marker last, so a marker means the task's files are whole; a task run
+// again after a crash replaces them with the same bytes. Merge refuses while
+// a marker is missing or a checksum disagrees, naming the tasks to run
+// again; otherwise it runs Kruskal per layer and writes one run into the
+// DuckDB file. Only Merge writes the database: DuckDB has one writer.
+//
+// # Memory
+//
+// An extract task holds what cxray analyze's forward pass holds. A pairs
+// task holds the points of two shards of one layer at a time,
+// (|S_i|+|S_j|)·d float32, and their tree's workspace. Merge holds the
+// edges of one layer, 24 bytes each, (s−1)·n at most, and the labels.
+package shard

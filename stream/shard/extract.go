@@ -1,0 +1,186 @@
+package shard
+
+import (
+	"bufio"
+	"context"
+	"encoding/binary"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+
+	"cxray/stream/analysis"
+	"cxray/stream/pipeline"
+	"cxray/stream/plan"
+	"cxray/stream/tap"
+)
+
+// LabelsFile is the labels of an extract task's shard: int32 little-endian.
+const LabelsFile = "labels.i32"
+
+// PointsFile is the name of layer i's points in an extract task's folder:
+// float32 little-endian, row-major, one row per sample of the shard.
+func PointsFile(i int) string { return fmt.Sprintf("layer-%04d.f32", i) }
+
+// Extract runs extract task t of the manifest in the work folder dir: the
+// forward pass over shard t within memory bytes, writing every layer's
+// points and the labels, then the task's marker. A task run again
+// replaces its files with the same bytes.
+func Extract(ctx context.Context, dir string, t int, memory int64) error {
+	m, err := Load(dir)
+	if err != nil {
+		return err
+	}
+	if t < 0 || t >= m.ExtractTasks() {
+		return fmt.Errorf("--task %d: the manifest of %s has extract tasks 0 to %d", t, dir, m.ExtractTasks()-1)
+	}
+	spec := analysis.Spec{
+		Data: m.Data, Source: m.Source, Transform: m.Transform, Layers: m.layerIndices(),
+		Offset: m.Bounds[t], Count: m.ShardLen(t),
+	}
+	if m.Model != nil {
+		sum, err := fileSHA256(m.Model.Path)
+		if err != nil {
+			return err
+		}
+		if sum != m.Model.SHA256 {
+			return fmt.Errorf("model %s has changed since the plan (SHA-256 %s, the manifest says %s); plan again", m.Model.Path, sum[:12], m.Model.SHA256[:12])
+		}
+		if spec.Model, err = analysis.LoadModel(m.Model.Path, memory); err != nil {
+			return err
+		}
+	}
+	job, err := analysis.Open(spec)
+	if err != nil {
+		return err
+	}
+	defer job.Close()
+	if err := m.matches(job); err != nil {
+		return err
+	}
+	batch, _, err := plan.ChooseBatch(plan.Options{Budget: memory, Batch: m.Batch, Forward: job.Forward}, job.Source.Len())
+	if err != nil {
+		return err
+	}
+	st, err := newStage(dir, KindExtract, t)
+	if err != nil {
+		return err
+	}
+	sink, err := newFileSink(st, job.Layers)
+	if err == nil {
+		_, err = pipeline.Run(ctx, pipeline.Config{
+			Source: job.Source, Exec: job.Exec(), Input: job.Input, Shape: job.Shape, Batch: batch, Sink: sink,
+			Checkpoint: func(int64, bool) (bool, error) { return false, nil },
+		})
+		if cerr := sink.close(); err == nil {
+			err = cerr
+		}
+	}
+	if err == nil && sink.rows != m.ShardLen(t) {
+		err = fmt.Errorf("extract task %d wrote %d samples, the shard has %d", t, sink.rows, m.ShardLen(t))
+	}
+	if err == nil {
+		err = st.Commit()
+	}
+	if err != nil {
+		st.Abort()
+		return fmt.Errorf("extract task %d: %w", t, err)
+	}
+	return nil
+}
+
+// layerIndices is the manifest's layers as a --layers list of indices.
+func (m *Manifest) layerIndices() string {
+	s := make([]string, len(m.Layers))
+	for i, l := range m.Layers {
+		s[i] = strconv.Itoa(l.Index)
+	}
+	return strings.Join(s, ",")
+}
+
+// matches checks that the dataset and the model a task opened are those
+// the manifest was planned on.
+func (m *Manifest) matches(job *analysis.Job) error {
+	if job.Total != m.N || !slices.Equal(job.Source.Classes(), m.Classes) {
+		return fmt.Errorf("dataset %s has %d samples and classes %v, but the manifest was planned on %d samples and classes %v; plan again",
+			job.Source.Name(), job.Total, job.Source.Classes(), m.N, m.Classes)
+	}
+	for i, l := range job.Layers {
+		if want := m.Layers[i]; l.Name != want.Name || l.Dim != want.Dim {
+			return fmt.Errorf("layer %d is %q of dimension %d, but the manifest says %q of dimension %d; plan again", l.Index, l.Name, l.Dim, want.Name, want.Dim)
+		}
+	}
+	return nil
+}
+
+// fileSink writes the activations of each layer, and the labels, to the
+// stage's files as they stream.
+type fileSink struct {
+	layers []tap.Layer
+	files  []*bufio.Writer
+	raw    []*hashedFile
+	labels *bufio.Writer
+	rawLab *hashedFile
+	buf    []byte
+	rows   int
+}
+
+func newFileSink(st *stage, layers []tap.Layer) (*fileSink, error) {
+	s := &fileSink{layers: layers}
+	for i := range layers {
+		f, err := st.create(PointsFile(i))
+		if err != nil {
+			return nil, err
+		}
+		s.raw = append(s.raw, f)
+		s.files = append(s.files, bufio.NewWriterSize(f, 1<<16))
+	}
+	f, err := st.create(LabelsFile)
+	if err != nil {
+		return nil, err
+	}
+	s.rawLab, s.labels = f, bufio.NewWriterSize(f, 1<<16)
+	return s, nil
+}
+
+func (s *fileSink) Layers() []tap.Layer               { return s.layers }
+func (s *fileSink) Admit([]int32) (rows, slots []int) { return nil, nil }
+
+func (s *fileSink) Update(i int, x []float32, labels []int32, _ []int) error {
+	s.buf = s.buf[:0]
+	for _, v := range x {
+		s.buf = binary.LittleEndian.AppendUint32(s.buf, math.Float32bits(v))
+	}
+	if _, err := s.files[i].Write(s.buf); err != nil {
+		return err
+	}
+	if i != 0 {
+		return nil
+	}
+	s.rows += len(labels)
+	s.buf = s.buf[:0]
+	for _, l := range labels {
+		s.buf = binary.LittleEndian.AppendUint32(s.buf, uint32(l))
+	}
+	_, err := s.labels.Write(s.buf)
+	return err
+}
+
+// close flushes and closes every file.
+func (s *fileSink) close() error {
+	var first error
+	for i, w := range append(s.files, s.labels) {
+		raw := s.rawLab
+		if i < len(s.raw) {
+			raw = s.raw[i]
+		}
+		if err := w.Flush(); err != nil && first == nil {
+			first = err
+		}
+		if err := raw.Close(); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}

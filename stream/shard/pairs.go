@@ -1,0 +1,124 @@
+package shard
+
+import (
+	"context"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"math"
+	"path/filepath"
+
+	"cxray/sql"
+)
+
+// EdgesFile is the name of layer i's edges in a pairs task's folder.
+func EdgesFile(i int) string { return fmt.Sprintf("edges-%04d.parquet", i) }
+
+// Pairs runs pairs task t of the manifest in the work folder dir: for
+// every layer, the tree of each of the task's shard pairs under the total
+// order, written as one Parquet file of edges per layer, then the task's
+// marker. It needs the extract tasks of its shards done.
+func Pairs(ctx context.Context, dir string, t int, tree TreeFunc) error {
+	m, err := Load(dir)
+	if err != nil {
+		return err
+	}
+	if t < 0 || t >= m.PairTasks() {
+		return fmt.Errorf("--task %d: the manifest of %s has pairs tasks 0 to %d", t, dir, m.PairTasks()-1)
+	}
+	pairs := m.TaskPairs(t)
+	for _, p := range pairs {
+		for _, s := range p {
+			if err := Check(dir, KindExtract, s, false); err != nil {
+				return fmt.Errorf("pairs task %d needs extract task %d, which is %v; run it first", t, s, err)
+			}
+		}
+	}
+	st, err := newStage(dir, KindPairs, t)
+	if err != nil {
+		return err
+	}
+	if err := m.pairEdges(ctx, dir, st, pairs, tree); err != nil {
+		st.Abort()
+		return fmt.Errorf("pairs task %d: %w", t, err)
+	}
+	if err := st.Commit(); err != nil {
+		st.Abort()
+		return fmt.Errorf("pairs task %d: %w", t, err)
+	}
+	return nil
+}
+
+// pairEdges writes, layer by layer, the edges of the trees of pairs.
+func (m *Manifest) pairEdges(ctx context.Context, dir string, st *stage, pairs [][2]int, tree TreeFunc) error {
+	for li, l := range m.Layers {
+		var edges []sql.Edge
+		for _, p := range pairs {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			i, j := p[0], p[1]
+			x, err := readPoints(dir, i, li, m.ShardLen(i)*l.Dim)
+			if err != nil {
+				return err
+			}
+			ni := m.ShardLen(i)
+			if j != i {
+				y, err := readPoints(dir, j, li, m.ShardLen(j)*l.Dim)
+				if err != nil {
+					return err
+				}
+				x = append(x, y...)
+			}
+			parent, weight, err := tree(x, l.Dim)
+			if err != nil {
+				return fmt.Errorf("layer %q, shards %d and %d: %w", l.Name, i, j, err)
+			}
+			id := func(v int) int64 {
+				if v < ni {
+					return int64(m.Bounds[i] + v)
+				}
+				return int64(m.Bounds[j] + v - ni)
+			}
+			for v, u := range parent {
+				if u >= 0 {
+					edges = append(edges, sql.Edge{U: id(u), V: id(v), D2: weight[v]})
+				}
+			}
+		}
+		name := EdgesFile(li)
+		if err := sql.WriteEdges(ctx, filepath.Join(st.tmp, name), li, edges); err != nil {
+			return err
+		}
+		if err := st.adopt(name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// readPoints reads layer li's points of shard s: want float32 values.
+func readPoints(dir string, s, li, want int) ([]float32, error) {
+	path := filepath.Join(TaskDir(dir, KindExtract, s), PointsFile(li))
+	f, err := openRegular(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	bad := fmt.Errorf("%s does not hold %d values; run extract task %d again", path, want, s)
+	if fi, err := f.Stat(); err != nil || fi.Size() != 4*int64(want) {
+		return nil, bad
+	}
+	x := make([]float32, want)
+	b := make([]byte, 1<<16)
+	for k := 0; k < want; {
+		n, err := io.ReadFull(f, b[:4*min(len(b)/4, want-k)])
+		if err != nil {
+			return nil, bad
+		}
+		for o := 0; o < n; o, k = o+4, k+1 {
+			x[k] = math.Float32frombits(binary.LittleEndian.Uint32(b[o:]))
+		}
+	}
+	return x, nil
+}
