@@ -222,7 +222,7 @@ func TestFixtureWrongInputShape(t *testing.T) {
 
 	// Without the declaration, the first node that cannot take the shape
 	// reports it.
-	g.Input.Dims = nil
+	g.Input.Dims, g.Inputs[0].Dims = nil, nil
 	e, err = New(g)
 	if err != nil {
 		t.Fatal(err)

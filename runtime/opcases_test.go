@@ -116,7 +116,7 @@ func TestOpCases(t *testing.T) {
 			if len(e.steps) == 0 {
 				return
 			}
-			shapes, err := e.dryShapes(in.Shape[0], in.Shape[1:], true)
+			shapes, err := e.dryShapes(in.Shape[0], [][]int{in.Shape[1:]}, true)
 			if err != nil {
 				t.Fatalf("shape step: %v", err)
 			}
