@@ -74,6 +74,7 @@ fixtures:
 	$(PYTHON) fixtures/reference/svm_reference.py > fixtures/reference/svm_reference.json
 	$(PYTHON) fixtures/activations/make_activations.py
 	$(PYTHON) fixtures/images/make_images.py
+	$(PYTHON) fixtures/text/make_text.py
 
 clean:
 	rm -rf bin

@@ -385,7 +385,7 @@ func (e *Executor) checkInput(i int, in *Tensor) error {
 	if in == nil {
 		return fmt.Errorf("runtime: input %q is nil", name)
 	}
-	switch integer := isIntType(decl.Type); {
+	switch integer := decl.Type.IsInt(); {
 	case integer && !in.IsInt():
 		return fmt.Errorf("runtime: input %q is declared %s; feed it integers (token ids, a mask), not float32", name, decl.Type)
 	case !integer && in.IsInt():
@@ -548,7 +548,7 @@ func (e *Executor) dryInputs(batch int, samples [][]int) ([]*Tensor, error) {
 	for i, sample := range samples {
 		shape := append([]int{batch}, sample...)
 		in := &Tensor{Shape: shape, dry: true}
-		if isIntType(e.inputs[i].Type) {
+		if e.inputs[i].Type.IsInt() {
 			in.Int = []int64{}
 		}
 		if err := e.checkInput(i, in); err != nil {
@@ -565,16 +565,6 @@ func (e *Executor) dryInputs(batch int, samples [][]int) ([]*Tensor, error) {
 		ins[i] = in
 	}
 	return ins, nil
-}
-
-// isIntType reports a declared element type that is fed as integers.
-func isIntType(t importer.DataType) bool {
-	switch t {
-	case importer.TypeInt64, importer.TypeInt32, importer.TypeInt16, importer.TypeInt8,
-		importer.TypeUint64, importer.TypeUint32, importer.TypeUint16, importer.TypeUint8, importer.TypeBool:
-		return true
-	}
-	return false
 }
 
 func inputList(ins []importer.ValueInfo) string {
@@ -597,7 +587,7 @@ func checkInputs(g *importer.Graph) ([]importer.ValueInfo, error) {
 		return nil, errors.New("runtime: the graph has no data input (every graph input is an initializer)")
 	}
 	for _, in := range ins {
-		if in.Type != importer.TypeFloat && in.Type != importer.TypeUndefined && !isIntType(in.Type) {
+		if in.Type != importer.TypeFloat && in.Type != importer.TypeUndefined && !in.Type.IsInt() {
 			return nil, fmt.Errorf("runtime: input %q is declared %s; cxray feeds float32 (FLOAT) and integer inputs: re-export the model with a float32 input", in.Name, in.Type)
 		}
 	}
