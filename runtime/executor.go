@@ -230,6 +230,7 @@ func newExecutor(g *importer.Graph, lim Limits, fold bool) (*Executor, error) {
 		}
 		e.steps = append(e.steps, s)
 	}
+	e.shareBuffers()
 	return e, nil
 }
 

@@ -95,6 +95,15 @@ func TestOpCases(t *testing.T) {
 				for _, o := range c.Outputs {
 					if n == o.Name {
 						v := e.vals[id]
+						// An output that is a view of the input must be of an
+						// op in aliasingOps, or buffer sharing could hand the
+						// input's buffer to another output while the view is
+						// still read.
+						view := len(v.Data) > 0 && len(in.Data) > 0 && &v.Data[0] == &in.Data[0] ||
+							len(v.Int) > 0 && len(in.Int) > 0 && &v.Int[0] == &in.Int[0]
+						if view && !aliasingOps[c.Op] {
+							t.Errorf("output %q is a view of the input, but %s is not in aliasingOps", n, c.Op)
+						}
 						got[n] = &Tensor{Shape: append([]int(nil), v.Shape...), Data: append([]float32(nil), v.Data...), Int: append([]int64(nil), v.Int...)}
 					}
 				}
