@@ -151,8 +151,16 @@ func runAnalyze(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	run, err := store.BeginRun(ctx, info)
-	if err != nil {
+	// The calls made back to back open the file once (sql.Store.Hold).
+	var run *sql.Run
+	err = store.Hold(func() error {
+		var err error
+		if run, err = store.BeginRun(ctx, info); err == nil {
+			err = analysis.AddLayers(ctx, run, j.Layers)
+		}
+		return err
+	})
+	if run == nil {
 		return err
 	}
 	p.Logf("run %d %q: %s, %d samples, %d layers -> %s", run.ID(), info.Name, j.Source.Name(), j.Source.Len(), len(j.Layers), c.String("db"))
@@ -163,11 +171,20 @@ func runAnalyze(c *cli.Context) error {
 		p.Warnf("%s", j.Plan.Summary())
 	}
 	var results []analysis.Result
-	err = analysis.AddLayers(ctx, run, j.Layers)
-	if err == nil {
-		results, err = j.Measure(ctx, run, p)
+	measureAndEnd := func() error {
+		if err == nil {
+			results, err = j.Measure(ctx, run, p)
+		}
+		return analysis.End(ctx, run, err)
 	}
-	if err := analysis.End(ctx, run, err); err != nil {
+	if spec.Every > 0 {
+		// Checkpoints: readers get in between them.
+		err = measureAndEnd()
+	} else {
+		// The rows and the end of the run are written back to back.
+		err = store.Hold(measureAndEnd)
+	}
+	if err != nil {
 		return err
 	}
 	p.Logf("run %d complete in %s, peak memory %s (--memory %s, weights %s)", run.ID(), time.Since(p.start).Round(time.Millisecond),

@@ -4,13 +4,17 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/urfave/cli/v2"
 
 	"cxray/sql"
+	"cxray/stream/analysis"
+	"cxray/stream/measure/survey"
 	"cxray/stream/plan"
 	"cxray/stream/shard"
+	"cxray/stream/tap"
 )
 
 // taskEnv are the environment variables schedulers set to a task's index:
@@ -27,7 +31,8 @@ func shardCommand() *cli.Command {
 	memFlag := func(what string) cli.Flag {
 		return &cli.StringFlag{Name: "memory", Value: "1GB", Usage: "memory `BUDGET` of " + what}
 	}
-	planFlags := append(pickFlags(analyzeCommand(), dataFlags),
+	planFlags := append(pickFlags(analyzeCommand(), append(dataFlags, "summary", "seed")),
+		&cli.StringFlag{Name: "measures", Value: "n1", Usage: "measures: n1, or n1 and any of F1 F1v F2 T2 T3 T4 C1 C2 NC1 CKA_prev CKA_input (merged from each shard's states; the others need every shard's points together and are refused)"},
 		dirFlag(),
 		&cli.IntFlag{Name: "shards", Value: 4, Usage: "split the samples into `S` shards: S extract tasks and S(S-1)/2 shard pairs"},
 		&cli.IntFlag{Name: "max-tasks", Value: shard.MaxArrayTasks, Usage: "at most `T` pairs tasks (several pairs per task beyond; Slurm's MaxArraySize is 1001 by default)"},
@@ -35,7 +40,7 @@ func shardCommand() *cli.Command {
 	)
 	return &cli.Command{
 		Name:  "shard",
-		Usage: "exact N1 of a dataset too large for one machine, as independent tasks for a cluster",
+		Usage: "exact N1 (and the measures that merge) of a dataset too large for one machine, as independent tasks for a cluster",
 		Description: `A sharded run splits the samples into S shards and measures exact N1 of every
 layer as plain commands, each keyed by one task index, that any scheduler
 can run (cxray slurm writes the Slurm scripts):
@@ -53,7 +58,15 @@ of the trees of the shard pairs, so the merge is exact: N1 equals
 work folder W (each task renames its output into place and writes a marker
 with checksums last); only the merge writes the database, and it refuses,
 naming them, while tasks are missing. A task can run again at any time and
-writes the same bytes.`,
+writes the same bytes.
+
+plan --measures adds measures whose states merge: F1, F1v, F2, T2, T3, T4,
+C1, C2 and NC1 (equal to one machine's to 1e-9) and CKA_prev, CKA_input
+(minibatches within each shard). Each extract task writes its layers'
+states beside the points; the merge merges them. Refused, because they
+need every shard's points together:
+
+   ` + strings.Join(shard.Refused(), "\n   "),
 		Subcommands: []*cli.Command{
 			{
 				Name:      "plan",
@@ -69,6 +82,14 @@ writes the same bytes.`,
 					if err != nil {
 						return err
 					}
+					if spec.Measures, err = survey.Parse(c.String("measures")); err != nil {
+						return fmt.Errorf("--measures: %w", err)
+					}
+					spec.Options = tap.DefaultOptions()
+					if spec.Options.Summary, err = tap.ParseSummary(c.String("summary")); err != nil {
+						return fmt.Errorf("--summary: %w", err)
+					}
+					spec.Options.Seed = c.Uint64("seed")
 					m, err := shard.Plan(spec, c.Int("shards"), c.Int("max-tasks"), Version)
 					if err != nil {
 						return err
@@ -84,7 +105,7 @@ writes the same bytes.`,
 			},
 			{
 				Name:      "extract",
-				Usage:     "run the forward pass over one shard and write its layers' points",
+				Usage:     "run the forward pass over one shard and write its layers' points and states",
 				UsageText: "cxray shard extract --dir W --task I",
 				Flags:     []cli.Flag{dirFlag(), taskFlag("extract"), memFlag("the forward pass")},
 				Action: func(c *cli.Context) error {
@@ -122,7 +143,7 @@ writes the same bytes.`,
 			},
 			{
 				Name:      "merge",
-				Usage:     "check every task, run Kruskal over the pair trees and write the run",
+				Usage:     "check every task, run Kruskal over the pair trees, merge the states and write the run",
 				UsageText: "cxray shard merge --dir W --db out.duckdb [--run NAME]",
 				Flags: []cli.Flag{
 					dirFlag(),
@@ -154,7 +175,10 @@ writes the same bytes.`,
 					for _, r := range results {
 						fmt.Fprintf(tw, "%d\t%s\t%d\t%.6f\t%d\n", r.Layer.Index, r.Layer.Name, r.Layer.Dim, r.N1, r.Edges)
 					}
-					return tw.Flush()
+					if err := tw.Flush(); err != nil {
+						return err
+					}
+					return printShardMeasures(c, results)
 				},
 			},
 			{
@@ -192,4 +216,19 @@ func taskIndex(c *cli.Context) (int, error) {
 		return 0, fmt.Errorf("--task: give the task's index (or run under a scheduler that sets $%s or $%s)", taskEnv[0], taskEnv[1])
 	}
 	return t, nil
+}
+
+// printShardMeasures prints the measures beyond N1 of a merge, one row
+// per layer and measure, and the skipped ones on stderr.
+func printShardMeasures(c *cli.Context, results []shard.Result) error {
+	var extra []analysis.Result
+	for _, r := range results {
+		for _, why := range r.Skipped {
+			fmt.Fprintf(c.App.ErrWriter, "warning: layer %d %s: skipped %s\n", r.Layer.Index, r.Layer.Name, why)
+		}
+		if len(r.Extra) > 0 {
+			extra = append(extra, analysis.Result{Layer: tap.Layer{Index: r.Layer.Index, Name: r.Layer.Name, Dim: r.Layer.Dim}, Extra: r.Extra})
+		}
+	}
+	return printMeasures(c.App.Writer, extra)
 }

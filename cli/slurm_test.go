@@ -2,6 +2,7 @@ package cli_test
 
 import (
 	"fmt"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,7 +15,9 @@ import (
 // TestSlurm runs a 4-shard analysis of the bundled LeNet-5 on 2000 MNIST
 // test images on a real Slurm cluster (scripts/test-slurm.sh starts one)
 // and checks, on the databases, that N1 of every layer equals the
-// single-machine run under --ties total. Then it cancels one pairs task of
+// single-machine run under --ties total, and the moment-based measures
+// merged from the shards' states equal its values to 1e-9 relative. Then
+// it cancels one pairs task of
 // a second submission: the merge must refuse and name it, and the
 // resubmission of that task alone must give the identical result.
 func TestSlurm(t *testing.T) {
@@ -27,15 +30,16 @@ func TestSlurm(t *testing.T) {
 	t.Setenv("CXRAY_AS_MAIN", "1")
 	data := []string{"--model", lenet, "--data", "mnist", "--split", "test", "--limit", "2000"}
 
+	moments := []string{"--measures", "n1,F1,F2,T2,C1,C2"}
 	one := filepath.Join(dir, "one.duckdb")
-	if _, stderr, err := run(t, append([]string{"analyze", "--quiet", "--ties", "total", "--db", one, "--run", "one"}, data...)...); err != nil {
+	if _, stderr, err := run(t, append(append([]string{"analyze", "--quiet", "--ties", "total", "--db", one, "--run", "one"}, moments...), data...)...); err != nil {
 		t.Fatalf("single-machine run: %v\n%s", err, stderr)
 	}
 	want := slurmN1(t, one)
 
 	// A whole sharded run.
 	work := filepath.Join(dir, "w")
-	if _, stderr, err := run(t, append([]string{"shard", "plan", "--dir", work, "--shards", "4"}, data...)...); err != nil {
+	if _, stderr, err := run(t, append(append([]string{"shard", "plan", "--dir", work, "--shards", "4"}, moments...), data...)...); err != nil {
 		t.Fatalf("plan: %v\n%s", err, stderr)
 	}
 	sharded := filepath.Join(dir, "sharded.duckdb")
@@ -43,6 +47,15 @@ func TestSlurm(t *testing.T) {
 	waitJob(t, ids["merge"], 10*time.Minute)
 	if got := slurmN1(t, sharded); !equalN1(got, want) {
 		t.Fatalf("sharded N1 %v, single machine %v", got, want)
+	}
+	wantM, gotM := slurmMeasures(t, one), slurmMeasures(t, sharded)
+	if len(gotM) != len(wantM) || len(wantM) != 5*len(want) {
+		t.Errorf("%d measure rows sharded, %d on one machine, want 5 per layer", len(gotM), len(wantM))
+	}
+	for k, w := range wantM {
+		if g, ok := gotM[k]; !ok || !(math.Abs(g-w) <= 1e-9*math.Max(1, math.Abs(w))) {
+			t.Errorf("%s: %v sharded, %v on one machine", k, g, w)
+		}
 	}
 
 	// A second submission loses pairs task 2.
@@ -111,6 +124,17 @@ func slurmN1(t *testing.T, db string) map[string]float64 {
 	out := map[string]float64{}
 	for _, r := range query(t, db, `SELECT layer_name, value FROM metrics WHERE measure = 'N1' AND run_id = (SELECT max(run_id) FROM runs WHERE status = 'complete')`) {
 		out[fmt.Sprint(r["layer_name"])] = r["value"].(float64)
+	}
+	return out
+}
+
+// slurmMeasures reads the measures beyond N1 of the file's last run, by
+// layer and measure.
+func slurmMeasures(t *testing.T, db string) map[string]float64 {
+	t.Helper()
+	out := map[string]float64{}
+	for _, r := range query(t, db, `SELECT layer_name, measure, value FROM metrics WHERE measure <> 'N1' AND run_id = (SELECT max(run_id) FROM runs WHERE status = 'complete')`) {
+		out[fmt.Sprint(r["layer_name"], "/", r["measure"])] = r["value"].(float64)
 	}
 	return out
 }

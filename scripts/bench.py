@@ -33,6 +33,17 @@ Cases:
                   (fixtures/families.py's randomize), exported to ONNX from the very model PyTorch
                   times, on one batch of 64 seeded normal samples; the
                   outputs of both must agree to 1e-4 of their scale first.
+  exact N1 at scale
+                  `cxray analyze --ties total` on the first 10000 and all
+                  60000 MNIST train images (input, d=784): wall, CPU time,
+                  peak RSS against the points' own bytes (n·784·4), beside the
+                  limit: the products alone, n²·784/2 multiply-adds at the
+                  rate BenchmarkProductsMNIST10000 measures on this machine.
+                  Then the same 60000 as a sharded run of s = 4 (`cxray shard
+                  plan`, 4 extract tasks, 6 pairs tasks, merge, one after the
+                  other): N1 must equal the single run's; the tasks' CPU time
+                  against the single run's, each task's peak RSS against it,
+                  and the merge's share of the total.
   train           training throughput, batch 64 (forward, backward and the
                   optimizer step): cxray's gorgonia trainer (BenchmarkTrain in
                   runtime/train, built with the same TAGS) against PyTorch on
@@ -268,6 +279,88 @@ def bench_forward_larger(tmp, rows):
                      "opset %d; outputs agree to %.1e of their scale" % (opset, diff)))
 
 
+# --- exact N1 at scale, on one machine and sharded ---------------------------------
+
+SCALE_SHARDS = 4
+
+
+def timed(cmd):
+    """Runs cmd under /usr/bin/time; returns (wall s, CPU s, peak RSS MB, stdout)."""
+    with tempfile.NamedTemporaryFile("r") as f:
+        _, out = run(["/usr/bin/time", "-o", f.name, "-f", "%e %U %S %M"] + cmd)
+        wall, user, sys_, kb = f.read().strip().splitlines()[-1].split()
+    return float(wall), float(user) + float(sys_), int(kb) / 1024.0, out
+
+
+def products_rate():
+    """GMAC per second of the products alone on every core of a quiet
+    machine: BenchmarkProductsMNIST10000's rate per CPU-second (which the
+    machine's other load disturbs less than its wall rate) times the cores."""
+    _, out = run(["go", "test", "-tags", os.environ.get("TAGS", ""), "-run", "XXX", "-bench",
+                  "^BenchmarkProductsMNIST10000$", "-benchtime", "3x", "./stream/measure/mst/"], cwd=ROOT)
+    for line in out.splitlines():
+        f = line.split()
+        if "GMAC/cpu-s" in f:
+            return float(f[f.index("GMAC/cpu-s") - 1]) * os.cpu_count()
+    raise SystemExit("no GMAC/cpu-s in go test output:\n" + out)
+
+
+def n1_of(db):
+    _, out = run([CXRAY, "sql", "--db", db, "--format", "csv",
+                  "SELECT value FROM metrics WHERE measure = 'N1' ORDER BY run_id DESC LIMIT 1"])
+    return float(out.strip().splitlines()[-1])
+
+
+def bench_scale(tmp, rows):
+    rate = products_rate()
+    # The process's own RSS: the binary, the Go runtime and DuckDB.
+    base = timed([CXRAY, "analyze", "--quiet", "--data", "mnist", "--split", "train", "--limit", "200",
+                  "--db", os.path.join(tmp, "base.duckdb"), "--run", "bench"])[2]
+    single = {}
+    for n, goal in ((10000, 1.2), (60000, 20.0)):
+        db = os.path.join(tmp, "scale%d.duckdb" % n)
+        wall, cpu, rss, _ = timed([CXRAY, "analyze", "--quiet", "--ties", "total", "--data", "mnist",
+                                   "--split", "train", "--limit", str(n), "--db", db, "--run", "bench"])
+        single[n] = (wall, cpu, rss, n1_of(db))
+        limit = n * n * 784 / 2 / (rate * 1e9)
+        points = n * 784 * 4 / 2**20
+        rows.append(("exact N1 CLI, mnist train %d: wall" % n, "%.2f s (CPU %.1f s)" % (wall, cpu),
+                     "limit %.2f s" % limit,
+                     "%.2fx the limit (CPU %.2fx)" % (wall / limit, cpu / (limit * os.cpu_count())),
+                     "goal <= %.1f s; limit = the products alone, %.0f GMAC/s on %d cores" % (goal, rate, os.cpu_count())))
+        rows.append(("exact N1 CLI, mnist train %d: peak RSS" % n, "%.0f MB" % rss, "points %.0f MB" % points,
+                     "%.2fx the points" % (rss / points),
+                     "goal <= 2x; %.0f MB of it is the process at 200 samples" % base))
+    n = 60000
+    w = os.path.join(tmp, "shards")
+    db = os.path.join(tmp, "sharded.duckdb")
+    run([CXRAY, "shard", "plan", "--dir", w, "--shards", str(SCALE_SHARDS), "--data", "mnist", "--split", "train"])
+    tasks = []  # (kind, wall, cpu, rss)
+    for i in range(SCALE_SHARDS):
+        tasks.append(("extract",) + timed([CXRAY, "shard", "extract", "--dir", w, "--task", str(i)])[:3])
+    for t in range(SCALE_SHARDS * (SCALE_SHARDS - 1) // 2):
+        tasks.append(("pairs",) + timed([CXRAY, "shard", "pairs", "--dir", w, "--task", str(t)])[:3])
+    tasks.append(("merge",) + timed([CXRAY, "shard", "merge", "--dir", w, "--db", db, "--run", "sharded"])[:3])
+    sw, scpu, srss, sn1 = single[n]
+    n1 = n1_of(db)
+    cpu = sum(t[2] for t in tasks)
+    worst = max(tasks[:-1], key=lambda t: t[3])
+    merge = tasks[-1]
+    case = "sharded s=%d, mnist train %d" % (SCALE_SHARDS, n)
+    rows.append((case + ": N1", "%.6f" % n1, "one machine %.6f" % sn1, "equal" if n1 == sn1 else "DIFFERENT",
+                 "--ties total"))
+    rows.append((case + ": CPU", "%.1f s in %d tasks" % (cpu, len(tasks)), "one machine %.1f s" % scpu,
+                 "%.2fx" % (cpu / scpu), "goal <= 2.5x"))
+    rows.append((case + ": task peak RSS", "%.0f MB (%s)" % (worst[3], worst[0]), "one machine %.0f MB" % srss,
+                 "%.2fx" % (worst[3] / srss), "2/s = %.2f, plus the process's fixed overhead" % (2 / SCALE_SHARDS)))
+    pair_cpu = sum(t[2] for t in tasks if t[0] == "pairs")
+    pair_macs = SCALE_SHARDS * (SCALE_SHARDS - 1) / 2 * (2 * n / SCALE_SHARDS) ** 2 * 784 / 2
+    rows.append((case + ": pairs tasks", "%.1f s CPU" % pair_cpu, "-", "%.1f GMAC/CPU-s" % (pair_macs / pair_cpu / 1e9),
+                 "the rate of the README's projection; products of each pair's points"))
+    rows.append((case + ": merge", "%.2f s CPU, %.0f MB" % (merge[2], merge[3]), "all tasks %.1f s" % cpu,
+                 "%.1f%%" % (100 * merge[2] / cpu), "goal < 10%"))
+
+
 # --- training throughput --------------------------------------------------------
 
 TRAIN = [("lenet5", "lenet5"), ("mlp:256,128", "mlp")]
@@ -350,6 +443,7 @@ def main():
         bench_forward_larger(tmp, rows)
         bench_train(rows)
         bench_memory(tmp, rows)
+        bench_scale(tmp, rows)
     print()
     print("cxray bench: %d cores, load average %s at the start, %s at the end, %.0f s" % (
         os.cpu_count(), start_load, load_average(), time.perf_counter() - t0))

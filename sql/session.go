@@ -46,14 +46,46 @@ func (s *Store) session(ctx context.Context, patience time.Duration, fn func(db 
 		s.db = db
 	}
 	err := fn(s.db)
-	if !s.readOnly && !s.pinned {
-		// Closing checkpoints the file (moves the write-ahead log into
-		// it) and drops DuckDB's lock. What fn committed is durable
-		// either way, in the file or in its log.
-		cerr := s.db.Close()
-		s.db = nil
-		if cerr != nil && err == nil {
-			err = fmt.Errorf("release database file %q: %w", s.path, cerr)
+	if s.held == 0 {
+		if rerr := s.release(); err == nil {
+			err = rerr
+		}
+	}
+	return err
+}
+
+// release closes a writer's file, unless the Store is pinned. Closing
+// checkpoints the file (moves the write-ahead log into it) and drops
+// DuckDB's lock. What was committed is durable either way, in the file or
+// in its log. s.mu must be held.
+func (s *Store) release() error {
+	if s.readOnly || s.pinned || s.closed || s.db == nil {
+		return nil
+	}
+	err := s.db.Close()
+	s.db = nil
+	if err != nil {
+		return fmt.Errorf("release database file %q: %w", s.path, err)
+	}
+	return nil
+}
+
+// Hold runs fn with the file kept open across the calls fn makes on the
+// Store, so that calls made back to back open and checkpoint it once
+// (opening costs tens of milliseconds). The first call opens the file as
+// usual, and it is released when fn returns: readers wait for all of
+// fn's calls, as they wait for one call. Hold around calls that are
+// minutes apart would lock readers out between them.
+func (s *Store) Hold(fn func() error) error {
+	s.mu.Lock()
+	s.held++
+	s.mu.Unlock()
+	err := fn()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.held--; s.held == 0 {
+		if rerr := s.release(); err == nil {
+			err = rerr
 		}
 	}
 	return err
@@ -106,6 +138,7 @@ func (s *Store) connectOnce(ctx context.Context) (*dbsql.DB, error) {
 		return nil, connectError(s.path, err)
 	}
 	db := dbsql.OpenDB(conn)
+	s.opens++
 	if err := s.configure(ctx, db); err != nil {
 		db.Close()
 		return nil, annotate(s.path, err)

@@ -36,6 +36,8 @@ type Store struct {
 	db     *dbsql.DB   // the open file; nil while a writer has released it
 	ident  os.FileInfo // the file as first opened, to notice it being replaced
 	pinned bool        // keep the file open until Close (DB was called)
+	held   int         // Holds running: keep the file open until they end
+	opens  int         // times the file was opened, for the tests
 	closed bool
 	onWait func(string) // see OnWait
 }

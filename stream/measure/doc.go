@@ -35,10 +35,19 @@
 // Streaming estimators follow gonum's stat/card and the Apache
 // DataSketches: Update adds a Batch, Estimate reads the value over
 // everything seen, Bytes reports the state's memory (Estimator); some read
-// more cheaply before the stream ends (Runner), and states that fold in a
-// twin fed other points of the same stream implement Merger, so that parts
-// of a stream can be measured apart and combined. Their state lives on the
-// Go heap; the CLI bounds the heap with the runtime's memory limit derived
+// more cheaply before the stream ends (Runner). Every streaming state
+// implements Merger, the one contract: update, merge with a twin fed
+// other points of the same stream, read, bytes, and MarshalBinary /
+// UnmarshalBinary in one versioned little-endian layout that carries the
+// type and its settings (package internal/wire), so that parts of a stream
+// can be measured in other processes and combined: n1.ExactN1,
+// n1.ProjectedN1, n1.SampledN1, feature.Moments, repr.NC1Moments and
+// repr.CKA. One property test (internal/contracttest) checks each: the
+// merge of any split of a stream reads as the whole (exactly, or to a
+// stated float64 tolerance, or in distribution for a reservoir), a state
+// round-trips through its bytes, and bytes of another type, other
+// settings or a corrupt string are refused. Their state lives on the Go
+// heap; the CLI bounds the heap with the runtime's memory limit derived
 // from --memory.
 //
 // With -tags openblas (cgo, libopenblas) every matrix product of the

@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"cxray/runtime"
+	"cxray/stream/measure"
 	"cxray/stream/source"
 	"cxray/stream/tap"
 )
@@ -43,8 +44,10 @@ type Sink interface {
 	// estimator keeps, and their reservoir slots; nil rows keeps all.
 	// It is called once per batch, in stream order.
 	Admit(labels []int32) (rows, slots []int)
-	// Update adds a batch's activations of the i-th layer.
-	Update(i int, x []float32, labels []int32, slots []int) error
+	// Update adds a batch's activations of the i-th layer: the admitted
+	// rows, their labels and slots, and the labels of the rows Admit did
+	// not keep (Dropped), whose activations were not computed.
+	Update(i int, b measure.Batch) error
 }
 
 // Config describes one pass over a dataset.
@@ -116,9 +119,12 @@ type batch struct {
 	x      []float32 // admitted rows, row-major
 	labels []int32
 	slots  []int
-	n      int   // admitted rows
-	seen   int64 // samples read so far, this batch included
-	acts   [][]float32
+	// dropped are the labels of the rows the sink did not admit: they
+	// count as seen for the estimators of a sample.
+	dropped []int32
+	n       int   // admitted rows
+	seen    int64 // samples read so far, this batch included
+	acts    [][]float32
 }
 
 // errDone stops the producers once the estimate stage has finished.
@@ -193,20 +199,10 @@ func readStage(ctx context.Context, c Config, free <-chan *batch, out chan<- *ba
 		rows, slots := c.Sink.Admit(sb.Labels[:sb.N])
 		b.seen = seen
 		b.slots = append(b.slots[:0], slots...)
-		if rows == nil {
-			b.n = sb.N
-			b.x = append(b.x[:0], sb.X[:sb.N*dim]...)
-			b.labels = append(b.labels[:0], sb.Labels[:sb.N]...)
-		} else {
-			// A batch with no admitted row still travels, empty, so that
-			// checkpoints count the samples it stands for.
-			b.n = len(rows)
-			b.x, b.labels = b.x[:0], b.labels[:0]
-			for _, r := range rows {
-				b.x = append(b.x, sb.X[r*dim:(r+1)*dim]...)
-				b.labels = append(b.labels, sb.Labels[r])
-			}
-		}
+		// A batch with no admitted row still travels, empty, so that
+		// checkpoints count the samples it stands for.
+		ab := tap.Admitted(measure.Batch{X: b.x, Labels: b.labels, Dropped: b.dropped}, sb.X[:sb.N*dim], sb.Labels[:sb.N], dim, rows)
+		b.x, b.labels, b.dropped, b.n = ab.X, ab.Labels, ab.Dropped, len(ab.Labels)
 		select {
 		case <-ctx.Done():
 			return nil
@@ -437,13 +433,14 @@ func estimateStage(ctx context.Context, c Config, in <-chan *batch, free chan<- 
 				return seen, err
 			}
 		}
-		if b.n > 0 {
-			var slots []int
-			if len(b.slots) > 0 {
-				slots = b.slots
+		if b.n > 0 || len(b.dropped) > 0 {
+			mb := measure.Batch{Labels: b.labels}
+			if len(b.slots) > 0 || len(b.dropped) > 0 {
+				mb.Slots, mb.Dropped = b.slots, b.dropped
 			}
 			for i, a := range b.acts {
-				if err := c.Sink.Update(i, a, b.labels, slots); err != nil {
+				mb.X = a
+				if err := c.Sink.Update(i, mb); err != nil {
 					return seen, err
 				}
 			}

@@ -8,6 +8,7 @@ import (
 
 	"cxray/importer"
 	"cxray/runtime"
+	"cxray/stream/measure"
 	"cxray/stream/pipeline"
 	"cxray/stream/source"
 	"cxray/stream/tap"
@@ -21,7 +22,9 @@ type recorder struct {
 	x      [][]float32
 	labels []int32
 	slots  []int
-	fail   error
+	// dropped are the labels of the rows not admitted, layer 0's.
+	dropped []int32
+	fail    error
 }
 
 func (r *recorder) Layers() []tap.Layer { return r.layers }
@@ -41,14 +44,15 @@ func (r *recorder) Admit(labels []int32) ([]int, []int) {
 	return rows, slots
 }
 
-func (r *recorder) Update(i int, x []float32, labels []int32, slots []int) error {
+func (r *recorder) Update(i int, b measure.Batch) error {
 	if r.fail != nil {
 		return r.fail
 	}
-	r.x[i] = append(r.x[i], x...)
+	r.x[i] = append(r.x[i], b.X...)
 	if i == 0 {
-		r.labels = append(r.labels, labels...)
-		r.slots = append(r.slots, slots...)
+		r.labels = append(r.labels, b.Labels...)
+		r.slots = append(r.slots, b.Slots...)
+		r.dropped = append(r.dropped, b.Dropped...)
 	}
 	return nil
 }
@@ -146,6 +150,16 @@ func TestAdmitDropsRowsBeforeTheForwardPass(t *testing.T) {
 	}
 	if !slices.Equal(rec.labels, y) || !slices.Equal(rec.x[0], x) {
 		t.Error("kept rows are not samples 0, 3, 6, ...")
+	}
+	// The other rows come as dropped labels, every batch's, in order.
+	var dropped []int32
+	for i := range n {
+		if i%3 != 0 {
+			dropped = append(dropped, wantY[i])
+		}
+	}
+	if !slices.Equal(rec.dropped, dropped) {
+		t.Errorf("%d dropped labels, want the %d of the samples not admitted", len(rec.dropped), len(dropped))
 	}
 	for i := range direct {
 		if d := direct[i] - rec.x[1][i]; d > 1e-5 || d < -1e-5 {

@@ -1,6 +1,7 @@
 // Package shard computes exact N1 of a dataset too large for one machine,
-// as a set of independent tasks that any scheduler can run (Slurm's job
-// arrays, a Kubernetes Indexed Job, a shell loop), each keyed by one index.
+// and the measures whose states merge, as a set of independent tasks that
+// any scheduler can run (Slurm's job arrays, a Kubernetes Indexed Job, a
+// shell loop), each keyed by one index.
 //
 // # The lemma
 //
@@ -35,7 +36,8 @@
 //
 //	W/manifest.json          Plan: model hash, dataset, shards, layers, tasks
 //	W/extract/I/, I.done     Extract task I: the layers' points and the labels
-//	                         of shard I, then a marker with their checksums
+//	                         of shard I, the states of the other measures,
+//	                         then a marker with their checksums
 //	W/pairs/T/, T.done       Pairs task T: the trees of its shard pairs, one
 //	                         Parquet file of edges per layer, then a marker
 //
@@ -46,10 +48,28 @@
 // again; otherwise it runs Kruskal per layer and writes one run into the
 // DuckDB file. Only Merge writes the database: DuckDB has one writer.
 //
+// # The other measures
+//
+// Beside N1 a plan may name the measures whose streaming states merge
+// (measure.Merger): F1, F1v, F2, T2, T3, T4, C1 and C2 from the class
+// moments (feature.Moments), NC1 from the class means and the pooled
+// within-class scatter (repr.NC1Moments), CKA_prev and CKA_input from the
+// sums of unbiased HSICs (repr.CKA). Each extract task writes every
+// layer's states, marshalled (StateFile), and Merge merges them in shard
+// order and writes the rows cxray analyze writes: equal to its values to
+// 1e-9 relative, float64 sums being regrouped, but for CKA, whose
+// minibatches are formed within each shard (params.order says so). The
+// measures that need the points of every shard together (F3 and F4, the
+// neighbourhood and network measures, the classifiers, GDV) are refused
+// by Plan in one line.
+//
 // # Memory
 //
-// An extract task holds what cxray analyze's forward pass holds. A pairs
+// An extract task holds what cxray analyze's forward pass holds, plus each
+// layer's states (k·4d float64 of moments, k·d² with co-moments, d² for
+// NC1) and, for CKA, two layers of its shard at a time. A pairs
 // task holds the points of two shards of one layer at a time,
 // (|S_i|+|S_j|)·d float32, and their tree's workspace. Merge holds the
-// edges of one layer, 24 bytes each, (s−1)·n at most, and the labels.
+// edges of one layer, 24 bytes each, (s−1)·n at most, and the labels, then
+// two states of one layer at a time.
 package shard

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"cxray/stream/analysis"
+	"cxray/stream/measure"
 	"cxray/stream/pipeline"
 	"cxray/stream/plan"
 	"cxray/stream/tap"
@@ -25,8 +26,11 @@ func PointsFile(i int) string { return fmt.Sprintf("layer-%04d.f32", i) }
 
 // Extract runs extract task t of the manifest in the work folder dir: the
 // forward pass over shard t within memory bytes, writing every layer's
-// points and the labels, then the task's marker. A task run again
-// replaces its files with the same bytes.
+// points and the labels, and the states of the measures beyond N1 that
+// the manifest names (StateFile: the layer's class moments and NC1's,
+// updated batch by batch, and CKA's, computed from the points written),
+// then the task's marker. A task run again replaces its files with the
+// same bytes.
 func Extract(ctx context.Context, dir string, t int, memory int64) error {
 	m, err := Load(dir)
 	if err != nil {
@@ -67,7 +71,7 @@ func Extract(ctx context.Context, dir string, t int, memory int64) error {
 	if err != nil {
 		return err
 	}
-	sink, err := newFileSink(st, job.Layers)
+	sink, err := newFileSink(st, job.Layers, m.newStreamStates())
 	if err == nil {
 		_, err = pipeline.Run(ctx, pipeline.Config{
 			Source: job.Source, Exec: job.Exec(), Input: job.Input, Shape: job.Shape, Inputs: job.Inputs, Mask: job.Mask, Batch: batch, Sink: sink,
@@ -79,6 +83,9 @@ func Extract(ctx context.Context, dir string, t int, memory int64) error {
 	}
 	if err == nil && sink.rows != m.ShardLen(t) {
 		err = fmt.Errorf("extract task %d wrote %d samples, the shard has %d", t, sink.rows, m.ShardLen(t))
+	}
+	if err == nil {
+		err = m.writeStates(st, t, sink.states)
 	}
 	if err == nil {
 		err = st.Commit()
@@ -115,9 +122,10 @@ func (m *Manifest) matches(job *analysis.Job) error {
 }
 
 // fileSink writes the activations of each layer, and the labels, to the
-// stage's files as they stream.
+// stage's files as they stream, and updates the layers' streamed states.
 type fileSink struct {
 	layers []tap.Layer
+	states []streamStates
 	files  []*bufio.Writer
 	raw    []*hashedFile
 	labels *bufio.Writer
@@ -126,8 +134,8 @@ type fileSink struct {
 	rows   int
 }
 
-func newFileSink(st *stage, layers []tap.Layer) (*fileSink, error) {
-	s := &fileSink{layers: layers}
+func newFileSink(st *stage, layers []tap.Layer, states []streamStates) (*fileSink, error) {
+	s := &fileSink{layers: layers, states: states}
 	for i := range layers {
 		f, err := st.create(PointsFile(i))
 		if err != nil {
@@ -147,7 +155,11 @@ func newFileSink(st *stage, layers []tap.Layer) (*fileSink, error) {
 func (s *fileSink) Layers() []tap.Layer               { return s.layers }
 func (s *fileSink) Admit([]int32) (rows, slots []int) { return nil, nil }
 
-func (s *fileSink) Update(i int, x []float32, labels []int32, _ []int) error {
+func (s *fileSink) Update(i int, b measure.Batch) error {
+	x, labels := b.X, b.Labels
+	if err := s.states[i].update(b); err != nil {
+		return fmt.Errorf("layer %q: %w", s.layers[i].Name, err)
+	}
 	s.buf = s.buf[:0]
 	for _, v := range x {
 		s.buf = binary.LittleEndian.AppendUint32(s.buf, math.Float32bits(v))

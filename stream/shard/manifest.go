@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 
 	"cxray/stream/source"
+	"cxray/stream/tap"
 )
 
 // ManifestName is the manifest's file name in the work folder.
@@ -46,6 +47,13 @@ type Manifest struct {
 	Ties string `json:"ties"`
 	// Batch is the forward pass's batch size.
 	Batch int `json:"batch"`
+	// Measures are the measures, N1 first; the others are merged from
+	// states the extract tasks write (empty: N1 alone).
+	Measures []string `json:"measures,omitempty"`
+	// Summary reduces F1 and F2 (tap.Summary's name); Seed orders each
+	// shard's points into CKA's minibatches.
+	Summary string `json:"summary,omitempty"`
+	Seed    uint64 `json:"seed,omitempty"`
 	// Pairs lists the shard pairs (i < j; one pair (0, 0) when there is
 	// a single shard); pairs task t covers
 	// Pairs[t·PairsPerTask : (t+1)·PairsPerTask].
@@ -169,5 +177,33 @@ func (m *Manifest) check() error {
 			return fmt.Errorf("pair %v is not a pair of shards", p)
 		}
 	}
+	if _, err := m.options(); err != nil {
+		return err
+	}
+	if len(m.Measures) > 0 {
+		return checkMeasures(m.Measures)
+	}
 	return nil
+}
+
+// options are the conventions of the measures beyond N1.
+func (m *Manifest) options() (tap.Options, error) {
+	o := tap.DefaultOptions()
+	if m.Summary != "" {
+		s, err := tap.ParseSummary(m.Summary)
+		if err != nil {
+			return o, err
+		}
+		o.Summary = s
+	}
+	o.Seed = m.Seed
+	return o, nil
+}
+
+// measures are the measures beyond N1.
+func (m *Manifest) measures() []string {
+	if len(m.Measures) == 0 {
+		return nil
+	}
+	return m.Measures[1:]
 }

@@ -62,6 +62,11 @@ type Result struct {
 	N1    float64
 	// Edges is the number of edges of the union Kruskal ran on.
 	Edges int
+	// Extra holds the measures beyond N1, by name, merged from the
+	// extract tasks' states; Skipped the measures the layer skips, each
+	// with its reason.
+	Extra   map[string]float64
+	Skipped []string
 }
 
 // Merge checks that every task of the work folder dir is done and whole,
@@ -82,6 +87,7 @@ func Merge(ctx context.Context, dir string, store *sql.Store, info sql.RunInfo) 
 	info.Config = map[string]any{
 		"command": "shard merge", "work": dir, "shards": m.Shards(), "pair_tasks": m.PairTasks(), "ties": m.Ties,
 		"data": m.Data, "limit": m.Source.Limit, "layers": m.layerIndices(), "input": m.Transform.String(),
+		"measures": m.Measures, "summary": m.Summary, "seed": m.Seed,
 	}
 	if m.Model != nil {
 		info.ModelPath, info.ModelSHA256 = m.Model.Path, m.Model.SHA256
@@ -119,13 +125,30 @@ func (m *Manifest) merge(ctx context.Context, dir string, run *sql.Run, labels [
 			return nil, fmt.Errorf("layer %q: the pair trees join %d of the %d points' %d edges; the pairs tasks' files are inconsistent: run them again", l.Name, len(tree), m.N, m.N-1)
 		}
 		n1 := float64(CrossVertices(tree, labels)) / float64(m.N)
-		results = append(results, Result{Layer: l, N1: n1, Edges: union})
+		r := Result{Layer: l, N1: n1, Edges: union}
 		params := Conventions().Params()
 		params["shards"], params["pair_tasks"], params["union_edges"] = m.Shards(), m.PairTasks(), union
 		rows = append(rows, sql.Metric{
 			LayerIndex: l.Index, LayerName: l.Name, Measure: "N1", Value: n1, NSamples: int64(m.N), Step: int64(m.N),
 			Method: "exact", Params: params,
 		})
+		extra, skipped, err := m.mergedRows(dir, li)
+		if err != nil {
+			return nil, fmt.Errorf("layer %q: %w", l.Name, err)
+		}
+		r.Skipped = skipped
+		for _, x := range extra {
+			if r.Extra == nil {
+				r.Extra = map[string]float64{}
+			}
+			r.Extra[x.Measure] = x.Value
+			x.Params["shards"] = m.Shards()
+			rows = append(rows, sql.Metric{
+				LayerIndex: l.Index, LayerName: l.Name, Measure: x.Measure, Value: x.Value, NSamples: int64(m.N), Step: int64(m.N),
+				Method: "exact", Params: x.Params,
+			})
+		}
+		results = append(results, r)
 	}
 	return results, run.AddMetrics(ctx, rows)
 }

@@ -58,17 +58,20 @@ func (m *Manifest) pairEdges(ctx context.Context, dir string, st *stage, pairs [
 				return err
 			}
 			i, j := p[0], p[1]
-			x, err := readPoints(dir, i, li, m.ShardLen(i)*l.Dim)
-			if err != nil {
+			ni, nj := m.ShardLen(i), m.ShardLen(j)
+			if j == i {
+				nj = 0
+			}
+			// Both shards in one allocation: the points are most of the
+			// task's memory.
+			x := make([]float32, (ni+nj)*l.Dim)
+			if err := readPoints(dir, i, li, x[:ni*l.Dim]); err != nil {
 				return err
 			}
-			ni := m.ShardLen(i)
-			if j != i {
-				y, err := readPoints(dir, j, li, m.ShardLen(j)*l.Dim)
-				if err != nil {
+			if nj > 0 {
+				if err := readPoints(dir, j, li, x[ni*l.Dim:]); err != nil {
 					return err
 				}
-				x = append(x, y...)
 			}
 			parent, weight, err := tree(x, l.Dim)
 			if err != nil {
@@ -97,28 +100,34 @@ func (m *Manifest) pairEdges(ctx context.Context, dir string, st *stage, pairs [
 	return nil
 }
 
-// readPoints reads layer li's points of shard s: want float32 values.
-func readPoints(dir string, s, li, want int) ([]float32, error) {
-	path := filepath.Join(TaskDir(dir, KindExtract, s), PointsFile(li))
+// readPoints reads layer li's points of shard s into x, which has room
+// for exactly them.
+func readPoints(dir string, s, li int, x []float32) error {
+	return readFloats(filepath.Join(TaskDir(dir, KindExtract, s), PointsFile(li)), x, fmt.Sprintf("; run extract task %d again", s))
+}
+
+// readFloats fills x from a file of exactly len(x) float32 values,
+// little-endian; hint ends the error.
+func readFloats(path string, x []float32, hint string) error {
 	f, err := openRegular(path)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer f.Close()
-	bad := fmt.Errorf("%s does not hold %d values; run extract task %d again", path, want, s)
+	want := len(x)
+	bad := fmt.Errorf("%s does not hold %d values%s", path, want, hint)
 	if fi, err := f.Stat(); err != nil || fi.Size() != 4*int64(want) {
-		return nil, bad
+		return bad
 	}
-	x := make([]float32, want)
 	b := make([]byte, 1<<16)
 	for k := 0; k < want; {
 		n, err := io.ReadFull(f, b[:4*min(len(b)/4, want-k)])
 		if err != nil {
-			return nil, bad
+			return bad
 		}
 		for o := 0; o < n; o, k = o+4, k+1 {
 			x[k] = math.Float32frombits(binary.LittleEndian.Uint32(b[o:]))
 		}
 	}
-	return x, nil
+	return nil
 }

@@ -18,8 +18,18 @@ const MaxArrayTasks = 1000
 // Plan checks spec as cxray analyze would (the dataset, the model and the
 // layers) and splits the run into shards extract tasks and at most
 // maxTasks pairs tasks. Sharded runs are exact under the total tie
-// order: they do not project, sample or normalize.
+// order: they do not project, sample or normalize. Beside N1 they
+// compute the measures spec.Measures names that merge across shards
+// (spec.Options gives their summary and CKA's seed), and refuse the
+// others in one line.
 func Plan(spec analysis.Spec, shards, maxTasks int, version string) (*Manifest, error) {
+	measures := spec.Measures
+	if len(measures) == 0 {
+		measures = []string{"N1"}
+	}
+	if err := checkMeasures(measures); err != nil {
+		return nil, err
+	}
 	if spec.Normalize != measure.NormNone {
 		return nil, fmt.Errorf("--normalize %s needs statistics of the whole dataset before any distance; sharded runs measure raw distances: use --normalize none", spec.Normalize)
 	}
@@ -35,6 +45,10 @@ func Plan(spec analysis.Spec, shards, maxTasks int, version string) (*Manifest, 
 	m := &Manifest{
 		Version: Version, Cxray: version, Data: spec.Data, Source: spec.Source, Transform: spec.Transform,
 		Name: src.Name(), N: src.Len(), Classes: slices.Clone(src.Classes()), Ties: TiesTotal, Batch: spec.Batch,
+		Summary: spec.Options.Summary.String(), Seed: spec.Options.Seed,
+	}
+	if len(measures) > 1 {
+		m.Measures = measures
 	}
 	if m.Bounds, m.Pairs, m.PairsPerTask, err = Split(m.N, shards, maxTasks); err != nil {
 		return nil, err

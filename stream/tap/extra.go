@@ -80,18 +80,25 @@ func (r *Router) Extra(i int, names []string, o Options) (rows []Row, skipped []
 			skipped = append(skipped, m+": "+c.why)
 			continue
 		}
-		sm, _ := survey.Lookup(m)
-		params["definition"] = sm.Definition
-		params["reference"] = sm.Reference
-		if _, ok := params["normalize"]; !ok {
-			// Only distances are taken on rescaled features; the other
-			// measures see the points as they are (F1-F4 are invariant
-			// to a per-feature scale anyway).
-			params["normalize"] = measure.NormNone.String()
-		}
-		rows = append(rows, Row{Measure: m, Value: v, Params: params})
+		rows = append(rows, NewRow(m, v, params))
 	}
 	return rows, skipped
+}
+
+// NewRow is measure m's row of value v: params, plus the measure's
+// definition and reference, and the normalisation (none) unless params
+// has one.
+func NewRow(m string, v float64, params map[string]any) Row {
+	sm, _ := survey.Lookup(m)
+	params["definition"] = sm.Definition
+	params["reference"] = sm.Reference
+	if _, ok := params["normalize"]; !ok {
+		// Only distances are taken on rescaled features; the other
+		// measures see the points as they are (F1-F4 are invariant to a
+		// per-feature scale anyway).
+		params["normalize"] = measure.NormNone.String()
+	}
+	return Row{Measure: m, Value: v, Params: params}
 }
 
 // layerCalc computes one layer's measures, building each shared structure
@@ -160,21 +167,29 @@ func (c *layerCalc) feasible(want []string) (keep, skipped []string) {
 	if b := linearBytes(c.labels, c.l.Dim); b > c.r.workspace {
 		drop(survey.SVMs, fmt.Sprintf("the pairwise SVMs may need %s, over the %s left by --memory", mb(b), mb(c.r.workspace)))
 	}
-	d := int64(c.l.Dim)
-	if co := int64(c.classes) * d * d * 8; co > maxComoments {
-		want = slices.DeleteFunc(want, func(m string) bool {
-			if basis(m) == survey.Comoments {
-				skipped = append(skipped, fmt.Sprintf("%s: %d×%d co-moments per class would take %d MB", m, d, d, co>>20))
-				return true
-			}
-			return false
-		})
-	}
-	if pairs := float64(c.classes * (c.classes - 1) / 2); slices.Contains(want, "F1v") && pairs*float64(d*d*d) > maxF1vWork {
-		want = slices.DeleteFunc(want, func(m string) bool { return m == "F1v" })
-		skipped = append(skipped, fmt.Sprintf("F1v: %g class pairs × a %d×%d pseudo-inverse is too much work", pairs, d, d))
-	}
+	want = slices.DeleteFunc(want, func(m string) bool {
+		if why := MomentLimit(m, c.classes, c.l.Dim); why != "" {
+			skipped = append(skipped, m+": "+why)
+			return true
+		}
+		return false
+	})
 	return want, skipped
+}
+
+// MomentLimit is why measure m is not computed on a layer of dim features
+// with the given number of classes, or "": the co-moments of F1v, T3 and
+// T4 (classes·dim² float64) must fit maxComoments, and F1v's
+// pseudo-inverses maxF1vWork.
+func MomentLimit(m string, classes, dim int) string {
+	d := int64(dim)
+	if co := int64(classes) * d * d * 8; basis(m) == survey.Comoments && co > maxComoments {
+		return fmt.Sprintf("%d×%d co-moments per class would take %d MB", d, d, co>>20)
+	}
+	if pairs := float64(classes * (classes - 1) / 2); m == "F1v" && pairs*float64(d*d*d) > maxF1vWork {
+		return fmt.Sprintf("%g class pairs × a %d×%d pseudo-inverse is too much work", pairs, d, d)
+	}
+	return ""
 }
 
 func (c *layerCalc) moments(co bool) (*feature.Moments, error) {
@@ -221,7 +236,7 @@ func (c *layerCalc) value(m string) (float64, map[string]any, error) {
 		if err != nil {
 			return 0, nil, err
 		}
-		return c.momentValue(m, fm), map[string]any{"summary": c.o.Summary.String()}, nil
+		return momentValue(m, fm, c.o.Summary, &c.t34), map[string]any{"summary": c.o.Summary.String()}, nil
 	case m == "F3" || m == "F4":
 		pairs := feature.F3Pairs
 		if m == "F4" {
@@ -272,14 +287,16 @@ func (c *layerCalc) value(m string) (float64, map[string]any, error) {
 	return 0, nil, fmt.Errorf("no such measure")
 }
 
-func (c *layerCalc) momentValue(m string, fm *feature.Moments) float64 {
+// momentValue is measure m (of basis Moments or Comoments) read from fm,
+// summarised by s; t34 keeps T3 and T4, which share one PCA.
+func momentValue(m string, fm *feature.Moments, s Summary, t34 **[2]float64) float64 {
 	switch m {
 	case "F1":
-		return c.o.Summary.reduce(feature.F1Features(fm), false)
+		return s.reduce(feature.F1Features(fm), false)
 	case "F1v":
 		return feature.F1v(fm)
 	case "F2":
-		return c.o.Summary.reduce(feature.F2Pairs(fm), true)
+		return s.reduce(feature.F2Pairs(fm), true)
 	case "C1":
 		return feature.C1(fm.Counts())
 	case "C2":
@@ -287,15 +304,31 @@ func (c *layerCalc) momentValue(m string, fm *feature.Moments) float64 {
 	case "T2":
 		return feature.T2(fm)
 	}
-	// T3 and T4 share one PCA.
-	if c.t34 == nil {
+	if *t34 == nil {
 		t3, t4 := feature.T3T4(fm)
-		c.t34 = &[2]float64{t3, t4}
+		*t34 = &[2]float64{t3, t4}
 	}
 	if m == "T3" {
-		return c.t34[0]
+		return (*t34)[0]
 	}
-	return c.t34[1]
+	return (*t34)[1]
+}
+
+// MomentRows returns the rows of the measures among names that are read
+// from class moments (F1, F1v, F2, T2, T3, T4, C1, C2), from fm, as Extra
+// writes them. fm must keep co-moments for F1v, T3 and T4, which are
+// skipped otherwise.
+func MomentRows(fm *feature.Moments, names []string, o Options) []Row {
+	var rows []Row
+	var t34 *[2]float64
+	for _, m := range names {
+		b := basis(m)
+		if b != survey.Moments && (b != survey.Comoments || !fm.HasComoments()) {
+			continue
+		}
+		rows = append(rows, NewRow(m, momentValue(m, fm, o.Summary, &t34), map[string]any{"summary": o.Summary.String()}))
+	}
+	return rows
 }
 
 func (c *layerCalc) neighbourValue(m string, nb *neighbour.Neighbours) float64 {
@@ -352,15 +385,17 @@ func (c *layerCalc) ckaValue(m string) (float64, map[string]any, error) {
 	y, _ := other.Points()
 	dx, dy, n := c.l.Dim, c.r.layers[j].Dim, len(c.labels)
 	order := rand.New(rand.NewPCG(c.o.Seed, 0x636b61)).Perm(n) // "cka"
-	cka := repr.NewCKA()
+	cka := repr.NewCKA(dx, dy)
 	var bx, by []float32
+	var bl []int32
 	for _, b := range repr.Batches(n, repr.DefaultBatch) {
-		bx, by = bx[:0], by[:0]
+		bx, by, bl = bx[:0], by[:0], bl[:0]
 		for _, row := range order[b[0]:b[1]] {
 			bx = append(bx, c.x[row*dx:(row+1)*dx]...)
 			by = append(by, y[row*dy:(row+1)*dy]...)
+			bl = append(bl, c.labels[row])
 		}
-		if err := cka.Update(bx, dx, by, dy, b[1]-b[0]); err != nil {
+		if err := cka.Update(measure.Batch{X: bx, Y: by, Labels: bl}); err != nil {
 			return 0, nil, err
 		}
 	}

@@ -31,10 +31,10 @@ func routed(t *testing.T, n int, workspace int64) *tap.Router {
 			h[4*i+j] = 3 * x[4*i+j]
 		}
 	}
-	if err := r.Update(0, x, labels, nil); err != nil {
+	if err := r.Update(0, measure.Batch{X: x, Labels: labels}); err != nil {
 		t.Fatal(err)
 	}
-	if err := r.Update(1, h, labels, nil); err != nil {
+	if err := r.Update(1, measure.Batch{X: h, Labels: labels}); err != nil {
 		t.Fatal(err)
 	}
 	return r

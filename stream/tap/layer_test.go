@@ -84,14 +84,14 @@ func TestRouterChecksBatchSize(t *testing.T) {
 	}
 	r := tap.NewRouter(layers, p, measure.NormNone, 2, 1<<20)
 	labels := []int32{0, 1}
-	if err := r.Update(0, []float32{1, 2, 3}, labels, nil); err == nil || !strings.Contains(err.Error(), "input") {
+	if err := r.Update(0, measure.Batch{X: []float32{1, 2, 3}, Labels: labels}); err == nil || !strings.Contains(err.Error(), "input") {
 		t.Errorf("3 values for 2 samples of dim 2: %v", err)
 	}
 	if rows, slots := r.Admit(labels); rows != nil || slots != nil {
 		t.Errorf("an exact plan admitted rows %v slots %v, want all (nil)", rows, slots)
 	}
 	for _, x := range [][]float32{{0, 0, 1, 1}, {0, 1, 1, 0}} {
-		if err := r.Update(0, x, labels, nil); err != nil {
+		if err := r.Update(0, measure.Batch{X: x, Labels: labels}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -156,20 +156,13 @@ func TestRouterFitsProjection(t *testing.T) {
 		for at := 0; at < n; at += batch {
 			ys, xs := labels[at:at+batch], x[at*dim:(at+batch)*dim]
 			rows, slots := r.Admit(ys)
-			if rows != nil {
-				// As the pipeline: only the admitted rows go on.
-				var ky []int32
-				var kx []float32
-				for _, row := range rows {
-					ky = append(ky, ys[row])
-					kx = append(kx, xs[row*dim:(row+1)*dim]...)
-				}
-				ys, xs = ky, kx
-			}
-			if err := r.Update(0, make([]float32, len(ys)*3), ys, slots); err != nil {
+			// As the pipeline: only the admitted rows go on.
+			b := tap.Admitted(measure.Batch{Slots: slots}, xs, ys, dim, rows)
+			if err := r.Update(1, b); err != nil {
 				t.Fatal(err)
 			}
-			if err := r.Update(1, xs, ys, slots); err != nil {
+			b.X = make([]float32, len(b.Labels)*3)
+			if err := r.Update(0, b); err != nil {
 				t.Fatal(err)
 			}
 			if at == 0 {

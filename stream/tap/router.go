@@ -79,6 +79,7 @@ func (r *Router) newEstimator(l Layer, proj *project.Map) measure.Estimator {
 	case proj != nil:
 		e := n1.NewProjectedN1(l.Dim, proj, r.norm)
 		e.MaxWorkspace = r.workspace
+		e.Grow(r.plan.N)
 		if r.plan.Ties == mst.Total {
 			e.Ties, e.TieRTol = mst.Total, 0
 		}
@@ -86,6 +87,7 @@ func (r *Router) newEstimator(l Layer, proj *project.Map) measure.Estimator {
 	default:
 		e := n1.NewExactN1(l.Dim, r.norm)
 		e.MaxWorkspace = r.workspace
+		e.Grow(r.plan.N)
 		if r.plan.Ties == mst.Total {
 			e.Ties, e.TieRTol = mst.Total, 0
 		}
@@ -100,25 +102,29 @@ type heldRows struct {
 	batches []heldBatch
 }
 
-// heldBatch is one held batch's labels and reservoir slots (nil: every
-// row kept).
+// heldBatch is one held batch's labels, reservoir slots (nil: every
+// row kept) and dropped samples.
 type heldBatch struct {
-	labels []int32
-	slots  []int
+	labels  []int32
+	slots   []int
+	dropped []int32
 }
 
 // hold adds a batch of rows to h, which will hold basis rows and at most
 // one batch more: room for exactly that is made at the first batch.
-func (h *heldRows) hold(x []float32, labels []int32, slots []int, basis int) {
-	if h.x == nil && len(labels) > 0 {
-		h.x = make([]float32, 0, (basis+len(labels))*(len(x)/len(labels)))
+func (h *heldRows) hold(b measure.Batch, basis int) {
+	if h.x == nil && len(b.Labels) > 0 {
+		h.x = make([]float32, 0, (basis+len(b.Labels))*(len(b.X)/len(b.Labels)))
 	}
-	h.x = append(h.x, x...)
-	b := heldBatch{labels: slices.Clone(labels)}
-	if slots != nil {
-		b.slots = slices.Clone(slots)
+	h.x = append(h.x, b.X...)
+	hb := heldBatch{labels: slices.Clone(b.Labels)}
+	if b.Slots != nil {
+		hb.slots = slices.Clone(b.Slots)
 	}
-	h.batches = append(h.batches, b)
+	if b.Dropped != nil {
+		hb.dropped = slices.Clone(b.Dropped)
+	}
+	h.batches = append(h.batches, hb)
 }
 
 // fit fits layer i's projection on the rows held and replays them into a
@@ -134,7 +140,7 @@ func (r *Router) fit(i int) (measure.Estimator, error) {
 	at := 0
 	for _, b := range h.batches {
 		next := at + len(b.labels)*l.Dim
-		if err := e.Update(measure.Batch{X: h.x[at:next], Labels: b.labels, Slots: b.slots}); err != nil {
+		if err := e.Update(measure.Batch{X: h.x[at:next], Labels: b.labels, Slots: b.slots, Dropped: b.dropped}); err != nil {
 			return nil, err
 		}
 		at = next
@@ -161,25 +167,51 @@ func (r *Router) Admit(labels []int32) (rows, slots []int) {
 	return r.rows, r.slots
 }
 
-// Update adds a batch's activations of layer i.
-func (r *Router) Update(i int, x []float32, labels []int32, slots []int) error {
-	l := r.layers[i]
-	if want := len(labels) * l.Dim; len(x) != want {
-		return fmt.Errorf("layer %q: got %d values for a batch of %d samples, want %d", l.Name, len(x), len(labels), want)
+// Admitted is what reaches the estimators of a batch of rows (x, dim
+// values each, and their labels) once Admit kept the given rows (nil:
+// all): the admitted rows and their labels, and the labels of the others
+// as Dropped, as the pipeline passes them (with Admit's slots). It copies
+// them into dst's slices, reused from their start.
+func Admitted(dst measure.Batch, x []float32, labels []int32, dim int, rows []int) measure.Batch {
+	dst.X, dst.Labels, dst.Dropped = dst.X[:0], dst.Labels[:0], dst.Dropped[:0]
+	if rows == nil {
+		dst.X, dst.Labels = append(dst.X, x...), append(dst.Labels, labels...)
+		return dst
 	}
-	if err := r.update(i, x, labels, slots); err != nil {
+	next := 0
+	for r, l := range labels {
+		if next < len(rows) && rows[next] == r {
+			dst.X = append(dst.X, x[r*dim:(r+1)*dim]...)
+			dst.Labels = append(dst.Labels, l)
+			next++
+		} else {
+			dst.Dropped = append(dst.Dropped, l)
+		}
+	}
+	return dst
+}
+
+// Update adds a batch's activations of layer i: b.X holds the admitted
+// rows, b.Slots their slots and b.Dropped the labels of the samples Admit
+// dropped (see pipeline.Sink).
+func (r *Router) Update(i int, b measure.Batch) error {
+	l := r.layers[i]
+	if want := len(b.Labels) * l.Dim; len(b.X) != want {
+		return fmt.Errorf("layer %q: got %d values for a batch of %d samples, want %d", l.Name, len(b.X), len(b.Labels), want)
+	}
+	if err := r.update(i, b); err != nil {
 		return fmt.Errorf("layer %q: %w", l.Name, err)
 	}
 	return nil
 }
 
-func (r *Router) update(i int, x []float32, labels []int32, slots []int) error {
+func (r *Router) update(i int, b measure.Batch) error {
 	h := r.held[i]
 	if h == nil {
-		return r.est[i].Update(measure.Batch{X: x, Labels: labels, Slots: slots})
+		return r.est[i].Update(b)
 	}
 	basis := project.BasisRows(r.plan.K)
-	h.hold(x, labels, slots, basis)
+	h.hold(b, basis)
 	if len(h.x)/r.layers[i].Dim < basis {
 		return nil
 	}

@@ -25,7 +25,9 @@
 // co-moment matrix Σ(x−μ)(x−μ)ᵀ, merged by the matrix form of the same
 // update. It is a streaming state like gonum's stat/card: Update adds a
 // batch, Merge a twin fed with other points, and the measures read it; the
-// points are not kept. F1, F1v, F2, T2, T3, T4, C1 and C2 are read from
+// points are not kept. It marshals to bytes and back (measure.Merger), so
+// the moments of a dataset's shards can be computed apart and merged;
+// Columns marshals too. F1, F1v, F2, T2, T3, T4, C1 and C2 are read from
 // it; F3 and F4 count points inside overlap regions, so they take the
 // points.
 //

@@ -116,8 +116,8 @@ func (m *Moments) get(label int32) *classMoments {
 func (m *Moments) Update(b measure.Batch) error {
 	d := m.dim
 	x, labels := b.X, b.Labels
-	if b.Slots != nil {
-		return errors.New("feature: Moments take every point: no reservoir slots")
+	if err := b.CheckWhole("feature: Moments", false); err != nil {
+		return err
 	}
 	if len(x) != len(labels)*d {
 		return fmt.Errorf("feature: Moments.Update: %d values for %d points of dimension %d", len(x), len(labels), d)
@@ -154,31 +154,38 @@ func (m *Moments) batchMoments(label int32, x []float32, idx []int) *classMoment
 		return b
 	}
 	b.c = make([]float64, d*d)
-	// The deviations, a block of coMomentRows rows at a time, each block
-	// folded in by one symmetric rank-k update (BLAS Dsyrk: OpenBLAS with
-	// -tags openblas), d² work per point that a loop of outer products
-	// would do at a tenth of the speed.
-	rows := min(len(idx), coMomentRows)
-	dev := make([]float64, rows*d)
-	for lo := 0; lo < len(idx); lo += rows {
-		blk := idx[lo:min(lo+rows, len(idx))]
-		for r, i := range blk {
-			dr := dev[r*d : (r+1)*d]
-			for j, v := range x[i*d : (i+1)*d] {
-				dr[j] = float64(v) - b.Mean[j]
-			}
-		}
-		blas64.Syrk(blas.Trans, 1, blas64.General{Rows: len(blk), Cols: d, Stride: d, Data: dev[:len(blk)*d]},
-			1, blas64.Symmetric{N: d, Stride: d, Data: b.c, Uplo: blas.Upper})
-	}
-	// Syrk writes the upper triangle; merge and the readers of the lower
-	// one see the full matrix.
+	AddScatter(b.c, x, d, idx, b.Mean)
+	// AddScatter writes the upper triangle; merge and the readers of the
+	// lower one see the full matrix.
 	for j := range d {
 		for k := range j {
 			b.c[j*d+k] = b.c[k*d+j]
 		}
 	}
 	return b
+}
+
+// AddScatter adds to the upper triangle of the d×d row-major matrix s the
+// scatter of the rows of x listed in rows about mean,
+// Σ (x_i − mean)(x_i − mean)ᵀ, in float64. The deviations go a block of
+// coMomentRows rows at a time into one symmetric rank-k update (BLAS
+// Dsyrk: OpenBLAS with -tags openblas), d² work per point that a loop of
+// outer products would do at a tenth of the speed. The lower triangle is
+// left as it was.
+func AddScatter(s []float64, x []float32, d int, rows []int, mean []float64) {
+	blk := min(len(rows), coMomentRows)
+	dev := make([]float64, blk*d)
+	for lo := 0; lo < len(rows); lo += blk {
+		part := rows[lo:min(lo+blk, len(rows))]
+		for r, i := range part {
+			dr := dev[r*d : (r+1)*d]
+			for j, v := range x[i*d : (i+1)*d] {
+				dr[j] = float64(v) - mean[j]
+			}
+		}
+		blas64.Syrk(blas.Trans, 1, blas64.General{Rows: len(part), Cols: d, Stride: d, Data: dev[:len(part)*d]},
+			1, blas64.Symmetric{N: d, Stride: d, Data: s, Uplo: blas.Upper})
+	}
 }
 
 // coMomentRows is the number of deviation rows per rank-k update: 256·d

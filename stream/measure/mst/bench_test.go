@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"strconv"
+	"sync"
 	"testing"
 
 	"cxray/stream/measure/internal/oracle"
@@ -105,3 +106,37 @@ func BenchmarkInsertionMNIST5000(b *testing.B)  { benchInsertion(b, 5000) }
 func BenchmarkInsertionMNIST10000(b *testing.B) { benchInsertion(b, 10000) }
 func BenchmarkBuildMNIST5000Gram(b *testing.B)  { benchMNIST(b, 5000, Gram) }
 func BenchmarkBuildMNIST10000Gram(b *testing.B) { benchMNIST(b, 10000, Gram) }
+
+// BenchmarkProductsMNIST10000 times the float32 products alone: the lower
+// triangle of y·yᵀ on the first 10000 MNIST training images, n²·d/2
+// multiply-adds, in strips of gramTile rows shared by GOMAXPROCS workers as
+// Lazy's first pass takes them. No exact tree can be built faster than its
+// products; scripts/bench.py reports this rate as the limit of exact N1.
+func BenchmarkProductsMNIST10000(b *testing.B) {
+	const n, d = 10000, 784
+	x, _ := oracle.MNIST(b, "train", n)
+	p := newPoints(x, n, d, nil, true)
+	workers := runtime.GOMAXPROCS(0)
+	c0 := cpuTime()
+	for b.Loop() {
+		strips := make(chan int, n/gramTile+1)
+		for r0 := 0; r0 < n; r0 += gramTile {
+			strips <- r0
+		}
+		close(strips)
+		var wg sync.WaitGroup
+		for range workers {
+			wg.Go(func() {
+				g := make([]float32, gramTile*n)
+				for r0 := range strips {
+					r1 := min(n, r0+gramTile)
+					gramStrip(p, r0, r1, r1, g[:(r1-r0)*r1])
+				}
+			})
+		}
+		wg.Wait()
+	}
+	macs := float64(n) * float64(n) * d / 2
+	b.ReportMetric(macs/(b.Elapsed().Seconds()/float64(b.N))/1e9, "GMAC/s")
+	b.ReportMetric(macs/((cpuTime()-c0).Seconds()/float64(b.N))/1e9, "GMAC/cpu-s")
+}

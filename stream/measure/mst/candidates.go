@@ -4,6 +4,8 @@ import (
 	"math"
 	"slices"
 	"sync"
+
+	"cxray/stream/measure/internal/kernel"
 )
 
 // lazyK is the number of candidates Lazy keeps per point. More
@@ -161,6 +163,11 @@ func (c *candidates) offerRows(p *points, r0, r1 int, g []float32) {
 		top, floor := c.top[u], c.floor[u]
 		for _, span := range [2][2]int{{0, u}, {u + 1, r1}} {
 			for v := span[0]; v < span[1]; v++ {
+				if haveKernel {
+					if v += kernel.BelowRow(hu, lbf, max(top, floor), h[v:span[1]], row[v:span[1]]); v == span[1] {
+						break
+					}
+				}
 				lb := lowerOf(hu, h[v], row[v], lbf)
 				if lb < top {
 					floor = min(floor, c.push(u, int32(v), lb))
@@ -183,8 +190,13 @@ func (c *candidates) offerCols(p *points, r0, r1, j0, j1 int, g []float32) {
 	for u := r0; u < r1; u++ {
 		hu := h[u]
 		row := g[(u-r0)*r1+j0 : (u-r0)*r1+j1]
-		for i, gv := range row {
-			lb := lowerOf(hu, hv[i], gv, lbf)
+		for i := 0; i < len(row); i++ {
+			if haveKernel {
+				if i += kernel.BelowCols(hu, lbf, hv[i:], row[i:], top[i:], floor[i:]); i == len(row) {
+					break
+				}
+			}
+			lb := lowerOf(hu, hv[i], row[i], lbf)
 			if lb < top[i] {
 				floor[i] = min(floor[i], c.push(j0+i, int32(u), lb))
 			} else if lb < floor[i] {

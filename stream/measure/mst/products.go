@@ -55,6 +55,10 @@ func dotStrip(y []float32, ld, d, r0, r1, c1 int, out []float32) {
 				j1 := min(j+1, je-1)
 				dot12(y, ld, d, &a, j*ld, j1*ld, &res)
 				o := (i-r0)*c1 + j
+				if rows == 6 && j1 > j {
+					put6x2(out[o:o+5*c1+2], c1, &res)
+					continue
+				}
 				for q := range rows {
 					out[o+q*c1] = res[2*q]
 				}
@@ -65,6 +69,15 @@ func dotStrip(y []float32, ld, d, r0, r1, c1 int, out []float32) {
 				}
 			}
 		}
+	}
+}
+
+// put6x2 stores a full tile of dot12 into out, rows c1 apart.
+func put6x2(out []float32, c1 int, res *[12]float32) {
+	_ = out[5*c1+1]
+	for q := range 6 {
+		o := q * c1
+		out[o], out[o+1] = res[2*q], res[2*q+1]
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"slices"
 
 	"cxray/stream/measure"
 	"cxray/stream/measure/feature"
@@ -87,8 +88,8 @@ func (e *ExactN1) Update(b measure.Batch) error {
 		return err
 	}
 	x, labels := b.X, b.Labels
-	if b.Slots != nil {
-		return errors.New("n1: ExactN1 keeps every point: it takes no reservoir slots")
+	if err := b.CheckWhole("n1: ExactN1", false); err != nil {
+		return err
 	}
 	if len(x) != len(labels)*e.dim {
 		return fmt.Errorf("n1: %d values for %d labels of dimension %d, want %d", len(x), len(labels), e.dim, len(labels)*e.dim)
@@ -101,9 +102,11 @@ func (e *ExactN1) Update(b measure.Batch) error {
 	return nil
 }
 
-// Merge appends other's points after e's. Since the tree grows from the
-// first point and ties go to the lower index, merging b into a gives the
-// value of one estimator fed a's points and then b's. other is unchanged.
+// Merge appends other's points after e's: merging b into a gives the
+// state, and the value, of one estimator fed a's points and then b's
+// (under DCoL's rule the tree depends on the order through ties; under
+// the total order a point's index breaks them). other must have the same
+// dimension, normalisation, tie rule and tolerance; it is unchanged.
 func (e *ExactN1) Merge(other *ExactN1) error {
 	if err := e.check(); err != nil {
 		return err
@@ -111,11 +114,8 @@ func (e *ExactN1) Merge(other *ExactN1) error {
 	if err := other.check(); err != nil {
 		return err
 	}
-	if other.dim != e.dim {
-		return fmt.Errorf("n1: cannot merge dimension %d into %d", other.dim, e.dim)
-	}
-	if other.norm != e.norm {
-		return fmt.Errorf("n1: cannot merge normalization %v into %v", other.norm, e.norm)
+	if d := other.settings().differ(other.dim, e.settings(), e.dim); d != "" {
+		return fmt.Errorf("n1: cannot merge an ExactN1 of other settings: %s", d)
 	}
 	e.pts.append(other.pts.values())
 	e.labels = append(e.labels, other.labels...)
@@ -129,6 +129,15 @@ func (e *ExactN1) workers() int {
 		return e.Workers
 	}
 	return runtime.GOMAXPROCS(0)
+}
+
+// Grow makes room for n more points, for a caller that knows how many
+// will come: the points then fill one allocation of exactly that size.
+func (e *ExactN1) Grow(n int) {
+	if n > 0 && e.dim > 0 {
+		e.pts.grow(n * e.dim)
+		e.labels = slices.Grow(e.labels, n)
+	}
 }
 
 // N returns the number of points seen.

@@ -77,7 +77,10 @@ type ProjectedN1 struct {
 	buf  []float32
 }
 
-var _ measure.Runner = (*ProjectedN1)(nil)
+var (
+	_ measure.Runner               = (*ProjectedN1)(nil)
+	_ measure.Merger[*ProjectedN1] = (*ProjectedN1)(nil)
+)
 
 // NewProjectedN1 returns an empty estimator of dim-dimensional points
 // projected by proj.
@@ -121,8 +124,8 @@ func (e *ProjectedN1) Update(b measure.Batch) error {
 	if err := e.check(); err != nil {
 		return err
 	}
-	if b.Slots != nil {
-		return errors.New("n1: ProjectedN1 keeps every point: it takes no reservoir slots")
+	if err := b.CheckWhole("n1: ProjectedN1", false); err != nil {
+		return err
 	}
 	x, labels := b.X, b.Labels
 	n := len(labels)
@@ -136,6 +139,32 @@ func (e *ProjectedN1) Update(b measure.Batch) error {
 	e.buf = slices.Grow(e.buf[:0], n*k)[:n*k]
 	e.proj.Apply(e.buf, x, n)
 	return e.in.Update(measure.Batch{X: e.buf, Labels: labels})
+}
+
+// Grow makes room for n more projected points (see ExactN1.Grow).
+func (e *ProjectedN1) Grow(n int) {
+	if e.in != nil {
+		e.in.Grow(n)
+	}
+}
+
+// Merge appends other's projected points after e's, as ExactN1.Merge.
+// other must have the same settings and the same projection (a map
+// fitted on its own leading points is another map); it is unchanged.
+func (e *ProjectedN1) Merge(other *ProjectedN1) error {
+	if err := e.check(); err != nil {
+		return err
+	}
+	if err := other.check(); err != nil {
+		return err
+	}
+	if d := other.settings().differ(other.dim, e.settings(), e.dim); d != "" {
+		return fmt.Errorf("n1: cannot merge a ProjectedN1 of other settings: %s", d)
+	}
+	if !other.proj.Equal(e.proj) {
+		return errors.New("n1: cannot merge a ProjectedN1 of another projection")
+	}
+	return e.in.Merge(other.in)
 }
 
 // N is the number of points seen.

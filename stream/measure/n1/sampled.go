@@ -125,11 +125,14 @@ const (
 //
 // # Normalisation and projection
 //
-// A normalisation is computed over every sample seen, not only the kept
-// ones: min and max, or mean and variance, are accumulated point by point
-// (feature.Columns.Push, Welford's update in float64), so the weights are
-// those ExactN1 would use on the whole stream (up to the rounding of the
-// running mean). A
+// A normalisation is computed over every point given to Update, not only
+// the kept ones: min and max, or mean and variance, are accumulated point
+// by point (feature.Columns.Push, Welford's update in float64), so fed
+// every row (dropped ones with slot −1) the weights are those ExactN1
+// would use on the whole stream (up to the rounding of the running mean).
+// A run's pipeline computes only the admitted rows (Batch.Dropped): their
+// statistics are those of the admitted samples, which Algorithm R admits
+// more often early in the stream. A
 // projection mixes features before they are stored, so it cannot be
 // combined with a per-feature normalisation of the whole stream: Update
 // fails if both are set.
@@ -216,14 +219,21 @@ func (e *SampledN1) check() error {
 
 // Update adds one batch: len(b.Labels) points, b.X row-major
 // (len(b.Labels)×dim values), and b.Slots[i], the slot the shared Sampler
-// gave sample i (-1: dropped). Only kept rows are copied (and projected);
+// gave sample i (-1: dropped), plus b.Dropped, the labels of the samples
+// the sampler dropped before their points were computed (the pipeline
+// forwards only admitted rows). Every sample offered counts as seen,
+// whether its row came or not. Only kept rows are copied (and projected);
 // a row whose slot is taken again later in the batch is overwritten, as
 // the sampler intends. Sizes that do not match (slots included), a slot
-// that the sampler did not give to that label, or a NaN or ±Inf anywhere
-// in b.X is an error, and then nothing is added.
+// that the sampler did not give to that label, a label outside the
+// sampler's classes, or a NaN or ±Inf anywhere in b.X is an error, and
+// then nothing is added.
 func (e *SampledN1) Update(b measure.Batch) error {
 	if err := e.check(); err != nil {
 		return err
+	}
+	if b.Y != nil {
+		return errors.New("n1: SampledN1 measures one representation: the batch has a second (Y)")
 	}
 	x, labels, slots := b.X, b.Labels, b.Slots
 	n := len(labels)
@@ -232,6 +242,11 @@ func (e *SampledN1) Update(b measure.Batch) error {
 	}
 	if len(x) != n*e.dim {
 		return fmt.Errorf("n1: %d values for %d labels of dimension %d, want %d", len(x), n, e.dim, n*e.dim)
+	}
+	for _, l := range b.Dropped {
+		if l < 0 || int(l) >= len(e.seenCls) {
+			return fmt.Errorf("n1: a dropped sample has label %d, want 0..%d", l, len(e.seenCls)-1)
+		}
 	}
 	capacity := e.sampler.Capacity()
 	kept := 0
@@ -296,7 +311,10 @@ func (e *SampledN1) Update(b measure.Batch) error {
 	for _, l := range labels {
 		e.seenCls[l]++
 	}
-	e.seen += int64(n)
+	for _, l := range b.Dropped {
+		e.seenCls[l]++
+	}
+	e.seen += int64(n + len(b.Dropped))
 	return nil
 }
 
@@ -318,8 +336,14 @@ func (e *SampledN1) grow(n int) {
 	e.x, e.labels, e.seq = x, l, q
 }
 
-// Seen is the number of samples given to Update.
+// Seen is the number of samples given to Update, the dropped ones
+// included.
 func (e *SampledN1) Seen() int64 { return e.seen }
+
+// Sampler returns the reservoir the estimator's slots belong to: the one
+// it was made with, or after a Merge or UnmarshalBinary a sampler of its
+// own.
+func (e *SampledN1) Sampler() *reservoir.Sampler { return e.sampler }
 
 // Kept is the number of points held.
 func (e *SampledN1) Kept() int {

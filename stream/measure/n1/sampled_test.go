@@ -14,8 +14,10 @@ import (
 )
 
 // feedSampled streams x, y through a sampler and into the estimators, in
-// batches, as the CLI does: one Offer per sample, then every estimator
-// gets the same slots.
+// batches: one Offer per sample, then every estimator gets every row and
+// the same slots (a run's pipeline gives only the admitted rows and the
+// labels of the others, which TestSampledN1CountsDroppedSamples shows to
+// be the same).
 func feedSampled(t testing.TB, s *reservoir.Sampler, x []float32, y []int32, dim, batch int, es ...*SampledN1) {
 	t.Helper()
 	var slots []int
@@ -205,6 +207,58 @@ func regions(seed uint64, n, dim, classes int, noise float64) ([]float32, []int3
 		y[i] = int32(c)
 	}
 	return x, y
+}
+
+// A run's pipeline computes the points of the admitted samples only, and
+// passes the labels of the others as Batch.Dropped: the estimator then
+// counts every sample seen and gives, bit for bit, what it gives fed
+// every row with slot −1. Without the dropped labels it would count only
+// the admitted samples (as before cxray took them) and extrapolate to
+// that smaller stream, which changes the value.
+func TestSampledN1CountsDroppedSamples(t *testing.T) {
+	const n, dim, batch = 1200, 4, 50
+	x, y := regions(3, n, dim, 3, 0.05)
+	capacity := reservoir.StratifiedCapacity(150, 3)
+	every := NewSampledN1(dim, reservoir.New(capacity, 9), nil, measure.NormNone)
+	feedSampled(t, every.Sampler(), x, y, dim, batch, every)
+	admitted := NewSampledN1(dim, reservoir.New(capacity, 9), nil, measure.NormNone)
+	unaware := NewSampledN1(dim, reservoir.New(capacity, 9), nil, measure.NormNone)
+	for lo := 0; lo < n; lo += batch {
+		slots, err := admitted.Sampler().OfferBatch(nil, y[lo:lo+batch])
+		if err != nil {
+			t.Fatal(err)
+		}
+		unaware.Sampler().OfferBatch(nil, y[lo:lo+batch])
+		b := measure.Batch{Slots: []int{}}
+		for i, s := range slots {
+			if s < 0 {
+				b.Dropped = append(b.Dropped, y[lo+i])
+				continue
+			}
+			b.X = append(b.X, x[(lo+i)*dim:(lo+i+1)*dim]...)
+			b.Labels = append(b.Labels, y[lo+i])
+			b.Slots = append(b.Slots, s)
+		}
+		if err := admitted.Update(b); err != nil {
+			t.Fatal(err)
+		}
+		b.Dropped = nil
+		if err := unaware.Update(b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, got := estimate(t, every), estimate(t, admitted)
+	if got.Seen != n || got.Value != want.Value || got.CILow != want.CILow || got.CIHigh != want.CIHigh {
+		t.Errorf("admitted rows and dropped labels: %v [%v, %v] over %d seen; every row: %v [%v, %v] over %d",
+			got.Value, got.CILow, got.CIHigh, got.Seen, want.Value, want.CILow, want.CIHigh, want.Seen)
+	}
+	old := estimate(t, unaware)
+	if old.Seen >= n || old.Value == want.Value {
+		t.Errorf("without the dropped labels: %v over %d seen, the same as with them", old.Value, old.Seen)
+	}
+	exact := NewExactN1(dim, measure.NormNone)
+	fill(t, exact, x, y, batch)
+	t.Logf("N1 %.4f over %d samples (exact %.4f); counting only the %d admitted, %.4f", want.Value, n, value(t, exact), old.Seen, old.Value)
 }
 
 // The same seed and stream give the same estimate, interval and curve,

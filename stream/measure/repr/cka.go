@@ -6,6 +6,7 @@ import (
 	"math"
 	"runtime"
 
+	"cxray/stream/measure"
 	"cxray/stream/measure/internal/numeric"
 )
 
@@ -40,8 +41,9 @@ const DefaultBatch = 256
 // no part: it compares two representations, whatever the classes.
 //
 // Update takes a batch, Merge a twin fed with other batches, Value reads
-// the result, as gonum's stat/card. Memory: two m×m float64 Gram matrices
-// during Update (O(b²)); the state is three sums.
+// the result, as gonum's stat/card; the state marshals to 56 bytes
+// (measure.Merger). Memory: two m×m float64 Gram matrices during Update
+// (O(b²)); the state is three sums.
 type CKA struct {
 	xy, xx, yy float64
 	batches    int
@@ -49,30 +51,41 @@ type CKA struct {
 	dx, dy     int
 }
 
-// NewCKA returns an empty estimator.
-func NewCKA() *CKA { return &CKA{} }
+var _ measure.Merger[*CKA] = (*CKA)(nil)
 
-// Batches returns the number of batches seen, N the number of points.
+// NewCKA returns an empty estimator of two representations of dx and dy
+// features.
+func NewCKA(dx, dy int) *CKA { return &CKA{dx: dx, dy: dy} }
+
+// Batches returns the number of batches seen.
 func (c *CKA) Batches() int { return c.batches }
 
 // N returns the number of points seen.
 func (c *CKA) N() int64 { return c.points }
 
-// Update adds one minibatch of n points: x holds them row by row with dx
-// features, y the same points, in the same order, with dy features. n must
-// be at least 4 (HSIC₁ divides by n−3). NaN or infinite values are an
-// error and leave c unchanged. The two Gram matrices are computed in
-// float64 from the float32 values (every product exact, summed in index
-// order) by GOMAXPROCS workers.
-func (c *CKA) Update(x []float32, dx int, y []float32, dy int, n int) error {
-	if dx < 1 || dy < 1 || len(x) != n*dx || len(y) != n*dy {
-		return fmt.Errorf("repr: CKA.Update: %d and %d values for %d points of dimensions %d and %d", len(x), len(y), n, dx, dy)
+// Dims returns the dimensions of the two representations.
+func (c *CKA) Dims() (dx, dy int) { return c.dx, c.dy }
+
+// Update adds one minibatch of n = len(b.Labels) points: b.X holds them
+// row by row with dx features, b.Y the same points, in the same order,
+// with dy features (the labels play no part). n must be at least 4 (HSIC₁
+// divides by n−3). NaN or infinite values are an error and leave c
+// unchanged. The two Gram matrices are computed in float64 from the
+// float32 values (every product exact, summed in index order) by
+// GOMAXPROCS workers.
+func (c *CKA) Update(b measure.Batch) error {
+	if c.dx < 1 || c.dy < 1 {
+		return errors.New("repr: CKA needs dimensions ≥ 1 (use NewCKA)")
+	}
+	if err := b.CheckWhole("repr: CKA", true); err != nil {
+		return err
+	}
+	x, y, n := b.X, b.Y, len(b.Labels)
+	if len(x) != n*c.dx || len(y) != n*c.dy {
+		return fmt.Errorf("repr: CKA.Update: %d and %d values for %d points of dimensions %d and %d", len(x), len(y), n, c.dx, c.dy)
 	}
 	if n < 4 {
 		return fmt.Errorf("repr: CKA.Update: a batch needs at least 4 points, got %d", n)
-	}
-	if c.batches > 0 && (dx != c.dx || dy != c.dy) {
-		return fmt.Errorf("repr: CKA.Update: dimensions %d, %d after %d, %d", dx, dy, c.dx, c.dy)
 	}
 	for _, s := range [][]float32{x, y} {
 		for _, v := range s {
@@ -82,25 +95,21 @@ func (c *CKA) Update(x []float32, dx int, y []float32, dy int, n int) error {
 		}
 	}
 	workers := runtime.GOMAXPROCS(0)
-	K := numeric.Gram(x, n, dx, workers)
-	L := numeric.Gram(y, n, dy, workers)
+	K := numeric.Gram(x, n, c.dx, workers)
+	L := numeric.Gram(y, n, c.dy, workers)
 	xy, xx, yy := hsic3(K, L, n)
 	c.xy += xy
 	c.xx += xx
 	c.yy += yy
 	c.batches++
 	c.points += int64(n)
-	c.dx, c.dy = dx, dy
 	return nil
 }
 
 // Merge adds the batches of o, fed with other points of the same two
-// representations, to c; o is unchanged.
+// representations (the same dimensions), to c; o is unchanged.
 func (c *CKA) Merge(o *CKA) error {
-	if o.batches == 0 {
-		return nil
-	}
-	if c.batches > 0 && (o.dx != c.dx || o.dy != c.dy) {
+	if o.dx != c.dx || o.dy != c.dy {
 		return fmt.Errorf("repr: CKA.Merge: dimensions %d, %d into %d, %d", o.dx, o.dy, c.dx, c.dy)
 	}
 	c.xy += o.xy
@@ -108,9 +117,11 @@ func (c *CKA) Merge(o *CKA) error {
 	c.yy += o.yy
 	c.batches += o.batches
 	c.points += o.points
-	c.dx, c.dy = o.dx, o.dy
 	return nil
 }
+
+// Bytes is the size of the state.
+func (c *CKA) Bytes() int64 { return 56 }
 
 // Value returns the minibatch CKA, NaN before any batch or when either
 // representation has no variation (Σ HSIC₁ ≤ 0).
@@ -133,10 +144,11 @@ func LinearCKA(x []float32, dx int, y []float32, dy int, n int, batch int) (floa
 	if dx < 1 || dy < 1 || len(x) != n*dx || len(y) != n*dy {
 		return math.NaN(), fmt.Errorf("repr: LinearCKA: %d and %d values for %d points of dimensions %d and %d", len(x), len(y), n, dx, dy)
 	}
-	c := NewCKA()
+	c := NewCKA(dx, dy)
+	labels := make([]int32, batch+3) // the longest batch: Batches joins a tail of at most 3
 	for _, b := range Batches(n, batch) {
 		lo, hi := b[0], b[1]
-		if err := c.Update(x[lo*dx:hi*dx], dx, y[lo*dy:hi*dy], dy, hi-lo); err != nil {
+		if err := c.Update(measure.Batch{X: x[lo*dx : hi*dx], Y: y[lo*dy : hi*dy], Labels: labels[:hi-lo]}); err != nil {
 			return math.NaN(), err
 		}
 	}

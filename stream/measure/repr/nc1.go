@@ -97,6 +97,12 @@ func NC1(x []float32, dim int, labels []int32) (float64, error) {
 			}
 		}
 	}
+	return nc1Of(G, A, K, n)
+}
+
+// nc1Of is NC1 from G = MᵀM (K×K) and A = Mᵀ S_W M (K×K row-major, S_W the
+// within-class scatter summed over the n points, not yet divided by n).
+func nc1Of(G *mat.SymDense, A []float64, K, n int) (float64, error) {
 	var eig mat.EigenSym
 	if !eig.Factorize(G, true) {
 		return math.NaN(), errors.New("repr: NC1: eigen-decomposition failed")

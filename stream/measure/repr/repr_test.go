@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"cxray/internal/fixture"
+	"cxray/stream/measure"
 )
 
 // The Go measures match the float64 numpy/scipy reference to 1e-9 relative.
@@ -51,6 +52,17 @@ func TestReference(t *testing.T) {
 		v, err := NC1(c.x, dx, c.labels)
 		if err != nil || !relClose(v, c.want.NC1, tol) {
 			t.Errorf("%s: NC1 = %.17g, %v; want %.17g", c.name, v, err, c.want.NC1)
+		}
+		// The streaming state, fed in batches of 7, reads the same.
+		nm := NewNC1Moments(dx)
+		for lo := 0; lo < n; lo += 7 {
+			hi := min(lo+7, n)
+			if err := nm.Update(measure.Batch{X: c.x[lo*dx : hi*dx], Labels: c.labels[lo:hi]}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got, err := nm.Value(); err != nil || !relClose(got, c.want.NC1, tol) {
+			t.Errorf("%s: NC1Moments.Value = %.17g, %v; want %.17g", c.name, got, err, c.want.NC1)
 		}
 		full, err := LinearCKA(c.x, dx, c.y, dy, n, n)
 		if err != nil || !relClose(full, c.want.CKAFull, tol) {
@@ -199,18 +211,19 @@ func TestCKAProperties(t *testing.T) {
 		t.Errorf("CKA did not move under an anisotropic scale: %v vs %v", got, base)
 	}
 	// Merge of two streams equals one stream of the same batches.
-	one, a, b := NewCKA(), NewCKA(), NewCKA()
+	one, a, b := NewCKA(dx, dy), NewCKA(dx, dy), NewCKA(dx, dy)
+	labels := make([]int32, n)
 	for k, r := range Batches(n, 64) {
 		lo, hi := r[0], r[1]
-		xb, yb := x[lo*dx:hi*dx], y[lo*dy:hi*dy]
-		if err := one.Update(xb, dx, yb, dy, hi-lo); err != nil {
+		batch := measure.Batch{X: x[lo*dx : hi*dx], Y: y[lo*dy : hi*dy], Labels: labels[lo:hi]}
+		if err := one.Update(batch); err != nil {
 			t.Fatal(err)
 		}
 		dst := a
 		if k%2 == 1 {
 			dst = b
 		}
-		if err := dst.Update(xb, dx, yb, dy, hi-lo); err != nil {
+		if err := dst.Update(batch); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -230,21 +243,25 @@ func TestCKAProperties(t *testing.T) {
 }
 
 func TestCKAErrors(t *testing.T) {
-	c := NewCKA()
+	c := NewCKA(2, 1)
 	if !math.IsNaN(c.Value()) {
 		t.Error("empty CKA is not NaN")
 	}
-	if err := c.Update(make([]float32, 3), 1, make([]float32, 3), 1, 3); err == nil {
+	four := make([]int32, 4)
+	if err := c.Update(measure.Batch{X: make([]float32, 6), Y: make([]float32, 3), Labels: four[:3]}); err == nil {
 		t.Error("a batch of 3 points was accepted")
 	}
-	if err := c.Update([]float32{1, 2, 3, float32(math.NaN())}, 1, make([]float32, 4), 1, 4); err == nil {
+	if err := c.Update(measure.Batch{X: []float32{1, 2, 3, 4, 5, 6, 7, float32(math.NaN())}, Y: make([]float32, 4), Labels: four}); err == nil {
 		t.Error("NaN accepted")
 	}
-	if err := c.Update(make([]float32, 8), 2, make([]float32, 4), 1, 4); err != nil {
+	if err := c.Update(measure.Batch{X: make([]float32, 8), Y: make([]float32, 4), Labels: four}); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.Update(make([]float32, 12), 3, make([]float32, 4), 1, 4); err == nil {
-		t.Error("changed dimension accepted")
+	if err := c.Update(measure.Batch{X: make([]float32, 12), Y: make([]float32, 4), Labels: four}); err == nil {
+		t.Error("another dimension accepted")
+	}
+	if err := c.Update(measure.Batch{X: make([]float32, 8), Labels: four}); err == nil {
+		t.Error("a batch without its second representation accepted")
 	}
 	if got := Batches(10, 4); !reflect.DeepEqual(got, [][2]int{{0, 4}, {4, 10}}) {
 		t.Errorf("Batches(10, 4) = %v", got)

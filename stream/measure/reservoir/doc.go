@@ -15,8 +15,20 @@
 // math/rand/v2's PCG generator and its integer methods, so a run is
 // reproducible on any platform.
 //
+// # Union
+//
+// A stream measured in parts, each with its own sampler (NewPart: the same
+// seed and capacities, a random stream of its own), gives one reservoir of
+// the whole: Union keeps, class by class, a hypergeometric share of k
+// samples from each side, chosen uniformly, which is a uniform k-subset of
+// both parts' samples, exactly in distribution (see Union). A sampler
+// marshals to bytes and back, generator state included, and goes on
+// drawing as before.
+//
 // # References
 //
 //   - J. S. Vitter, "Random sampling with a reservoir", ACM Transactions on
 //     Mathematical Software 11(1), 1985.
+//   - The Apache DataSketches' ReservoirItemsUnion, the weighted union of
+//     reservoirs that Union strengthens to uniform subsets.
 package reservoir

@@ -23,3 +23,33 @@ func ExampleSampler() {
 	// seen: 7 class 0: 4 kept: 2 1
 	// [334 333 333]
 }
+
+// Two parts of a stream sampled apart, each with its own random stream,
+// and their union: every class keeps min(capacity, seen) samples, a
+// uniform subset of both parts', and From says whose sample each slot
+// holds.
+func ExampleUnion() {
+	capacity := []int{2, 1}
+	a := reservoir.NewPart(capacity, 42, 0)
+	b := reservoir.NewPart(capacity, 42, 1)
+	for _, label := range []int32{0, 1, 0, 0} {
+		a.Offer(label)
+	}
+	for _, label := range []int32{1, 0, 0, 1} {
+		b.Offer(label)
+	}
+	u, from, err := reservoir.Union(a, b)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("seen:", u.Seen(), "class 0:", u.SeenClass(0), "kept:", u.Kept(0), u.Kept(1))
+	for slot, f := range from {
+		fmt.Printf("slot %d (class %d): twin %v slot %d\n", slot, u.SlotClass(slot), f.Twin, f.Slot)
+	}
+	// Output:
+	// seen: 8 class 0: 5 kept: 2 1
+	// slot 0 (class 0): twin false slot 0
+	// slot 1 (class 1): twin false slot 1
+	// slot 2 (class 0): twin true slot 2
+}

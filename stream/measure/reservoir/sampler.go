@@ -32,6 +32,8 @@ import (
 // platform. A Sampler is not safe for concurrent use.
 type Sampler struct {
 	seed     uint64
+	part     uint64
+	pcg      *rand.PCG // the generator's state, which MarshalBinary writes
 	rng      *rand.Rand
 	capacity []int
 	total    int
@@ -48,13 +50,29 @@ type Sampler struct {
 // projections).
 const samplerStream = 0x5eed5a3b1e5a3b1e
 
+// partPCG is the generator of part part: part 0's is the sampler's
+// stream, the others' streams differ by odd multiples of the golden
+// ratio's constant (a bijection of the part).
+func partPCG(seed, part uint64) *rand.PCG {
+	return rand.NewPCG(seed, samplerStream^(part*0x9e3779b97f4a7c15))
+}
+
 // New returns a sampler with capacity[c] slots for class c; the
 // number of classes is len(capacity). Negative capacities count as 0
-// (the class is never kept).
-func New(capacity []int, seed uint64) *Sampler {
+// (the class is never kept). It is NewPart's part 0.
+func New(capacity []int, seed uint64) *Sampler { return NewPart(capacity, seed, 0) }
+
+// NewPart returns the sampler of part part of a stream measured in parts
+// whose reservoirs are merged (Union): the same capacities and seed, and
+// a random stream of its own, so that the parts' samples are independent,
+// which the union's exactness needs.
+func NewPart(capacity []int, seed, part uint64) *Sampler {
+	pcg := partPCG(seed, part)
 	s := &Sampler{
 		seed:     seed,
-		rng:      rand.New(rand.NewPCG(seed, samplerStream)),
+		part:     part,
+		pcg:      pcg,
+		rng:      rand.New(pcg),
 		capacity: make([]int, len(capacity)),
 		slots:    make([][]int, len(capacity)),
 		seen:     make([]int64, len(capacity)),
@@ -164,6 +182,9 @@ func (s *Sampler) Classes() int { return len(s.capacity) }
 
 // Seed is the seed the sampler was made with.
 func (s *Sampler) Seed() uint64 { return s.seed }
+
+// Part is the part of the stream the sampler was made for (NewPart).
+func (s *Sampler) Part() uint64 { return s.part }
 
 // Seen is the number of samples offered with a valid label.
 func (s *Sampler) Seen() int64 { return s.seenAll }

@@ -385,20 +385,7 @@ func routed(t *testing.T, b book, tag string, layers []set, classes, batch int, 
 		hi := min(lo+batch, n)
 		rows, slots := r.Admit(y[lo:hi])
 		for i, l := range layers {
-			x, ly := l.x[lo*l.dim:hi*l.dim], y[lo:hi]
-			if rows != nil {
-				var kx []float32
-				var ky []int32
-				for _, row := range rows {
-					kx = append(kx, x[row*l.dim:(row+1)*l.dim]...)
-					ky = append(ky, ly[row])
-				}
-				x, ly = kx, ky
-			}
-			if len(ly) == 0 {
-				continue
-			}
-			if err := r.Update(i, x, ly, slots); err != nil {
+			if err := r.Update(i, tap.Admitted(measure.Batch{Slots: slots}, l.x[lo*l.dim:hi*l.dim], y[lo:hi], l.dim, rows)); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -7,13 +7,23 @@ import (
 )
 
 // Dot6x2 must agree with a float64 dot product within the float32 bound
-// γ_d·Σ|a_i·b_i|, for lengths from 0 to a few hundred.
+// γ_d·Σ|a_i·b_i|, for lengths from 0 to a few hundred, on each kernel the
+// machine can run.
 func TestDot6x2(t *testing.T) {
 	if !Available {
 		t.Skip("skipping: no AVX2+FMA")
 	}
+	t.Run("AVX2", func(t *testing.T) { testDot6x2(t, dot6x2AVX2) })
+	if !Has512 {
+		t.Log("no AVX-512 here: its kernel is not tested")
+		return
+	}
+	t.Run("AVX512", func(t *testing.T) { testDot6x2(t, dot6x2AVX512) })
+}
+
+func testDot6x2(t *testing.T, dot func(a0, a1, a2, a3, a4, a5, b0, b1 *float32, k8 int, out *[12]float32)) {
 	rng := rand.New(rand.NewPCG(3, 4))
-	for _, k8 := range []int{0, 1, 2, 3, 7, 98} {
+	for _, k8 := range []int{0, 1, 2, 3, 4, 7, 98, 99} {
 		d := k8 * 8
 		rows := make([][]float32, 8)
 		for i := range rows {
@@ -26,7 +36,7 @@ func TestDot6x2(t *testing.T) {
 			}
 		}
 		var out [12]float32
-		Dot6x2(&rows[0][0], &rows[1][0], &rows[2][0], &rows[3][0], &rows[4][0], &rows[5][0], &rows[6][0], &rows[7][0], k8, &out)
+		dot(&rows[0][0], &rows[1][0], &rows[2][0], &rows[3][0], &rows[4][0], &rows[5][0], &rows[6][0], &rows[7][0], k8, &out)
 		gamma := float64(d) * 0x1p-24 / (1 - float64(d)*0x1p-24)
 		for r := range 6 {
 			for c := range 2 {

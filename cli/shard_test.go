@@ -1,0 +1,66 @@
+package cli_test
+
+import (
+	"fmt"
+	"math"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// A sharded run of iris as a shell loop would drive it, with the measures
+// that merge across shards: every value equals cxray analyze --ties total
+// on one machine, N1 exactly, the moment-based measures and NC1 to 1e-9
+// relative. The measures that need every shard's points are refused in
+// one line.
+func TestShardMeasures(t *testing.T) {
+	dir := t.TempDir()
+	work := filepath.Join(dir, "w")
+	const measures = "n1,F1,F1v,F2,T2,T3,T4,C1,C2,NC1"
+	data := []string{"--data", "csv:../fixtures/iris.csv", "--label", "species"}
+	_, _, err := run(t, append([]string{"shard", "plan", "--dir", work, "--shards", "3", "--measures", "survey"}, data...)...)
+	checkOneLineError(t, "shard plan --measures survey", err, []string{"F3", "F4", "N2", "L1", "Density", "cannot compute", "cxray analyze"})
+
+	if _, _, err := run(t, append([]string{"shard", "plan", "--dir", work, "--shards", "3", "--measures", measures}, data...)...); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3 {
+		if _, _, err := run(t, "shard", "extract", "--dir", work, "--task", fmt.Sprint(i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range 3 {
+		if _, _, err := run(t, "shard", "pairs", "--dir", work, "--task", fmt.Sprint(i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db := filepath.Join(dir, "out.duckdb")
+	out, _, err := run(t, "shard", "merge", "--dir", work, "--db", db, "--run", "sharded")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "NC1") || !strings.Contains(out, "T4") {
+		t.Errorf("merge printed no measures beyond N1:\n%s", out)
+	}
+	if _, _, err := run(t, append([]string{"analyze", "--quiet", "--ties", "total", "--db", db, "--run", "one", "--measures", measures}, data...)...); err != nil {
+		t.Fatal(err)
+	}
+	rows := query(t, db, `SELECT r.name AS run, m.measure, m.value FROM metrics m JOIN runs r USING (run_id) ORDER BY m.measure`)
+	got := map[string]map[string]float64{"sharded": {}, "one": {}}
+	for _, r := range rows {
+		got[r["run"].(string)][r["measure"].(string)] = r["value"].(float64)
+	}
+	if len(got["sharded"]) != 10 || len(got["one"]) != 10 {
+		t.Fatalf("measures sharded %v, one machine %v", got["sharded"], got["one"])
+	}
+	for m, want := range got["one"] {
+		v := got["sharded"][m]
+		tol := 1e-9 * math.Max(1, math.Abs(want))
+		if m == "N1" {
+			tol = 0
+		}
+		if !(math.Abs(v-want) <= tol) {
+			t.Errorf("%s: %.15g sharded, %.15g on one machine", m, v, want)
+		}
+	}
+}
