@@ -37,13 +37,15 @@ vet:
 
 # Every test. The concurrent packages also run under the race detector.
 # The reference tests need numpy/scipy: installed here when possible (root
-# with apt); otherwise those tests skip with a message.
+# with apt); otherwise those tests skip with a message. runtime's
+# TestFullFamilies exports the full-size torchvision models once into the
+# user's cache folder (about 25 minutes on 2 cores), hence the timeout.
 test: vet
 	-@scripts/install-deps.sh
 	@if $(PYTHON) -c 'import numpy, scipy' 2>/dev/null; then \
 		$(PYTHON) fixtures/reference/test_reference.py; \
 	else echo "skipped fixtures/reference/test_reference.py: no numpy/scipy under $(PYTHON) (make deps)"; fi
-	$(GO) test $(GOFLAGS_BUILD) ./...
+	$(GO) test $(GOFLAGS_BUILD) -timeout 60m ./...
 	$(GO) test $(GOFLAGS_BUILD) -race -short ./runtime/... ./stream/... ./sql
 	GO='$(GO)' GOFLAGS_BUILD="$(GOFLAGS_BUILD)" scripts/test-slurm.sh
 
@@ -73,6 +75,7 @@ fixtures:
 	$(PYTHON) fixtures/reference/svm_reference.py > fixtures/reference/svm_reference.json
 	$(PYTHON) fixtures/activations/make_activations.py
 	$(PYTHON) fixtures/images/make_images.py
+	$(PYTHON) fixtures/text/make_text.py
 
 clean:
 	rm -rf bin

@@ -48,6 +48,16 @@ Without --model the dataset itself is measured, as one layer named "input";
 activations you extracted (--data acts:DIR, or npy:A.npy+B.npy,y.npy) are
 measured as one layer per file.
 
+Models over token ids (BERT-like encoders: int64 input_ids, an
+attention_mask) take one array per graph input, named after it:
+--data npy:input_ids.npy+attention_mask.npy,labels.npy (integer NPY
+arrays, n × tokens), acts:DIR of such files, or Parquet list columns
+(--features input_ids,attention_mask; lists of different lengths are
+zero-padded to the longest, which needs the mask). A symbolic sequence
+axis takes the data's length. Their token layers (tokens × features per
+sample) are pooled by --pool (default mean, over the tokens the mask
+keeps) into one point per sample.
+
 Memory: --memory bounds the whole process but for the model's weights
 (peak RSS within --memory + weights + 150 MB). The forward pass takes its
 share first: the default batch of 64 is lowered until the activations in
@@ -96,6 +106,7 @@ the checkpoints already written.`,
 			&cli.StringFlag{Name: "db", Value: "cxray.duckdb", Usage: "DuckDB `FILE` to write (created if missing; runs accumulate)"},
 			&cli.StringFlag{Name: "run", Usage: "run `NAME` (default: model and dataset names)"},
 			&cli.StringFlag{Name: "layers", Value: "all", Usage: "layers to measure: all, or comma-separated names or indices from 'cxray layers'"},
+			&cli.StringFlag{Name: "pool", Value: "mean", Usage: "how a token layer (tokens × features per sample, from a model over token ids) becomes one point per sample: mean (over the tokens the attention mask keeps), cls (the first token; also 'first'), last (the last kept token) or flatten (every value); recorded in each row's params"},
 			&cli.IntFlag{Name: "batch", Value: 64, Usage: "batch `SIZE` for the forward pass; if you do not set it, it is lowered when the activations in flight would take over 1/8 of --memory"},
 			&cli.StringFlag{Name: "resize", Usage: "resize every image as torchvision's Resize on a PIL image (bilinear, antialiased; PIL's arithmetic exactly): `N` scales the shorter side to N keeping the aspect ratio, H,W gives H×W"},
 			&cli.StringFlag{Name: "center-crop", Usage: "cut the middle `N` or H,W pixels of every image after --resize, as torchvision's CenterCrop (zero-padding a shorter side)"},
@@ -241,7 +252,7 @@ func analyzeSpec(c *cli.Context, modelPath string) (analysis.Spec, error) {
 // dataFlags are analyze's flags that say what is measured: the dataset,
 // its preprocessing, the model and its layers. Commands that measure the
 // same things (shard plan) take them too.
-var dataFlags = []string{"model", "data", "split", "limit", "label", "features", "image", "id", "data-dir", "layers", "batch", "resize", "center-crop", "input-pad", "input-norm"}
+var dataFlags = []string{"model", "data", "split", "limit", "label", "features", "image", "id", "data-dir", "layers", "pool", "batch", "resize", "center-crop", "input-pad", "input-norm"}
 
 // pickFlags returns new instances of the named flags of cmd.
 func pickFlags(cmd *cli.Command, names []string) []cli.Flag {
@@ -270,6 +281,9 @@ func dataSpecFor(c *cli.Context, budget int64, modelPath string) (analysis.Spec,
 		Layers: c.String("layers"), Batch: c.Int("batch"), BatchFixed: c.IsSet("batch"),
 	}
 	var err error
+	if s.Pool, err = tap.ParsePool(c.String("pool")); err != nil {
+		return s, err
+	}
 	for _, f := range []struct {
 		name string
 		dst  *[]int
@@ -377,6 +391,7 @@ func runInfo(c *cli.Context, j *analysis.Job) (sql.RunInfo, error) {
 			"input":       s.Transform.String(),
 			"samples":     j.Samples,
 			"label_noise": s.LabelNoise,
+			"pool":        s.Pool.String(),
 		},
 	}
 	// Where the images are, for the report's gallery of the hardest.

@@ -187,7 +187,7 @@ func TestAnalyzeBadInput(t *testing.T) {
 		want []string
 	}{
 		{"truncated model", []string{"--model", truncated}, []string{"truncated.onnx", "not a valid ONNX"}},
-		{"unsupported op", []string{"--model", models + "unsupported_op13.onnx"}, []string{"Erf", "opset 13", "Conv"}},
+		{"unsupported op", []string{"--model", models + "unsupported_op13.onnx"}, []string{"CumSum", "opset 13", "Conv"}},
 		{"input does not fit", []string{"--model", models + "mlp_op13.onnx", "--data", "csv:../fixtures/iris.csv", "--label", "species"}, []string{"mlp_op13.onnx", "784", "4"}},
 		{"missing model", []string{"--model", filepath.Join(dir, "nope.onnx")}, []string{"nope.onnx", "not found"}},
 		{"missing csv", []string{"--data", "csv:" + filepath.Join(dir, "nope.csv")}, []string{"nope.csv"}},

@@ -198,10 +198,10 @@ func TestDataDependentShape(t *testing.T) {
 	assertErr(t, err, `node "reshape" (Reshape)`, "depends on the input's values")
 }
 
-// TestInputsRefused: an executor feeds one float32 input.
-func TestInputsRefused(t *testing.T) {
+// TestInputTypes: an executor feeds float32 and integer inputs, any
+// number of them, and refuses the other types in one line.
+func TestInputTypes(t *testing.T) {
 	for file, want := range map[string]string{
-		"input_int64.onnx":  `input "input" is declared INT64; cxray feeds float32 images and features, and integer inputs such as token ids are not supported yet`,
 		"input_double.onnx": `input "input" is declared DOUBLE`,
 		"input_string.onnx": `input "input" is declared STRING`,
 	} {
@@ -212,8 +212,27 @@ func TestInputsRefused(t *testing.T) {
 		_, err = New(g)
 		assertErr(t, err, want)
 	}
-	g := &importer.Graph{Opset: 13, Inputs: []importer.ValueInfo{{Name: "ids", Type: importer.TypeInt64}, {Name: "mask", Type: importer.TypeInt64}}}
+	g, err := importer.Load(filepath.Join(hostileDir, "input_int64.onnx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := New(g); err != nil {
+		t.Errorf("an INT64 input: %v", err)
+	}
+	g = &importer.Graph{Opset: 13, Inputs: []importer.ValueInfo{{Name: "ids", Type: importer.TypeInt64}, {Name: "mask", Type: importer.TypeInt64}}}
 	g.Input = g.Inputs[0]
-	_, err := New(g)
-	assertErr(t, err, "2 data inputs", `"ids" INT64`, `"mask" INT64`, "exactly one float32 input")
+	e, err := New(g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if in := e.Inputs(); len(in) != 2 || in[1].Name != "mask" {
+		t.Errorf("Inputs() = %v, want ids and mask", in)
+	}
+	ids := &Tensor{Shape: []int{2, 3}, Int: make([]int64, 6)}
+	assertErr(t, e.Run(ids, nil), "2 data inputs", `"ids" INT64`, `"mask" INT64`, "given 1")
+	assertErr(t, e.RunInputs([]*Tensor{ids, {Shape: []int{2, 3}, Data: make([]float32, 6)}}, nil), `"mask" is declared INT64`, "feed it integers")
+	assertErr(t, e.RunInputs([]*Tensor{ids, {Shape: []int{3, 3}, Int: make([]int64, 9)}}, nil), `"ids" holds 2 samples`, `"mask" 3`)
+	if err := e.RunInputs([]*Tensor{ids, ids}, nil); err != nil {
+		t.Error(err)
+	}
 }

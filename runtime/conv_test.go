@@ -126,9 +126,11 @@ func TestConvErrors(t *testing.T) {
 		msg   string
 	}{
 		{importer.Attributes{"auto_pad": "SAME_MIDDLE"}, "SAME_MIDDLE"},
-		{importer.Attributes{"kernel_shape": []int64{3}}, "only 2-D"},
-		{importer.Attributes{"kernel_shape": []int64{3, 3, 3}}, "only 2-D"},
-		{importer.Attributes{"pads": []int64{1, 1}}, "pads"},
+		{importer.Attributes{"kernel_shape": []int64{3}}, "1 spatial axes, as the attributes say"},
+		{importer.Attributes{"kernel_shape": []int64{3, 3, 3}}, "3 spatial axes, as the attributes say"},
+		{importer.Attributes{"kernel_shape": []int64{3, 3, 3, 3}}, "1 to 3 spatial axes"},
+		{importer.Attributes{"pads": []int64{1, 1, 1}}, "two values per spatial axis"},
+		{importer.Attributes{"pads": []int64{1, 1}, "strides": []int64{1, 1}}, "must agree"},
 		{importer.Attributes{"strides": []int64{0, 1}}, "strides"},
 		{importer.Attributes{"group": int64(2)}, "group=2"},
 		{importer.Attributes{"kernel_shape": []int64{2, 2}}, "kernel_shape"},
@@ -136,6 +138,6 @@ func TestConvErrors(t *testing.T) {
 		_, err := runOp(13, "Conv", c.attrs, nil, randT(r, 1, 3, 6, 6), randT(r, 3, 3, 3, 3))
 		assertErr(t, err, "node0", "Conv", c.msg)
 	}
-	_, err = runOp(13, "Conv", nil, nil, randT(r, 1, 3, 6), randT(r, 3, 3, 3))
-	assertErr(t, err, "node0", "Conv", "only 2-D")
+	_, err = runOp(13, "Conv", nil, nil, randT(r, 1, 3, 6), randT(r, 3, 3, 3, 3, 3, 3))
+	assertErr(t, err, "node0", "Conv", "1 to 3 spatial axes")
 }

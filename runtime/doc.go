@@ -15,8 +15,16 @@
 //     float32 (Tensor.Data); shape arithmetic (Shape, Gather on shapes,
 //     Concat of shapes, Reshape targets) is int64 (Tensor.Int). Only float
 //     outputs are taps.
-//   - The first axis of the input is the batch axis and is dynamic: each
-//     call to Executor.Run may use another batch size. This holds for
+//   - A graph has one or more data inputs (Executor.Inputs), fed in one
+//     call (RunInputs): float32 ones as Tensor.Data, those declared with
+//     an integer type or BOOL (token ids, attention masks) as Tensor.Int.
+//     An integer input flows through the integer paths of the kernels
+//     (Gather's indices, Cast, Equal, Where, ...) as shape arithmetic
+//     does.
+//   - The first axis of every input is the batch axis and is dynamic: each
+//     call to Executor.Run may use another batch size. The other axes a
+//     model declares symbolic (a sequence length) may change from call to
+//     call as well; OutputShapesOf takes the per-sample shapes. This holds for
 //     models exported with a fixed batch size B too (torch.onnx.export
 //     without dynamic_axes): a Reshape target that starts with B, applied
 //     to an activation whose first dimension is not B, keeps that first

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
-	"sort"
 	"strings"
 
 	"cxray/importer"
@@ -19,16 +18,6 @@ type kernel interface {
 	run(in, out []*Tensor) error
 }
 
-// opSpec describes one supported operator: how many inputs it takes and
-// how many outputs it produces. Outputs beyond outs (Dropout's mask,
-// MaxPool's indices, BatchNormalization's training statistics) are
-// accepted only when no node reads them.
-type opSpec struct {
-	minIn, maxIn int
-	outs         int
-	build        func(c *nodeCtx) (kernel, error)
-}
-
 // nodeCtx is what a builder sees: the node, the model's opset, the
 // constant inputs, the number of workers kernels may split work into, the
 // batch size the model's input declares, if it declares a fixed one, and
@@ -38,7 +27,7 @@ type nodeCtx struct {
 	opset       int64
 	consts      []*Tensor // consts[i] is input i when it is an initializer, else nil
 	workers     int
-	staticBatch int // the input's first dimension when fixed, else 0
+	staticBatch int // the first input's first dimension when fixed, else 0
 	m           *meter
 }
 
@@ -55,50 +44,6 @@ func (c *nodeCtx) constInput(i int) *Tensor {
 // hasInput reports whether optional input i is present.
 func (c *nodeCtx) hasInput(i int) bool {
 	return i < len(c.node.Inputs) && c.node.Inputs[i] != ""
-}
-
-var ops = map[string]opSpec{
-	"Add":                {2, 2, 1, buildBinary(opAdd)},
-	"Sub":                {2, 2, 1, buildBinary(opSub)},
-	"Mul":                {2, 2, 1, buildBinary(opMul)},
-	"Div":                {2, 2, 1, buildBinary(opDiv)},
-	"Relu":               {1, 1, 1, buildUnary(unRelu)},
-	"LeakyRelu":          {1, 1, 1, buildUnary(unLeakyRelu)},
-	"Sigmoid":            {1, 1, 1, buildUnary(unSigmoid)},
-	"Tanh":               {1, 1, 1, buildUnary(unTanh)},
-	"Clip":               {1, 3, 1, buildClip},
-	"Softmax":            {1, 1, 1, buildSoftmax(false)},
-	"LogSoftmax":         {1, 1, 1, buildSoftmax(true)},
-	"Gemm":               {2, 3, 1, buildGemm},
-	"MatMul":             {2, 2, 1, buildMatMul},
-	"Conv":               {2, 3, 1, buildConv},
-	"MaxPool":            {1, 1, 1, buildPool(maxPool)},
-	"AveragePool":        {1, 1, 1, buildPool(avgPool)},
-	"GlobalAveragePool":  {1, 1, 1, buildGlobalPool(avgPool)},
-	"GlobalMaxPool":      {1, 1, 1, buildGlobalPool(maxPool)},
-	"BatchNormalization": {5, 5, 1, buildBatchNorm},
-	"Flatten":            {1, 1, 1, buildFlatten},
-	"Reshape":            {1, 2, 1, buildReshape},
-	"Transpose":          {1, 1, 1, buildTranspose},
-	"Identity":           {1, 1, 1, buildIdentity},
-	"Dropout":            {1, 3, 1, buildDropout},
-	"Shape":              {1, 1, 1, buildShape},
-	"Gather":             {2, 2, 1, buildGather},
-	"Unsqueeze":          {1, 2, 1, buildUnsqueeze},
-	"Squeeze":            {1, 2, 1, buildSqueeze},
-	"Concat":             {1, 1 << 20, 1, buildConcat},
-	"Cast":               {1, 1, 1, buildCast},
-	"Pad":                {1, 4, 1, buildPad},
-}
-
-// SupportedOps returns the ONNX operators the executor runs, sorted.
-func SupportedOps() []string {
-	names := make([]string, 0, len(ops))
-	for name := range ops {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	return names
 }
 
 // step is one compiled node.
@@ -123,20 +68,21 @@ type step struct {
 // An Executor is not safe for concurrent use; make one per goroutine
 // (executors may share the importer.Graph, which they only read).
 type Executor struct {
-	g       *importer.Graph
-	steps   []step
-	vals    []*Tensor // by value id
-	names   []string  // by value id
-	inputID int
-	m       *meter
-	sample  []int // the per-sample input shape of the last OutputShapes
+	g        *importer.Graph
+	steps    []step
+	vals     []*Tensor // by value id
+	names    []string  // by value id
+	inputs   []importer.ValueInfo
+	inputIDs []int // value ids of inputs
+	m        *meter
+	samples  [][]int // the per-sample input shapes of the last OutputShapes
 }
 
 // New is NewWithLimits without a memory cap.
 func New(g *importer.Graph) (*Executor, error) { return NewWithLimits(g, Limits{}) }
 
-// NewWithLimits checks that g has one float32 data input and that every
-// node uses a supported operator with supported attributes, and compiles
+// NewWithLimits checks that g's data inputs are float32 or integers and
+// that every node uses a supported operator with supported attributes, and compiles
 // it. All unsupported operators are reported in one error, grouped by
 // operator, with the model's opset and the supported list. A node whose
 // inputs are all constants is computed here, once (constant folding); its
@@ -153,14 +99,15 @@ func newExecutor(g *importer.Graph, lim Limits, fold bool) (*Executor, error) {
 	if g == nil {
 		return nil, errors.New("runtime: the graph is nil")
 	}
-	if err := checkInputs(g); err != nil {
+	inputs, err := checkInputs(g)
+	if err != nil {
 		return nil, err
 	}
 	if err := checkOps(g); err != nil {
 		return nil, err
 	}
 
-	e := &Executor{g: g, m: &meter{limit: lim.Bytes, name: lim.Name}}
+	e := &Executor{g: g, inputs: inputs, m: &meter{limit: lim.Bytes, name: lim.Name}}
 	ids := map[string]int{}
 	newValue := func(name string, t *Tensor) int {
 		ids[name] = len(e.vals)
@@ -171,23 +118,27 @@ func newExecutor(g *importer.Graph, lim Limits, fold bool) (*Executor, error) {
 	for name, it := range g.Initializers {
 		newValue(name, fromImporter(it))
 	}
-	if _, ok := ids[g.Input.Name]; ok {
-		return nil, fmt.Errorf("runtime: the data input %q is also an initializer", g.Input.Name)
+	data := map[int]bool{} // value ids that depend on the inputs' values
+	constant := map[int]bool{}
+	for id := range e.vals {
+		constant[id] = true // value ids known at build time
 	}
-	e.inputID = newValue(g.Input.Name, nil)
+	for _, in := range inputs {
+		if _, ok := ids[in.Name]; ok {
+			return nil, fmt.Errorf("runtime: the data input %q is also an initializer", in.Name)
+		}
+		id := newValue(in.Name, nil)
+		e.inputIDs = append(e.inputIDs, id)
+		data[id] = true
+	}
 
 	// extra[name] names the node whose unsupported optional output name
 	// is; reading it is an error.
 	extra := map[string]string{}
 	workers := runtime.GOMAXPROCS(0)
 	staticBatch := 0
-	if d := g.Input.Dims; len(d) > 0 && d[0].Param == "" && d[0].Value > 0 {
+	if d := inputs[0].Dims; len(d) > 0 && d[0].Param == "" && d[0].Value > 0 {
 		staticBatch = int(d[0].Value)
-	}
-	data := map[int]bool{e.inputID: true} // value ids that depend on the input's values
-	constant := map[int]bool{}            // value ids known at build time
-	for _, id := range ids {
-		constant[id] = id != e.inputID
 	}
 	for i := range g.Nodes {
 		n := &g.Nodes[i]
@@ -279,6 +230,7 @@ func newExecutor(g *importer.Graph, lim Limits, fold bool) (*Executor, error) {
 		}
 		e.steps = append(e.steps, s)
 	}
+	e.shareBuffers()
 	return e, nil
 }
 
@@ -304,11 +256,17 @@ func nodeName(n *importer.Node) string {
 	return "(unnamed)"
 }
 
-// Run executes the graph on one batch; input.Shape[0] is the batch size
-// and may change from call to call. After each node, tap is called once
-// for each of the node's float outputs, in graph order, with the ONNX
-// tensor name. Integer outputs (shape arithmetic) are not tapped. tap may
-// be nil.
+// Inputs are the graph's data inputs, in the order RunInputs takes them:
+// every graph input that is not an initializer, in file order.
+func (e *Executor) Inputs() []importer.ValueInfo {
+	return append([]importer.ValueInfo(nil), e.inputs...)
+}
+
+// Run executes a graph of one data input on one batch; input.Shape[0] is
+// the batch size and may change from call to call. After each node, tap
+// is called once for each of the node's float outputs, in graph order,
+// with the ONNX tensor name. Integer outputs (shape arithmetic) are not
+// tapped. tap may be nil.
 //
 // The tensor passed to tap is owned by the executor and is only valid
 // during the call: its buffers are reused by the next batch, and some
@@ -318,24 +276,39 @@ func nodeName(n *importer.Node) string {
 // would take the executor past its Limits stops the run with a
 // *BudgetError before it is allocated.
 func (e *Executor) Run(input *Tensor, tap func(name string, t *Tensor) error) error {
-	if err := e.checkInput(input); err != nil {
+	return e.RunInputs([]*Tensor{input}, tap)
+}
+
+// RunInputs is Run for a graph of any number of data inputs: inputs[i]
+// feeds Inputs()[i]. An input declared with an integer type (token ids,
+// an attention mask; BOOL too) is fed as integers (Tensor.Int), a float
+// one as float32 (Tensor.Data). All inputs share the batch size, their
+// first axis; their other axes may differ from batch to batch where the
+// model declares them symbolic (a dynamic sequence length).
+func (e *Executor) RunInputs(inputs []*Tensor, tap func(name string, t *Tensor) error) error {
+	if err := e.checkInputs(inputs); err != nil {
 		return err
 	}
-	return e.run(input, tap, false)
+	return e.run(inputs, tap, false)
 }
 
 // run executes the steps. A dry run is the shape step: the steps that
-// depend on the input's values set their outputs' shapes and account for
+// depend on the inputs' values set their outputs' shapes and account for
 // their buffers without allocating or computing them (Tensor.dry); the
 // others (shape arithmetic, constants) run for real. A dry run checks
 // what a fresh executor would hold at this batch size against the limit.
-func (e *Executor) run(input *Tensor, tap func(name string, t *Tensor) error, dry bool) error {
-	e.vals[e.inputID] = input
+func (e *Executor) run(inputs []*Tensor, tap func(name string, t *Tensor) error, dry bool) error {
+	for i, id := range e.inputIDs {
+		e.vals[id] = inputs[i]
+	}
 	e.m.beginRun(dry)
 	defer func() {
-		e.vals[e.inputID] = nil
+		for _, id := range e.inputIDs {
+			e.vals[id] = nil
+		}
 		e.m.endRun()
 	}()
+	batch := inputs[0].Shape[0]
 	for i := range e.steps {
 		s := &e.steps[i]
 		for j, id := range s.inIDs {
@@ -346,7 +319,7 @@ func (e *Executor) run(input *Tensor, tap func(name string, t *Tensor) error, dr
 			}
 		}
 		e.m.dry = dry && s.data
-		if err := e.runStep(s, input.Shape[0]); err != nil {
+		if err := e.runStep(s, batch); err != nil {
 			return err
 		}
 		if tap == nil {
@@ -387,16 +360,36 @@ func (e *Executor) runStep(s *step, batch int) (err error) {
 	return fmt.Errorf("runtime: node %s (%s): %v", nodeName(s.node), s.node.OpType, err)
 }
 
-// checkInput compares the batch with the model's declared input shape,
-// so that a wrong shape is reported once, against the declaration, rather
-// than as a mismatch deep inside some node.
-func (e *Executor) checkInput(in *Tensor) error {
-	name := e.g.Input.Name
+// checkInputs checks the batch's tensors against the inputs the model
+// declares, so that a wrong shape or type is reported once, against the
+// declaration, rather than as a mismatch deep inside some node.
+func (e *Executor) checkInputs(inputs []*Tensor) error {
+	if len(inputs) != len(e.inputs) {
+		return fmt.Errorf("runtime: the model has %d data inputs (%s), given %d tensors", len(e.inputs), inputList(e.inputs), len(inputs))
+	}
+	for i, in := range inputs {
+		if err := e.checkInput(i, in); err != nil {
+			return err
+		}
+		if b := inputs[0].Shape[0]; in.Shape[0] != b {
+			return fmt.Errorf("runtime: input %q holds %d samples and input %q %d; every input must hold the same batch", e.inputs[0].Name, b, e.inputs[i].Name, in.Shape[0])
+		}
+	}
+	return nil
+}
+
+// checkInput checks the tensor fed to input i: its type and the axes the
+// model fixes.
+func (e *Executor) checkInput(i int, in *Tensor) error {
+	decl := e.inputs[i]
+	name := decl.Name
 	if in == nil {
 		return fmt.Errorf("runtime: input %q is nil", name)
 	}
-
-	if in.IsInt() {
+	switch integer := decl.Type.IsInt(); {
+	case integer && !in.IsInt():
+		return fmt.Errorf("runtime: input %q is declared %s; feed it integers (token ids, a mask), not float32", name, decl.Type)
+	case !integer && in.IsInt():
 		return fmt.Errorf("runtime: input %q must be float32, got an integer tensor of shape %v", name, in.Shape)
 	}
 	if len(in.Shape) == 0 {
@@ -409,7 +402,7 @@ func (e *Executor) checkInput(in *Tensor) error {
 	} else if err := in.check(); err != nil {
 		return fmt.Errorf("runtime: input %q: %v", name, err)
 	}
-	dims := e.g.Input.Dims
+	dims := decl.Dims
 	if len(dims) == 0 {
 		return nil
 	}
@@ -427,11 +420,10 @@ func (e *Executor) checkInput(in *Tensor) error {
 		want[i] = d.String()
 	}
 	reader := ""
-	for i := range e.steps {
-		for _, id := range e.steps[i].inIDs {
-			if id == e.inputID {
-				n := e.steps[i].node
-				reader = fmt.Sprintf(" (read by node %s (%s))", nodeName(n), n.OpType)
+	for _, s := range e.steps {
+		for _, id := range s.inIDs {
+			if id == e.inputIDs[i] {
+				reader = fmt.Sprintf(" (read by node %s (%s))", nodeName(s.node), s.node.OpType)
 				break
 			}
 		}
@@ -450,35 +442,70 @@ func sampleDims(dims []importer.Dim) []string {
 	return out
 }
 
-// OutputShapes is the shape step: it runs the graph on one sample of
-// shape [1, sample...] without computing it, and returns the per-sample
-// shape of every float node output: its shape with the leading batch axis
-// removed. Only shape arithmetic and constants are computed; the steps
-// that depend on the input's values set their outputs' shapes and account
-// for their buffers, which are not allocated, so a model that declares
-// huge shapes costs nothing here: when the buffers one sample needs
-// exceed the executor's Limits, the error is a *BudgetError that names
-// the node. An output whose leading axis is not 1 at batch size 1 has no
-// batch axis first, which per-sample measures cannot use; that is an
-// error naming the tensor.
+// OutputShapes is OutputShapesOf for a graph of one data input.
 func (e *Executor) OutputShapes(sample []int) (map[string][]int, error) {
-	in, err := e.dryInput(1, sample)
+	return e.OutputShapesOf([][]int{sample})
+}
+
+// OutputShapesOf is the shape step: it runs the graph on one sample, of
+// shape [1, samples[i]...] for input i, without computing it, and returns
+// the per-sample shape of every float node output that has the batch as
+// its first axis: its shape with the leading batch axis removed. Only
+// shape arithmetic and constants are computed; the steps that depend on
+// the inputs' values set their outputs' shapes and account for their
+// buffers, which are not allocated, so a model that declares huge shapes
+// costs nothing here: when the buffers one sample needs exceed the
+// executor's Limits, the error is a *BudgetError that names the node.
+//
+// Which outputs have the batch first is found by a second shape step at
+// batch size 2: those whose first axis follows the batch size while the
+// others stay. The rest (a recurrent layer's [steps, batch, hidden], a
+// sequence-first attention's [tokens, batch, features]) hold no row per
+// sample and are left out; they are still computed and tapped by Run.
+func (e *Executor) OutputShapesOf(samples [][]int) (map[string][]int, error) {
+	if len(samples) != len(e.inputs) {
+		return nil, fmt.Errorf("runtime: the model has %d data inputs (%s), given %d sample shapes", len(e.inputs), inputList(e.inputs), len(samples))
+	}
+	one, err := e.dryShapes(1, samples, true)
+	if err != nil {
+		return nil, err
+	}
+	two, err := e.dryShapes(2, samples, false)
 	if err != nil {
 		return nil, err
 	}
 	out := map[string][]int{}
-	err = e.run(in, func(name string, t *Tensor) error {
-		if len(t.Shape) == 0 || t.Shape[0] != 1 {
-			return fmt.Errorf("runtime: output %q has shape %v for one sample; its first axis is not the batch axis", name, t.Shape)
+	for name, s := range one {
+		t := two[name]
+		if len(s) > 0 && s[0] == 1 && len(t) == len(s) && t[0] == 2 && equalShape(s[1:], t[1:]) {
+			out[name] = s[1:]
 		}
-		out[name] = append([]int(nil), t.Shape[1:]...)
-		return nil
-	}, true)
+	}
+	e.samples = make([][]int, len(samples))
+	for i, s := range samples {
+		e.samples[i] = append([]int(nil), s...)
+	}
+	return out, nil
+}
+
+// dryShapes runs the shape step at a batch size and returns the shape of
+// every float output; check enforces the budget.
+func (e *Executor) dryShapes(batch int, samples [][]int, check bool) (map[string][]int, error) {
+	in, err := e.dryInputs(batch, samples)
 	if err != nil {
 		return nil, err
 	}
-	e.sample = append([]int(nil), sample...)
-	return out, nil
+	limit := e.m.limit
+	if !check {
+		e.m.limit = 0
+	}
+	shapes := map[string][]int{}
+	err = e.run(in, func(name string, t *Tensor) error {
+		shapes[name] = append([]int(nil), t.Shape...)
+		return nil
+	}, true)
+	e.m.limit = limit
+	return shapes, err
 }
 
 // ForwardBytes returns the bytes of the buffers the executor holds when it
@@ -491,15 +518,16 @@ func (e *Executor) OutputShapes(sample []int) (map[string][]int, error) {
 // allocates: buffers only grow, and a Run after a larger batch allocates
 // nothing. ForwardBytes computes it with the shape step at that batch
 // size, without allocating, and does not check it against the Limits; the
-// shape step (OutputShapes) must have run first.
+// shape step (OutputShapes) must have run first, with the largest sample
+// shapes the batches will have.
 func (e *Executor) ForwardBytes(batch int) (int64, error) {
-	if e.sample == nil {
+	if e.samples == nil {
 		return 0, errors.New("runtime: ForwardBytes needs the shape step first (OutputShapes)")
 	}
 	if batch < 1 {
 		return 0, fmt.Errorf("runtime: ForwardBytes of a batch of %d samples", batch)
 	}
-	in, err := e.dryInput(batch, e.sample)
+	in, err := e.dryInputs(batch, e.samples)
 	if err != nil {
 		return 0, err
 	}
@@ -513,49 +541,58 @@ func (e *Executor) ForwardBytes(batch int) (int64, error) {
 	return e.m.forward(), nil
 }
 
-// dryInput is the input of a shape step: a shape without values. Its size
-// is checked, though it is not allocated, since the caller will feed
-// batches of it.
-func (e *Executor) dryInput(batch int, sample []int) (*Tensor, error) {
-	shape := append([]int{batch}, sample...)
-	in := &Tensor{Shape: shape, dry: true}
-	if err := e.checkInput(in); err != nil {
-		return nil, err
+// dryInputs are the inputs of a shape step: shapes without values. Their
+// sizes are checked, though they are not allocated, since the caller will
+// feed batches of them.
+func (e *Executor) dryInputs(batch int, samples [][]int) ([]*Tensor, error) {
+	ins := make([]*Tensor, len(samples))
+	for i, sample := range samples {
+		shape := append([]int{batch}, sample...)
+		in := &Tensor{Shape: shape, dry: true}
+		if e.inputs[i].Type.IsInt() {
+			in.Int = []int64{}
+		}
+		if err := e.checkInput(i, in); err != nil {
+			return nil, err
+		}
+		n, need := checkedNumel(shape), floatBytes(checkedNumel(shape))
+		if in.Int != nil { // int64: twice the bytes
+			need = max(need, 2*need) // an overflow keeps need, beyond any budget already
+		}
+		if n < 0 || e.m.limit > 0 && need > e.m.limit {
+			return nil, &BudgetError{What: fmt.Sprintf("input %q", e.inputs[i].Name), Shape: shape,
+				Need: need, Batch: batch, Limit: e.m.limit, Name: e.m.name}
+		}
+		ins[i] = in
 	}
-	n := checkedNumel(shape)
-	if n < 0 || e.m.limit > 0 && int64(n) > e.m.limit/4 {
-		return nil, &BudgetError{What: fmt.Sprintf("input %q", e.g.Input.Name), Shape: shape,
-			Need: floatBytes(n), Batch: batch, Limit: e.m.limit, Name: e.m.name}
-	}
-	return in, nil
+	return ins, nil
 }
 
-// checkInputs refuses what the executor cannot feed: no data input,
-// several, or one declared other than float32.
-func checkInputs(g *importer.Graph) error {
+func inputList(ins []importer.ValueInfo) string {
+	names := make([]string, len(ins))
+	for i, in := range ins {
+		names[i] = fmt.Sprintf("%q %s", in.Name, in.Type)
+	}
+	return strings.Join(names, ", ")
+}
+
+// checkInputs returns the data inputs the executor feeds, and refuses a
+// graph without one or with one of a type it cannot feed: floats other
+// than float32, strings, complex numbers.
+func checkInputs(g *importer.Graph) ([]importer.ValueInfo, error) {
 	ins := g.Inputs
 	if len(ins) == 0 && g.Input.Name != "" {
 		ins = []importer.ValueInfo{g.Input}
 	}
-	switch {
-	case len(ins) == 0:
-		return errors.New("runtime: the graph has no data input (every graph input is an initializer)")
-	case len(ins) > 1:
-		names := make([]string, len(ins))
-		for i, in := range ins {
-			names[i] = fmt.Sprintf("%q %s", in.Name, in.Type)
+	if len(ins) == 0 {
+		return nil, errors.New("runtime: the graph has no data input (every graph input is an initializer)")
+	}
+	for _, in := range ins {
+		if in.Type != importer.TypeFloat && in.Type != importer.TypeUndefined && !in.Type.IsInt() {
+			return nil, fmt.Errorf("runtime: input %q is declared %s; cxray feeds float32 (FLOAT) and integer inputs: re-export the model with a float32 input", in.Name, in.Type)
 		}
-		return fmt.Errorf("runtime: the graph has %d data inputs [%s]; cxray feeds models with exactly one float32 input (several inputs, such as token ids with an attention mask, are not supported yet)", len(ins), strings.Join(names, ", "))
 	}
-	in := g.Input
-	switch in.Type {
-	case importer.TypeFloat, importer.TypeUndefined:
-		return nil
-	case importer.TypeInt64, importer.TypeInt32, importer.TypeInt16, importer.TypeInt8,
-		importer.TypeUint64, importer.TypeUint32, importer.TypeUint16, importer.TypeUint8, importer.TypeBool:
-		return fmt.Errorf("runtime: input %q is declared %s; cxray feeds float32 images and features, and integer inputs such as token ids are not supported yet", in.Name, in.Type)
-	}
-	return fmt.Errorf("runtime: input %q is declared %s; cxray feeds float32 (FLOAT) inputs only: re-export the model with a float32 input", in.Name, in.Type)
+	return ins, nil
 }
 
 // checkOps reports every operator cxray does not support in one error,

@@ -26,22 +26,32 @@ type refTensor struct {
 type refFile struct {
 	Model   string      `json:"model"`
 	Batch   int         `json:"batch"`
+	Bin     string      `json:"bin"` // the .ref.bin, in the same folder
 	Tensors []refTensor `json:"tensors"`
 }
 
-// loadRef returns the reference tensors of a fixture, by name and in file
-// order.
+// loadRef returns the reference tensors of a fixture of fixtures/models,
+// by name and in file order.
 func loadRef(t *testing.T, stem string) ([]refTensor, map[string]*Tensor) {
 	t.Helper()
-	js, err := os.ReadFile(filepath.Join(fixtureDir, stem+".ref.json"))
+	return loadRefIn(t, fixtureDir, stem)
+}
+
+// loadRefIn reads dir/stem.ref.json and the .ref.bin it names.
+func loadRefIn(t *testing.T, dir, stem string) ([]refTensor, map[string]*Tensor) {
+	t.Helper()
+	js, err := os.ReadFile(filepath.Join(dir, stem+".ref.json"))
 	if err != nil {
-		t.Fatalf("%v (run fixtures/make_models.py)", err)
+		t.Fatalf("%v (run fixtures/make_models.py or fixtures/families.py)", err)
 	}
 	var rf refFile
 	if err := json.Unmarshal(js, &rf); err != nil {
 		t.Fatalf("%s.ref.json: %v", stem, err)
 	}
-	raw, err := os.ReadFile(filepath.Join(fixtureDir, stem+".ref.bin"))
+	if rf.Bin == "" {
+		rf.Bin = stem + ".ref.bin"
+	}
+	raw, err := os.ReadFile(filepath.Join(dir, rf.Bin))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,7 +148,7 @@ func TestUnsupportedFixture(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = New(g)
-	assertErr(t, err, `"/gelu/Erf"`, "Erf", "opset 13", "Gemm", "Conv", "MaxPool")
+	assertErr(t, err, `"/CumSum"`, "CumSum", "opset 13", "Gemm", "Conv", "MaxPool")
 }
 
 // TestFixtureBatchSizes feeds the LeNets, the residual CNN and the MLP
@@ -212,7 +222,7 @@ func TestFixtureWrongInputShape(t *testing.T) {
 
 	// Without the declaration, the first node that cannot take the shape
 	// reports it.
-	g.Input.Dims = nil
+	g.Input.Dims, g.Inputs[0].Dims = nil, nil
 	e, err = New(g)
 	if err != nil {
 		t.Fatal(err)

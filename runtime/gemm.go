@@ -70,10 +70,7 @@ func (k *gemm) run(in, out []*Tensor) error {
 	if err := fillBias(y, m, n, c, k.beta); err != nil {
 		return err
 	}
-	if m == 0 || n == 0 || ka == 0 {
-		return nil
-	}
-	k.prod.run(k.workers, k.transA, transB, k.constB, m, n, ka, k.alpha, a.Data, a.Shape[1], b.Data, b.Shape[1], y)
+	k.prod.run(k.workers, k.transA, transB, k.constB, true, m, n, ka, k.alpha, a.Data, a.Shape[1], b.Data, b.Shape[1], y)
 	return nil
 }
 

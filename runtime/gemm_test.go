@@ -41,9 +41,19 @@ func matRef(a []float32, ra, ca int, ta bool, b []float32, rb, cb int, tb bool) 
 	return out, m, n
 }
 
+// TestGemm covers every transpose, every broadcast of C, alpha and beta,
+// on shapes that take each path of product.run: a width that is not a
+// whole number of tiles (through the scratch), whole tiles with a partial
+// panel of rows left, split by rows and by columns, serial and across
+// workers.
 func TestGemm(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 6))
-	const m, k, n = 5, 7, 3
+	for _, sh := range [][3]int{{5, 7, 3}, {13, 20, 32}, {7, 9, 64}, {50, 300, 64}, {8, 300, 160}} {
+		testGemm(t, r, sh[0], sh[1], sh[2])
+	}
+}
+
+func testGemm(t *testing.T, r *rand.Rand, m, k, n int) {
 	for _, ta := range []bool{false, true} {
 		for _, tb := range []bool{false, true} {
 			for _, cShape := range [][]int{nil, {}, {n}, {1, n}, {m, 1}, {m, n}} {

@@ -73,16 +73,14 @@ func (k *matmul) run(in, out []*Tensor) error {
 	// When B has no batch axes of its own, the batches of A stack into one
 	// tall matrix: one large GEMM instead of many small ones.
 	if numel(leadB) == 1 {
-		clear(y)
-		k.prod.run(k.workers, false, false, k.constB, numel(leadA)*m, n, ka, 1, a.Data, ka, b.Data, n, y)
+		k.prod.run(k.workers, false, false, k.constB, false, numel(leadA)*m, n, ka, 1, a.Data, ka, b.Data, n, y)
 		return nil
 	}
 	mk, kn, mn := m*ka, ka*n, m*n
 	k.bc.each(numel(k.bc.out), func(o, ia, ib, cnt, sa, sb int) {
 		for j := 0; j < cnt; j++ {
 			pa, pb, py := (ia+j*sa)*mk, (ib+j*sb)*kn, (o+j)*mn
-			clear(y[py : py+mn])
-			k.prod.run(k.workers, false, false, false, m, n, ka, 1, a.Data[pa:pa+mk], ka, b.Data[pb:pb+kn], n, y[py:py+mn])
+			k.prod.run(k.workers, false, false, false, false, m, n, ka, 1, a.Data[pa:pa+mk], ka, b.Data[pb:pb+kn], n, y[py:py+mn])
 		}
 	})
 	return nil

@@ -14,7 +14,8 @@ const (
 	avgPool
 )
 
-// buildPool compiles MaxPool and AveragePool over 2-D windows (NCHW).
+// buildPool compiles MaxPool and AveragePool over 1, 2 or 3 spatial
+// axes (NCL, NCHW, NCDHW).
 //
 // AveragePool follows PyTorch where the ONNX text is loose: with
 // count_include_pad the divisor counts the padding but not the part of a
@@ -30,14 +31,20 @@ func buildPool(kind poolKind) func(c *nodeCtx) (kernel, error) {
 		if err != nil {
 			return nil, err
 		}
-		if kind == avgPool && w.dilations != [2]int{1, 1} {
-			return nil, fmt.Errorf("dilations %v are not supported for AveragePool", w.dilations)
+		if kind == avgPool && w.dilations != nil {
+			for _, d := range w.dilations {
+				if d != 1 {
+					return nil, fmt.Errorf("dilations %v are not supported for AveragePool", w.dilations)
+				}
+			}
+		}
+		if c.attrs().Int("storage_order", 0) != 0 {
+			return nil, fmt.Errorf("storage_order=1 is not supported")
 		}
 		return &pool{
 			kind:       kind,
 			win:        w,
-			kh:         int(ks[0]),
-			kw:         int(ks[1]),
+			ks:         toInts(ks),
 			includePad: c.attrs().Int("count_include_pad", 0) != 0,
 			workers:    c.workers,
 			m:          c.m,
@@ -49,52 +56,53 @@ func buildPool(kind poolKind) func(c *nodeCtx) (kernel, error) {
 type pool struct {
 	kind       poolKind
 	win        windowAttrs
-	kh, kw     int
+	ks         []int
 	includePad bool
 	workers    int
 	m          *meter
+	shape      []int
 	scratch    [][]float32 // per worker: the row maxima of maxPool2x2
 }
 
 func (k *pool) run(in, out []*Tensor) error {
 	x := in[0]
-	if x.IsInt() || len(x.Shape) != 4 {
-		return fmt.Errorf("input X must be a 4-D float32 tensor [N, C, H, W], got shape %v", x.Shape)
+	r := len(k.ks)
+	if x.IsInt() || len(x.Shape) != r+2 {
+		return fmt.Errorf("input X must be a %d-D float32 tensor [N, C, spatial...] for kernel_shape %v, got shape %v", r+2, k.ks, x.Shape)
 	}
-	n, c, h, w := x.Shape[0], x.Shape[1], x.Shape[2], x.Shape[3]
-	gy, err := k.win.geometry(0, h, k.kh)
+	n, c := x.Shape[0], x.Shape[1]
+	v, err := k.win.geometries(x.Shape[2:], k.ks, fmt.Sprintf("input X %v", x.Shape))
 	if err != nil {
-		return fmt.Errorf("input X %v: height: %v", x.Shape, err)
+		return err
 	}
-	gx, err := k.win.geometry(1, w, k.kw)
-	if err != nil {
-		return fmt.Errorf("input X %v: width: %v", x.Shape, err)
-	}
-	oh, ow := gy.out, gx.out
+	d, h, w := v.ins()
+	od, oh, ow := v.outs()
 	planes := n * c
-	workers := splitFor(planes, oh*ow*k.kh*k.kw, k.workers)
-	fast := k.kind == maxPool && is2x2(&gy, &gx)
-	if fast && checkedNumel([]int{planes, oh, ow}) > 0 {
+	workers := splitFor(planes, od*oh*ow*numel(k.ks), k.workers)
+	fast := k.kind == maxPool && is2x2(&v)
+	k.shape = v.outShape(k.shape, n, c, r)
+	if fast && checkedNumel(k.shape) > 0 {
 		for wk := range workers {
 			if _, err := reserve(k.m, &k.scratch[wk], oh*w, "row maxima scratch", nil); err != nil {
 				return err
 			}
 		}
 	}
-	y, err := out[0].setFloat(n, c, oh, ow)
+	y, err := out[0].setFloat(k.shape...)
 	if err != nil {
 		return err
 	}
+	vol, ovol := d*h*w, od*oh*ow
 	parallelFor(planes, workers, func(wk, lo, hi int) {
 		for p := lo; p < hi; p++ {
-			src := x.Data[p*h*w : (p+1)*h*w]
-			dst := y[p*oh*ow : (p+1)*oh*ow]
+			src := x.Data[p*vol : (p+1)*vol]
+			dst := y[p*ovol : (p+1)*ovol]
 			if fast {
-				maxPool2x2(dst, src, &gy, &gx, &k.scratch[wk])
+				maxPool2x2(dst, src, &v[1], &v[2], &k.scratch[wk])
 			} else if k.kind == maxPool {
-				maxPlane(dst, src, &gy, &gx)
+				maxVolume(dst, src, &v)
 			} else {
-				avgPlane(dst, src, &gy, &gx, k.includePad)
+				avgVolume(dst, src, &v, k.includePad)
 			}
 		}
 	})
@@ -115,10 +123,11 @@ func (g *axisGeom) span(o int) (t0, t1, start int) {
 	return min(t0, t1), t1, start
 }
 
-// is2x2 reports the 2×2, stride-2, unpadded pool of nearly every CNN,
-// over an input of even width.
-func is2x2(gy, gx *axisGeom) bool {
-	return gy.k == 2 && gx.k == 2 && gy.stride == 2 && gx.stride == 2 && gy.dil == 1 && gx.dil == 1 &&
+// is2x2 reports the 2×2, stride-2, unpadded 2-D pool of nearly every
+// CNN, over an input of even width.
+func is2x2(v *volume) bool {
+	gy, gx := &v[1], &v[2]
+	return v[0] == unitAxis && gy.k == 2 && gx.k == 2 && gy.stride == 2 && gx.stride == 2 && gy.dil == 1 && gx.dil == 1 &&
 		gy.padBegin == 0 && gx.padBegin == 0 && 2*gy.out <= gy.in && 2*gx.out == gx.in
 }
 
@@ -136,51 +145,69 @@ func maxPool2x2(dst, src []float32, gy, gx *axisGeom, tmp *[]float32) {
 	gemmkernel.PairMax(dst, t)
 }
 
-func maxPlane(dst, src []float32, gy, gx *axisGeom) {
-	w := gx.in
-	for oy := 0; oy < gy.out; oy++ {
-		i0, i1, ys := gy.span(oy)
-		for ox := 0; ox < gx.out; ox++ {
-			j0, j1, xs := gx.span(ox)
-			// Padding never wins a max: it is -Inf, as in PyTorch.
-			m := float32(math.Inf(-1))
-			for i := i0; i < i1; i++ {
-				row := src[(ys+i*gy.dil)*w:]
-				for j := j0; j < j1; j++ {
-					v := row[xs+j*gx.dil]
-					if v > m || v != v { // NaN propagates, as in PyTorch
-						m = v
+func maxVolume(dst, src []float32, v *volume) {
+	gz, gy, gx := &v[0], &v[1], &v[2]
+	h, w := gy.in, gx.in
+	o := 0
+	for oz := 0; oz < gz.out; oz++ {
+		a0, a1, zs := gz.span(oz)
+		for oy := 0; oy < gy.out; oy++ {
+			i0, i1, ys := gy.span(oy)
+			for ox := 0; ox < gx.out; ox++ {
+				j0, j1, xs := gx.span(ox)
+				// Padding never wins a max: it is -Inf, as in PyTorch.
+				m := float32(math.Inf(-1))
+				for a := a0; a < a1; a++ {
+					plane := src[(zs+a*gz.dil)*h*w:]
+					for i := i0; i < i1; i++ {
+						row := plane[(ys+i*gy.dil)*w:]
+						for j := j0; j < j1; j++ {
+							v := row[xs+j*gx.dil]
+							if v > m || v != v { // NaN propagates, as in PyTorch
+								m = v
+							}
+						}
 					}
 				}
+				dst[o] = m
+				o++
 			}
-			dst[oy*gx.out+ox] = m
 		}
 	}
 }
 
-func avgPlane(dst, src []float32, gy, gx *axisGeom, includePad bool) {
-	w := gx.in
-	for oy := 0; oy < gy.out; oy++ {
-		i0, i1, ys := gy.span(oy)
-		// Window height clipped to the padded input, as PyTorch does.
-		ph := min(ys+gy.k, gy.in+gy.padEnd) - ys
-		for ox := 0; ox < gx.out; ox++ {
-			j0, j1, xs := gx.span(ox)
-			var sum float32
-			for i := i0; i < i1; i++ {
-				row := src[(ys+i)*w:]
-				for j := j0; j < j1; j++ {
-					sum += row[xs+j]
+func avgVolume(dst, src []float32, v *volume, includePad bool) {
+	gz, gy, gx := &v[0], &v[1], &v[2]
+	h, w := gy.in, gx.in
+	// The window clipped to the padded input, as PyTorch does.
+	padded := func(g *axisGeom, start int) int { return min(start+g.k, g.in+g.padEnd) - start }
+	o := 0
+	for oz := 0; oz < gz.out; oz++ {
+		a0, a1, zs := gz.span(oz)
+		for oy := 0; oy < gy.out; oy++ {
+			i0, i1, ys := gy.span(oy)
+			for ox := 0; ox < gx.out; ox++ {
+				j0, j1, xs := gx.span(ox)
+				var sum float32
+				for a := a0; a < a1; a++ {
+					plane := src[(zs+a)*h*w:]
+					for i := i0; i < i1; i++ {
+						row := plane[(ys+i)*w:]
+						for j := j0; j < j1; j++ {
+							sum += row[xs+j]
+						}
+					}
 				}
+				div := (a1 - a0) * (i1 - i0) * (j1 - j0)
+				if includePad {
+					div = padded(gz, zs) * padded(gy, ys) * padded(gx, xs)
+				}
+				if div > 0 {
+					sum /= float32(div)
+				}
+				dst[o] = sum
+				o++
 			}
-			div := (i1 - i0) * (j1 - j0)
-			if includePad {
-				div = ph * (min(xs+gx.k, gx.in+gx.padEnd) - xs)
-			}
-			if div > 0 {
-				sum /= float32(div)
-			}
-			dst[oy*gx.out+ox] = sum
 		}
 	}
 }

@@ -21,8 +21,13 @@ type product struct {
 	ap     []float32 // A', packed by kernel.PackA
 	bp     []float32 // B', packed by kernel.PackB
 	bReady bool      // bp holds a constant B' from an earlier batch
-	p      []float32 // the product, mp×np
+	p      []float32 // scratch for the rows of the product the kernel cannot write in place
 }
+
+// direct reports a product whose tiles the kernel writes into y itself:
+// one whose width is a whole number of tiles. Only the last, partial
+// panel of rows then goes through the scratch; otherwise all of it does.
+func direct(n int) bool { return n%gemmkernel.NR == 0 }
 
 // reserve sizes the buffers for an m×n product over k, checked against
 // the budget; run then allocates nothing.
@@ -35,11 +40,15 @@ func (pr *product) reserve(m, n, k int) error {
 	if checkedNumel([]int{mp, max(k, np)}) < 0 || checkedNumel([]int{np, k}) < 0 {
 		return &BudgetError{What: "matrix product scratch", Shape: []int{m, n, k}, Need: math.MaxInt64}
 	}
+	scratch := mp * np
+	if direct(n) {
+		scratch = gemmkernel.MR * np
+	}
 	for _, b := range []struct {
 		buf  *[]float32
 		n    int
 		what string
-	}{{&pr.ap, mp * k, "packed A"}, {&pr.bp, np * k, "packed B"}, {&pr.p, mp * np, "product scratch"}} {
+	}{{&pr.ap, mp * k, "packed A"}, {&pr.bp, np * k, "packed B"}, {&pr.p, scratch, "product scratch"}} {
 		if _, err := reserve(pr.m, b.buf, b.n, b.what, nil); err != nil {
 			return err
 		}
@@ -47,11 +56,21 @@ func (pr *product) reserve(m, n, k int) error {
 	return nil
 }
 
-// run adds alpha·A'·B' to the m×n matrix y, where A' is A or Aᵀ (A has
-// row stride lda) and likewise B'. With constB, B is an initializer: it
-// is packed on the first call only.
-func (pr *product) run(workers int, tA, tB, constB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, y []float32) {
+// run sets the m×n matrix y to alpha·A'·B', or with add adds that to it,
+// where A' is A or Aᵀ (A has row stride lda) and likewise B'. With
+// constB, B is an initializer: it is packed on the first call only.
+//
+// The work is split across workers by the longer of the two panel counts:
+// a batch of 64 rows has 11 row panels, a wide layer many column panels.
+// Split by rows, each worker packs its own panels of A. When the width is
+// a whole number of tiles (direct), the kernel writes the full row panels
+// into y (adding to it with add) and only the last, partial one goes
+// through the scratch; otherwise every row does.
+func (pr *product) run(workers int, tA, tB, constB, add bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, y []float32) {
 	if m == 0 || n == 0 || k == 0 {
+		if !add {
+			clear(y[:m*n])
+		}
 		return
 	}
 	mp := gemmkernel.RoundUp(m, gemmkernel.MR)
@@ -60,26 +79,98 @@ func (pr *product) run(workers int, tA, tB, constB bool, m, n, k int, alpha floa
 		pr.bp = gemmkernel.PackB(pr.bp, b, k, n, ldb, tB)
 		pr.bReady = constB
 	}
-	pr.ap = gemmkernel.PackA(pr.ap, a, m, k, lda, tA)
-	p := pr.p[:mp*np] // sized by reserve
-	// Split the longer of the two panel counts across workers: a batch of
-	// 64 rows has 11 row panels, a wide layer many column panels.
+	dir := direct(n)
+	full := m // rows the kernel writes into y
+	if !dir {
+		full = 0
+	} else {
+		full -= m % gemmkernel.MR
+	}
+	p := pr.p
+	// When direct, alpha goes into the packed A (scale); otherwise flush
+	// applies it.
+	fa := alpha
+	if dir {
+		fa = 1
+	}
+	// flush moves rows [i0, i1) of the product from the scratch, whose row
+	// 0 is product row base, into y.
+	flush := func(i0, i1, base int) {
+		for i := i0; i < i1; i++ {
+			yi, pi := y[i*n:(i+1)*n], p[(i-base)*np:(i-base)*np+n]
+			switch {
+			case add:
+				for j := range yi {
+					yi[j] += fa * pi[j]
+				}
+			case fa == 1:
+				copy(yi, pi)
+			default:
+				for j := range yi {
+					yi[j] = fa * pi[j]
+				}
+			}
+		}
+	}
+	// scale makes the kernel's own product alpha·A·B: the packed A is
+	// scaled (Gemm's alpha; 1 for MatMul).
+	scale := func(ap []float32) {
+		if alpha != 1 && dir {
+			for i := range ap {
+				ap[i] *= alpha
+			}
+		}
+	}
 	rows, cols := mp/gemmkernel.MR, np/gemmkernel.NR
 	tileCost := k * gemmkernel.MR * gemmkernel.NR
 	if rows >= cols {
+		ap := pr.ap[:mp*k] // sized by reserve
 		parallelFor(rows, splitFor(rows, cols*tileCost, workers), func(_, lo, hi int) {
 			r0, r1 := lo*gemmkernel.MR, hi*gemmkernel.MR
-			gemmkernel.GemmPacked(r1-r0, np, k, pr.ap[r0*k:r1*k], pr.bp, p[r0*np:r1*np], np, 0, cols)
+			src := a[r0*lda:]
+			if tA {
+				src = a[r0:]
+			}
+			apw := ap[r0*k : r1*k]
+			gemmkernel.PackA(apw, src, min(r1, m)-r0, k, lda, tA)
+			scale(apw)
+			// The full panels into y, the rest through the scratch: the
+			// one partial panel when direct (its worker alone uses the
+			// scratch), every panel otherwise (each at its own rows).
+			if f := min(r1, full); f > r0 {
+				gemmkernel.GemmPackedAdd(f-r0, np, k, apw, pr.bp, y[r0*n:], n, 0, cols, add)
+			}
+			for q := max(r0, full); q < min(r1, mp); q += gemmkernel.MR {
+				base := q
+				if !dir {
+					base = 0
+				}
+				gemmkernel.GemmPacked(gemmkernel.MR, np, k, ap[q*k:(q+gemmkernel.MR)*k], pr.bp, p[(q-base)*np:], np, 0, cols)
+				flush(q, min(q+gemmkernel.MR, m), base)
+			}
 		})
-	} else {
-		parallelFor(cols, splitFor(cols, rows*tileCost, workers), func(_, lo, hi int) {
-			gemmkernel.GemmPacked(mp, np, k, pr.ap, pr.bp, p, np, lo, hi)
-		})
+		return
 	}
-	for i := 0; i < m; i++ {
-		yi, pi := y[i*n:(i+1)*n], p[i*np:i*np+n]
-		for j := range yi {
-			yi[j] += alpha * pi[j]
+	pr.ap = gemmkernel.PackA(pr.ap, a, m, k, lda, tA)
+	scale(pr.ap)
+	w := splitFor(cols, rows*tileCost, workers)
+	parallelFor(cols, w, func(_, lo, hi int) {
+		if full > 0 {
+			gemmkernel.GemmPackedAdd(full, np, k, pr.ap, pr.bp, y, n, lo, hi, add)
 		}
+		if full < m {
+			base := full
+			if !dir {
+				base = 0
+			}
+			gemmkernel.GemmPacked(mp-full, np, k, pr.ap[full*k:], pr.bp, p[(full-base)*np:], np, lo, hi)
+		}
+	})
+	if full < m {
+		base := full
+		if !dir {
+			base = 0
+		}
+		parallelFor(m-full, min(w, splitFor(m-full, n, workers)), func(_, lo, hi int) { flush(full+lo, full+hi, base) })
 	}
 }

@@ -11,13 +11,24 @@ func buildIdentity(c *nodeCtx) (kernel, error) { return identity{}, nil }
 
 // buildDropout: Dropout is the identity at inference. Before opset 12 the
 // ratio is an attribute; from 12 on it and training_mode are optional
-// inputs. A constant training_mode of true is refused rather than
-// silently ignored.
+// inputs. A training_mode of true is refused rather than silently
+// ignored, unless the ratio is a constant 0, which drops nothing (swin_t
+// exports its attention dropout so).
 func buildDropout(c *nodeCtx) (kernel, error) {
-	if t := c.constInput(2); t != nil && c.opset >= 12 {
-		if (t.IsInt() && len(t.Int) == 1 && t.Int[0] != 0) || (!t.IsInt() && len(t.Data) == 1 && t.Data[0] != 0) {
-			return nil, fmt.Errorf("training_mode is true; export the model in eval mode")
-		}
+	if c.opset < 12 || !c.hasInput(2) {
+		return identity{}, nil
+	}
+	nonzero := func(t *Tensor) bool {
+		return t.IsInt() && len(t.Int) == 1 && t.Int[0] != 0 || !t.IsInt() && len(t.Data) == 1 && t.Data[0] != 0
+	}
+	mode, ratio := c.constInput(2), c.constInput(1)
+	switch {
+	case mode != nil && !nonzero(mode):
+	case c.hasInput(1) && ratio != nil && !nonzero(ratio):
+	case mode != nil:
+		return nil, fmt.Errorf("training_mode is true; export the model in eval mode")
+	default:
+		return nil, fmt.Errorf("training_mode (input 2) is computed, not a constant; export the model in eval mode")
 	}
 	return identity{}, nil
 }

@@ -15,13 +15,15 @@ type Tensor struct {
 	Data  []float32
 	Int   []int64
 
-	// An executor's node outputs own their buffers (bufF, bufI), grown
+	// An executor's node outputs own their buffers (bufF, bufI), or share
+	// a slot with outputs of disjoint lifetimes (see shareBuffers), grown
 	// through m; Data and Int are views of them, or of another tensor's
 	// (alias). dry marks a tensor of the shape step, which has a shape but
 	// no values.
 	m    *meter
 	bufF []float32
 	bufI []int64
+	slot *slot
 	dry  bool
 }
 
@@ -49,7 +51,11 @@ func numel(shape []int) int {
 func (t *Tensor) setFloat(shape ...int) ([]float32, error) {
 	t.Shape = append(t.Shape[:0], shape...)
 	t.Int = nil
-	data, err := reserve(t.m, &t.bufF, checkedNumel(shape), "output", shape)
+	buf := &t.bufF
+	if t.slot != nil {
+		buf = &t.slot.f
+	}
+	data, err := reserve(t.m, buf, checkedNumel(shape), "output", shape)
 	t.Data, t.dry = data, t.m != nil && t.m.dry
 	if err == nil && t.dry {
 		err = errDry
@@ -82,7 +88,11 @@ func floatBytes(n int) int64 {
 func (t *Tensor) setInt(shape ...int) ([]int64, error) {
 	t.Shape = append(t.Shape[:0], shape...)
 	t.Data = nil
-	data, err := reserve(t.m, &t.bufI, checkedNumel(shape), "output", shape)
+	buf := &t.bufI
+	if t.slot != nil {
+		buf = &t.slot.i
+	}
+	data, err := reserve(t.m, buf, checkedNumel(shape), "output", shape)
 	t.Int, t.dry = data, t.m != nil && t.m.dry
 	if t.Int == nil {
 		t.Int = []int64{}

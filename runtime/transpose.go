@@ -4,10 +4,11 @@ import "fmt"
 
 // buildTranspose: perm defaults to reversing the axes.
 func buildTranspose(c *nodeCtx) (kernel, error) {
-	return &transpose{perm: toInts(c.attrs().Ints("perm", nil))}, nil
+	return &transpose{perm: toInts(c.attrs().Ints("perm", nil)), workers: c.workers}, nil
 }
 
 type transpose struct {
+	workers int
 	perm    []int
 	p       []int // resolved permutation
 	shape   []int // output shape
@@ -52,21 +53,38 @@ func (k *transpose) run(in, out []*Tensor) error {
 		if err != nil {
 			return err
 		}
-		permute(dst, x.Int, k.shape, k.strides, k.idx)
+		permute(dst, x.Int, k.shape, k.strides, k.idx, 0)
 		return nil
 	}
 	dst, err := out[0].setFloat(k.shape...)
 	if err != nil {
 		return err
 	}
-	permute(dst, x.Data, k.shape, k.strides, k.idx)
+	if w := splitFor(len(dst), 1, k.workers); w > 1 && r >= 2 && r <= maxBroadcastAxes && k.shape[r-1] > 0 {
+		// Whole rows of the output to each worker, each with its own
+		// odometer.
+		n := k.shape[r-1]
+		parallelFor(len(dst)/n, w, func(_, lo, hi int) {
+			var idx [maxBroadcastAxes]int
+			off := 0
+			for ax, rest := r-2, lo; ax >= 0; ax-- {
+				idx[ax] = rest % k.shape[ax]
+				rest /= k.shape[ax]
+				off += idx[ax] * k.strides[ax]
+			}
+			permute(dst[lo*n:hi*n], x.Data, k.shape, k.strides, idx[:r], off)
+		})
+		return nil
+	}
+	permute(dst, x.Data, k.shape, k.strides, k.idx, 0)
 	return nil
 }
 
 // permute writes dst in output order, walking src with the permuted
-// strides: an odometer over the outer output axes, a strided inner loop
-// over the last one.
-func permute[T number](dst, src []T, shape, strides, idx []int) {
+// strides: an odometer over the outer output axes (idx, its position at
+// dst's first row, off the offset of that row in src), a strided inner
+// loop over the last one.
+func permute[T number](dst, src []T, shape, strides, idx []int, off int) {
 	r := len(shape)
 	if len(dst) == 0 {
 		return
@@ -76,7 +94,6 @@ func permute[T number](dst, src []T, shape, strides, idx []int) {
 		return
 	}
 	n, st := shape[r-1], strides[r-1]
-	off := 0
 	for o := 0; o < len(dst); o += n {
 		row := dst[o : o+n]
 		for j := range row {

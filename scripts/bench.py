@@ -26,6 +26,13 @@ Cases:
                   PyTorch rebuilds the architecture and loads the ONNX
                   initializers; the outputs of both on 640 images must agree
                   to 1e-4 before anything is timed. Both warm up with one pass.
+  forward, larger the forward pass alone, batch 64, 2 threads, against
+                  PyTorch: ResNet-18 and MobileNetV2 at 3x224x224 (opset
+                  13), ViT-Ti/16 at 3x224x224 and a 2-layer Transformer
+                  encoder (d=256, 4 heads, 64 tokens; opset 17), with seeded random weights
+                  (fixtures/families.py's randomize), exported to ONNX from the very model PyTorch
+                  times, on one batch of 64 seeded normal samples; the
+                  outputs of both must agree to 1e-4 of their scale first.
   exact N1 at scale
                   `cxray analyze --ties total` on the first 10000 and all
                   60000 MNIST train images (input, d=784): wall, CPU time,
@@ -108,7 +115,10 @@ def have(*mods):
 
 
 def summary(vals):
-    """'median (min-max)' of samples/s values, in thousands."""
+    """'median (min-max)' of samples/s values, in thousands (units below
+    1000)."""
+    if statistics.median(vals) < 1000:
+        return "%.1f (%.1f-%.1f)" % (statistics.median(vals), min(vals), max(vals))
     return "%.1fk (%.1f-%.1fk)" % (statistics.median(vals) / 1e3, min(vals) / 1e3, max(vals) / 1e3)
 
 
@@ -211,6 +221,62 @@ def bench_forward(tmp, rows):
             rows.append((case, summary(cx_vals), "torch %s" % summary(pt_vals), "%.2fx" % (cm / pm),
                          "vs torch's best round %.2fx; outputs agree to %.1e" % (cm / max(pt_vals), diff)))
         torch.set_num_threads(2)
+
+
+def bench_forward_larger(tmp, rows):
+    """ResNet-18, MobileNetV2, ViT-Ti/16 and the Transformer encoder,
+    2 threads, one batch of 64 cycled."""
+    if not have("torch", "onnx", "torchvision", "numpy"):
+        rows.append(("forward, larger models", "-", "-", "-",
+                     "skipped: python3-torch, torchvision, python3-onnx or numpy not installed"))
+        return
+    import numpy as np
+    import torch
+    import families
+    import torch_forward as tf
+    from torchvision import models as tv
+    from torchvision.models import vision_transformer
+    # name -> (builder, sample shape, opset). ViT-Ti/16 is torchvision's
+    # VisionTransformer at the size of DeiT-Tiny.
+    bench = {
+        "resnet18": (lambda: tv.resnet18(weights=None), (3, 224, 224), 13),
+        "mobilenet_v2": (lambda: tv.mobilenet_v2(weights=None), (3, 224, 224), 13),
+        "vit_ti_16": (lambda: vision_transformer.VisionTransformer(
+            image_size=224, patch_size=16, num_layers=12, num_heads=3, hidden_dim=192, mlp_dim=768), (3, 224, 224), 17),
+        "text_encoder": (lambda: families.TextEncoder(d=256, heads=4, ff=1024, layers=2), (64, 256), 17),
+    }
+    tool = os.path.join(tmp, "forward")
+    if not os.path.exists(tool):
+        run(["go", "build", "-tags", os.environ.get("TAGS", ""), "-o", tool, "./scripts/forward"], cwd=ROOT)
+    torch.set_num_threads(2)
+    for name, label in [("resnet18", "ResNet-18 3x224x224"), ("mobilenet_v2", "MobileNetV2 3x224x224"),
+                        ("vit_ti_16", "ViT-Ti/16 3x224x224"), ("text_encoder", "Transformer encoder 64x256")]:
+        builder, shape, opset = bench[name]
+        torch.manual_seed(0)
+        model = families.randomize(builder(), 1).eval()
+        path = os.path.join(tmp, name + ".onnx")
+        families.export(model, shape, path, opset)
+        x = torch.randn((BATCH,) + tuple(shape), generator=torch.Generator().manual_seed(3))
+        xfile = os.path.join(tmp, name + ".f32")
+        x.numpy().astype("<f4").tofile(xfile)
+        yfile = os.path.join(tmp, name + ".y.f32")
+        cxray_forward(tool, path, xfile, shape, 0, 2, check=yfile)
+        ref = tf.outputs(model, [x])
+        got = np.fromfile(yfile, dtype="<f4").reshape(ref.shape)
+        scale = float(np.max(np.abs(ref)))
+        diff = float(np.max(np.abs(got - ref))) / scale
+        case = "forward %s, batch %d, 2 threads (samples/s)" % (label, BATCH)
+        if diff > 1e-4:
+            rows.append((case, "-", "-", "-", "NOT TIMED: outputs differ from torch by %.3g of their scale" % diff))
+            continue
+        cx_vals, pt_vals = [], []
+        for _ in range(ROUNDS):
+            cx_vals.append(cxray_forward(tool, path, xfile, shape, SECONDS, 2))
+            pt_vals.append(tf.throughput(model, [x], SECONDS))
+            time.sleep(0.2)
+        cm, pm = statistics.median(cx_vals), statistics.median(pt_vals)
+        rows.append((case, summary(cx_vals), "torch %s" % summary(pt_vals), "%.2fx" % (cm / pm),
+                     "opset %d; outputs agree to %.1e of their scale" % (opset, diff)))
 
 
 # --- exact N1 at scale, on one machine and sharded ---------------------------------
@@ -374,6 +440,7 @@ def main():
             bench_forward(tmp, rows)
         else:
             rows.append(("forward", "-", "-", "-", "skipped: python3-numpy not installed"))
+        bench_forward_larger(tmp, rows)
         bench_train(rows)
         bench_memory(tmp, rows)
         bench_scale(tmp, rows)

@@ -13,6 +13,11 @@ func AddLayers(ctx context.Context, run *sql.Run, layers []tap.Layer) error {
 	ls := make([]sql.Layer, len(layers))
 	for i, l := range layers {
 		ls[i] = sql.Layer{Index: l.Index, Name: l.Name, NodeName: l.NodeName, OpType: l.OpType, Shape: l.Shape, Dim: l.Dim}
+		if l.Tokens > 0 && l.Pool != tap.PoolFlatten {
+			// A pooled token layer's point is one token's features; its
+			// rows' params say how it was pooled from how many tokens.
+			ls[i].Shape = l.Shape[1:]
+		}
 	}
 	return run.AddLayers(ctx, ls)
 }

@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"context"
+	"maps"
 	"math"
 
 	"cxray/runtime"
@@ -42,7 +43,7 @@ func (j *Job) Measure(ctx context.Context, run *sql.Run, r Reporter) ([]Result, 
 			values[i] = e.Value
 			metrics[i] = sql.Metric{
 				Epoch: s.Epoch, Step: j.rowStep(seen), LayerIndex: l.Index, LayerName: l.Name, Measure: "N1", Value: e.Value,
-				NSamples: int64(e.N), Method: e.Method, Params: e.Params,
+				NSamples: int64(e.N), Method: e.Method, Params: pooled(l, e.Params),
 				CILow: finite(e.CILow), CIHigh: finite(e.CIHigh),
 			}
 		}
@@ -76,7 +77,7 @@ func (j *Job) Measure(ctx context.Context, run *sql.Run, r Reporter) ([]Result, 
 		return false, nil
 	}
 	_, err := pipeline.Run(ctx, pipeline.Config{
-		Source: j.Source, Exec: j.Exec(), Input: j.Input, Shape: j.Shape, Batch: j.Plan.Batch,
+		Source: j.Source, Exec: j.Exec(), Input: j.Input, Shape: j.Shape, Inputs: j.Inputs, Mask: j.Mask, Batch: j.Plan.Batch,
 		Sink: router, Every: s.Every, Checkpoint: checkpoint,
 		Progress: func(seen, total int) { r.Step("forward", seen, total) },
 	})
@@ -109,13 +110,13 @@ func (j *Job) extraMetrics(router *tap.Router, seen int64, r Reporter, metrics [
 		}
 		for _, x := range extra {
 			if x.Measure == "N1" {
-				metrics[i].Value, metrics[i].Params = x.Value, x.Params
+				metrics[i].Value, metrics[i].Params = x.Value, pooled(l, x.Params)
 				results[i].Estimate.Value = x.Value
 				continue
 			}
 			rows = append(rows, sql.Metric{
 				Epoch: s.Epoch, Step: j.rowStep(seen), LayerIndex: l.Index, LayerName: l.Name, Measure: x.Measure, Value: x.Value,
-				NSamples: seen, Method: "exact", Params: x.Params,
+				NSamples: seen, Method: "exact", Params: pooled(l, x.Params),
 			})
 			if results[i].Extra == nil {
 				results[i].Extra = map[string]float64{}
@@ -124,6 +125,18 @@ func (j *Job) extraMetrics(router *tap.Router, seen int64, r Reporter, metrics [
 		}
 	}
 	return rows
+}
+
+// pooled adds to the params of a token layer's row how its samples were
+// pooled: pool (mean, cls, last, flatten) and the tokens per sample.
+func pooled(l tap.Layer, params map[string]any) map[string]any {
+	if l.Tokens == 0 {
+		return params
+	}
+	out := make(map[string]any, len(params)+2)
+	maps.Copy(out, params)
+	out["pool"], out["tokens"] = l.Pool.String(), l.Tokens
+	return out
 }
 
 // Exec is the model's executor, nil when the dataset itself is measured.

@@ -4,6 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
+	"strings"
+
+	"cxray/importer"
 
 	"cxray/stream/measure"
 	"cxray/stream/measure/mst"
@@ -26,6 +30,9 @@ type Spec struct {
 	// Layers chooses the layers: "all", or comma-separated names or
 	// indices (tap.Select).
 	Layers string
+	// Pool makes one point per sample of the token layers of a model over
+	// token ids (tap.MarkTokens); PoolMean is the zero value.
+	Pool tap.Pool
 	// Batch is the batch size of the forward pass; 0 lets the plan choose
 	// (plan.DefaultBatch, lowered when the forward pass would take too
 	// much of the budget). BatchFixed makes the plan fail rather than
@@ -69,8 +76,12 @@ type Spec struct {
 type Job struct {
 	Source source.Source // closed by Close
 	Model  *Model        // nil when measuring the dataset itself
-	Input  string        // the tensor fed with the batch
-	Shape  []int         // the per-sample shape fed to the model
+	Input  string        // the tensor fed with the batch, when Inputs is empty
+	Shape  []int         // the per-sample shape fed to the model, when Inputs is empty
+	// Inputs are the model's data inputs, each fed its part of a sample
+	// of a source.Layered; Mask names the one with the attention mask.
+	Inputs []pipeline.Input
+	Mask   string
 	Layers []tap.Layer
 	Plan   *plan.Plan
 	// Total is the number of samples of the whole dataset, of which Source
@@ -132,9 +143,12 @@ func Open(s Spec) (*Job, error) {
 	}
 	opt := s.Source
 	opt.Transform = s.Transform
-	if s.Model != nil {
+	if m := s.Model; m != nil {
+		if !s.Transform.IsZero() && (len(m.Inputs) > 1 || m.Inputs[0].Type.IsInt()) {
+			return nil, fmt.Errorf("--resize, --center-crop, --input-pad and --input-norm preprocess images and features; model %s takes %s", m.Path, describeInputs(m.Inputs))
+		}
 		// Image sources convert to the model's channels and check sizes.
-		opt.Transform.Input = s.Model.Sample
+		opt.Transform.Input = m.Sample
 	}
 	src, err := source.Open(s.Data, opt)
 	if err != nil {
@@ -195,27 +209,148 @@ func (j *Job) fitModel() error {
 	src, s := j.Source, j.spec
 	all := []tap.Layer{tap.InputLayer("input", src.SampleShape())}
 	j.Input, j.Shape = "input", src.SampleShape()
-	if ls, ok := src.(source.Layered); ok {
-		// Activations extracted beforehand: one layer per file, no model.
-		if s.Model != nil {
-			return fmt.Errorf("--data %s holds activations already extracted, one layer per file; it cannot be fed to --model: drop --model", src.Name())
+	ls, layered := src.(source.Layered)
+	if s.Model == nil {
+		if layered {
+			// Activations extracted beforehand: one layer per file, no model.
+			all = nil
+			for i, p := range ls.Parts() {
+				all = append(all, tap.Layer{Index: i, Name: p.Name, NodeName: p.Path, OpType: "npy", Shape: p.Shape, Dim: p.Dim})
+			}
 		}
-		all = nil
-		for i, p := range ls.Parts() {
-			all = append(all, tap.Layer{Index: i, Name: p.Name, NodeName: p.Path, OpType: "npy", Shape: p.Shape, Dim: p.Dim})
-		}
+		var err error
+		j.Layers, err = tap.Select(all, s.Layers)
+		return err
 	}
-	if m := s.Model; m != nil {
-		// Layer 0 is the model's input, sized by the sample shape it declares.
-		if in := m.Layers[0]; in.Dim != src.Dim() {
-			return fmt.Errorf("model %s: input %q takes %s = %d values per sample, but dataset %s has %d (shape %s); %s",
-				m.Path, in.Name, in.ShapeString(), in.Dim, src.Name(), src.Dim(), shapeString(src.SampleShape()), inputAdvice(in.Shape, src.SampleShape()))
-		}
-		j.Model, j.Input, j.Shape, all = m, m.Graph.Input.Name, m.Sample, m.Layers
-	}
+	m := s.Model
 	var err error
+	if layered {
+		err = j.feedParts(ls)
+	} else {
+		err = j.feedWhole()
+	}
+	if err != nil {
+		return err
+	}
+	all = slices.Clone(m.Layers)
+	if tokens := m.Tokens(); tokens > 0 {
+		tap.MarkTokens(all, tokens, s.Pool)
+		j.Mask = m.Mask()
+	}
+	j.Model, j.Input, j.Shape = m, m.Inputs[0].Name, m.Sample
 	j.Layers, err = tap.Select(all, s.Layers)
 	return err
+}
+
+// feedWhole feeds every sample, whole, to the model's one input, and
+// fixes the input's symbolic axes from the data.
+func (j *Job) feedWhole() error {
+	src, m := j.Source, j.spec.Model
+	if len(m.Inputs) > 1 {
+		return fmt.Errorf("model %s takes %s; --data %s gives one array per sample: give one per input, named after it (npy:%s.npy+...,labels.npy, or a folder acts:DIR of NAME.npy files, or Parquet list columns --features %s)",
+			m.Path, describeInputs(m.Inputs), src.Name(), m.Inputs[0].Name, inputNames(m.Inputs))
+	}
+	in := m.Inputs[0]
+	if in.Type.IsInt() && !integral(src) {
+		return notIntegers(m, in, src.Name())
+	}
+	if m.Samples == nil {
+		if err := m.Fit([][]int{src.SampleShape()}); err != nil {
+			return fmt.Errorf("%w (the shape of a sample of %s)", err, src.Name())
+		}
+	}
+	if l := m.Layers[0]; l.Dim != src.Dim() {
+		return fmt.Errorf("model %s: input %q takes %s = %d values per sample, but dataset %s has %d (shape %s); %s",
+			m.Path, in.Name, l.ShapeString(), l.Dim, src.Name(), src.Dim(), shapeString(src.SampleShape()), inputAdvice(l.Shape, src.SampleShape()))
+	}
+	if in.Type.IsInt() {
+		j.Inputs = []pipeline.Input{{Name: in.Name, Shape: m.Samples[0], Int: true}}
+	}
+	return nil
+}
+
+// feedParts feeds each part of a layered source (a file or a Parquet list
+// column per input) to the model input of its name, and fixes the
+// inputs' symbolic axes from the data.
+func (j *Job) feedParts(ls source.Layered) error {
+	m := j.spec.Model
+	byName := map[string]source.Part{}
+	var names []string
+	for _, p := range ls.Parts() {
+		byName[p.Name] = p
+		names = append(names, p.Name)
+	}
+	if !slices.ContainsFunc(m.Inputs, func(in importer.ValueInfo) bool { _, ok := byName[in.Name]; return ok }) {
+		return fmt.Errorf("--data %s holds activations already extracted, one layer per file (%s), and no data for the inputs of model %s (%s); drop --model to measure the activations, or name each file after the input it feeds",
+			ls.Name(), strings.Join(names, ", "), m.Path, inputNames(m.Inputs))
+	}
+	samples := make([][]int, len(m.Inputs))
+	for i, in := range m.Inputs {
+		p, ok := byName[in.Name]
+		if !ok {
+			return fmt.Errorf("model %s takes %s; --data %s has no data for %q (it holds %s): name each file or column after the input it feeds",
+				m.Path, describeInputs(m.Inputs), ls.Name(), in.Name, strings.Join(names, ", "))
+		}
+		delete(byName, in.Name)
+		if in.Type.IsInt() && !p.Int {
+			return notIntegers(m, in, ls.Name()+" ("+p.Path+")")
+		}
+		samples[i] = p.Shape
+		j.Inputs = append(j.Inputs, pipeline.Input{Name: in.Name, Shape: p.Shape, Off: p.Off, Int: in.Type.IsInt()})
+	}
+	for _, name := range names {
+		if _, left := byName[name]; left {
+			return fmt.Errorf("--data %s holds %q, which is no input of model %s (it takes %s); leave it out or rename it", ls.Name(), name, m.Path, describeInputs(m.Inputs))
+		}
+	}
+	if m.Samples == nil {
+		if err := m.Fit(samples); err != nil {
+			return fmt.Errorf("%w (the shapes of --data %s)", err, ls.Name())
+		}
+	}
+	for i, in := range j.Inputs {
+		if d := tap.InputLayer("", m.Samples[i]).Dim; d != in.Dim() || len(m.Samples[i]) != len(in.Shape) {
+			return fmt.Errorf("model %s: input %q takes samples of shape %s, but --data %s gives %s", m.Path, in.Name, shapeString(m.Samples[i]), ls.Name(), shapeString(in.Shape))
+		}
+		j.Inputs[i].Shape = m.Samples[i]
+	}
+	for _, p := range ls.Parts() {
+		if p.Padded && m.Mask() == "" {
+			return fmt.Errorf("--data %s: %q holds sequences of different lengths, padded with 0 to %d; model %s has no attention-mask input to tell the padding from tokens: give sequences of one length, or a model that takes an attention_mask",
+				ls.Name(), p.Name, p.Shape[0], m.Path)
+		}
+	}
+	return nil
+}
+
+// integral reports a source whose samples are stored as integers.
+func integral(src source.Source) bool {
+	i, ok := src.(source.Integral)
+	return ok && i.Integers()
+}
+
+func notIntegers(m *Model, in importer.ValueInfo, data string) error {
+	return fmt.Errorf("model %s: input %q is declared %s (token ids, a mask), but --data %s holds floats; give integers: an NPY file of an integer dtype (X.astype(np.int64)) or Parquet lists of integers",
+		m.Path, in.Name, in.Type, data)
+}
+
+func describeInputs(ins []importer.ValueInfo) string {
+	s := make([]string, len(ins))
+	for i, in := range ins {
+		s[i] = fmt.Sprintf("%s (%s [%s])", in.Name, in.Type, dimList(in.Dims))
+	}
+	if len(s) == 1 {
+		return "one input, " + s[0]
+	}
+	return fmt.Sprintf("%d inputs, %s", len(s), strings.Join(s, ", "))
+}
+
+func inputNames(ins []importer.ValueInfo) string {
+	s := make([]string, len(ins))
+	for i, in := range ins {
+		s[i] = in.Name
+	}
+	return strings.Join(s, ",")
 }
 
 // makePlan sizes the estimators to the memory budget.

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
+	"slices"
 	"sync"
 
 	"cxray/runtime"
@@ -63,9 +65,17 @@ type Config struct {
 	// layers must then be the input (Input) alone or, when the source is
 	// a source.Layered of activations extracted beforehand, some of its
 	// parts, each fed its own slice of every sample.
-	Exec  *runtime.Executor
-	Input string // the model's input tensor name
-	Shape []int  // the per-sample shape fed to the model
+	Exec *runtime.Executor
+	// Input and Shape name the one input of a model that takes the whole
+	// sample, and its per-sample shape, when Inputs is empty.
+	Input string
+	Shape []int
+	// Inputs are the model's data inputs, each fed its own part of every
+	// sample, in the order of runtime.Executor.Inputs.
+	Inputs []Input
+	// Mask names the input that holds the attention mask by which token
+	// layers are pooled; "" pools over all tokens.
+	Mask  string
 	Batch int
 	Sink  Sink
 	// Every is the checkpoint interval in samples; 0 checkpoints only at
@@ -76,6 +86,40 @@ type Config struct {
 	Checkpoint func(seen int64, final bool) (stop bool, err error)
 	// Progress, if set, is called after each batch is read.
 	Progress func(seen, total int)
+}
+
+// Input is one data input of the model, fed with its part of every
+// sample of the source.
+type Input struct {
+	Name  string
+	Shape []int // per sample
+	Off   int   // where its values start within a sample of the source
+	// Int feeds the values as integers (token ids, masks): the source
+	// carries them as float32, exact up to ±2^24, and each must be
+	// integral.
+	Int bool
+}
+
+// Dim is the number of values of one sample of the input.
+func (in Input) Dim() int {
+	d := 1
+	for _, v := range in.Shape {
+		d *= v
+	}
+	return d
+}
+
+// inputs are the model's inputs, Config.Inputs or the one input
+// Config.Input and Config.Shape describe, which takes the whole sample.
+func (c Config) inputs() []Input {
+	if len(c.Inputs) > 0 {
+		return c.Inputs
+	}
+	shape := c.Shape
+	if shape == nil {
+		shape = c.Source.SampleShape()
+	}
+	return []Input{{Name: c.Input, Shape: shape}}
 }
 
 // batch is the unit that travels down the pipeline.
@@ -189,11 +233,11 @@ type part struct {
 // of activations, where each one lies within a sample.
 func routeParts(c Config, layers []tap.Layer) ([]part, error) {
 	ls, layered := c.Source.(source.Layered)
-	if layered && c.Exec != nil {
+	if layered && c.Exec != nil && len(c.Inputs) == 0 {
 		return nil, fmt.Errorf("pipeline: %s holds activations already extracted; it cannot be fed to a model", c.Source.Name())
 	}
 	if c.Exec != nil {
-		return nil, nil
+		return nil, checkInputs(c)
 	}
 	if !layered {
 		for _, l := range layers {
@@ -221,13 +265,100 @@ func routeParts(c Config, layers []tap.Layer) ([]part, error) {
 	return parts, nil
 }
 
+// checkInputs checks that the model's inputs lie within a sample of the
+// source, and that they are the executor's.
+func checkInputs(c Config) error {
+	ins, want := c.inputs(), c.Exec.Inputs()
+	if len(ins) != len(want) {
+		return fmt.Errorf("pipeline: the model has %d data inputs, the config feeds %d", len(want), len(ins))
+	}
+	for i, in := range ins {
+		if in.Name != want[i].Name {
+			return fmt.Errorf("pipeline: input %d is %q, the config feeds %q", i, want[i].Name, in.Name)
+		}
+		if in.Off < 0 || in.Off+in.Dim() > c.Source.Dim() {
+			return fmt.Errorf("pipeline: input %q takes values %d to %d of a sample of %s, which has %d", in.Name, in.Off, in.Off+in.Dim(), c.Source.Name(), c.Source.Dim())
+		}
+	}
+	if c.Mask != "" && !slices.ContainsFunc(ins, func(in Input) bool { return in.Name == c.Mask }) {
+		return fmt.Errorf("pipeline: the mask %q is not an input of the model", c.Mask)
+	}
+	return nil
+}
+
+// feeder fills the model's input tensors from the admitted rows of a
+// batch, converting the integer inputs.
+type feeder struct {
+	ins     []Input
+	dim     int // values of a source sample
+	tensors []*runtime.Tensor
+	mask    int // index of the mask input, -1 for none
+	masks   []float32
+}
+
+func newFeeder(c Config) *feeder {
+	f := &feeder{ins: c.inputs(), dim: c.Source.Dim(), mask: -1}
+	for i, in := range f.ins {
+		f.tensors = append(f.tensors, &runtime.Tensor{})
+		if in.Name == c.Mask && c.Mask != "" {
+			f.mask = i
+		}
+	}
+	return f
+}
+
+// fill sets the input tensors to the n rows of x; first is the index of
+// the first row in the stream, for errors.
+func (f *feeder) fill(x []float32, n int, first int64) error {
+	whole := len(f.ins) == 1 && f.ins[0].Dim() == f.dim
+	for i, in := range f.ins {
+		t, d := f.tensors[i], in.Dim()
+		t.Shape = append(append(t.Shape[:0], n), in.Shape...)
+		if !in.Int {
+			if whole {
+				t.Data = x[:n*d]
+				continue
+			}
+			t.Data = t.Data[:0]
+			for r := range n {
+				t.Data = append(t.Data, x[r*f.dim+in.Off:r*f.dim+in.Off+d]...)
+			}
+			continue
+		}
+		t.Int = t.Int[:0]
+		for r := range n {
+			for j, v := range x[r*f.dim+in.Off : r*f.dim+in.Off+d] {
+				if v != float32(math.Trunc(float64(v))) || math.Abs(float64(v)) > source.MaxExactInt {
+					return fmt.Errorf("sample %d: input %q is declared as integers (token ids, a mask), but value %d is %v", first+int64(r), in.Name, j, v)
+				}
+				t.Int = append(t.Int, int64(v))
+			}
+		}
+		if t.Int == nil {
+			t.Int = []int64{}
+		}
+	}
+	if f.mask >= 0 {
+		in := f.ins[f.mask]
+		f.masks = f.masks[:0]
+		for r := range n {
+			f.masks = append(f.masks, x[r*f.dim+in.Off:r*f.dim+in.Off+in.Dim()]...)
+		}
+	}
+	return nil
+}
+
 func forwardStage(ctx context.Context, c Config, layers []tap.Layer, parts []part, in <-chan *batch, out chan<- *batch) error {
 	index := make(map[string]int, len(layers))
 	for i, l := range layers {
 		index[l.Name] = i
 	}
 	dim := c.Source.Dim()
-	t := &runtime.Tensor{}
+	f := newFeeder(c)
+	inputs := map[string]Input{}
+	for _, in := range f.ins {
+		inputs[in.Name] = in
+	}
 	for b := range in {
 		for i := range b.acts {
 			b.acts[i] = b.acts[i][:0]
@@ -242,15 +373,43 @@ func forwardStage(ctx context.Context, c Config, layers []tap.Layer, parts []par
 				}
 				b.acts[p.layer] = a
 			}
-		} else if i, ok := index[c.Input]; ok {
-			b.acts[i] = append(b.acts[i], b.x...)
+		} else {
+			// The model's inputs that are layers get their own part.
+			for _, in := range f.ins {
+				i, ok := index[in.Name]
+				if !ok {
+					continue
+				}
+				a := b.acts[i]
+				for r := range b.n {
+					a = append(a, b.x[r*dim+in.Off:r*dim+in.Off+in.Dim()]...)
+				}
+				b.acts[i] = a
+			}
 		}
 		if c.Exec != nil && b.n > 0 {
-			t.Shape = append(append(t.Shape[:0], b.n), c.Shape...)
-			t.Data = b.x
-			err := c.Exec.Run(t, func(name string, out *runtime.Tensor) error {
-				if i, ok := index[name]; ok && name != c.Input {
+			first := b.seen - int64(b.n) // the stream index of the first row when all are admitted
+			if err := f.fill(b.x, b.n, first); err != nil {
+				return err
+			}
+			var mask []float32
+			if f.mask >= 0 {
+				mask = f.masks
+			}
+			err := c.Exec.RunInputs(f.tensors, func(name string, out *runtime.Tensor) error {
+				i, ok := index[name]
+				if _, isInput := inputs[name]; !ok || isInput {
+					return nil
+				}
+				l := layers[i]
+				if l.Tokens == 0 {
 					b.acts[i] = append(b.acts[i], out.Data...)
+					return nil
+				}
+				var err error
+				b.acts[i], err = l.Pool.AppendPooled(b.acts[i], out.Data, b.n, l.Tokens, l.Shape[1], mask, int(first))
+				if err != nil {
+					return fmt.Errorf("layer %q: %w", name, err)
 				}
 				return nil
 			})

@@ -115,7 +115,7 @@ func TestAdmitDropsRowsBeforeTheForwardPass(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	all := tap.FromGraph(g, []int{1, 28, 28}, shapes)
+	all := tap.FromGraph(g, [][]int{{1, 28, 28}}, shapes)
 	layers, _ := tap.Select(all, "input,output")
 	rec := &recorder{layers: layers, x: make([][]float32, 2), keep: func(i int64) bool { return i%3 == 0 }}
 	const n = 300

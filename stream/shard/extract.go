@@ -74,7 +74,7 @@ func Extract(ctx context.Context, dir string, t int, memory int64) error {
 	sink, err := newFileSink(st, job.Layers, m.newStreamStates())
 	if err == nil {
 		_, err = pipeline.Run(ctx, pipeline.Config{
-			Source: job.Source, Exec: job.Exec(), Input: job.Input, Shape: job.Shape, Batch: batch, Sink: sink,
+			Source: job.Source, Exec: job.Exec(), Input: job.Input, Shape: job.Shape, Inputs: job.Inputs, Mask: job.Mask, Batch: batch, Sink: sink,
 			Checkpoint: func(int64, bool) (bool, error) { return false, nil },
 		})
 		if cerr := sink.close(); err == nil {

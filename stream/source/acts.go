@@ -18,6 +18,19 @@ type Part struct {
 	Shape []int  // per-sample shape
 	Dim   int    // product of Shape
 	Off   int    // where the part starts within a sample of the source
+	// Padded reports a part of sequences of different lengths (a Parquet
+	// list column), zero-padded to Shape[0].
+	Padded bool
+	// Int reports a part stored as integers (an NPY file of an integer
+	// dtype, a Parquet list of integers), which may feed an integer input.
+	Int bool
+}
+
+// Integral is a source that says whether its samples are stored as
+// integers, and so may feed a model input declared as integers (token
+// ids). A source that is not Integral holds floats.
+type Integral interface {
+	Integers() bool
 }
 
 // Layered is a source of activations that were extracted beforehand,
@@ -168,7 +181,7 @@ func openLayers(name string, paths []string, yPath string, opt Options) (Source,
 		}
 		s.parts = append(s.parts, Part{
 			Name: strings.TrimSuffix(filepath.Base(p), ".npy"), Path: p,
-			Shape: slices.Clone(src.shape), Dim: src.dim, Off: s.dim,
+			Shape: slices.Clone(src.shape), Dim: src.dim, Off: s.dim, Int: src.Integers(),
 		})
 		s.srcs = append(s.srcs, src)
 		s.dim += src.dim

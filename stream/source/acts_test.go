@@ -171,10 +171,10 @@ func TestActivationsErrors(t *testing.T) {
 			writeFile(t, dir, ActsManifest, []byte("l2\nl10\nconv\nl2\n"))
 			return "acts:" + dir
 		}, `layers.txt line 4: layer "l2" is listed twice (line 1 first)`},
-		{"int", func(dir string) string {
-			writeFile(t, dir, "conv.npy", npyArray("<i8", []int{50}, make([]float64, 50)))
+		{"float16", func(dir string) string {
+			writeFile(t, dir, "conv.npy", npyBytes(1, npyDict("<f2", false, []int{50}), make([]byte, 100)))
 			return "acts:" + dir
-		}, "samples must be float32 or float64, not int64"},
+		}, "samples must be float32, float64 or integers, not float16"},
 		{"nan", func(dir string) string {
 			v := make([]float64, 50)
 			v[31] = math.NaN()

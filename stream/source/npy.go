@@ -26,6 +26,10 @@ import (
 
 const npyMagic = "\x93NUMPY"
 
+// MaxExactInt is the largest magnitude of an integer sample value: 2^24,
+// beyond which float32, which carries every sample, skips integers.
+const MaxExactInt = 1 << 24
+
 // npyHeader is the decoded header of an NPY file.
 type npyHeader struct {
 	kind    byte // 'f', 'i', 'u' or 'b'
@@ -43,6 +47,7 @@ type npySource struct {
 	f       *os.File
 	r       *bufio.Reader
 	elem    int // bytes per element of X: 4 or 8
+	hdr     *npyHeader
 	shape   []int
 	dim     int
 	labels  []int32 // class ids of the samples to yield
@@ -58,7 +63,9 @@ type npySource struct {
 //
 // X holds little-endian float32 or float64 values in C order, with shape
 // (n, ...); one sample has shape shape[1:], or [1] if X is 1-D. float64
-// values are converted to float32 and must fit its range. y holds n
+// values are converted to float32 and must fit its range. Integer and
+// boolean X (token ids, attention masks) is read as float32 too, exactly:
+// its values must lie within ±2^24 (MaxExactInt). y holds n
 // labels, shape (n,) or (n, 1), of any integer or boolean dtype, or
 // floats with integral values. The classes are the sorted distinct label
 // values of the whole of y, named by their decimal form, so class ids do
@@ -93,8 +100,12 @@ func newNPYSource(name, xPath, yPath string, f *os.File, labels []int32, classes
 	if err != nil {
 		return nil, err
 	}
-	if h.kind != 'f' || (h.size != 4 && h.size != 8) {
-		return nil, fmt.Errorf("%s: samples must be float32 or float64, not %s; convert them with X.astype(np.float32)", xPath, dtypeName(h))
+	switch {
+	case h.kind == 'f' && (h.size == 4 || h.size == 8):
+	case (h.kind == 'i' || h.kind == 'u') && (h.size == 1 || h.size == 2 || h.size == 4 || h.size == 8):
+	case h.kind == 'b' && h.size == 1:
+	default:
+		return nil, fmt.Errorf("%s: samples must be float32, float64 or integers, not %s; convert them with X.astype(np.float32)", xPath, dtypeName(h))
 	}
 	if len(h.shape) == 0 {
 		return nil, fmt.Errorf("%s: holds a single value (shape ()); samples need shape (n, ...)", xPath)
@@ -133,6 +144,7 @@ func newNPYSource(name, xPath, yPath string, f *os.File, labels []int32, classes
 		f:       f,
 		r:       r,
 		elem:    h.size,
+		hdr:     h,
 		shape:   shape,
 		dim:     dim,
 		labels:  labels[:n],
@@ -465,6 +477,9 @@ func (s *npySource) Dim() int           { return s.dim }
 func (s *npySource) Len() int           { return s.n }
 func (s *npySource) Classes() []string  { return append([]string(nil), s.classes...) }
 
+// Integers reports an X of an integer or boolean dtype.
+func (s *npySource) Integers() bool { return s.hdr.kind != 'f' }
+
 func (s *npySource) Next(b *Batch, max int) error {
 	if s.err != nil {
 		return s.err
@@ -495,11 +510,21 @@ func (s *npySource) Next(b *Batch, max int) error {
 	}
 	b.resize(k, s.dim)
 	le := binary.LittleEndian
-	if s.elem == 4 {
+	switch {
+	case s.hdr.kind != 'f':
+		for i := range b.X {
+			v, err := npyLabel(s.raw[i*s.elem:(i+1)*s.elem], s.hdr)
+			if err != nil || v < -MaxExactInt || v > MaxExactInt {
+				s.err = s.badValue(s.pos+i/s.dim, i%s.dim)
+				return s.err
+			}
+			b.X[i] = float32(v)
+		}
+	case s.elem == 4:
 		for i := range b.X {
 			b.X[i] = math.Float32frombits(le.Uint32(s.raw[4*i:]))
 		}
-	} else {
+	default:
 		for i := range b.X {
 			b.X[i] = float32(math.Float64frombits(le.Uint64(s.raw[8*i:])))
 		}
@@ -526,19 +551,30 @@ func (s *npySource) batchCap() int {
 func (s *npySource) badValue(row, c int) error {
 	var v float64
 	off := ((row-s.pos)*s.dim + c) * s.elem
+	where := fmt.Sprintf("%s row %d, column %d", s.xPath, row, c)
+	if len(s.shape) > 1 {
+		idx := make([]string, len(s.shape))
+		for i, cc := len(s.shape)-1, c; i >= 0; i-- {
+			idx[i] = strconv.Itoa(cc % s.shape[i])
+			cc /= s.shape[i]
+		}
+		where += " (index [" + strings.Join(idx, ", ") + "] of the sample)"
+	}
+	if s.hdr.kind != 'f' {
+		raw := s.raw[off : off+s.elem]
+		if s.hdr.kind == 'u' && s.elem == 8 {
+			return beyondExact(where, strconv.FormatUint(binary.LittleEndian.Uint64(raw), 10))
+		}
+		v, err := npyLabel(raw, s.hdr)
+		if err != nil { // a bool byte other than 0 and 1
+			return fmt.Errorf("%s %v", where, err)
+		}
+		return beyondExact(where, strconv.FormatInt(v, 10))
+	}
 	if s.elem == 4 {
 		v = float64(math.Float32frombits(binary.LittleEndian.Uint32(s.raw[off:])))
 	} else {
 		v = math.Float64frombits(binary.LittleEndian.Uint64(s.raw[off:]))
-	}
-	where := fmt.Sprintf("%s row %d, column %d", s.xPath, row, c)
-	if len(s.shape) > 1 {
-		idx := make([]string, len(s.shape))
-		for i := len(s.shape) - 1; i >= 0; i-- {
-			idx[i] = strconv.Itoa(c % s.shape[i])
-			c /= s.shape[i]
-		}
-		where += " (index [" + strings.Join(idx, ", ") + "] of the sample)"
 	}
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return notFinite(where, v)

@@ -246,6 +246,37 @@ func TestNPYLimitAndBatches(t *testing.T) {
 
 // TestNPYErrors covers each bad file with the Go writer; every error must
 // be one line naming the file at fault.
+// TestNPYIntegerSamples reads token ids and masks of every integer dtype
+// as exact float32, up to ±2^24.
+func TestNPYIntegerSamples(t *testing.T) {
+	dir := t.TempDir()
+	y := writeFile(t, dir, "y.npy", npyArray("<i8", []int{2}, []float64{0, 1}))
+	for _, c := range []struct {
+		descr string
+		v     []float64
+	}{
+		{"<i8", []float64{101, 2023, 1 << 24, -(1 << 24), 0, 7}},
+		{"<i4", []float64{101, 2023, 30522, -1, 0, 7}},
+		{"<i2", []float64{101, 2023, 30000, -1, 0, 7}},
+		{"<u2", []float64{101, 2023, 65535, 1, 0, 7}},
+		{"|u1", []float64{1, 0, 255, 1, 0, 7}},
+		{"|b1", []float64{1, 0, 1, 1, 0, 0}},
+	} {
+		x := writeFile(t, dir, "x.npy", npyArray(c.descr, []int{2, 3}, c.v))
+		src, err := OpenNPY(x, y, Options{})
+		if err != nil {
+			t.Fatalf("%s: %v", c.descr, err)
+		}
+		got, _ := readAll(t, src, 64)
+		src.Close()
+		for i, v := range c.v {
+			if float64(got[i]) != v {
+				t.Errorf("%s: value %d = %v, want %v", c.descr, i, got[i], v)
+			}
+		}
+	}
+}
+
 func TestNPYErrors(t *testing.T) {
 	dir := t.TempDir()
 	good := npyArray("<f4", []int{3, 2}, []float64{1, 2, 3, 4, 5, 6})
@@ -266,7 +297,10 @@ func TestNPYErrors(t *testing.T) {
 		{"object", npyBytes(1, npyDict("|O", false, []int{3, 2}), make([]byte, 48)), goodY, "x", "Python objects"},
 		{"object labels", good, npyBytes(1, npyDict("|O", false, []int{3}), make([]byte, 24)), "y", "Python objects"},
 		{"big-endian", npyBytes(1, npyDict(">f4", false, []int{3, 2}), f4(1, 2, 3, 4, 5, 6)), goodY, "x", "big-endian"},
-		{"int samples", npyArray("<i4", []int{3, 2}, []float64{1, 2, 3, 4, 5, 6}), goodY, "x", "float32 or float64, not int32"},
+		{"float16 samples", npyBytes(1, npyDict("<f2", false, []int{3, 2}), make([]byte, 12)), goodY, "x", "float32, float64 or integers, not float16"},
+		{"beyond 2^24", npyArray("<i8", []int{3, 2}, []float64{1, 2, 3, 1<<24 + 1, 5, 6}), goodY, "x", "row 1, column 1: 16777217 is beyond ±2^24"},
+		{"beyond 2^24 below", npyArray("<i4", []int{3, 2}, []float64{1, 2, 3, 4, -(1<<24 + 1), 6}), goodY, "x", "row 2, column 0: -16777217 is beyond ±2^24"},
+		{"bool byte", npyBytes(1, npyDict("|b1", false, []int{3, 2}), []byte{1, 0, 2, 1, 0, 0}), goodY, "x", "row 1, column 0 is the byte 2, not a boolean"},
 		{"lengths", good, npyArray("<i8", []int{2}, []float64{0, 1}), "x", "3 samples but"},
 		{"truncated", good[:len(good)-1], goodY, "x", "truncated"},
 		{"trailing", append(slices.Clone(good), 0), goodY, "x", "more than"},

@@ -62,6 +62,7 @@ type parquetSource struct {
 	row  int64 // first row of the next window in that file
 
 	img *parquetImages // the image column, nil when the samples are features
+	seq *parquetLists  // the list columns, nil unless the features are lists
 
 	win    Batch // the current window, win.N rows
 	winAt  int   // next row of win to yield
@@ -89,6 +90,11 @@ type parquetSource struct {
 // columns come in file order (N1 does not depend on it) and must be
 // numeric. NULL, NaN and infinite feature values are errors, reported by
 // Next for the rows it reads.
+//
+// Columns of lists of numbers (token ids, attention masks), chosen by
+// opt.Features, make the source a Layered one of sequences, one part per
+// column named after it (see parquetLists): how a model with several
+// inputs gets each its own.
 //
 // A column of images makes the samples images instead (see
 // parquetImages): the column opt.Image names, or, when neither opt.Image
@@ -134,6 +140,9 @@ func OpenParquet(path string, opt Options) (Source, error) {
 	if err := s.open(opt); err != nil {
 		s.db.Close()
 		return nil, err
+	}
+	if s.seq != nil {
+		return parquetSequences{s}, nil
 	}
 	return s, nil
 }
@@ -260,6 +269,9 @@ func (s *parquetSource) open(opt Options) error {
 		if s.features, err = chooseFeatures(cols, s.label, opt.Features); err != nil {
 			return fmt.Errorf("%s: %v", s.Name(), err)
 		}
+		if s.seq, err = newParquetLists(cols, s.features); err != nil {
+			return fmt.Errorf("%s: %v", s.Name(), err)
+		}
 	}
 
 	total := 0
@@ -295,13 +307,21 @@ func (s *parquetSource) open(opt Options) error {
 	if s.img != nil {
 		return s.img.open(ctx, s)
 	}
+	if s.seq != nil {
+		if err := s.seq.open(ctx, s); err != nil {
+			return err
+		}
+	}
 	// A window holds about 4 MB of float64 values in DuckDB's result.
-	s.window = min(max((4<<20)/(8*(len(s.features)+1)), 64), 8192)
+	s.window = min(max((4<<20)/(8*(s.Dim()+1)), 64), 8192)
 	s.vals = make([]dbsql.NullFloat64, len(s.features))
 	s.dest = make([]any, 1+len(s.features))
 	s.dest[0] = &s.key
 	for i := range s.vals {
 		s.dest[1+i] = &s.vals[i]
+		if s.seq != nil {
+			s.dest[1+i] = &s.seq.vals[i]
+		}
 	}
 	if s.id != "" {
 		s.dest = append(s.dest, &s.rowID)
@@ -372,7 +392,9 @@ func (s *parquetSource) agree(first, other []parquetColumn, i int, defaultFeatur
 		switch t := typeIn(other, f); {
 		case t == "":
 			return fmt.Errorf("%s: no feature column %q, which %s has; the files must have the same columns", b, f, a)
-		case columnKind(t) != colInt && columnKind(t) != colFloat:
+		case isNumericList(t) != isNumericList(typeIn(first, f)):
+			return fmt.Errorf("%s: feature column %q is %s, but %s in %s; the files must have the same columns", b, f, t, typeIn(first, f), a)
+		case columnKind(t) != colInt && columnKind(t) != colFloat && !isNumericList(t):
 			return fmt.Errorf("%s: feature column %q is %s, not numeric (it is %s in %s)", b, f, t, typeIn(first, f), a)
 		}
 	}
@@ -452,7 +474,7 @@ func chooseFeatures(cols []parquetColumn, label, spec string) ([]string, error) 
 		if !chosen[c.name] {
 			continue
 		}
-		if k := columnKind(c.typ); k != colInt && k != colFloat {
+		if k := columnKind(c.typ); k != colInt && k != colFloat && !isNumericList(c.typ) {
 			return nil, fmt.Errorf("feature column %q is %s, not numeric; leave it out of --features", c.name, c.typ)
 		}
 		out = append(out, c.name)
@@ -537,10 +559,16 @@ func (s *parquetSource) badLabel(ctx context.Context, isNull bool, v string) err
 	if err != nil {
 		return fmt.Errorf("%s: the label column %q %s", s.Name(), s.label, what)
 	}
-	if i := slices.Index(s.dbFiles, file); i >= 0 {
-		file = s.files[i]
+	return fmt.Errorf("%s row %d: the label column %q %s", s.fileOf(file), row, s.label, what)
+}
+
+// fileOf maps a file as DuckDB names it (an absolute path) back to the
+// path the user gave.
+func (s *parquetSource) fileOf(dbFile string) string {
+	if i := slices.Index(s.dbFiles, dbFile); i >= 0 {
+		return s.files[i]
 	}
-	return fmt.Errorf("%s row %d: the label column %q %s", file, row, s.label, what)
+	return dbFile
 }
 
 // readParquet is the read_parquet call over files.
@@ -570,8 +598,11 @@ func oneLineErr(err error) string {
 
 func (s *parquetSource) Name() string { return "parquet:" + s.path }
 func (s *parquetSource) SampleShape() []int {
-	if s.img != nil {
+	switch {
+	case s.img != nil:
 		return s.img.samples.shape()
+	case s.seq != nil:
+		return []int{s.seq.dim}
 	}
 	return []int{len(s.features)}
 }
@@ -604,7 +635,7 @@ func (s *parquetSource) Next(b *Batch, max int) error {
 		return nil
 	}
 	k := min(max, s.n-s.pos)
-	d := len(s.features)
+	d := s.Dim()
 	b.resize(k, d)
 	for i := 0; i < k; {
 		if s.winAt == s.win.N {
@@ -636,6 +667,9 @@ func (s *parquetSource) fetch() error {
 	cols[0] = s.keySQL
 	for i, f := range s.features {
 		cols[1+i] = "CAST(" + quoteIdent(f) + " AS DOUBLE)"
+		if s.seq != nil {
+			cols[1+i] = "CAST(" + quoteIdent(f) + " AS DOUBLE[])"
+		}
 	}
 	if s.id != "" {
 		cols = append(cols, "CAST("+quoteIdent(s.id)+" AS VARCHAR)")
@@ -647,7 +681,7 @@ func (s *parquetSource) fetch() error {
 		return fmt.Errorf("%s: %v", file, oneLineErr(err))
 	}
 	defer rows.Close()
-	d := len(s.features)
+	d := s.Dim()
 	s.win.resize(int(want), d)
 	s.winAt = 0
 	got := 0
@@ -668,6 +702,13 @@ func (s *parquetSource) fetch() error {
 			s.win.Keys = append(s.win.Keys, s.rowID.String)
 		}
 		x := s.win.X[got*d : (got+1)*d]
+		if s.seq != nil {
+			if err := s.seq.row(x, file, row); err != nil {
+				return err
+			}
+			got++
+			continue
+		}
 		for j, v := range s.vals {
 			switch {
 			case !v.Valid:

@@ -181,6 +181,12 @@ func outOfRange(where string, v any) error {
 	return fmt.Errorf("%s: %v is out of the float32 range; rescale the data", where, v)
 }
 
+// beyondExact is the error for an integer value that float32 cannot carry
+// exactly (see MaxExactInt).
+func beyondExact(where, v string) error {
+	return fmt.Errorf("%s: %s is beyond ±2^24, the integers cxray carries exactly; token ids and other integer inputs must lie within ±%d", where, v, MaxExactInt)
+}
+
 // tooManyClasses is the error for a label column of more than MaxClasses
 // distinct values; where names the file, and the row that went over, and
 // fix says what to check.

@@ -31,6 +31,12 @@ type window struct {
 
 func (w *window) Len() int { return w.count }
 
+// Integers reports whether the windowed source stores integers.
+func (w *window) Integers() bool {
+	i, ok := w.Source.(Integral)
+	return ok && i.Integers()
+}
+
 func (w *window) Next(b *Batch, max int) error {
 	if err := checkMax(w.Name(), max); err != nil {
 		return err

@@ -7,6 +7,14 @@
 // shapes) are not layers. Each sample's activation tensor is flattened in
 // row-major order to one point of dimension Dim.
 //
+// A model over token ids (an integer input of shape [batch, tokens]) has
+// token layers, tokens × features per sample (MarkTokens). Each is pooled
+// to one point per sample (Pool): the mean over the tokens the attention
+// mask keeps (the default), the first token ([CLS]), the last kept token,
+// or every value (flatten). Pooling makes a sample one point of the
+// features' dimension whatever the sequence length, and keeps padding
+// tokens out of it.
+//
 // A Router builds one measure.Estimator per layer from a plan.Plan: exact
 // N1, N1 of projected points, or N1 estimated from a reservoir of samples
 // (package n1). With a reservoir, one reservoir.Sampler decides for every

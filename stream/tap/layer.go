@@ -15,7 +15,14 @@ type Layer struct {
 	NodeName string // the producing node; "" for the graph input
 	OpType   string // the producing op; "Input" for the graph input
 	Shape    []int  // per sample, without the batch axis
-	Dim      int    // product of Shape
+	// Dim is the dimension of the layer's points: the product of Shape,
+	// or, for a token layer pooled other than PoolFlatten, its features.
+	Dim int
+	// Tokens, when positive, makes the layer a token layer of a model
+	// over token ids: Shape is Tokens × features, and each sample's point
+	// is pooled from it by Pool (see MarkTokens).
+	Tokens int
+	Pool   Pool
 }
 
 // ShapeString formats the per-sample shape as "6×28×28".
@@ -32,11 +39,22 @@ func InputLayer(name string, sample []int) Layer {
 	return Layer{Name: name, OpType: "Input", Shape: append([]int(nil), sample...), Dim: prod(sample)}
 }
 
-// FromGraph lists the input and every float node output of g. shapes maps
-// tensor names to per-sample shapes (runtime.Executor.OutputShapes); a
-// tensor missing from it is integer-valued and not a layer.
-func FromGraph(g *importer.Graph, sample []int, shapes map[string][]int) []Layer {
-	layers := []Layer{InputLayer(g.Input.Name, sample)}
+// FromGraph lists the data inputs and every float node output of g.
+// samples holds the per-sample shape of each data input (g.Inputs, or
+// g.Input alone); shapes maps tensor names to per-sample shapes
+// (runtime.Executor.OutputShapesOf). A tensor missing from shapes is
+// integer-valued and not a layer.
+func FromGraph(g *importer.Graph, samples [][]int, shapes map[string][]int) []Layer {
+	inputs := g.Inputs
+	if len(inputs) == 0 {
+		inputs = []importer.ValueInfo{g.Input}
+	}
+	var layers []Layer
+	for i, in := range inputs {
+		l := InputLayer(in.Name, samples[i])
+		l.Index = i
+		layers = append(layers, l)
+	}
 	for _, n := range g.Nodes {
 		for _, out := range n.Outputs {
 			s, ok := shapes[out]

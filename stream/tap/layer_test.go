@@ -29,7 +29,7 @@ func leNetLayers(t *testing.T) []tap.Layer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return tap.FromGraph(g, sample, shapes)
+	return tap.FromGraph(g, [][]int{sample}, shapes)
 }
 
 func TestFromGraph(t *testing.T) {

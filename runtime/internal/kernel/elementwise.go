@@ -72,3 +72,21 @@ func PairMax(dst, src []float32) {
 		dst[i] = max(src[2*i], src[2*i+1])
 	}
 }
+
+// Clamp sets dst[i] = min(max(src[i], lo), hi), as Go's min and max do
+// (NaN stays NaN), but for the sign of a zero result: Clip, and ReLU6 in
+// particular.
+func Clamp(dst, src []float32, lo, hi float32) {
+	if len(src) < len(dst) {
+		panic(fmt.Sprintf("kernel: Clamp of %d values into %d", len(src), len(dst)))
+	}
+	i := 0
+	if haveAVX2 && len(dst) >= 8 {
+		i = len(dst) &^ 7
+		clamp8(&dst[0], &src[0], lo, hi, i/8)
+	}
+	src = src[:len(dst)]
+	for ; i < len(dst); i++ {
+		dst[i] = min(max(src[i], lo), hi)
+	}
+}

@@ -114,3 +114,33 @@ addloop:
 adddone:
 	VZEROUPPER
 	RET
+
+// func clamp8(dst, src *float32, lo, hi float32, n8 int)
+//
+// min(max(x, lo), hi) with x second each time, so that NaN gives NaN;
+// adding +0 turns a -0 into +0 (zeros of either sign are equal, and a
+// clamp to [0, ...] gives +0 as ReLU does).
+TEXT ·clamp8(SB), NOSPLIT, $0-32
+	MOVQ         dst+0(FP), DI
+	MOVQ         src+8(FP), SI
+	VBROADCASTSS lo+16(FP), Y1
+	VBROADCASTSS hi+20(FP), Y2
+	MOVQ         n8+24(FP), CX
+	VXORPS       Y3, Y3, Y3
+	TESTQ        CX, CX
+	JZ           clampdone
+
+clamploop:
+	VMOVUPS (SI), Y0
+	VMAXPS  Y0, Y1, Y4
+	VMINPS  Y4, Y2, Y4
+	VADDPS  Y3, Y4, Y4
+	VMOVUPS Y4, (DI)
+	ADDQ    $32, SI
+	ADDQ    $32, DI
+	DECQ    CX
+	JNZ     clamploop
+
+clampdone:
+	VZEROUPPER
+	RET

@@ -63,6 +63,18 @@ func TestElementwise(t *testing.T) {
 					t.Fatalf("asm=%v n=%d: AddConst(%v) = %v, want %v", asm, n, a[i], dst[i], w)
 				}
 			}
+			Clamp(dst, a, -0.5, 6)
+			for i := range dst {
+				if w := min(max(a[i], -0.5), 6); !same(dst[i], w, false) {
+					t.Fatalf("asm=%v n=%d: Clamp(%v) = %v, want %v", asm, n, a[i], dst[i], w)
+				}
+			}
+			Clamp(dst, a, 0, float32(math.Inf(1)))
+			for i := range dst {
+				if w := min(max(a[i], 0), float32(math.Inf(1))); !same(dst[i], w, false) {
+					t.Fatalf("asm=%v n=%d: Clamp(%v, 0, +Inf) = %v, want %v", asm, n, a[i], dst[i], w)
+				}
+			}
 			PairMax(dst, a)
 			for i := range dst {
 				if w := max(a[2*i], a[2*i+1]); !same(dst[i], w, false) {

@@ -105,6 +105,11 @@ var stepNR = Strided(nil, kc, NR)
 // GemmPacked checks every bound before the unchecked inner loop runs and
 // panics on a violation.
 func GemmPacked(mp, np, k int, ap, bp []float32, c []float32, ldc int, j0, j1 int) {
+	GemmPackedAdd(mp, np, k, ap, bp, c, ldc, j0, j1, false)
+}
+
+// GemmPackedAdd is GemmPacked, adding A·B to C when add is set.
+func GemmPackedAdd(mp, np, k int, ap, bp []float32, c []float32, ldc int, j0, j1 int, add bool) {
 	if mp%MR != 0 || np%NR != 0 || j0 < 0 || j1 > np/NR || ldc < np {
 		panic(fmt.Sprintf("kernel: bad GemmPacked shape mp=%d np=%d ldc=%d panels [%d,%d)", mp, np, ldc, j0, j1))
 	}
@@ -116,18 +121,44 @@ func GemmPacked(mp, np, k int, ap, bp []float32, c []float32, ldc int, j0, j1 in
 			len(ap), mp*k, len(bp), np*k, len(c), (mp-1)*ldc+np))
 	}
 	if k == 0 {
-		for i := 0; i < mp; i++ {
+		for i := 0; i < mp && !add; i++ {
 			clear(c[i*ldc+j0*NR : i*ldc+j1*NR])
 		}
 		return
 	}
-	for jp := j0; jp < j1; jp++ {
-		panel := bp[jp*NR*k : (jp+1)*NR*k]
+	for jp := j0; jp < j1; {
+		// With AVX-512, two column panels at a time (see tile12x32).
+		panels := 1
+		if haveAVX512 && jp+1 < j1 {
+			panels = 2
+		}
 		for l0 := 0; l0 < k; l0 += kc {
 			d := min(kc, k-l0)
-			for i := 0; i < mp; i += MR {
-				tile(d, ap[i*k+l0*MR:(i+MR)*k], panel[l0*NR:], stepNR, c[i*ldc+jp*NR:], ldc, l0 > 0)
+			var bs [2][]float32
+			for q := range panels {
+				bs[q] = bp[(jp+q)*NR*k+l0*NR : (jp+q+1)*NR*k]
 			}
+			tiles(d, mp, ap, k, l0, bs[:panels], stepNR, c[jp*NR:], ldc, add || l0 > 0)
+		}
+		jp += panels
+	}
+}
+
+// tiles computes the block of C of every row panel of A against one or
+// two column panels of B (bs), over the depths [l0, l0+d) of A's k:
+// pairs of row panels by two column panels with tile12x32, the rest with
+// the 6×16 tile.
+func tiles(d, mp int, ap []float32, k, l0 int, bs [][]float32, offs []int, c []float32, ldc int, add bool) {
+	i := 0
+	if len(bs) == 2 {
+		for ; i+2*MR <= mp; i += 2 * MR {
+			a0, a1 := ap[i*k+l0*MR:(i+MR)*k], ap[(i+MR)*k+l0*MR:(i+2*MR)*k]
+			tile12x32(d, &a0[0], &a1[0], &bs[0][0], &bs[1][0], &offs[0], &c[i*ldc], ldc, add)
+		}
+	}
+	for ; i < mp; i += MR {
+		for q, b := range bs {
+			tile(d, ap[i*k+l0*MR:(i+MR)*k], b, offs, c[i*ldc+q*NR:], ldc, add)
 		}
 	}
 }
@@ -180,12 +211,16 @@ func Gemm(mp, np, k int, ap, b []float32, offs []int, c []float32, ldc int, add 
 			panic(fmt.Sprintf("kernel: Gemm row of B at %d+%d is outside [0, %d)", o, np, len(b)))
 		}
 	}
-	for j := j0 * NR; j < j1*NR; j += NR {
-		// The k×NR panel of B stays in L1 while every row panel of A
-		// sweeps it.
-		for i := 0; i < mp; i += MR {
-			tile(k, ap[i*k:(i+MR)*k], b[j:], offs, c[i*ldc+j:], ldc, add)
+	for j := j0 * NR; j < j1*NR; {
+		// The k×NR panel of B (two with AVX-512) stays in L1 while every
+		// row panel of A sweeps it.
+		bs := [2][]float32{b[j:]}
+		panels := 1
+		if haveAVX512 && j+NR < j1*NR {
+			bs[1], panels = b[j+NR:], 2
 		}
+		tiles(k, mp, ap, k, 0, bs[:panels], offs, c[j:], ldc, add)
+		j += panels * NR
 	}
 }
 

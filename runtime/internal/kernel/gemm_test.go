@@ -11,12 +11,7 @@ import (
 // rounding), for shapes with ragged edges, a transposed A and k = 0.
 func TestGemm(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	for _, asm := range []bool{true, false} {
-		if asm && !haveAVX2 {
-			continue
-		}
-		saved := haveAVX2
-		haveAVX2 = asm
+	forKernels(t, func(asm string) {
 		for _, sh := range [][3]int{{1, 1, 1}, {6, 16, 25}, {7, 17, 3}, {16, 100, 150}, {64, 120, 400}, {5, 33, 0}, {13, 40, 1}} {
 			m, n, k := sh[0], sh[1], sh[2]
 			for _, tr := range [][2]bool{{false, true}, {true, true}, {false, false}} {
@@ -62,14 +57,71 @@ func TestGemm(t *testing.T) {
 						}
 						got := float64(c[i*ldc+j])
 						if math.Abs(got-s) > gamma*abs || math.IsNaN(got) {
-							t.Fatalf("asm=%v m=%d n=%d k=%d trans=%v add=%v: C[%d,%d] = %v, want %v ± %v", asm, m, n, k, trans, add, i, j, got, s, gamma*abs)
+							t.Fatalf("%s m=%d n=%d k=%d trans=%v add=%v: C[%d,%d] = %v, want %v ± %v", asm, m, n, k, trans, add, i, j, got, s, gamma*abs)
 						}
 					}
 				}
 			}
 		}
-		haveAVX2 = saved
+	})
+}
+
+// forKernels runs f with each tile the machine has: the AVX-512 one (with
+// AVX2 for the edges), the AVX2 one alone, and the portable Go loop.
+func forKernels(t *testing.T, f func(kernels string)) {
+	t.Helper()
+	a2, a5 := haveAVX2, haveAVX512
+	defer func() { haveAVX2, haveAVX512 = a2, a5 }()
+	for _, lv := range []struct {
+		name     string
+		avx2, a5 bool
+	}{{"avx512", true, true}, {"avx2", true, false}, {"go", false, false}} {
+		if lv.avx2 && !a2 || lv.a5 && !a5 {
+			continue
+		}
+		haveAVX2, haveAVX512 = lv.avx2, lv.a5
+		f(lv.name)
 	}
+}
+
+// The AVX-512 and AVX2 tiles compute each element of C with the same
+// chain of FMAs, so they agree to the bit.
+func TestTileKernelsAgree(t *testing.T) {
+	if !haveAVX512 {
+		t.Skip("no AVX-512")
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, sh := range [][3]int{{64, 120, 400}, {30, 64, 700}, {13, 48, 5}} {
+		m, n, k := sh[0], sh[1], sh[2]
+		mp, np := RoundUp(m, MR), RoundUp(n, NR)
+		ap := PackA(nil, randVec(rng, m*k), m, k, k, false)
+		b := randVec(rng, k*np)
+		bp := PackB(nil, b, k, np, np, false)
+		var res [2][2][]float32 // [kernels][Gemm, GemmPacked]
+		forKernels(t, func(kernels string) {
+			if kernels == "go" {
+				return
+			}
+			i := b2i(kernels == "avx2")
+			res[i][0], res[i][1] = make([]float32, mp*np), make([]float32, mp*np)
+			Gemm(mp, np, k, ap, b, Strided(nil, k, np), res[i][0], np, false, 0, np/NR)
+			GemmPacked(mp, np, k, ap, bp, res[i][1], np, 0, np/NR)
+		})
+		for v := range 2 {
+			for e := range res[0][v] {
+				if math.Float32bits(res[0][v][e]) != math.Float32bits(res[1][v][e]) {
+					t.Fatalf("m=%d n=%d k=%d: element %d: AVX-512 %v, AVX2 %v", m, n, k, e, res[0][v][e], res[1][v][e])
+				}
+			}
+		}
+	}
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // GemmPacked must agree with Gemm on the same operands to the bit: both
@@ -213,4 +265,35 @@ func BenchmarkPackA(b *testing.B) {
 	for b.Loop() {
 		ap = PackA(ap, a, 64, 784, 784, false)
 	}
+}
+
+// Depthwise agrees with a float64 sum of its taps, in assembly and in Go,
+// for widths that exercise both of the assembly's loops.
+func TestDepthwise(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	b := randVec(rng, 600)
+	forKernels(t, func(kernels string) {
+		for _, n := range []int{0, 16, 48, 64, 80, 256 + 32} {
+			for _, taps := range []int{0, 1, 9, 25} {
+				w := randVec(rng, taps)
+				offs := make([]int, taps)
+				for i := range offs {
+					offs[i] = rng.IntN(len(b) - n + 1)
+				}
+				dst := randVec(rng, n)
+				Depthwise(dst, b, offs, w)
+				for c := range dst {
+					var s, abs float64
+					for t, o := range offs {
+						p := float64(w[t]) * float64(b[o+c])
+						s += p
+						abs += math.Abs(p)
+					}
+					if math.Abs(float64(dst[c])-s) > float64(taps+1)*0x1p-24*abs {
+						t.Fatalf("%s n=%d taps=%d: dst[%d] = %v, want %v", kernels, n, taps, c, dst[c], s)
+					}
+				}
+			}
+		}
+	})
 }
