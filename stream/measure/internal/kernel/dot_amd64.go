@@ -19,18 +19,11 @@ var Has512 = Available && cpu.X86.HasAVX512F && cpu.X86.HasAVX512DQ
 // (1 more), depth at most k8/2+5. Either way the usual γ_d error bound of a
 // float32 dot product of length d = 8·k8 ≥ 8 holds.
 func Dot6x2(a0, a1, a2, a3, a4, a5, b0, b1 *float32, k8 int, out *[12]float32) {
-	if Has512 {
-		dot6x2AVX512(a0, a1, a2, a3, a4, a5, b0, b1, k8, out)
-		return
-	}
-	dot6x2AVX2(a0, a1, a2, a3, a4, a5, b0, b1, k8, out)
+	dot6x2(a0, a1, a2, a3, a4, a5, b0, b1, k8, Has512, out)
 }
 
 //go:noescape
-func dot6x2AVX2(a0, a1, a2, a3, a4, a5, b0, b1 *float32, k8 int, out *[12]float32)
-
-//go:noescape
-func dot6x2AVX512(a0, a1, a2, a3, a4, a5, b0, b1 *float32, k8 int, out *[12]float32)
+func dot6x2(a0, a1, a2, a3, a4, a5, b0, b1 *float32, k8 int, wide bool, out *[12]float32)
 
 // SqDist4 accumulates, for i < 4·n4, ((float64(a[i])-float64(b[i]))²) into
 // out[i mod 4], in order of i, each operation rounded to float64 (no FMA):

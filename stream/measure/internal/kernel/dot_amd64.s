@@ -1,7 +1,13 @@
 #include "textflag.h"
 
-// func dot6x2AVX2(a0, a1, a2, a3, a4, a5, b0, b1 *float32, k8 int, out *[12]float32)
-TEXT ·dot6x2AVX2(SB), NOSPLIT, $0-80
+// func dot6x2(a0, a1, a2, a3, a4, a5, b0, b1 *float32, k8 int, wide bool, out *[12]float32)
+//
+// With wide (AVX-512), pairs of 8-feature steps go on 16 lanes in Z0-Z11
+// first, and each accumulator's upper 8 lanes are then added to its lower
+// 8 (a VEX instruction clears the upper lanes, so nothing in Y may run
+// before). The 8-lane loop takes the features left (all of them without
+// wide), and the reduction follows.
+TEXT ·dot6x2(SB), NOSPLIT, $0-88
 	MOVQ a0+0(FP), R8
 	MOVQ a1+8(FP), R9
 	MOVQ a2+16(FP), R10
@@ -11,9 +17,82 @@ TEXT ·dot6x2AVX2(SB), NOSPLIT, $0-80
 	MOVQ b0+48(FP), SI
 	MOVQ b1+56(FP), DI
 	MOVQ k8+64(FP), CX
-	MOVQ out+72(FP), DX
+	MOVQ out+80(FP), DX
 	SHLQ $5, CX // bytes
 	XORQ AX, AX
+	MOVBLZX wide+72(FP), BX
+	TESTQ BX, BX
+	JZ    narrow
+	MOVQ  CX, BX
+	ANDQ  $-64, BX // bytes of the 16-lane steps
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+	TESTQ BX, BX
+	JZ    fold
+
+loop16:
+	VMOVUPS     (SI)(AX*1), Z12
+	VMOVUPS     (DI)(AX*1), Z13
+	VMOVUPS     (R8)(AX*1), Z14
+	VFMADD231PS Z12, Z14, Z0
+	VFMADD231PS Z13, Z14, Z1
+	VMOVUPS     (R9)(AX*1), Z15
+	VFMADD231PS Z12, Z15, Z2
+	VFMADD231PS Z13, Z15, Z3
+	VMOVUPS     (R10)(AX*1), Z14
+	VFMADD231PS Z12, Z14, Z4
+	VFMADD231PS Z13, Z14, Z5
+	VMOVUPS     (R11)(AX*1), Z15
+	VFMADD231PS Z12, Z15, Z6
+	VFMADD231PS Z13, Z15, Z7
+	VMOVUPS     (R12)(AX*1), Z14
+	VFMADD231PS Z12, Z14, Z8
+	VFMADD231PS Z13, Z14, Z9
+	VMOVUPS     (R13)(AX*1), Z15
+	VFMADD231PS Z12, Z15, Z10
+	VFMADD231PS Z13, Z15, Z11
+	ADDQ        $64, AX
+	CMPQ        AX, BX
+	JLT         loop16
+
+fold:
+	VEXTRACTF32X8 $1, Z0, Y12
+	VADDPS        Y12, Y0, Y0
+	VEXTRACTF32X8 $1, Z1, Y12
+	VADDPS        Y12, Y1, Y1
+	VEXTRACTF32X8 $1, Z2, Y12
+	VADDPS        Y12, Y2, Y2
+	VEXTRACTF32X8 $1, Z3, Y12
+	VADDPS        Y12, Y3, Y3
+	VEXTRACTF32X8 $1, Z4, Y12
+	VADDPS        Y12, Y4, Y4
+	VEXTRACTF32X8 $1, Z5, Y12
+	VADDPS        Y12, Y5, Y5
+	VEXTRACTF32X8 $1, Z6, Y12
+	VADDPS        Y12, Y6, Y6
+	VEXTRACTF32X8 $1, Z7, Y12
+	VADDPS        Y12, Y7, Y7
+	VEXTRACTF32X8 $1, Z8, Y12
+	VADDPS        Y12, Y8, Y8
+	VEXTRACTF32X8 $1, Z9, Y12
+	VADDPS        Y12, Y9, Y9
+	VEXTRACTF32X8 $1, Z10, Y12
+	VADDPS        Y12, Y10, Y10
+	VEXTRACTF32X8 $1, Z11, Y12
+	VADDPS        Y12, Y11, Y11
+	JMP           tail
+
+narrow:
 	VXORPS Y0, Y0, Y0
 	VXORPS Y1, Y1, Y1
 	VXORPS Y2, Y2, Y2
@@ -26,8 +105,10 @@ TEXT ·dot6x2AVX2(SB), NOSPLIT, $0-80
 	VXORPS Y9, Y9, Y9
 	VXORPS Y10, Y10, Y10
 	VXORPS Y11, Y11, Y11
-	TESTQ CX, CX
-	JZ    reduce
+
+tail:
+	CMPQ AX, CX
+	JGE  reduce
 
 loop:
 	VMOVUPS     (SI)(AX*1), Y12
@@ -57,138 +138,6 @@ loop:
 reduce:
 	// hadd(hadd(acc0, acc1), hadd(acc2, acc3)) = [s0 s1 s2 s3 | t0 t1 t2 t3];
 	// s+t are the four sums of rows r, r+1 against b0, b1, in out's order.
-	VHADDPS      Y1, Y0, Y0
-	VHADDPS      Y3, Y2, Y2
-	VHADDPS      Y2, Y0, Y0
-	VEXTRACTF128 $1, Y0, X1
-	VADDPS       X1, X0, X0
-	VMOVUPS      X0, (DX)
-	VHADDPS      Y5, Y4, Y4
-	VHADDPS      Y7, Y6, Y6
-	VHADDPS      Y6, Y4, Y4
-	VEXTRACTF128 $1, Y4, X5
-	VADDPS       X5, X4, X4
-	VMOVUPS      X4, 16(DX)
-	VHADDPS      Y9, Y8, Y8
-	VHADDPS      Y11, Y10, Y10
-	VHADDPS      Y10, Y8, Y8
-	VEXTRACTF128 $1, Y8, X9
-	VADDPS       X9, X8, X8
-	VMOVUPS      X8, 32(DX)
-	VZEROUPPER
-	RET
-
-// func dot6x2AVX512(a0, a1, a2, a3, a4, a5, b0, b1 *float32, k8 int, out *[12]float32)
-//
-// The loop of dot6x2AVX2 on 16 lanes: k8/2 steps of 16 features into Z0-Z11;
-// the upper 8 lanes of each are then added to its lower 8, an odd last 8
-// features are taken in Y as in dot6x2AVX2 (a VEX instruction clears the
-// upper lanes, so this comes after), and the same reduction follows.
-TEXT ·dot6x2AVX512(SB), NOSPLIT, $0-80
-	MOVQ a0+0(FP), R8
-	MOVQ a1+8(FP), R9
-	MOVQ a2+16(FP), R10
-	MOVQ a3+24(FP), R11
-	MOVQ a4+32(FP), R12
-	MOVQ a5+40(FP), R13
-	MOVQ b0+48(FP), SI
-	MOVQ b1+56(FP), DI
-	MOVQ k8+64(FP), CX
-	MOVQ out+72(FP), DX
-	MOVQ CX, BX
-	ANDQ $1, BX     // an odd 8 features left for Y
-	SHRQ $1, CX
-	SHLQ $6, CX     // bytes of the 16-lane steps
-	XORQ AX, AX
-	VPXORD Z0, Z0, Z0
-	VPXORD Z1, Z1, Z1
-	VPXORD Z2, Z2, Z2
-	VPXORD Z3, Z3, Z3
-	VPXORD Z4, Z4, Z4
-	VPXORD Z5, Z5, Z5
-	VPXORD Z6, Z6, Z6
-	VPXORD Z7, Z7, Z7
-	VPXORD Z8, Z8, Z8
-	VPXORD Z9, Z9, Z9
-	VPXORD Z10, Z10, Z10
-	VPXORD Z11, Z11, Z11
-	TESTQ CX, CX
-	JZ    fold
-
-loop16:
-	VMOVUPS     (SI)(AX*1), Z12
-	VMOVUPS     (DI)(AX*1), Z13
-	VMOVUPS     (R8)(AX*1), Z14
-	VFMADD231PS Z12, Z14, Z0
-	VFMADD231PS Z13, Z14, Z1
-	VMOVUPS     (R9)(AX*1), Z15
-	VFMADD231PS Z12, Z15, Z2
-	VFMADD231PS Z13, Z15, Z3
-	VMOVUPS     (R10)(AX*1), Z14
-	VFMADD231PS Z12, Z14, Z4
-	VFMADD231PS Z13, Z14, Z5
-	VMOVUPS     (R11)(AX*1), Z15
-	VFMADD231PS Z12, Z15, Z6
-	VFMADD231PS Z13, Z15, Z7
-	VMOVUPS     (R12)(AX*1), Z14
-	VFMADD231PS Z12, Z14, Z8
-	VFMADD231PS Z13, Z14, Z9
-	VMOVUPS     (R13)(AX*1), Z15
-	VFMADD231PS Z12, Z15, Z10
-	VFMADD231PS Z13, Z15, Z11
-	ADDQ        $64, AX
-	CMPQ        AX, CX
-	JLT         loop16
-
-fold:
-	VEXTRACTF32X8 $1, Z0, Y12
-	VADDPS        Y12, Y0, Y0
-	VEXTRACTF32X8 $1, Z1, Y12
-	VADDPS        Y12, Y1, Y1
-	VEXTRACTF32X8 $1, Z2, Y12
-	VADDPS        Y12, Y2, Y2
-	VEXTRACTF32X8 $1, Z3, Y12
-	VADDPS        Y12, Y3, Y3
-	VEXTRACTF32X8 $1, Z4, Y12
-	VADDPS        Y12, Y4, Y4
-	VEXTRACTF32X8 $1, Z5, Y12
-	VADDPS        Y12, Y5, Y5
-	VEXTRACTF32X8 $1, Z6, Y12
-	VADDPS        Y12, Y6, Y6
-	VEXTRACTF32X8 $1, Z7, Y12
-	VADDPS        Y12, Y7, Y7
-	VEXTRACTF32X8 $1, Z8, Y12
-	VADDPS        Y12, Y8, Y8
-	VEXTRACTF32X8 $1, Z9, Y12
-	VADDPS        Y12, Y9, Y9
-	VEXTRACTF32X8 $1, Z10, Y12
-	VADDPS        Y12, Y10, Y10
-	VEXTRACTF32X8 $1, Z11, Y12
-	VADDPS        Y12, Y11, Y11
-	TESTQ         BX, BX
-	JZ            reduce512
-	VMOVUPS       (SI)(AX*1), Y12
-	VMOVUPS       (DI)(AX*1), Y13
-	VMOVUPS       (R8)(AX*1), Y14
-	VFMADD231PS   Y12, Y14, Y0
-	VFMADD231PS   Y13, Y14, Y1
-	VMOVUPS       (R9)(AX*1), Y15
-	VFMADD231PS   Y12, Y15, Y2
-	VFMADD231PS   Y13, Y15, Y3
-	VMOVUPS       (R10)(AX*1), Y14
-	VFMADD231PS   Y12, Y14, Y4
-	VFMADD231PS   Y13, Y14, Y5
-	VMOVUPS       (R11)(AX*1), Y15
-	VFMADD231PS   Y12, Y15, Y6
-	VFMADD231PS   Y13, Y15, Y7
-	VMOVUPS       (R12)(AX*1), Y14
-	VFMADD231PS   Y12, Y14, Y8
-	VFMADD231PS   Y13, Y14, Y9
-	VMOVUPS       (R13)(AX*1), Y15
-	VFMADD231PS   Y12, Y15, Y10
-	VFMADD231PS   Y13, Y15, Y11
-
-reduce512:
 	VHADDPS      Y1, Y0, Y0
 	VHADDPS      Y3, Y2, Y2
 	VHADDPS      Y2, Y0, Y0

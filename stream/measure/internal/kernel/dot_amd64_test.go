@@ -13,15 +13,15 @@ func TestDot6x2(t *testing.T) {
 	if !Available {
 		t.Skip("skipping: no AVX2+FMA")
 	}
-	t.Run("AVX2", func(t *testing.T) { testDot6x2(t, dot6x2AVX2) })
+	t.Run("AVX2", func(t *testing.T) { testDot6x2(t, false) })
 	if !Has512 {
 		t.Log("no AVX-512 here: its kernel is not tested")
 		return
 	}
-	t.Run("AVX512", func(t *testing.T) { testDot6x2(t, dot6x2AVX512) })
+	t.Run("AVX512", func(t *testing.T) { testDot6x2(t, true) })
 }
 
-func testDot6x2(t *testing.T, dot func(a0, a1, a2, a3, a4, a5, b0, b1 *float32, k8 int, out *[12]float32)) {
+func testDot6x2(t *testing.T, wide bool) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	for _, k8 := range []int{0, 1, 2, 3, 4, 7, 98, 99} {
 		d := k8 * 8
@@ -36,7 +36,7 @@ func testDot6x2(t *testing.T, dot func(a0, a1, a2, a3, a4, a5, b0, b1 *float32, 
 			}
 		}
 		var out [12]float32
-		dot(&rows[0][0], &rows[1][0], &rows[2][0], &rows[3][0], &rows[4][0], &rows[5][0], &rows[6][0], &rows[7][0], k8, &out)
+		dot6x2(&rows[0][0], &rows[1][0], &rows[2][0], &rows[3][0], &rows[4][0], &rows[5][0], &rows[6][0], &rows[7][0], k8, wide, &out)
 		gamma := float64(d) * 0x1p-24 / (1 - float64(d)*0x1p-24)
 		for r := range 6 {
 			for c := range 2 {
