@@ -43,7 +43,7 @@ test: vet
 	@if $(PYTHON) -c 'import numpy, scipy' 2>/dev/null; then \
 		$(PYTHON) fixtures/reference/test_reference.py; \
 	else echo "skipped fixtures/reference/test_reference.py: no numpy/scipy under $(PYTHON) (make deps)"; fi
-	$(GO) test $(GOFLAGS_BUILD) ./...
+	$(GO) test $(GOFLAGS_BUILD) -timeout 30m ./...
 	$(GO) test $(GOFLAGS_BUILD) -race -short ./runtime/... ./stream/... ./sql
 	GO='$(GO)' GOFLAGS_BUILD="$(GOFLAGS_BUILD)" scripts/test-slurm.sh
 
