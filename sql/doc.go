@@ -123,8 +123,8 @@
 // both distances are 0. A sampled layer has rows for the samples its
 // reservoir kept, with method sampled: their tree is that of those samples
 // alone, whose N1 is not the layer's extrapolated N1 row. Projected
-// layers have no rows. The rows are appended in bulk (the Appender), one
-// transaction per layer.
+// layers have no rows. AddSamples appends the rows of one or more layers
+// in bulk (the Appender), in one transaction.
 //
 // A run that trains its network (cxray train, cxray study) writes its
 // metrics rows with epoch set, 0 being the network at initialization, and

@@ -35,28 +35,41 @@ type ClassPair struct {
 	CrossEdges int64
 }
 
-// AddSamples writes the samples rows and class_pairs rows of one layer at
-// one epoch, in bulk with DuckDB's Appender, in one transaction: either all
-// rows of the call are stored or none.
-func (r *Run) AddSamples(ctx context.Context, epoch, layerIndex int, samples []Sample, pairs []ClassPair) error {
-	if err := r.addSamples(ctx, epoch, layerIndex, samples, pairs); err != nil {
-		return oneLine(fmt.Errorf("run %d: add samples of layer %d: %w", r.id, layerIndex, err))
+// LayerSamples are the samples rows and class_pairs rows of one layer at
+// one epoch.
+type LayerSamples struct {
+	Epoch, LayerIndex int
+	Samples           []Sample
+	Pairs             []ClassPair
+}
+
+// AddSamples writes the samples rows and class_pairs rows of the layers,
+// in bulk with DuckDB's Appender, in one transaction: either all rows of
+// the call are stored or none.
+func (r *Run) AddSamples(ctx context.Context, layers []LayerSamples) error {
+	if err := r.addSamples(ctx, layers); err != nil {
+		return oneLine(fmt.Errorf("run %d: add samples: %w", r.id, err))
 	}
 	return nil
 }
 
-func (r *Run) addSamples(ctx context.Context, epoch, layerIndex int, samples []Sample, pairs []ClassPair) error {
-	e, err := toInt32("epoch", epoch)
-	if err != nil {
-		return err
-	}
-	l, err := toInt32("layer index", layerIndex)
-	if err != nil {
-		return err
-	}
-	for i, s := range samples {
-		if s.Method == "" {
-			return fmt.Errorf("sample %d: empty method", i)
+func (r *Run) addSamples(ctx context.Context, layers []LayerSamples) error {
+	type key struct{ epoch, layer int32 }
+	keys := make([]key, len(layers))
+	for k, ls := range layers {
+		e, err := toInt32("epoch", ls.Epoch)
+		if err != nil {
+			return err
+		}
+		l, err := toInt32("layer index", ls.LayerIndex)
+		if err != nil {
+			return err
+		}
+		keys[k] = key{e, l}
+		for i, s := range ls.Samples {
+			if s.Method == "" {
+				return fmt.Errorf("layer %d sample %d: empty method", ls.LayerIndex, i)
+			}
 		}
 	}
 	return r.write(ctx, func(conn *dbsql.Conn, _ *dbsql.Tx) error {
@@ -65,24 +78,30 @@ func (r *Run) addSamples(ctx context.Context, epoch, layerIndex int, samples []S
 			if !ok {
 				return fmt.Errorf("unexpected driver connection %T", dc)
 			}
-			if err := appendRows(ctx, c, "samples", len(samples), func(i int) []driver.Value {
-				s := samples[i]
-				var ratio, flipped driver.Value
-				if !math.IsNaN(s.N2Ratio) {
-					ratio = s.N2Ratio
+			for k, ls := range layers {
+				e, l := keys[k].epoch, keys[k].layer
+				if err := appendRows(ctx, c, "samples", len(ls.Samples), func(i int) []driver.Value {
+					s := ls.Samples[i]
+					var ratio, flipped driver.Value
+					if !math.IsNaN(s.N2Ratio) {
+						ratio = s.N2Ratio
+					}
+					if s.Flipped != nil {
+						flipped = *s.Flipped
+					}
+					return []driver.Value{r.id, e, l, s.Index, nullString(s.Key), nullString(s.Label),
+						s.OnBoundary, ratio, s.NNOther, s.Method, flipped}
+				}); err != nil {
+					return fmt.Errorf("layer %d: %w", ls.LayerIndex, err)
 				}
-				if s.Flipped != nil {
-					flipped = *s.Flipped
+				if err := appendRows(ctx, c, "class_pairs", len(ls.Pairs), func(i int) []driver.Value {
+					p := ls.Pairs[i]
+					return []driver.Value{r.id, e, l, p.A, p.B, p.NA, p.NB, p.CrossEdges}
+				}); err != nil {
+					return fmt.Errorf("layer %d: %w", ls.LayerIndex, err)
 				}
-				return []driver.Value{r.id, e, l, s.Index, nullString(s.Key), nullString(s.Label),
-					s.OnBoundary, ratio, s.NNOther, s.Method, flipped}
-			}); err != nil {
-				return err
 			}
-			return appendRows(ctx, c, "class_pairs", len(pairs), func(i int) []driver.Value {
-				p := pairs[i]
-				return []driver.Value{r.id, e, l, p.A, p.B, p.NA, p.NB, p.CrossEdges}
-			})
+			return nil
 		})
 	})
 }

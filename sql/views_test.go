@@ -136,7 +136,7 @@ func addSampleRows(t *testing.T, r *Run) {
 		if layer == 2 {
 			pairs = []ClassPair{{A: "a", B: "b", NA: 2, NB: 2, CrossEdges: 2}, {A: "b", B: "c", NA: 2, NB: 1, CrossEdges: 1}}
 		}
-		if err := r.AddSamples(context.Background(), 0, layer, rows, pairs); err != nil {
+		if err := r.AddSamples(context.Background(), []LayerSamples{{LayerIndex: layer, Samples: rows, Pairs: pairs}}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -44,7 +44,7 @@ func addSamplesRun(t *testing.T, s *cxsql.Store, name string, config map[string]
 				N2Ratio: 1 + float64(i)/10, NNOther: b, Method: "exact"})
 		}
 		pairs := []cxsql.ClassPair{{A: labels[0], B: labels[1], NA: 3, NB: 3, CrossEdges: int64(3 - l)}}
-		if err := r.AddSamples(ctx, 0, l, rows, pairs); err != nil {
+		if err := r.AddSamples(ctx, []cxsql.LayerSamples{{LayerIndex: l, Samples: rows, Pairs: pairs}}); err != nil {
 			t.Fatal(err)
 		}
 		if err := r.AddMetrics(ctx, []cxsql.Metric{{Step: int64(len(keys)), LayerIndex: l, LayerName: ls[l].Name, Measure: "N1",

@@ -65,11 +65,24 @@ func (j *Job) resolveSamples() error {
 	return nil
 }
 
+// samplesPerCall bounds the rows of one AddSamples call: the layers are
+// written together (one transaction costs about 0.1 s), as many as make
+// up to this many rows (about 80 bytes each while they wait).
+const samplesPerCall = 1 << 18
+
 // writeSamples writes every layer's per-sample rows and class pairs, from
-// the trees of the final readings, one layer at a time.
+// the trees of the final readings, computed one layer at a time and
+// written a few layers per transaction.
 func (j *Job) writeSamples(ctx context.Context, run *sql.Run, router *tap.Router, r Reporter) error {
 	classes := j.Source.Classes()
 	flips, _ := j.Source.(source.Noisy)
+	var batch []sql.LayerSamples
+	rows := 0
+	flush := func() error {
+		err := run.AddSamples(ctx, batch)
+		batch, rows = batch[:0], 0
+		return err
+	}
 	for i, l := range j.Layers {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -82,11 +95,19 @@ func (j *Job) writeSamples(ctx context.Context, run *sql.Run, router *tap.Router
 			r.Warnf("layer %d %s: %s", l.Index, l.Name, skipped)
 			continue
 		}
-		if err := run.AddSamples(ctx, j.spec.Epoch, l.Index, sampleRows(s, keys, classes, flips), classPairs(s, classes)); err != nil {
-			return err
+		if rows > 0 && rows+s.N() > samplesPerCall {
+			if err := flush(); err != nil {
+				return err
+			}
 		}
+		batch = append(batch, sql.LayerSamples{Epoch: j.spec.Epoch, LayerIndex: l.Index,
+			Samples: sampleRows(s, keys, classes, flips), Pairs: classPairs(s, classes)})
+		rows += s.N()
 	}
-	return nil
+	if len(batch) == 0 {
+		return nil
+	}
+	return flush()
 }
 
 // sampleRows are the samples rows of s.
