@@ -34,7 +34,8 @@ Cases:
                   times, on one batch of 64 seeded normal samples; the
                   outputs of both must agree to 1e-4 of their scale first.
   exact N1 at scale
-                  `cxray analyze --ties total` on the first 10000 and all
+                  `cxray analyze --ties total --samples off` (N1 alone, no
+                  per-sample rows) on the first 10000 and all
                   60000 MNIST train images (input, d=784): wall, CPU time,
                   peak RSS against the points' own bytes (n·784·4), beside the
                   limit: the products alone, n²·784/2 multiply-adds at the
@@ -319,7 +320,7 @@ def bench_scale(tmp, rows):
     single = {}
     for n, goal in ((10000, 1.2), (60000, 20.0)):
         db = os.path.join(tmp, "scale%d.duckdb" % n)
-        wall, cpu, rss, _ = timed([CXRAY, "analyze", "--quiet", "--ties", "total", "--data", "mnist",
+        wall, cpu, rss, _ = timed([CXRAY, "analyze", "--quiet", "--samples", "off", "--ties", "total", "--data", "mnist",
                                    "--split", "train", "--limit", str(n), "--db", db, "--run", "bench"])
         single[n] = (wall, cpu, rss, n1_of(db))
         limit = n * n * 784 / 2 / (rate * 1e9)
