@@ -379,15 +379,10 @@ func (e *SampledN1) Bytes() int64 {
 	return b
 }
 
-// Estimate returns the current estimate of N1 of every sample seen; see
-// SampledN1 for the method. It fails with fewer than 2 points kept, or
-// when a class was seen but has no slot.
-func (e *SampledN1) Estimate() (measure.Estimate, error) {
-	if err := e.check(); err != nil {
-		return measure.Estimate{}, err
-	}
-	// The kept points in stream order: the tree depends on the order
-	// through ties, and stream order is what ExactN1 sees.
+// keptInOrder returns the slots of the kept points in stream order: the
+// tree depends on the order through ties, and stream order is what
+// ExactN1 sees.
+func (e *SampledN1) keptInOrder() []int {
 	var order []int
 	for s, q := range e.seq {
 		if q >= 0 {
@@ -395,6 +390,17 @@ func (e *SampledN1) Estimate() (measure.Estimate, error) {
 		}
 	}
 	slices.SortFunc(order, func(a, b int) int { return cmp.Compare(e.seq[a], e.seq[b]) })
+	return order
+}
+
+// Estimate returns the current estimate of N1 of every sample seen; see
+// SampledN1 for the method. It fails with fewer than 2 points kept, or
+// when a class was seen but has no slot.
+func (e *SampledN1) Estimate() (measure.Estimate, error) {
+	if err := e.check(); err != nil {
+		return measure.Estimate{}, err
+	}
+	order := e.keptInOrder()
 	m := len(order)
 	if m < 2 {
 		return measure.Estimate{}, fmt.Errorf("n1: N1 needs at least 2 points, have %d", m)

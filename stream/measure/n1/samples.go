@@ -1,11 +1,9 @@
 package n1
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
 	"math"
-	"slices"
 
 	"cxray/stream/measure"
 	"cxray/stream/measure/feature"
@@ -105,13 +103,7 @@ func (e *SampledN1) Samples() (*Samples, error) {
 	if err := e.check(); err != nil {
 		return nil, err
 	}
-	var order []int
-	for s, q := range e.seq {
-		if q >= 0 {
-			order = append(order, s)
-		}
-	}
-	slices.SortFunc(order, func(a, b int) int { return cmp.Compare(e.seq[a], e.seq[b]) })
+	order := e.keptInOrder()
 	m := len(order)
 	if m < 2 {
 		return nil, fmt.Errorf("n1: per-sample values need at least 2 points, have %d", m)
