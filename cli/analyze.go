@@ -406,6 +406,13 @@ func runInfo(c *cli.Context, j *analysis.Job) (sql.RunInfo, error) {
 			cfg["data_path"] = abs
 		}
 	}
+	if strings.HasPrefix(c.String("data"), "parquet:") {
+		// The keys of Parquet images name their files as given.
+		if wd, err := os.Getwd(); err == nil {
+			cfg["data_cwd"] = wd
+		}
+		cfg["image"] = c.String("image")
+	}
 	if j.Model != nil {
 		sum, err := fileSHA256(j.Model.Path)
 		if err != nil {

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	goimage "image"
@@ -29,11 +30,15 @@ type thumb struct {
 const thumbSide = 96
 
 // maxThumbPixels bounds the images the gallery decodes (about 16 MB as
-// RGB); a larger one is left out.
-const maxThumbPixels = 1 << 22
+// RGB), and maxThumbBytes the encoded images it reads from Parquet; a
+// larger one is left out.
+const (
+	maxThumbPixels = 1 << 22
+	maxThumbBytes  = 64 << 20
+)
 
 // gallery writes thumbnails of the hardest samples of r beside the page,
-// for MNIST and image folders, and returns them with a note for the
+// for MNIST, image folders and Parquet images, and returns them with a note for the
 // caption. Images it cannot read are left out, and the note says why;
 // nothing is ever fetched when the page is viewed.
 func (b *builder) gallery(r *run) ([]thumb, string) {
@@ -96,8 +101,42 @@ func (s imageSource) read(hs []hardRow) ([]goimage.Image, error) {
 			out[i] = m
 		}
 		return out, errors.Join(errs...)
+	case "parquet":
+		return s.readParquet(hs)
 	}
 	return make([]goimage.Image, len(hs)), nil
+}
+
+// readParquet reads the images of the keys ("FILE row R") from their
+// Parquet files.
+func (s imageSource) readParquet(hs []hardRow) ([]goimage.Image, error) {
+	out := make([]goimage.Image, len(hs))
+	var refs []source.ParquetImageRef
+	var at []int
+	var errs []error
+	for i, h := range hs {
+		r, ok := source.ParseParquetImageKey(h.Key)
+		if !ok {
+			errs = append(errs, fmt.Errorf("%q does not name a Parquet file and row", h.Key))
+			continue
+		}
+		if !filepath.IsAbs(r.File) && s.root != "" {
+			r.File = filepath.Join(s.root, r.File)
+		}
+		refs, at = append(refs, r), append(at, i)
+	}
+	blobs, err := source.ReadParquetImages(refs, s.column, maxThumbBytes)
+	errs = append(errs, err)
+	for k, b := range blobs {
+		if b == nil {
+			continue
+		}
+		name := fmt.Sprintf("%s row %d", refs[k].File, refs[k].Row)
+		m, err := decodeThumb(bytes.NewReader(b), name)
+		errs = append(errs, err)
+		out[at[k]] = m
+	}
+	return out, errors.Join(errs...)
 }
 
 // readMNIST reads the images of the keys (MNIST indices) in one pass over
@@ -165,20 +204,31 @@ func (s imageSource) readFile(key string) (goimage.Image, error) {
 		return nil, err
 	}
 	defer f.Close()
-	m, _, err := imageprep.Decode(f, 3, func(h imageprep.Header) error {
+	return decodeThumb(f, path)
+}
+
+// decodeThumb decodes the PNG or JPEG image r, named name in errors, as
+// cxray analyze decodes it (its header checked first), into a thumbnail.
+func decodeThumb(r io.ReadSeeker, name string) (goimage.Image, error) {
+	m, _, err := imageprep.Decode(r, 3, func(h imageprep.Header) error {
 		if int64(h.W)*int64(h.H) > maxThumbPixels {
-			return fmt.Errorf("%s: %d×%d pixels, too large for a thumbnail", path, h.H, h.W)
+			return fmt.Errorf("%s: %d×%d pixels, too large for a thumbnail", name, h.H, h.W)
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	// Greyscale images decode to one channel, shown as grey.
+	g, b := 1, 2
+	if m.C < 3 {
+		g, b = 0, 0
 	}
 	rgb := goimage.NewRGBA(goimage.Rect(0, 0, m.W, m.H))
 	for y := range m.H {
 		for x := range m.W {
 			o := (y*m.W + x) * m.Step
-			rgb.SetRGBA(x, y, color.RGBA{m.Pix[o], m.Pix[o+1], m.Pix[o+2], 255})
+			rgb.SetRGBA(x, y, color.RGBA{m.Pix[o], m.Pix[o+g], m.Pix[o+b], 255})
 		}
 	}
 	return scaleTo(rgb, thumbSide), nil

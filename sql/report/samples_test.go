@@ -1,7 +1,9 @@
 package report
 
 import (
+	"bytes"
 	"context"
+	dbsql "database/sql"
 	"fmt"
 	"image/png"
 	"math"
@@ -12,6 +14,8 @@ import (
 
 	"cxray/internal/fixture"
 	cxsql "cxray/sql"
+
+	_ "github.com/duckdb/duckdb-go/v2"
 )
 
 // addSamplesRun writes an analyze run of three layers with per-sample
@@ -74,6 +78,13 @@ func TestWriteSamples(t *testing.T) {
 		[]string{"bee", "bee", "bee", "Zebra", "Zebra", "Zebra"}, []int{3, 3, 3, 1, 3, 0})
 	addSamplesRun(t, s, "digits", map[string]any{"data": "mnist", "split": "test"},
 		[]string{"0", "1", "2", "3", "4", "5"}, []string{"7", "2", "1", "0", "4", "1"}, []int{3, 2, 3, 0, 3, 1})
+	// The images of run 1 as a Hugging Face Parquet file, named by file
+	// (relative to the analysis's folder) and row.
+	writeImageParquet(t, filepath.Join(dir, "images.parquet"), folder,
+		[]string{"bee/b00.png", "bee/b04.jpg", "ant/a00.png", "Zebra/z00.png", "Zebra/z01.png", "Zebra/z08.png"})
+	addSamplesRun(t, s, "parquet images", map[string]any{"data": "parquet:images.parquet", "data_cwd": dir, "image": ""},
+		[]string{"images.parquet row 0", "images.parquet row 1", "no key", "images.parquet row 3", "images.parquet row 99", "images.parquet row 5"},
+		[]string{"bee", "bee", "bee", "Zebra", "Zebra", "Zebra"}, []int{3, 3, 3, 1, 3, 0})
 	s.Close()
 
 	out := filepath.Join(dir, "report")
@@ -99,6 +110,17 @@ func TestWriteSamples(t *testing.T) {
 	// no thumbnail).
 	if m := glob(t, out, "run1-hard*.png"); len(m) != 2 {
 		t.Errorf("run 1: %d thumbnails, want 2 (bee/b00.png and bee/b04.jpg)", len(m))
+	}
+	// Run 3: the same two images read from Parquet, the same thumbnails.
+	folderThumbs, parquetThumbs := glob(t, out, "run1-hard*.png"), glob(t, out, "run3-hard*.png")
+	if len(parquetThumbs) != 2 || len(folderThumbs) != 2 {
+		t.Errorf("run 3: %d thumbnails, want 2 (rows 0 and 1) as run 1's %d", len(parquetThumbs), len(folderThumbs))
+	} else {
+		for i := range 2 {
+			if !bytes.Equal(readBytes(t, folderThumbs[i]), readBytes(t, parquetThumbs[i])) {
+				t.Errorf("thumbnail %s from Parquet differs from the image folder's %s", parquetThumbs[i], folderThumbs[i])
+			}
+		}
 	}
 	// Run 2: MNIST test images 4, 2 and 0 (n2_ratio 1.4, 1.2, 1.0), enlarged
 	// three times pixel for pixel.
@@ -127,6 +149,69 @@ func TestWriteSamples(t *testing.T) {
 					t.Fatalf("thumbnail of MNIST %d at (%d,%d): %d, want %v", idx, xx, y, r>>8, want)
 				}
 			}
+		}
+	}
+}
+
+// writeImageParquet writes the images (paths inside folder) as rows of a
+// Parquet file with an image column as Hugging Face datasets store it,
+// STRUCT(bytes BLOB, path VARCHAR), and a label.
+func writeImageParquet(t *testing.T, path, folder string, images []string) {
+	t.Helper()
+	db, err := dbsql.Open("duckdb", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var rows []string
+	for i, name := range images {
+		rows = append(rows, fmt.Sprintf("(%d, '%s')", i, filepath.Join(folder, name)))
+	}
+	q := fmt.Sprintf(`COPY (SELECT {'bytes': b.content, 'path': b.filename} AS image, f.i AS label
+		FROM (VALUES %s) f(i, p) JOIN read_blob([%s]) b ON b.filename = f.p ORDER BY f.i) TO '%s' (FORMAT parquet)`,
+		strings.Join(rows, ", "), "'"+strings.Join(func() []string {
+			var ps []string
+			for _, name := range images {
+				ps = append(ps, filepath.Join(folder, name))
+			}
+			return ps
+		}(), "', '")+"'", path)
+	if _, err := db.Exec(q); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func readBytes(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// Every image of the fixture folder, greyscale, palette and 16-bit ones
+// included, gives a thumbnail.
+func TestDecodeThumbFolder(t *testing.T) {
+	paths, err := filepath.Glob(fixture.Path("fixtures/images/folder/*/*"))
+	if err != nil || len(paths) == 0 {
+		t.Fatalf("no fixture images: %v", err)
+	}
+	for _, p := range paths {
+		f, err := os.Open(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := decodeThumb(f, p)
+		f.Close()
+		if err != nil {
+			if ext := strings.ToLower(filepath.Ext(p)); ext == ".png" || ext == ".jpg" || ext == ".jpeg" {
+				t.Errorf("%s: %v", p, err)
+			}
+			continue
+		}
+		if b := m.Bounds(); b.Dx() == 0 || b.Dy() == 0 {
+			t.Errorf("%s: empty thumbnail", p)
 		}
 	}
 }

@@ -50,12 +50,14 @@ type hardRow struct {
 const hardestShown = 24
 
 // imageSource says where a run's images are, when its dataset is one the
-// report can show: MNIST (by index) or an image folder (by path).
+// report can show: MNIST (by index), an image folder (by path) or Parquet
+// images (by file and row).
 type imageSource struct {
-	kind    string // "mnist", "imagefolder" or ""
+	kind    string // "mnist", "imagefolder", "parquet" or ""
 	split   string // MNIST's
 	dataDir string // MNIST's folder, "" for the default
-	root    string // the image folder
+	root    string // the image folder; for Parquet, the folder its relative file names start from
+	column  string // Parquet's image column ("": the one there is)
 }
 
 // loadSamples reads the per-sample rows' summaries of every run into its
@@ -169,6 +171,8 @@ func imagesOf(config string) imageSource {
 		Split    string `json:"split"`
 		DataDir  string `json:"data_dir"`
 		DataPath string `json:"data_path"`
+		DataCwd  string `json:"data_cwd"`
+		Image    string `json:"image"`
 	}
 	if json.Unmarshal([]byte(config), &c) != nil {
 		return imageSource{}
@@ -182,6 +186,8 @@ func imagesOf(config string) imageSource {
 			root = strings.TrimPrefix(c.Data, "imagefolder:")
 		}
 		return imageSource{kind: "imagefolder", root: root}
+	case strings.HasPrefix(c.Data, "parquet:"):
+		return imageSource{kind: "parquet", root: c.DataCwd, column: c.Image}
 	}
 	return imageSource{}
 }

@@ -161,7 +161,7 @@ func (p *parquetImages) next(s *parquetSource, b *Batch, max int) error {
 		}
 		p.blobs[p.at] = nil // decoded: its memory may go
 		b.Labels[i] = p.labels[p.at]
-		b.Keys = append(b.Keys, fmt.Sprintf("%s row %d", p.file, row))
+		b.Keys = append(b.Keys, parquetImageKey(p.file, row))
 		p.at++
 	}
 	s.pos += k
