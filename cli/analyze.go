@@ -121,6 +121,7 @@ the checkpoints already written.`,
 			&cli.StringFlag{Name: "memory", Value: "1GB", Usage: "memory `BUDGET` of the whole process but the model's weights (e.g. 512MB): the forward pass, then the estimators; past it cxray projects wide layers, then samples"},
 			&cli.IntFlag{Name: "every", Usage: "also write N1 every `N` samples (step = samples seen), to watch it converge"},
 			&cli.Float64Flag{Name: "until-stable", Usage: "stop once N1 of every layer moved by at most `EPS` over two checkpoints (needs --every)"},
+			&cli.IntFlag{Name: "max-passes", Usage: "at most `N` passes over the data when the layers' exact states do not fit --memory together (0: as many as needed; 1: one pass, projecting and sampling instead); --every and the CKA measures take one"},
 			&cli.StringFlag{Name: "prefer", Value: "speed", Usage: "what to give up when exact N1 does not fit --memory: speed (project wide layers to 256 dimensions, then keep a reservoir of samples and extrapolate N1 from it; seconds) or accuracy (keep every sample and project to 128 or 64 dimensions before sampling; minutes at 60000 images)"},
 			&cli.IntFlag{Name: "sample", Usage: "keep a class-stratified reservoir of `M` samples per layer even if exact fits (-1: never sample)"},
 			&cli.IntFlag{Name: "project", Usage: "project layers wider than `K` to K dimensions even if exact fits (-1: never project)"},
@@ -153,7 +154,7 @@ func runAnalyze(c *cli.Context) error {
 	}
 	defer j.Close()
 	// Beside the plan: the model's weights and the Go runtime's own.
-	analysis.LimitHeap(j.Plan, j.WeightBytes()+16<<20)
+	j.HeapOther = j.WeightBytes() + 16<<20
 
 	store, ctx, closeStore, err := openStore(c)
 	if err != nil {
@@ -229,7 +230,10 @@ func analyzeSpec(c *cli.Context, modelPath string) (analysis.Spec, error) {
 	if err != nil {
 		return s, err
 	}
-	s.Conventions, s.Every, s.UntilStable = c.String("conventions"), c.Int("every"), c.Float64("until-stable")
+	s.Conventions, s.Every, s.UntilStable, s.MaxPasses = c.String("conventions"), c.Int("every"), c.Float64("until-stable"), c.Int("max-passes")
+	if s.MaxPasses < 0 {
+		return s, fmt.Errorf("--max-passes %d: give a number of passes, or 0 for as many as needed", s.MaxPasses)
+	}
 	if s.Normalize, err = measure.ParseNormalization(c.String("normalize")); err != nil {
 		return s, fmt.Errorf("--normalize: %w", err)
 	}
@@ -387,6 +391,7 @@ func runInfo(c *cli.Context, j *analysis.Job) (sql.RunInfo, error) {
 			"project":     j.Plan.K,
 			"projection":  j.Plan.Projection,
 			"prefer":      c.String("prefer"),
+			"passes":      max(j.Plan.Passes, 1),
 			"ties":        j.Plan.Ties.String(),
 			"input":       s.Transform.String(),
 			"samples":     j.Samples,

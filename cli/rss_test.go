@@ -2,6 +2,8 @@ package cli_test
 
 import (
 	"bytes"
+	"encoding/binary"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"cxray/internal/fixture"
 	"cxray/stream/analysis"
 )
 
@@ -41,7 +44,7 @@ func TestPeakRSSWithinBudget(t *testing.T) {
 		{128 << 20, []string{"--memory", "128MB"}, false},
 		{256 << 20, []string{"--memory", "256MB", "--batch", "200"}, false},
 		{1 << 30, []string{"--memory", "1GB", "--batch", "1000"}, false},
-		{512 << 20, []string{"--memory", "512MB", "--batch", "2000"}, true},
+		{128 << 20, []string{"--memory", "128MB", "--batch", "4000"}, true},
 	} {
 		db := filepath.Join(t.TempDir(), "rss.duckdb")
 		args := append([]string{"analyze", "--model", model, "--data", "mnist", "--limit", "4000", "--db", db}, c.args...)
@@ -52,7 +55,7 @@ func TestPeakRSSWithinBudget(t *testing.T) {
 		err := cmd.Run()
 		if c.refused {
 			msg := strings.TrimSpace(stderr.String())
-			if err == nil || strings.Contains(msg, "\n") || !strings.Contains(msg, "--batch 2000") || !strings.Contains(msg, "at most") {
+			if err == nil || strings.Contains(msg, "\n") || !strings.Contains(msg, "--batch 4000") || !strings.Contains(msg, "at most") {
 				t.Errorf("%v: %v, stderr %q; want one line refusing the batch", c.args, err, msg)
 			}
 			continue
@@ -76,5 +79,116 @@ func TestPeakRSSWithinBudget(t *testing.T) {
 		if peak > bound {
 			t.Errorf("%v: peak RSS %d MB over --memory + weights + overhead = %d MB", c.args, peak>>20, bound>>20)
 		}
+	}
+}
+
+// A model whose layers' exact states do not fit --memory together is
+// measured in several passes over the data, each a group of layers: every
+// layer exact, N1 equal to a run that holds every layer at once, and peak
+// RSS within --memory plus the weights plus the overhead. The model is the
+// reduced ResNet-18 of fixtures/families (30 layers, 11530 values per
+// sample) on 2000 MNIST test images padded to 3×32×32, whose exact states
+// take 92 MB, under --memory 64MB.
+func TestPassesWithinBudget(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs cxray in child processes")
+	}
+	const n = 2000
+	x, y, err := fixture.MNIST("t10k", n)
+	if err != nil {
+		t.Skip(err)
+	}
+	dir := t.TempDir()
+	img := make([]float32, 0, n*3*32*32)
+	for s := range n {
+		for range 3 {
+			for r := -2; r < 30; r++ {
+				for c := -2; c < 30; c++ {
+					v := float32(0)
+					if r >= 0 && r < 28 && c >= 0 && c < 28 {
+						v = x[s*784+r*28+c]
+					}
+					img = append(img, v)
+				}
+			}
+		}
+	}
+	labels := make([]float32, n)
+	for i, l := range y {
+		labels[i] = float32(l)
+	}
+	writeNPY32(t, filepath.Join(dir, "x.npy"), []int{n, 3, 32, 32}, img)
+	writeNPY32(t, filepath.Join(dir, "y.npy"), []int{n}, labels)
+	data := "npy:" + filepath.Join(dir, "x.npy") + "," + filepath.Join(dir, "y.npy")
+	model := "../fixtures/families/resnet18_op13.onnx"
+	m, err := analysis.LoadModel(model, 1<<30)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(dir, "p.duckdb")
+	child := func(args ...string) string {
+		t.Helper()
+		cmd := exec.Command(os.Args[0], append([]string{"analyze", "--model", model, "--data", data, "--db", db}, args...)...)
+		cmd.Env = append(os.Environ(), "CXRAY_AS_MAIN=1")
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		if err := cmd.Run(); err != nil {
+			t.Fatalf("%v: %v\n%s", args, err, stderr.String())
+		}
+		return stderr.String()
+	}
+	stderr := child("--memory", "64MB", "--run", "passes")
+	if !regexp.MustCompile(`[0-9]+ passes over the data`).MatchString(stderr) || !strings.Contains(stderr, "every layer exact") {
+		t.Fatalf("no passes in the plan:\n%s", stderr)
+	}
+	pm := peakLine.FindStringSubmatch(stderr)
+	if pm == nil {
+		t.Fatalf("no peak memory in %q", stderr)
+	}
+	v, _ := strconv.ParseFloat(pm[1], 64)
+	peak := int64(v * (1 << 20))
+	if pm[2] == "GB" {
+		peak <<= 10
+	}
+	bound := int64(64<<20) + m.WeightBytes() + overhead
+	t.Logf("passes: peak RSS %d MB, bound %d MB", peak>>20, bound>>20)
+	if peak > bound {
+		t.Errorf("peak RSS %d MB over --memory + weights + overhead = %d MB", peak>>20, bound>>20)
+	}
+	child("--memory", "1GB", "--run", "one")
+	rows := query(t, db, `SELECT a.layer_name, a.value AS passes, a.method, b.value AS one, b.method AS one_method
+		FROM metrics a JOIN metrics b USING (layer_index) JOIN runs ra ON ra.run_id = a.run_id JOIN runs rb ON rb.run_id = b.run_id
+		WHERE ra.name = 'passes' AND rb.name = 'one' AND a.measure = 'N1' AND b.measure = 'N1' ORDER BY layer_index`)
+	if len(rows) != len(m.Layers) {
+		t.Fatalf("%d rows for %d layers", len(rows), len(m.Layers))
+	}
+	for _, r := range rows {
+		if r["method"] != "exact" || r["one_method"] != "exact" || r["passes"] != r["one"] {
+			t.Errorf("%s: N1 %v (%v) in passes, %v (%v) in one pass", r["layer_name"], r["passes"], r["method"], r["one"], r["one_method"])
+		}
+	}
+	// One pass asked for: the plan projects or samples instead.
+	stderr = child("--memory", "64MB", "--max-passes", "1", "--run", "single")
+	if strings.Contains(stderr, "passes over the data") || !strings.Contains(stderr, "projecting") && !strings.Contains(stderr, "reservoir") {
+		t.Errorf("--max-passes 1: plan\n%s", stderr)
+	}
+}
+
+// writeNPY32 writes float32 values as an NPY file (version 1.0).
+func writeNPY32(t *testing.T, path string, shape []int, v []float32) {
+	t.Helper()
+	dims := make([]string, len(shape))
+	for i, d := range shape {
+		dims[i] = strconv.Itoa(d)
+	}
+	h := "{'descr': '<f4', 'fortran_order': False, 'shape': (" + strings.Join(dims, ", ") + ",), }"
+	h += strings.Repeat(" ", 63-(10+len(h)+1+63)%64) + "\n"
+	b := append([]byte("\x93NUMPY\x01\x00"), byte(len(h)), byte(len(h)>>8))
+	b = append(b, h...)
+	for _, x := range v {
+		b = binary.LittleEndian.AppendUint32(b, math.Float32bits(x))
+	}
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -47,7 +47,7 @@ func buildConv(c *nodeCtx) (kernel, error) {
 		}
 		k.constW, k.wdata = true, wt.Data
 	}
-	k.scratch = make([]convScratch, c.workers)
+	k.scratch = c.workerScratch()
 	return k, nil
 }
 

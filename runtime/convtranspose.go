@@ -49,7 +49,7 @@ func buildConvTranspose(c *nodeCtx) (kernel, error) {
 		}
 		k.constW = true
 	}
-	k.scratch = make([]convScratch, c.workers)
+	k.scratch = c.workerScratch()
 	return k, nil
 }
 

@@ -87,9 +87,13 @@
 //
 // # Memory and speed
 //
-// Each node output owns one buffer, allocated the first time and grown
-// only when a larger batch needs it; a stream of equal batches runs
-// without allocating. The tensors passed to the tap callback are only
+// Each node output has a buffer, allocated the first time and grown only
+// when a larger batch needs it; a stream of equal batches runs without
+// allocating. Outputs whose lifetimes do not overlap (from the step that
+// computes one to the last step that reads it) share a buffer, assigned
+// best-fit by size once the shape step has run (share.go), and all
+// convolutions share their per-worker scratch, since steps run one at a
+// time: the forward pass holds about the outputs alive at once. The tensors passed to the tap callback are only
 // valid during the call, and shape-only operators (Identity, Dropout,
 // Reshape, Flatten, Squeeze, Unsqueeze, and Pad with all-zero pads, which
 // is how PyTorch exports AvgPool2d) share their input's buffer.

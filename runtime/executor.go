@@ -29,6 +29,19 @@ type nodeCtx struct {
 	workers     int
 	staticBatch int // the first input's first dimension when fixed, else 0
 	m           *meter
+	// convScratch is the per-worker scratch every convolution of the
+	// executor shares, since steps run one at a time; nil outside an
+	// executor.
+	convScratch []convScratch
+}
+
+// workerScratch returns the convolutions' shared per-worker scratch, or
+// a kernel's own outside an executor.
+func (c *nodeCtx) workerScratch() []convScratch {
+	if c.convScratch != nil {
+		return c.convScratch
+	}
+	return make([]convScratch, c.workers)
 }
 
 func (c *nodeCtx) attrs() importer.Attributes { return c.node.Attrs }
@@ -136,6 +149,7 @@ func newExecutor(g *importer.Graph, lim Limits, fold bool) (*Executor, error) {
 	// is; reading it is an error.
 	extra := map[string]string{}
 	workers := runtime.GOMAXPROCS(0)
+	convScratch := make([]convScratch, workers)
 	staticBatch := 0
 	if d := inputs[0].Dims; len(d) > 0 && d[0].Param == "" && d[0].Value > 0 {
 		staticBatch = int(d[0].Value)
@@ -148,7 +162,7 @@ func newExecutor(g *importer.Graph, lim Limits, fold bool) (*Executor, error) {
 		}
 		s := step{node: n}
 		folds := true // every input is a constant
-		c := &nodeCtx{node: n, opset: g.Opset, consts: make([]*Tensor, len(n.Inputs)), workers: workers, staticBatch: staticBatch, m: e.m}
+		c := &nodeCtx{node: n, opset: g.Opset, consts: make([]*Tensor, len(n.Inputs)), workers: workers, staticBatch: staticBatch, m: e.m, convScratch: convScratch}
 		for j, name := range n.Inputs {
 			if name == "" {
 				if j < spec.minIn {
@@ -230,7 +244,7 @@ func newExecutor(g *importer.Graph, lim Limits, fold bool) (*Executor, error) {
 		}
 		e.steps = append(e.steps, s)
 	}
-	e.shareBuffers()
+	e.shareBuffers(nil)
 	return e, nil
 }
 
@@ -470,6 +484,9 @@ func (e *Executor) OutputShapesOf(samples [][]int) (map[string][]int, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Now that the outputs' sizes are known, the buffers are shared
+	// best-fit.
+	e.shareBuffers(e.outputBytes())
 	two, err := e.dryShapes(2, samples, false)
 	if err != nil {
 		return nil, err

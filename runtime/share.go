@@ -33,7 +33,12 @@ var aliasingOps = map[string]bool{
 // handed to a step's outputs only once every output it held before has
 // been read for the last time by an earlier step, since a kernel reads
 // its inputs while it writes its outputs.
-func (e *Executor) shareBuffers() {
+//
+// size, when known (the bytes of each output in the shape step), makes
+// the choice best-fit: an output takes the smallest free slot that holds
+// it, else grows the largest free one, so that large slots stay with large
+// outputs; without sizes (before the shape step) the slot freed last.
+func (e *Executor) shareBuffers(size map[*Tensor]int64) {
 	// root[t] is the output whose buffer t may be a view of (t itself
 	// for the others); last[r] is the last step that reads r or any view
 	// of it. Values that no step produces (the inputs, constants) are
@@ -62,20 +67,57 @@ func (e *Executor) shareBuffers() {
 		}
 	}
 	var free []*slot
-	ending := map[int][]*slot{} // slots to free after step i
+	capacity := map[*slot]int64{} // the largest output a slot holds
+	ending := map[int][]*slot{}   // slots to free after step i
 	for i := range e.steps {
 		s := &e.steps[i]
 		for _, t := range s.out {
 			if root[t] != t {
 				continue
 			}
-			if n := len(free); n > 0 {
-				t.slot, free = free[n-1], free[:n-1]
-			} else {
-				t.slot = &slot{}
-			}
+			t.slot, free = pick(free, capacity, size[t])
+			capacity[t.slot] = max(capacity[t.slot], size[t])
 			ending[last[t]] = append(ending[last[t]], t.slot)
 		}
 		free = append(free, ending[i]...)
 	}
+}
+
+// pick takes a slot for an output of the given size out of free: the
+// smallest that holds it, else the largest, else a new one.
+func pick(free []*slot, capacity map[*slot]int64, size int64) (*slot, []*slot) {
+	if len(free) == 0 {
+		return &slot{}, free
+	}
+	best := len(free) - 1
+	for j, sl := range free {
+		c, b := capacity[sl], capacity[free[best]]
+		switch {
+		case c >= size && (b < size || c < b):
+			best = j
+		case c < size && b < size && c > b:
+			best = j
+		}
+	}
+	sl := free[best]
+	free = append(free[:best], free[best+1:]...)
+	return sl, free
+}
+
+// outputBytes is the size of every step output in the last run (the
+// shape step's), for shareBuffers.
+func (e *Executor) outputBytes() map[*Tensor]int64 {
+	size := map[*Tensor]int64{}
+	for i := range e.steps {
+		for _, t := range e.steps[i].out {
+			n := int64(checkedNumel(t.Shape))
+			if t.Int != nil {
+				n *= 8
+			} else {
+				n *= 4
+			}
+			size[t] = n
+		}
+	}
+	return size
 }

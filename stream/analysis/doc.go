@@ -11,6 +11,13 @@
 // (package tap) and writes the readings into a run of the store (package
 // sql).
 //
+// # Passes
+//
+// When the plan groups the layers into passes (plan.Plan.PassPlan),
+// Measure reopens the dataset for each pass, streams it through the
+// model again, measures the pass's layers and commits their rows at the
+// pass's end; only that group's estimators exist at a time.
+//
 // # Checkpoints
 //
 // Every Spec.Every samples, and after the last batch, Measure reads every

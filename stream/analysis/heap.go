@@ -1,7 +1,6 @@
 package analysis
 
 import (
-	"math"
 	"os"
 	"runtime/debug"
 	"runtime/metrics"
@@ -9,17 +8,19 @@ import (
 	"cxray/stream/plan"
 )
 
-// LimitHeap tells the garbage collector what the estimators of plan p need
-// on top of other bytes live beside them, so that the heap stays near that
-// instead of growing to twice the live data (Go's default pacing), which
-// would let peak RSS drift above the budget. It returns the function that
-// lifts the limit again. A GOMEMLIMIT set by the user wins.
-func LimitHeap(p *plan.Plan, other int64) (lift func()) {
+// LimitHeap tells the garbage collector what the run of plan p may hold
+// on the Go heap (plan.Plan.HeapBytes: the budget but the reading's
+// workspace, which mst maps outside the heap) on top of other bytes live
+// beside them, so that the heap stays within that instead of growing to
+// twice the live data (Go's default pacing), which would let peak RSS
+// drift above the budget. It returns the function that restores the
+// previous limit. A GOMEMLIMIT set by the user wins.
+func LimitHeap(p *plan.Plan, other int64) (restore func()) {
 	if os.Getenv("GOMEMLIMIT") != "" {
 		return func() {}
 	}
-	debug.SetMemoryLimit(other + p.StateBytes + p.Workspace + p.ForwardBytes)
-	return func() { debug.SetMemoryLimit(math.MaxInt64) }
+	prev := debug.SetMemoryLimit(other + p.HeapBytes())
+	return func() { debug.SetMemoryLimit(prev) }
 }
 
 // LiveHeap is the heap the last garbage collection found live.

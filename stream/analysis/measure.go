@@ -8,6 +8,7 @@ import (
 	"cxray/runtime"
 	"cxray/sql"
 	"cxray/stream/pipeline"
+	"cxray/stream/plan"
 	"cxray/stream/tap"
 )
 
@@ -16,24 +17,60 @@ import (
 // the end, it reads every layer's estimate and commits those rows in one
 // transaction, so an interrupted run keeps the checkpoints it reached. It
 // returns each layer's last reading.
+//
+// When the plan groups the layers into passes, each pass streams the data
+// again, measures its group and commits its rows at its end.
 func (j *Job) Measure(ctx context.Context, run *sql.Run, r Reporter) ([]Result, error) {
+	results := make([]Result, len(j.Layers))
+	passes := max(j.Plan.Passes, 1)
+	for q := range passes {
+		idx, p := j.Plan.PassPlan(q)
+		layers := make([]tap.Layer, len(idx))
+		for i, k := range idx {
+			layers[i] = j.Layers[k]
+		}
+		if passes > 1 {
+			r.Logf("pass %d/%d: layers %d to %d (%d layers)", q+1, passes, layers[0].Index, layers[len(layers)-1].Index, len(layers))
+		}
+		if q > 0 {
+			// Each pass reads the dataset from its start.
+			if err := j.reopen(); err != nil {
+				return results, err
+			}
+		}
+		res, err := j.measurePass(ctx, run, r, layers, p)
+		for i, k := range idx {
+			results[k] = res[i]
+		}
+		if err != nil {
+			return results, err
+		}
+	}
+	return results, nil
+}
+
+// measurePass makes one pass over the data, measuring layers under plan p.
+func (j *Job) measurePass(ctx context.Context, run *sql.Run, r Reporter, layers []tap.Layer, p *plan.Plan) ([]Result, error) {
 	s := j.spec
-	router := tap.NewRouter(j.Layers, j.Plan, s.Normalize, len(j.Source.Classes()), j.Plan.Left())
+	if j.HeapOther > 0 {
+		defer LimitHeap(p, j.HeapOther)()
+	}
+	router := tap.NewRouter(layers, p, s.Normalize, len(j.Source.Classes()), p.ReadBytes())
 	if j.Samples {
 		router.TrackSamples()
 	}
-	results := make([]Result, len(j.Layers))
+	results := make([]Result, len(layers))
 	var prev []float64
 	calm := 0 // consecutive checkpoints within UntilStable
 	checkpoint := func(seen int64, final bool) (bool, error) {
-		metrics := make([]sql.Metric, len(j.Layers))
-		values := make([]float64, len(j.Layers))
-		for i, l := range j.Layers {
+		metrics := make([]sql.Metric, len(layers))
+		values := make([]float64, len(layers))
+		for i, l := range layers {
 			if err := ctx.Err(); err != nil {
 				return false, err
 			}
 			if final {
-				r.Logf("N1 %d/%d: layer %d %s (%s)", i+1, len(j.Layers), l.Index, l.Name, l.ShapeString())
+				r.Logf("N1 %d/%d: layer %d %s (%s)", i+1, len(layers), l.Index, l.Name, l.ShapeString())
 			}
 			e, err := router.Estimate(i, final)
 			if err != nil {
@@ -48,10 +85,10 @@ func (j *Job) Measure(ctx context.Context, run *sql.Run, r Reporter) ([]Result, 
 			}
 		}
 		if final {
-			metrics = append(metrics, j.extraMetrics(router, seen, r, metrics, results)...)
+			metrics = append(metrics, j.extraMetrics(router, layers, seen, r, metrics, results)...)
 			if j.Samples {
-				r.Logf("per-sample rows of %d layers", len(j.Layers))
-				if err := j.writeSamples(ctx, run, router, r); err != nil {
+				r.Logf("per-sample rows of %d layers", len(layers))
+				if err := j.writeSamples(ctx, run, router, layers, r); err != nil {
 					return false, err
 				}
 			}
@@ -60,7 +97,7 @@ func (j *Job) Measure(ctx context.Context, run *sql.Run, r Reporter) ([]Result, 
 			return false, err
 		}
 		if !final {
-			r.Logf("checkpoint at %d samples: N1 of %s = %.4f", seen, j.Layers[len(j.Layers)-1].Name, values[len(values)-1])
+			r.Logf("checkpoint at %d samples: N1 of %s = %.4f", seen, layers[len(layers)-1].Name, values[len(values)-1])
 		}
 		if s.UntilStable > 0 && prev != nil {
 			if maxChange(prev, values) <= s.UntilStable {
@@ -77,7 +114,7 @@ func (j *Job) Measure(ctx context.Context, run *sql.Run, r Reporter) ([]Result, 
 		return false, nil
 	}
 	_, err := pipeline.Run(ctx, pipeline.Config{
-		Source: j.Source, Exec: j.Exec(), Input: j.Input, Shape: j.Shape, Inputs: j.Inputs, Mask: j.Mask, Batch: j.Plan.Batch,
+		Source: j.Source, Exec: j.Exec(), Input: j.Input, Shape: j.Shape, Inputs: j.Inputs, Mask: j.Mask, Batch: p.Batch,
 		Sink: router, Every: s.Every, Checkpoint: checkpoint,
 		Progress: func(seen, total int) { r.Step("forward", seen, total) },
 	})
@@ -97,12 +134,12 @@ func (j *Job) rowStep(seen int64) int64 {
 // of the run, layer by layer. When the conventions ask for N1 under
 // another distance, the neighbour structure's N1 replaces the streamed
 // value in metrics and results.
-func (j *Job) extraMetrics(router *tap.Router, seen int64, r Reporter, metrics []sql.Metric, results []Result) []sql.Metric {
+func (j *Job) extraMetrics(router *tap.Router, layers []tap.Layer, seen int64, r Reporter, metrics []sql.Metric, results []Result) []sql.Metric {
 	s := j.spec
 	var rows []sql.Metric
-	for i, l := range j.Layers {
+	for i, l := range layers {
 		if len(s.Measures) > 1 || s.Options.NeighbourN1() {
-			r.Logf("measures %d/%d: layer %d %s (%s)", i+1, len(j.Layers), l.Index, l.Name, l.ShapeString())
+			r.Logf("measures %d/%d: layer %d %s (%s)", i+1, len(layers), l.Index, l.Name, l.ShapeString())
 		}
 		extra, skipped := router.Extra(i, s.Measures, s.Options)
 		for _, m := range skipped {

@@ -73,7 +73,7 @@ const samplesPerCall = 1 << 18
 // writeSamples writes every layer's per-sample rows and class pairs, from
 // the trees of the final readings, computed one layer at a time and
 // written a few layers per transaction.
-func (j *Job) writeSamples(ctx context.Context, run *sql.Run, router *tap.Router, r Reporter) error {
+func (j *Job) writeSamples(ctx context.Context, run *sql.Run, router *tap.Router, layers []tap.Layer, r Reporter) error {
 	classes := j.Source.Classes()
 	flips, _ := j.Source.(source.Noisy)
 	var batch []sql.LayerSamples
@@ -83,7 +83,7 @@ func (j *Job) writeSamples(ctx context.Context, run *sql.Run, router *tap.Router
 		batch, rows = batch[:0], 0
 		return err
 	}
-	for i, l := range j.Layers {
+	for i, l := range layers {
 		if err := ctx.Err(); err != nil {
 			return err
 		}

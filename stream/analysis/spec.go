@@ -54,6 +54,10 @@ type Spec struct {
 	// UntilStable, if positive, stops once no layer's N1 moved by more
 	// than it over two checkpoints; it needs Every.
 	UntilStable float64
+	// MaxPasses caps the passes over the data that measure groups of
+	// layers when they do not fit the budget together (plan.Options);
+	// checkpoints (Every) and CKA, which compares layers, need one.
+	MaxPasses int
 	// Epoch and TrainStep place the rows of a measurement taken during
 	// training; TrainStep nil means step = samples seen.
 	Epoch     int
@@ -84,6 +88,10 @@ type Job struct {
 	Mask   string
 	Layers []tap.Layer
 	Plan   *plan.Plan
+	// HeapOther, when positive, makes Measure limit the Go heap to each
+	// pass's plan plus these bytes (LimitHeap): the model's weights and
+	// the runtime's own.
+	HeapOther int64
 	// Total is the number of samples of the whole dataset, of which Source
 	// yields the window Spec.Offset, Spec.Count (all when Count is 0).
 	Total int
@@ -141,16 +149,10 @@ func Open(s Spec) (*Job, error) {
 	if !(s.UntilStable >= 0) || math.IsInf(s.UntilStable, 0) || (s.UntilStable > 0 && s.Every == 0) {
 		return nil, fmt.Errorf("--until-stable %g needs a positive finite tolerance and --every N", s.UntilStable)
 	}
-	opt := s.Source
-	opt.Transform = s.Transform
-	if m := s.Model; m != nil {
-		if !s.Transform.IsZero() && (len(m.Inputs) > 1 || m.Inputs[0].Type.IsInt()) {
-			return nil, fmt.Errorf("--resize, --center-crop, --input-pad and --input-norm preprocess images and features; model %s takes %s", m.Path, describeInputs(m.Inputs))
-		}
-		// Image sources convert to the model's channels and check sizes.
-		opt.Transform.Input = m.Sample
+	if m := s.Model; m != nil && !s.Transform.IsZero() && (len(m.Inputs) > 1 || m.Inputs[0].Type.IsInt()) {
+		return nil, fmt.Errorf("--resize, --center-crop, --input-pad and --input-norm preprocess images and features; model %s takes %s", m.Path, describeInputs(m.Inputs))
 	}
-	src, err := source.Open(s.Data, opt)
+	src, total, err := openSource(s)
 	if err != nil {
 		return nil, err
 	}
@@ -160,24 +162,6 @@ func Open(s Spec) (*Job, error) {
 			src.Close()
 		}
 	}()
-	pre, err := source.Transformed(src, s.Transform)
-	if err != nil {
-		return nil, fmt.Errorf("--input-pad/--input-norm: %w", err)
-	}
-	src = pre // closing it closes the file
-	if s.LabelNoise != 0 {
-		noisy, err := source.WithLabelNoise(src, s.LabelNoise, s.Plan.Seed)
-		if err != nil {
-			return nil, err
-		}
-		src = noisy
-	}
-	total := src.Len()
-	if s.Count > 0 {
-		if src, err = source.Window(src, s.Offset, s.Count); err != nil {
-			return nil, err
-		}
-	}
 	j := &Job{Source: src, Total: total, spec: s}
 	if src.Len() < 2 {
 		return nil, fmt.Errorf("dataset %s has %d samples; N1 needs at least 2", src.Name(), src.Len())
@@ -189,12 +173,77 @@ func Open(s Spec) (*Job, error) {
 	return j, nil
 }
 
+// openSource opens the dataset of s, preprocessed and windowed as s says,
+// and returns it with the number of samples of the whole dataset.
+func openSource(s Spec) (source.Source, int, error) {
+	opt := s.Source
+	opt.Transform = s.Transform
+	if m := s.Model; m != nil {
+		// Image sources convert to the model's channels and check sizes.
+		opt.Transform.Input = m.Sample
+	}
+	src, err := source.Open(s.Data, opt)
+	if err != nil {
+		return nil, 0, err
+	}
+	pre, err := source.Transformed(src, s.Transform)
+	if err != nil {
+		src.Close()
+		return nil, 0, fmt.Errorf("--input-pad/--input-norm: %w", err)
+	}
+	src = pre // closing it closes the file
+	if s.LabelNoise != 0 {
+		noisy, err := source.WithLabelNoise(src, s.LabelNoise, s.Plan.Seed)
+		if err != nil {
+			src.Close()
+			return nil, 0, err
+		}
+		src = noisy
+	}
+	total := src.Len()
+	if s.Count > 0 {
+		w, err := source.Window(src, s.Offset, s.Count)
+		if err != nil {
+			src.Close()
+			return nil, 0, err
+		}
+		src = w
+	}
+	return src, total, nil
+}
+
+// reopen opens the dataset again from its start, for another pass over
+// it; it must yield the same samples as before.
+func (j *Job) reopen() error {
+	src, _, err := openSource(j.spec)
+	if err != nil {
+		return fmt.Errorf("reopening the dataset for the next pass: %w", err)
+	}
+	if src.Len() != j.Source.Len() || src.Dim() != j.Source.Dim() {
+		src.Close()
+		return fmt.Errorf("reopening the dataset for the next pass: %s now has %d samples of %d values, not %d of %d; it changed while being read", src.Name(), src.Len(), src.Dim(), j.Source.Len(), j.Source.Dim())
+	}
+	j.Source.Close()
+	j.Source = src
+	return nil
+}
+
 // Forward is the memory of the forward pass over batches of the given
 // size: the runtime's buffers and the batches in flight in the pipeline.
 func (j *Job) Forward(batch int) int64 {
+	all := make([]int, len(j.Layers))
+	for i := range all {
+		all[i] = i
+	}
+	return j.ForwardOf(batch, all)
+}
+
+// ForwardOf is Forward for a pass that taps only some of the layers
+// (indices into Layers).
+func (j *Job) ForwardOf(batch int, layers []int) int64 {
 	tapped := 0
-	for _, l := range j.Layers {
-		tapped += l.Dim
+	for _, i := range layers {
+		tapped += j.Layers[i].Dim
 	}
 	b := pipeline.Bytes(batch, j.Source.Len(), j.Source.Dim(), tapped)
 	if j.Model != nil {
@@ -362,7 +411,11 @@ func (j *Job) makePlan() error {
 	}
 	o := s.Plan
 	o.Classes = len(j.Source.Classes())
-	o.Batch, o.BatchFixed, o.Forward = s.Batch, s.BatchFixed, j.Forward
+	o.Batch, o.BatchFixed, o.Forward, o.ForwardOf = s.Batch, s.BatchFixed, j.Forward, j.ForwardOf
+	o.MaxPasses = s.MaxPasses
+	if s.Every > 0 || slices.ContainsFunc(s.Measures, func(m string) bool { return strings.HasPrefix(m, "CKA") }) {
+		o.MaxPasses = 1
+	}
 	var err error
 	if j.Plan, err = plan.Make(dims, j.Source.Len(), o); err != nil {
 		var fe *plan.ForwardError

@@ -2,8 +2,17 @@
 // is measured so that the estimators' state fits a memory budget.
 //
 // Exact N1 keeps every point: n·d float32 per layer, plus n labels. When
-// the sum over the chosen layers does not fit, plan applies, in this
-// order, only what is needed:
+// the sum over the chosen layers does not fit, the plan makes several
+// passes over the data, each measuring a group of consecutive layers
+// exactly (passes.go): the forward pass runs once per pass, and only the
+// group's state and activations are held. A layer too large for exact N1
+// even alone is projected (1. below) in its pass. Passes are packed to
+// leave 1/GCHeadroom of the budget to the garbage collector.
+//
+// One pass is planned when passes are capped at 1 (Options.MaxPasses),
+// when the caller forces sampling or projection, above MaxAutoSample
+// samples unless PreferAccuracy, or when some layer does not fit even
+// projected. That pass applies, in this order, only what is needed:
 //
 //  1. Projection of every layer wider than K to K dimensions. All n
 //     points are kept, so N1 is measured at the density of the full set;

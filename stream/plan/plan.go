@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -15,6 +16,13 @@ const DefaultK = 256
 
 // MinK is the narrowest projection Options.PreferAccuracy goes down to.
 const MinK = 64
+
+// GCHeadroom is the share of the budget (1/8) that passes leave free for
+// the garbage collector: with the live heap at the heap's limit, every
+// allocation would start a collection. One pass that fits exactly uses
+// the whole budget only if it leaves that share free too; otherwise the
+// plan prefers passes.
+const GCHeadroom = 8
 
 // Kinds of projection (Options.Projection).
 const (
@@ -62,6 +70,13 @@ type Options struct {
 	// the pipeline. It is taken from the budget before the estimators'
 	// share. Nil counts nothing (a caller that runs no pipeline).
 	Forward func(batch int) int64
+	// ForwardOf is Forward when the pipeline taps only some of the layers
+	// (indices into the dims given to Make): the memory of a pass that
+	// measures them. Nil counts nothing.
+	ForwardOf func(batch int, layers []int) int64
+	// MaxPasses caps the passes over the data (0: as many as needed; 1:
+	// one pass, which projects and samples to fit).
+	MaxPasses int
 	// Batch is the batch size asked for, DefaultBatch when 0. Unless
 	// BatchFixed, the plan lowers it until the forward pass takes at most
 	// MaxForwardShare of the budget; a fixed batch may take up to half of
@@ -84,10 +99,15 @@ type Plan struct {
 	Ties       mst.TieRule
 	Methods    []string // per layer: exact, projected, sampled or sampled+projected
 	Dims       []int    // per layer: the dimension stored (K for projected layers)
+	// Passes is the number of passes over the data (0 or 1: one), and
+	// Pass the pass of each layer when there are several (see PassPlan).
+	Passes    int
+	Pass      []int
+	passBytes [][3]int64 // per pass: forward, state, workspace
 
 	Budget     int64 // Options.Budget
 	ExactBytes int64 // what exact N1 on every layer would need
-	StateBytes int64 // the estimators' state under this plan
+	StateBytes int64 // the estimators' state under this plan (the largest of a pass)
 	Workspace  int64 // the largest per-layer workspace under this plan
 
 	// Batch is the batch size of the forward pass, and ForwardBytes its
@@ -101,15 +121,52 @@ type Plan struct {
 // N1, one layer at a time.
 func (p *Plan) Left() int64 { return p.Budget - p.ForwardBytes - p.StateBytes }
 
+// ReadBytes is the workspace a layer's reading may take (mst maps it
+// outside the Go heap and returns it when done): the plan's workspace, or
+// half of what is left beside the state and the forward pass if that is
+// more. The Go heap gets the rest of the budget (HeapBytes), so that the
+// two together stay within it.
+func (p *Plan) ReadBytes() int64 { return max(p.Workspace, p.Left()/2) }
+
+// HeapBytes is the Go heap the plan needs beside the reading's workspace:
+// the forward pass, the estimators' state and the slack ReadBytes leaves.
+func (p *Plan) HeapBytes() int64 { return p.Budget - p.ReadBytes() }
+
 // Exact reports whether every layer is measured exactly.
 func (p *Plan) Exact() bool { return p.M == 0 && p.K == 0 }
 
 // Make plans the measurement of layers of the given dimensions over n
-// samples.
+// samples: exact N1 of every layer in one pass if it fits the budget;
+// else several passes, each measuring a group of layers exactly (or
+// projected, for a layer too large alone); else, or when passes are not
+// wanted, one pass that projects and samples as far as needed.
 func Make(dims []int, n int, o Options) (*Plan, error) {
 	if n < 2 || len(dims) == 0 {
 		return nil, fmt.Errorf("plan: need at least 2 samples and 1 layer (have %d, %d)", n, len(dims))
 	}
+	single, err := onePass(dims, n, o)
+	roomy := err == nil && single.ForwardBytes+single.StateBytes+single.Workspace <= o.Budget-o.Budget/GCHeadroom
+	if err == nil && single.Exact() && roomy || o.MaxPasses == 1 || o.Sample != 0 || o.Project != 0 || n > MaxAutoSample && !o.PreferAccuracy {
+		return single, err
+	}
+	if o.Projection != "" && o.Projection != ProjectFitted && o.Projection != ProjectJL {
+		return single, err
+	}
+	multi, perr := passPlan(dims, n, o)
+	var fe *ForwardError
+	switch {
+	case perr == nil && multi != nil && (err != nil || multi.Passes > 1 || !single.Exact()):
+		return multi, nil
+	case err != nil && errors.As(perr, &fe):
+		// The forward pass of one layer at a time does not fit either:
+		// say which batch would.
+		return nil, perr
+	}
+	return single, err
+}
+
+// onePass plans the measurement of every layer in one pass over the data.
+func onePass(dims []int, n int, o Options) (*Plan, error) {
 	batch, fwd, err := ChooseBatch(o, n)
 	if err != nil {
 		return nil, err
@@ -272,6 +329,27 @@ func largestSample(cost func(dims []int, m, k int) int64, dims []int, n, k int, 
 // Summary explains the plan to the user in a few lines.
 func (p *Plan) Summary() string {
 	var b strings.Builder
+	if p.Passes > 1 {
+		fmt.Fprintf(&b, "exact N1 on every layer would need %s for %d samples at once, over --memory %s; %s", FormatBytes(p.ExactBytes), p.N, FormatBytes(p.Budget), p.passSummary())
+		var proj []string
+		for i, m := range p.Methods {
+			if m != "exact" {
+				proj = append(proj, fmt.Sprint(i))
+			}
+		}
+		if len(proj) > 0 {
+			how := fmt.Sprintf("principal directions of the first %d samples plus Johnson–Lindenstrauss, seed %d", project.BasisRows(p.K), p.Seed)
+			if p.Projection == ProjectJL {
+				how = fmt.Sprintf("Johnson–Lindenstrauss, seed %d", p.Seed)
+			}
+			fmt.Fprintf(&b, "; projecting the %d layers too large to be measured exactly even alone (%s) to %d dimensions (%s)", len(proj), strings.Join(proj, ", "), p.K, how)
+		} else {
+			b.WriteString("; every layer exact")
+		}
+		fmt.Fprintf(&b, "; up to %s of state and workspace in a pass", FormatBytes(p.StateBytes+p.Workspace))
+		b.WriteString(p.forwardSummary())
+		return b.String()
+	}
 	if p.Exact() {
 		fmt.Fprintf(&b, "exact N1 on every layer: %s of estimator state for %d samples (budget %s)", FormatBytes(p.ExactBytes), p.N, FormatBytes(p.Budget))
 		b.WriteString(p.forwardSummary())

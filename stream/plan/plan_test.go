@@ -1,6 +1,8 @@
 package plan
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -82,6 +84,82 @@ func TestForcedAndImpossible(t *testing.T) {
 	}
 }
 
+// When the layers do not fit together but each fits alone, the plan makes
+// passes over the data, each measuring consecutive layers exactly within
+// the budget, the forward pass of the layers it taps included.
+func TestPasses(t *testing.T) {
+	// 50 layers of a ResNet-18 at 64×64, 1000 samples: about 5 GB exact.
+	var dims []int
+	for _, c := range []struct{ n, d int }{{1, 12288}, {4, 65536}, {12, 65536}, {10, 32768}, {10, 16384}, {10, 8192}, {2, 512}, {1, 1000}} {
+		for range c.n {
+			dims = append(dims, c.d)
+		}
+	}
+	var of func(b int, layers []int) int64
+	of = func(b int, layers []int) int64 {
+		tapped := 0
+		for _, i := range layers {
+			tapped += dims[i]
+		}
+		return int64(b) * (20<<20 + int64(tapped)*4*7)
+	}
+	all := make([]int, len(dims))
+	for i := range all {
+		all[i] = i
+	}
+	o := Options{Budget: 1 << 30, Classes: 10, ForwardOf: of, Forward: func(b int) int64 { return of(b, all) }}
+	p, err := Make(dims, 1000, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Passes < 2 || !p.Exact() || p.Batch < 1 {
+		t.Fatalf("plan %+v, want several exact passes", p)
+	}
+	seen := 0
+	for q := range p.Passes {
+		layers, sub := p.PassPlan(q)
+		if len(layers) == 0 || layers[0] != seen || layers[len(layers)-1] != seen+len(layers)-1 {
+			t.Fatalf("pass %d measures %v, want consecutive layers from %d", q, layers, seen)
+		}
+		seen += len(layers)
+		var sd []int
+		for _, i := range layers {
+			sd = append(sd, dims[i])
+		}
+		state, ws := need(sd, 1000, 1000, 0, ProjectFitted)
+		if fwd := of(p.Batch, layers); fwd+state+ws > o.Budget || sub.StateBytes != state || sub.ForwardBytes != fwd || len(sub.Methods) != len(layers) {
+			t.Errorf("pass %d: forward %d + state %d + workspace %d over %d, or sub-plan %+v", q, fwd, state, ws, o.Budget, sub)
+		}
+		if q+1 < p.Passes {
+			// The next layer would not have fitted.
+			next := append(slices.Clone(layers), seen)
+			sd = append(sd, dims[seen])
+			state, ws := need(sd, 1000, 1000, 0, ProjectFitted)
+			if of(p.Batch, next)+state+ws <= o.Budget-o.Budget/GCHeadroom {
+				t.Errorf("pass %d stops before layer %d, which fits", q, seen)
+			}
+		}
+	}
+	if seen != len(dims) {
+		t.Errorf("passes cover %d of %d layers", seen, len(dims))
+	}
+	if s := p.Summary(); !strings.Contains(s, fmt.Sprintf("%d passes over the data", p.Passes)) || !strings.Contains(s, "every layer exact") {
+		t.Errorf("summary %q", s)
+	}
+	// In one pass, the projection matrices of 40 layers of 8192 to 65536
+	// values alone exceed the budget: no plan.
+	o.MaxPasses = 1
+	if _, err := Make(dims, 1000, o); err == nil || !strings.Contains(err.Error(), "holds only 0 samples per layer") {
+		t.Errorf("one pass: %v", err)
+	}
+	// A layer too large even projected alone: no passes either.
+	o.MaxPasses = 0
+	huge := append(slices.Clone(dims), 1<<24)
+	if p, err := Make(huge, 1000, Options{Budget: 1 << 30, Classes: 10}); err == nil {
+		t.Errorf("a layer of 2^24 values: plan %+v, want an error", p)
+	}
+}
+
 func TestParseBytes(t *testing.T) {
 	for in, want := range map[string]int64{"512MB": 512 << 20, "1.5GiB": 3 << 29, "800m": 800 << 20, "1048576": 1 << 20, " 2 GB ": 2 << 30} {
 		if got, err := ParseBytes(in); err != nil || got != want {
@@ -118,9 +196,15 @@ func TestProjectionKind(t *testing.T) {
 // samples: LeNet-5 at 60000 images fits 512 MB at K = 128 with every
 // point kept; at 64 MB even K = 64 does not, and it samples.
 func TestPreferAccuracy(t *testing.T) {
-	p, err := Make(lenet, 60000, Options{Budget: 512 << 20, Classes: 10, PreferAccuracy: true})
+	p, err := Make(lenet, 60000, Options{Budget: 512 << 20, Classes: 10, PreferAccuracy: true, MaxPasses: 1})
 	if err != nil || p.K != 128 || p.M != 0 || p.StateBytes+p.Workspace > 512<<20 {
-		t.Errorf("512 MB: %v, plan K=%d M=%d, want K=128 and no sampling within the budget", err, p.K, p.M)
+		t.Errorf("512 MB, one pass: %v, plan K=%d M=%d, want K=128 and no sampling within the budget", err, p.K, p.M)
+	}
+	// With passes, the layers that fit alone are exact, the others
+	// projected to 256.
+	p, err = Make(lenet, 60000, Options{Budget: 512 << 20, Classes: 10, PreferAccuracy: true})
+	if err != nil || p.Passes < 2 || p.K != DefaultK || p.M != 0 || p.Methods[0] != "exact" || p.Methods[1] != "projected" || p.Methods[12] != "exact" {
+		t.Errorf("512 MB: %v, plan %+v, want passes, the input exact and conv1 projected", err, p)
 	}
 	p, err = Make(lenet, 60000, Options{Budget: 64 << 20, Classes: 10, PreferAccuracy: true})
 	if err != nil || p.K != MinK || p.M == 0 {

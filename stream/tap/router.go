@@ -3,6 +3,7 @@ package tap
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"cxray/stream/measure"
 	"cxray/stream/measure/mst"
@@ -54,7 +55,7 @@ func NewRouter(layers []Layer, p *plan.Plan, norm measure.Normalization, classes
 	}
 	for i, l := range layers {
 		switch {
-		case !r.projects(l):
+		case !r.projects(i):
 			r.est[i] = r.newEstimator(l, nil)
 		case p.Projection == plan.ProjectJL:
 			r.est[i] = r.newEstimator(l, project.New(l.Dim, p.K, r.projectionSeed(l)))
@@ -65,8 +66,8 @@ func NewRouter(layers []Layer, p *plan.Plan, norm measure.Normalization, classes
 	return r
 }
 
-// projects reports whether layer l is projected.
-func (r *Router) projects(l Layer) bool { return r.plan.K > 0 && l.Dim > r.plan.K }
+// projects reports whether layer i is projected.
+func (r *Router) projects(i int) bool { return strings.Contains(r.plan.Methods[i], "projected") }
 
 // projectionSeed seeds layer l's projection from the run's seed and the
 // layer index, so that runs are repeatable and layers differ.

@@ -1,0 +1,163 @@
+package plan
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Several passes. When the layers' exact states do not fit the budget
+// together, the plan groups them into passes over the data: each pass runs
+// the forward pass over every sample, taps only its group of layers and
+// measures them, and frees their state before the next. A layer whose
+// exact state does not fit even alone is projected to K dimensions in its
+// pass. The forward pass costs little next to the trees of N1, so passes
+// buy exact values for the price of rerunning it.
+//
+// Passes are not planned when Options.MaxPasses is 1, nor above
+// MaxAutoSample samples unless PreferAccuracy: there the trees of N1 over
+// every sample cost more than a reservoir's, and one pass samples.
+
+// passPlan groups the layers into passes, each within the budget at one
+// batch size; it returns nil when some layer does not fit alone even
+// projected, or when more than maxPasses passes would be needed (0: any
+// number).
+func passPlan(dims []int, n int, o Options) (*Plan, error) {
+	widest := 0
+	for i, d := range dims {
+		if d > dims[widest] {
+			widest = i
+		}
+	}
+	// The batch: the forward pass tapping the widest layer alone within
+	// the share of the budget a pass's forward may take.
+	one := o
+	if o.ForwardOf != nil {
+		one.Forward = func(b int) int64 { return o.ForwardOf(b, []int{widest}) }
+	}
+	batch, _, err := ChooseBatch(one, n)
+	if err != nil {
+		return nil, err
+	}
+	p := &Plan{N: n, Seed: o.Seed, Budget: o.Budget, Ties: o.Ties, Batch: batch, Projection: ProjectFitted}
+	if o.Projection != "" {
+		p.Projection = o.Projection
+	}
+	k := DefaultK
+	if o.Project > 0 {
+		k = o.Project
+	}
+	p.ExactBytes, _ = need(dims, n, n, 0, p.Projection)
+	// cost is the memory of a pass over the layers of g, with the layers
+	// in proj projected to k.
+	cost := func(g []int, proj map[int]bool) (fwd, state, ws int64) {
+		for _, i := range g {
+			kk := 0
+			if proj[i] {
+				kk = k
+			}
+			s, w := need([]int{dims[i]}, n, n, kk, p.Projection)
+			state += s
+			ws = max(ws, w)
+		}
+		if o.ForwardOf != nil {
+			fwd = o.ForwardOf(batch, g)
+		}
+		return fwd, state, ws
+	}
+	packed := o.Budget - o.Budget/GCHeadroom
+	fits := func(g []int, proj map[int]bool) bool {
+		f, s, w := cost(g, proj)
+		return f+s+w <= packed
+	}
+	proj := map[int]bool{}
+	for i, d := range dims {
+		if fits([]int{i}, nil) {
+			continue
+		}
+		if d <= k || !fits([]int{i}, map[int]bool{i: true}) {
+			return nil, nil // this layer needs sampling
+		}
+		proj[i] = true
+		p.K = k
+	}
+	// Consecutive layers, greedily: a pass takes layers while they fit.
+	var group []int
+	pass := 0
+	p.Pass = make([]int, len(dims))
+	for i := range dims {
+		if len(group) > 0 && !fits(append(group, i), proj) {
+			pass, group = pass+1, nil
+		}
+		group = append(group, i)
+		p.Pass[i] = pass
+	}
+	p.Passes = pass + 1
+	if o.MaxPasses > 0 && p.Passes > o.MaxPasses {
+		return nil, nil
+	}
+	for i, d := range dims {
+		method, sd := "exact", d
+		if proj[i] {
+			method, sd = "projected", k
+		}
+		p.Methods = append(p.Methods, method)
+		p.Dims = append(p.Dims, sd)
+	}
+	for q := range p.Passes {
+		f, s, w := cost(p.layersOf(q), proj)
+		p.passBytes = append(p.passBytes, [3]int64{f, s, w})
+		p.ForwardBytes = max(p.ForwardBytes, f)
+		p.StateBytes = max(p.StateBytes, s)
+		p.Workspace = max(p.Workspace, w)
+	}
+	return p, nil
+}
+
+// layersOf lists the layers of pass q.
+func (p *Plan) layersOf(q int) []int {
+	var out []int
+	for i, pass := range p.Pass {
+		if pass == q {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// PassPlan returns the layers (indices into the plan's layers) that pass
+// q measures, and the plan of that pass alone: the same choices, over
+// those layers, with the memory of that pass.
+func (p *Plan) PassPlan(q int) ([]int, *Plan) {
+	if p.Passes <= 1 {
+		all := make([]int, len(p.Methods))
+		for i := range all {
+			all[i] = i
+		}
+		return all, p
+	}
+	layers := p.layersOf(q)
+	sub := *p
+	sub.Passes, sub.Pass, sub.passBytes = 1, nil, nil
+	sub.ForwardBytes, sub.StateBytes, sub.Workspace = p.passBytes[q][0], p.passBytes[q][1], p.passBytes[q][2]
+	sub.Methods, sub.Dims = nil, nil
+	for _, i := range layers {
+		sub.Methods = append(sub.Methods, p.Methods[i])
+		sub.Dims = append(sub.Dims, p.Dims[i])
+	}
+	return layers, &sub
+}
+
+// passSummary describes the passes: how many, and the layers of each by
+// their positions among the chosen layers.
+func (p *Plan) passSummary() string {
+	var groups []string
+	for q := range p.Passes {
+		l := p.layersOf(q)
+		if len(l) == 1 {
+			groups = append(groups, fmt.Sprint(l[0]))
+		} else {
+			groups = append(groups, fmt.Sprintf("%d–%d", l[0], l[len(l)-1]))
+		}
+	}
+	return fmt.Sprintf("%d passes over the data, each measuring a group of the chosen layers (%s)", p.Passes, strings.Join(groups, ", "))
+}
