@@ -46,7 +46,7 @@ func passPlan(dims []int, n int, o Options) (*Plan, error) {
 	if o.Project > 0 {
 		k = o.Project
 	}
-	p.ExactBytes, _ = need(dims, n, n, 0, p.Projection)
+	p.ExactBytes, _ = need(dims, n, n, 0, p.Projection, false)
 	// cost is the memory of a pass over the layers of g, with the layers
 	// in proj projected to k.
 	cost := func(g []int, proj map[int]bool) (fwd, state, ws int64) {
@@ -55,7 +55,7 @@ func passPlan(dims []int, n int, o Options) (*Plan, error) {
 			if proj[i] {
 				kk = k
 			}
-			s, w := need([]int{dims[i]}, n, n, kk, p.Projection)
+			s, w := need([]int{dims[i]}, n, n, kk, p.Projection, true)
 			state += s
 			ws = max(ws, w)
 		}
@@ -74,7 +74,7 @@ func passPlan(dims []int, n int, o Options) (*Plan, error) {
 		if fits([]int{i}, nil) {
 			continue
 		}
-		if d <= k || !fits([]int{i}, map[int]bool{i: true}) {
+		if !projects(d, n, k, p.Projection, false) || !fits([]int{i}, map[int]bool{i: true}) {
 			return nil, nil // this layer needs sampling
 		}
 		proj[i] = true
