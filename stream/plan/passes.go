@@ -14,13 +14,14 @@ import (
 // buy exact values for the price of rerunning it.
 //
 // Passes are not planned when Options.MaxPasses is 1, nor above
-// MaxAutoSample samples unless PreferAccuracy: there the trees of N1 over
-// every sample cost more than a reservoir's, and one pass samples.
+// MaxAutoSample samples unless PreferAccuracy or one pass cannot be made
+// at all: there the trees of N1 over every sample cost more than a
+// reservoir's, and one pass samples.
 
 // passPlan groups the layers into passes, each within the budget at one
 // batch size; it returns nil when some layer does not fit alone even
-// projected, or when more than maxPasses passes would be needed (0: any
-// number).
+// projected, or when more than Options.MaxPasses passes would be needed
+// (0: any number).
 func passPlan(dims []int, n int, o Options) (*Plan, error) {
 	widest := 0
 	for i, d := range dims {

@@ -147,7 +147,10 @@ func Make(dims []int, n int, o Options) (*Plan, error) {
 	}
 	single, err := onePass(dims, n, o)
 	roomy := err == nil && single.ForwardBytes+single.StateBytes+single.Workspace <= o.Budget-o.Budget/GCHeadroom
-	if err == nil && single.Exact() && roomy || o.MaxPasses == 1 || o.Sample != 0 || o.Project != 0 || n > MaxAutoSample && !o.PreferAccuracy {
+	// Above MaxAutoSample one pass samples rather than build exact trees
+	// over every sample, unless it cannot be made at all.
+	large := n > MaxAutoSample && !o.PreferAccuracy
+	if err == nil && (single.Exact() && roomy || large) || o.MaxPasses == 1 || o.Sample != 0 || o.Project != 0 {
 		return single, err
 	}
 	if o.Projection != "" && o.Projection != ProjectFitted && o.Projection != ProjectJL {

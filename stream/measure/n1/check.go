@@ -108,14 +108,7 @@ func (e *ProjectedN1) CheckedEstimate(x []float32, y []int32, from int) (measure
 // restricted to coordinates [a, b), joins to another class.
 func crossOn(x []float32, y []int32, k, a, b int, o *mst.Options) ([]bool, error) {
 	n := len(y)
-	if a > 0 || b < k {
-		sub := make([]float32, 0, n*(b-a))
-		for i := range n {
-			sub = append(sub, x[i*k+a:i*k+b]...)
-		}
-		x = sub
-	}
-	t, err := mst.Build(x, b-a, o)
+	t, err := mst.Build(columns(x, n, k, a, b), b-a, o)
 	if err != nil {
 		return nil, err
 	}
