@@ -64,14 +64,19 @@ share first: the default batch of 64 is lowered until the activations in
 flight take at most 1/8 of --memory; a --batch you set may take half, or
 the run is refused naming the batch that fits. Exact N1 keeps every point
 (n × dim float32 per layer). When that exceeds the rest of --memory, cxray
-says so and projects layers wider than 256 to 256
-dimensions (each layer's principal directions plus Johnson–Lindenstrauss:
-within 0.01 of exact on LeNet-5), then keeps a class-stratified reservoir
-of samples, shared by all layers; the metrics row's method says which, and
-sampled values carry an interval (ci_low, ci_high). A reservoir is fast but
-its N1 is extrapolated to the whole stream; --prefer accuracy projects to
-fewer dimensions instead and keeps every sample, at the price of exact
-trees over all of them.
+makes several passes over the data, each measuring a group of layers
+exactly (the plan says how many and which; --max-passes caps them). In one
+pass (--max-passes 1, --every, the CKA measures, or over 10000 samples
+without --prefer accuracy) it says so and projects layers wider than 256 to
+256 dimensions (each layer's principal directions plus
+Johnson–Lindenstrauss), then keeps a class-stratified reservoir of samples,
+shared by all layers; the metrics row's method says which, and sampled
+values carry an interval (ci_low, ci_high). Every projected layer is
+checked against 512 of its samples held unprojected: the share of their
+vertices the projection changed sets its interval, and a check wider than
+0.02 is a warning. A reservoir is fast but its N1 is extrapolated to the
+whole stream; --prefer accuracy projects to fewer dimensions instead and
+keeps every sample, at the price of exact trees over all of them.
 
 Conventions (stored in every metrics row's params column): Euclidean
 distance on the flattened float32 activations, accumulated in float64;

@@ -26,7 +26,7 @@ Cases:
                   PyTorch rebuilds the architecture and loads the ONNX
                   initializers; the outputs of both on 640 images must agree
                   to 1e-4 before anything is timed. Both warm up with one pass.
-  forward, larger the forward pass alone, batch 64, 2 threads, against
+  forward, larger the forward pass alone, batch 64, 2 threads and 1, against
                   PyTorch: ResNet-18 and MobileNetV2 at 3x224x224 (opset
                   13), ViT-Ti/16 at 3x224x224 and a 2-layer Transformer
                   encoder (d=256, 4 heads, 64 tokens; opset 17), with seeded random weights
@@ -186,7 +186,6 @@ def bench_forward(tmp, rows):
 
     peer = have("torch", "onnx")
     if peer:
-        import torch
         import torch_forward as tf
     for name, kind, onnx_file, shape in FORWARD:
         model = os.path.join(ROOT, onnx_file)
@@ -206,22 +205,30 @@ def bench_forward(tmp, rows):
         if not np.allclose(got, ref, rtol=1e-4, atol=1e-4):
             rows.append(("forward %s" % name, "-", "-", "-", "NOT TIMED: outputs differ from torch by up to %.3g" % diff))
             continue
-        # 2 threads is the comparison asked for (both cores). One thread
-        # each is the fallback when the machine is shared: PyTorch's OpenMP
-        # barriers stall whenever another process holds a core, and its
-        # 2-thread LeNet then drops more than tenfold.
-        for threads in (2, 1):
-            case = "forward %s, batch %d, %d thread%s (samples/s)" % (name, BATCH, threads, "s" if threads > 1 else "")
-            torch.set_num_threads(threads)
-            cx_vals, pt_vals = [], []
-            for _ in range(ROUNDS):
-                cx_vals.append(cxray_forward(tool, model, xfile, shape, SECONDS, threads))
-                pt_vals.append(tf.throughput(tm_model, batches, SECONDS))
-                time.sleep(0.2)  # let torch's OpenMP workers stop spinning
-            cm, pm = statistics.median(cx_vals), statistics.median(pt_vals)
-            rows.append((case, summary(cx_vals), "torch %s" % summary(pt_vals), "%.2fx" % (cm / pm),
-                         "vs torch's best round %.2fx; outputs agree to %.1e" % (cm / max(pt_vals), diff)))
-        torch.set_num_threads(2)
+        time_both(rows, name, tool, model, xfile, shape, tm_model, batches, "outputs agree to %.1e" % diff)
+
+
+def time_both(rows, name, tool, model, xfile, shape, torch_model, batches, note):
+    """Times cxray's forward pass (model, the samples in xfile) and
+    PyTorch's (torch_model on batches) in interleaved rounds, on 2 threads
+    and on 1, and adds a row for each. 2 threads is the comparison asked
+    for (both cores). One thread each is the fallback when the machine is
+    shared: PyTorch's OpenMP barriers stall whenever another process holds
+    a core, and its 2-thread LeNet then drops more than tenfold."""
+    import torch
+    import torch_forward as tf
+    for threads in (2, 1):
+        case = "forward %s, batch %d, %d thread%s (samples/s)" % (name, BATCH, threads, "s" if threads > 1 else "")
+        torch.set_num_threads(threads)
+        cx_vals, pt_vals = [], []
+        for _ in range(ROUNDS):
+            cx_vals.append(cxray_forward(tool, model, xfile, shape, SECONDS, threads))
+            pt_vals.append(tf.throughput(torch_model, batches, SECONDS))
+            time.sleep(0.2)  # let torch's OpenMP workers stop spinning
+        cm, pm = statistics.median(cx_vals), statistics.median(pt_vals)
+        rows.append((case, summary(cx_vals), "torch %s" % summary(pt_vals), "%.2fx" % (cm / pm),
+                     "vs torch's best round %.2fx; %s" % (cm / max(pt_vals), note)))
+    torch.set_num_threads(2)
 
 
 def bench_forward_larger(tmp, rows):
@@ -266,18 +273,11 @@ def bench_forward_larger(tmp, rows):
         got = np.fromfile(yfile, dtype="<f4").reshape(ref.shape)
         scale = float(np.max(np.abs(ref)))
         diff = float(np.max(np.abs(got - ref))) / scale
-        case = "forward %s, batch %d, 2 threads (samples/s)" % (label, BATCH)
         if diff > 1e-4:
-            rows.append((case, "-", "-", "-", "NOT TIMED: outputs differ from torch by %.3g of their scale" % diff))
+            rows.append(("forward %s" % label, "-", "-", "-", "NOT TIMED: outputs differ from torch by %.3g of their scale" % diff))
             continue
-        cx_vals, pt_vals = [], []
-        for _ in range(ROUNDS):
-            cx_vals.append(cxray_forward(tool, path, xfile, shape, SECONDS, 2))
-            pt_vals.append(tf.throughput(model, [x], SECONDS))
-            time.sleep(0.2)
-        cm, pm = statistics.median(cx_vals), statistics.median(pt_vals)
-        rows.append((case, summary(cx_vals), "torch %s" % summary(pt_vals), "%.2fx" % (cm / pm),
-                     "opset %d; outputs agree to %.1e of their scale" % (opset, diff)))
+        time_both(rows, label, tool, path, xfile, shape, model, [x],
+                  "opset %d; outputs agree to %.1e of their scale" % (opset, diff))
 
 
 # --- exact N1 at scale, on one machine and sharded ---------------------------------

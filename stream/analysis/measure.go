@@ -2,11 +2,13 @@ package analysis
 
 import (
 	"context"
+	"fmt"
 	"maps"
 	"math"
 
 	"cxray/runtime"
 	"cxray/sql"
+	"cxray/stream/measure"
 	"cxray/stream/pipeline"
 	"cxray/stream/plan"
 	"cxray/stream/tap"
@@ -78,6 +80,9 @@ func (j *Job) measurePass(ctx context.Context, run *sql.Run, r Reporter, layers 
 			}
 			results[i] = Result{Layer: l, Estimate: e}
 			values[i] = e.Value
+			if final {
+				reportCheck(r, l, e)
+			}
 			metrics[i] = sql.Metric{
 				Epoch: s.Epoch, Step: j.rowStep(seen), LayerIndex: l.Index, LayerName: l.Name, Measure: "N1", Value: e.Value,
 				NSamples: int64(e.N), Method: e.Method, Params: pooled(l, e.Params),
@@ -119,6 +124,23 @@ func (j *Job) measurePass(ctx context.Context, run *sql.Run, r Reporter, layers 
 		Progress: func(seen, total int) { r.Step("forward", seen, total) },
 	})
 	return results, err
+}
+
+// reportCheck says how far a projected layer's reading may be from exact,
+// as its check measured (n1.ProjectedN1.CheckedEstimate): on stderr even
+// when quiet if the error is beyond n1.CheckTolerance.
+func reportCheck(r Reporter, l tap.Layer, e measure.Estimate) {
+	errUsed, ok := e.Params["check_error"].(float64)
+	if !ok {
+		return
+	}
+	msg := fmt.Sprintf("layer %d %s: projected to %v dimensions (%v), N1 %.4f; on the first %v samples, held unprojected, the projection erred by %+.4f (exact %.4f)",
+		l.Index, l.Name, e.Params["K"], e.Params["check_used"], e.Value, e.Params["check_n"], errUsed, e.Params["check_exact"])
+	if e.Params["check_wide"] == true {
+		r.Warnf("%s: WIDE, the row's interval [%.4f, %.4f] carries it; for exact N1 give more --memory, fewer --layers or allow passes (--max-passes 0)", msg, e.CILow, e.CIHigh)
+		return
+	}
+	r.Logf("%s", msg)
 }
 
 // rowStep is the step a metrics row records: the number of samples seen,

@@ -11,8 +11,9 @@
 //
 // One pass is planned when passes are capped at 1 (Options.MaxPasses),
 // when the caller forces sampling or projection, above MaxAutoSample
-// samples unless PreferAccuracy, or when some layer does not fit even
-// projected. That pass applies, in this order, only what is needed:
+// samples unless PreferAccuracy (or one pass cannot be planned at all),
+// or when some layer does not fit even projected. That pass applies, in
+// this order, only what is needed:
 //
 //  1. Projection of every layer wider than K to K dimensions. All n
 //     points are kept, so N1 is measured at the density of the full set;

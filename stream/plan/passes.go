@@ -14,13 +14,14 @@ import (
 // buy exact values for the price of rerunning it.
 //
 // Passes are not planned when Options.MaxPasses is 1, nor above
-// MaxAutoSample samples unless PreferAccuracy: there the trees of N1 over
-// every sample cost more than a reservoir's, and one pass samples.
+// MaxAutoSample samples unless PreferAccuracy or one pass cannot be made
+// at all: there the trees of N1 over every sample cost more than a
+// reservoir's, and one pass samples.
 
 // passPlan groups the layers into passes, each within the budget at one
 // batch size; it returns nil when some layer does not fit alone even
-// projected, or when more than maxPasses passes would be needed (0: any
-// number).
+// projected, or when more than Options.MaxPasses passes would be needed
+// (0: any number).
 func passPlan(dims []int, n int, o Options) (*Plan, error) {
 	widest := 0
 	for i, d := range dims {
@@ -46,7 +47,7 @@ func passPlan(dims []int, n int, o Options) (*Plan, error) {
 	if o.Project > 0 {
 		k = o.Project
 	}
-	p.ExactBytes, _ = need(dims, n, n, 0, p.Projection)
+	p.ExactBytes, _ = need(dims, n, n, 0, p.Projection, false)
 	// cost is the memory of a pass over the layers of g, with the layers
 	// in proj projected to k.
 	cost := func(g []int, proj map[int]bool) (fwd, state, ws int64) {
@@ -55,7 +56,7 @@ func passPlan(dims []int, n int, o Options) (*Plan, error) {
 			if proj[i] {
 				kk = k
 			}
-			s, w := need([]int{dims[i]}, n, n, kk, p.Projection)
+			s, w := need([]int{dims[i]}, n, n, kk, p.Projection, true)
 			state += s
 			ws = max(ws, w)
 		}
@@ -74,7 +75,7 @@ func passPlan(dims []int, n int, o Options) (*Plan, error) {
 		if fits([]int{i}, nil) {
 			continue
 		}
-		if d <= k || !fits([]int{i}, map[int]bool{i: true}) {
+		if !projects(d, n, k, p.Projection, false) || !fits([]int{i}, map[int]bool{i: true}) {
 			return nil, nil // this layer needs sampling
 		}
 		proj[i] = true

@@ -3,6 +3,7 @@ package plan
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"cxray/stream/measure/mst"
@@ -146,7 +147,10 @@ func Make(dims []int, n int, o Options) (*Plan, error) {
 	}
 	single, err := onePass(dims, n, o)
 	roomy := err == nil && single.ForwardBytes+single.StateBytes+single.Workspace <= o.Budget-o.Budget/GCHeadroom
-	if err == nil && single.Exact() && roomy || o.MaxPasses == 1 || o.Sample != 0 || o.Project != 0 || n > MaxAutoSample && !o.PreferAccuracy {
+	// Above MaxAutoSample one pass samples rather than build exact trees
+	// over every sample, unless it cannot be made at all.
+	large := n > MaxAutoSample && !o.PreferAccuracy
+	if err == nil && (single.Exact() && roomy || large) || o.MaxPasses == 1 || o.Sample != 0 || o.Project != 0 {
 		return single, err
 	}
 	if o.Projection != "" && o.Projection != ProjectFitted && o.Projection != ProjectJL {
@@ -209,7 +213,7 @@ func makeFor(dims []int, n int, o Options) (*Plan, error) {
 func makeWith(dims []int, n int, o Options, projection string) (*Plan, error) {
 	p := &Plan{N: n, Seed: o.Seed, Budget: o.Budget, Projection: projection}
 	cost := func(dims []int, m, k int) int64 {
-		state, ws := need(dims, m, n, k, p.Projection)
+		state, ws := need(dims, m, n, k, p.Projection, o.Project > 0)
 		return state + ws
 	}
 	p.ExactBytes = cost(dims, n, 0)
@@ -259,7 +263,7 @@ func makeWith(dims []int, n int, o Options, projection string) (*Plan, error) {
 	}
 	for _, d := range dims {
 		method, sd := "exact", d
-		if p.K > 0 && d > p.K {
+		if projects(d, n, p.K, p.Projection, o.Project > 0) {
 			method, sd = "projected", p.K
 		}
 		if p.M > 0 {
@@ -272,7 +276,10 @@ func makeWith(dims []int, n int, o Options, projection string) (*Plan, error) {
 		p.Methods = append(p.Methods, method)
 		p.Dims = append(p.Dims, sd)
 	}
-	p.StateBytes, p.Workspace = need(dims, pts, n, p.K, p.Projection)
+	if !slices.ContainsFunc(p.Methods, func(m string) bool { return strings.Contains(m, "projected") }) {
+		p.K = 0 // no layer is worth projecting: each is cheaper as it is
+	}
+	p.StateBytes, p.Workspace = need(dims, pts, n, p.K, p.Projection, o.Project > 0)
 	return p, nil
 }
 
@@ -282,15 +289,21 @@ func makeWith(dims []int, n int, o Options, projection string) (*Plan, error) {
 // workspace of one layer: its tree, its fit, and with sampling (m < n)
 // the sampled estimator's distance matrix over at most
 // n1.DefaultMaxPool points.
-func need(dims []int, m, n, k int, projection string) (state, ws int64) {
+func need(dims []int, m, n, k int, projection string, force bool) (state, ws int64) {
 	for _, d := range dims {
 		sd := d
-		if k > 0 && d > k {
+		if projects(d, n, k, projection, force) {
 			sd = k
 			state += int64(k) * int64(d) * 4 // the projection matrix
 			if projection == ProjectFitted {
 				state += int64(project.BasisRows(k)) * int64(d) * 4
 				ws = max(ws, project.FitBytes(d, k))
+			}
+			if m == n {
+				// The check's rows, unprojected, and their exact tree.
+				c := min(n1.CheckSamples, n)
+				state += int64(c) * int64(d) * 4
+				ws = max(ws, workspace(c, d))
 			}
 		}
 		state += int64(m) * (int64(sd)*4 + 4)
@@ -301,6 +314,29 @@ func need(dims []int, m, n, k int, projection string) (state, ws int64) {
 		ws = max(ws, pool*pool*4)
 	}
 	return state, ws
+}
+
+// projects reports whether a layer of dimension d over a stream of n
+// points is projected to k > 0 dimensions: when it is wider than k and
+// its n projected points with the matrix, the basis rows of a fitted map
+// and the check's rows take less memory than its n points. Below about
+// that many points (k + 2k + n1.CheckSamples for a fitted map) a
+// projection costs more than the points it replaces, and the layer is
+// kept as it is. It depends on n, not on a reservoir's m, so that the
+// plan's cost grows with m. force (--project K) projects every layer wider
+// than k.
+func projects(d, n, k int, projection string, force bool) bool {
+	if k <= 0 || d <= k {
+		return false
+	}
+	if force {
+		return true
+	}
+	extra := int64(k) + int64(min(n1.CheckSamples, n))
+	if projection == ProjectFitted {
+		extra += int64(project.BasisRows(k))
+	}
+	return int64(n)*int64(k)+extra*int64(d) < int64(n)*int64(d)
 }
 
 // workspace is the least memory the exact tree of n points of dimension d

@@ -195,11 +195,14 @@ func TestRouterFitsProjection(t *testing.T) {
 		if err := direct.Update(measure.Batch{X: x, Labels: labels}); err != nil {
 			t.Fatal(err)
 		}
-		want, err := direct.Estimate()
+		// The router checks its reading against the rows past the fit's
+		// as they were.
+		from := project.BasisRows(k)
+		want, err := direct.CheckedEstimate(x[from*dim:], labels[from:], from)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got.Value != want.Value || got.N != n {
+		if got.Value != want.Value || got.N != n || got.Params["check_n"] != n-from {
 			t.Errorf("routed N1 %v over %d points, want %v over %d", got.Value, got.N, want.Value, n)
 		}
 	}

@@ -28,7 +28,8 @@ import (
 type Router struct {
 	layers  []Layer
 	est     []measure.Estimator
-	held    []*heldRows // per layer, while a fitted map waits for its rows
+	held    []*heldRows  // per layer, while a fitted map waits for its rows
+	checks  []*checkRows // per projected layer (without a reservoir): its first rows, unprojected
 	plan    *plan.Plan
 	norm    measure.Normalization
 	sampler *reservoir.Sampler
@@ -48,12 +49,15 @@ type Router struct {
 func NewRouter(layers []Layer, p *plan.Plan, norm measure.Normalization, classes int, workspace int64) *Router {
 	r := &Router{
 		layers: layers, est: make([]measure.Estimator, len(layers)), held: make([]*heldRows, len(layers)),
-		plan: p, norm: norm, workspace: workspace,
+		checks: make([]*checkRows, len(layers)), plan: p, norm: norm, workspace: workspace,
 	}
 	if p.M > 0 {
 		r.sampler = reservoir.New(reservoir.StratifiedCapacity(p.M, classes), p.Seed)
 	}
 	for i, l := range layers {
+		if r.projects(i) && r.sampler == nil {
+			r.checks[i] = &checkRows{}
+		}
 		switch {
 		case !r.projects(i):
 			r.est[i] = r.newEstimator(l, nil)
@@ -218,6 +222,9 @@ func (r *Router) Update(i int, b measure.Batch) error {
 }
 
 func (r *Router) update(i int, b measure.Batch) error {
+	if c := r.checks[i]; c != nil {
+		c.hold(b, r.layers[i].Dim, r.checkFrom())
+	}
 	h := r.held[i]
 	if h == nil {
 		return r.est[i].Update(b)
@@ -263,5 +270,41 @@ func (r *Router) estimate(i int, final bool) (measure.Estimate, error) {
 	if run, ok := est.(measure.Runner); ok && !final {
 		return run.Running()
 	}
+	if p, ok := est.(*n1.ProjectedN1); ok && r.checks[i] != nil {
+		return p.CheckedEstimate(r.checks[i].x, r.checks[i].labels, r.checkFrom())
+	}
 	return est.Estimate()
+}
+
+// checkFrom is the first row a projected layer's check holds: past the
+// rows a fitted map is fitted to, which its principal directions fit
+// better than the others.
+func (r *Router) checkFrom() int {
+	if r.plan.Projection == plan.ProjectFitted {
+		return project.BasisRows(r.plan.K)
+	}
+	return 0
+}
+
+// checkRows are n1.CheckSamples rows of a projected layer from a given
+// row of the stream on, as they were before the projection, against
+// which its reading is checked (n1.ProjectedN1.CheckedEstimate).
+type checkRows struct {
+	seen   int // rows offered so far
+	x      []float32
+	labels []int32
+}
+
+func (c *checkRows) hold(b measure.Batch, dim, from int) {
+	lo := max(0, from-c.seen) // the batch's first row to hold
+	c.seen += len(b.Labels)
+	take := min(len(b.Labels)-lo, n1.CheckSamples-len(c.labels))
+	if take <= 0 {
+		return
+	}
+	if c.x == nil {
+		c.x = make([]float32, 0, n1.CheckSamples*dim)
+	}
+	c.x = append(c.x, b.X[lo*dim:(lo+take)*dim]...)
+	c.labels = append(c.labels, b.Labels[lo:lo+take]...)
 }

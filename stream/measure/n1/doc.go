@@ -41,8 +41,13 @@
 //   - ProjectedN1 keeps the k-dimensional images of the points under a
 //     project.Map (k/d of ExactN1's memory) and computes N1 of them
 //     exactly; the projection's distortion of distances raises N1 a little
-//     (within 0.006 of exact on LeNet-5's wide layers with a fitted map).
-//     Twins merge as ExactN1's when their maps are the same.
+//     (within 0.006 of exact on LeNet-5's wide layers with a fitted map,
+//     far more on some layers of real CNNs). CheckedEstimate checks a
+//     reading against the first CheckSamples points held unprojected:
+//     exact and projected trees of those points, compared vertex by
+//     vertex, give the reading's interval (and may replace the map by its
+//     principal directions alone). Twins merge as ExactN1's when their
+//     maps are the same.
 //   - SampledN1 keeps the points of a shared reservoir.Sampler's slots, a
 //     bounded sample, and estimates N1 of the whole stream from it: N1 on
 //     subsets of the sample of decreasing size, a law fitted to that size

@@ -272,16 +272,22 @@ func correctedProjectedN1(x []float32, y []int32, proj *project.Map, o *mst.Opti
 // n1On is N1 of the rows of x (width k) restricted to coordinates [a, b).
 func n1On(x []float32, y []int32, k, a, b int, o *mst.Options) (float64, error) {
 	n := len(y)
-	if a > 0 || b < k {
-		sub := make([]float32, 0, n*(b-a))
-		for i := range n {
-			sub = append(sub, x[i*k+a:i*k+b]...)
-		}
-		x = sub
-	}
-	t, err := mst.Build(x, b-a, o)
+	t, err := mst.Build(columns(x, n, k, a, b), b-a, o)
 	if err != nil {
 		return 0, err
 	}
 	return float64(mst.CrossVertices(t.Parent, y)) / float64(n), nil
+}
+
+// columns returns the n rows of x (width k) restricted to coordinates
+// [a, b): x itself when that is all of them, else a copy.
+func columns(x []float32, n, k, a, b int) []float32 {
+	if a == 0 && b == k {
+		return x
+	}
+	sub := make([]float32, 0, n*(b-a))
+	for i := range n {
+		sub = append(sub, x[i*k+a:i*k+b]...)
+	}
+	return sub
 }

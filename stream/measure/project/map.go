@@ -90,6 +90,10 @@ func (p *Map) Kind() string { return p.kind }
 // principal directions of a fitted projection (0 for a plain one).
 func (p *Map) Captured() float64 { return p.captured }
 
+// PrincipalDims is the number of principal directions a fitted map keeps
+// in its first coordinates (0 for a plain one).
+func (p *Map) PrincipalDims() int { return p.pcaDims }
+
 // Params describes the projection for a metric row.
 func (p *Map) Params() map[string]any {
 	params := map[string]any{"K": p.k, "projection": p.kind, "projection_seed": p.seed}
