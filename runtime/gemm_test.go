@@ -48,9 +48,16 @@ func matRef(a []float32, ra, ca int, ta bool, b []float32, rb, cb int, tb bool) 
 // workers.
 func TestGemm(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 6))
-	for _, sh := range [][3]int{{5, 7, 3}, {13, 20, 32}, {7, 9, 64}, {50, 300, 64}, {8, 300, 160}} {
+	shapes := [][3]int{{5, 7, 3}, {13, 20, 32}, {7, 9, 64}, {50, 300, 64}, {8, 300, 160}}
+	for _, sh := range shapes {
 		testGemm(t, r, sh[0], sh[1], sh[2])
 	}
+	t.Run("split", func(t *testing.T) {
+		splitAll(t)
+		for _, sh := range shapes {
+			testGemm(t, r, sh[0], sh[1], sh[2])
+		}
+	})
 }
 
 func testGemm(t *testing.T, r *rand.Rand, m, k, n int) {
@@ -98,9 +105,10 @@ func testGemm(t *testing.T, r *rand.Rand, m, k, n int) {
 	}
 }
 
-// TestGemmLarge uses products big enough to be split across workers
+// TestGemmLarge splits its products across workers
 // (and, for the widest, to go through gonum's own parallel path).
 func TestGemmLarge(t *testing.T) {
+	splitAll(t)
 	r := rand.New(rand.NewPCG(5, 7))
 	for _, dims := range [][3]int{{64, 300, 100}, {64, 784, 256}, {3, 500, 70}} {
 		m, k, n := dims[0], dims[1], dims[2]

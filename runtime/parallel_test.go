@@ -3,7 +3,16 @@ package runtime
 import (
 	"sync/atomic"
 	"testing"
+	"time"
 )
+
+// splitAll makes every kernel of the test split across workers when it
+// has more than one item, as a large model's kernels are.
+func splitAll(t *testing.T) {
+	old := minParallelWork
+	minParallelWork = 1
+	t.Cleanup(func() { minParallelWork = old })
+}
 
 // TestParallelForCovers checks that parallelFor hands every index of
 // [0, n) to f exactly once, in chunks that depend on n and w alone, and
@@ -39,5 +48,28 @@ func TestParallelForCovers(t *testing.T) {
 		if got := chunks.Load(); got != want {
 			t.Errorf("n=%d w=%d: %d chunks, want %d", c.n, c.w, got, want)
 		}
+	}
+}
+
+// BenchmarkParallelForHandoff measures what a split costs beyond its
+// work: almost no work over 2 workers against the caller alone, after
+// 200 µs of the caller's own work (long enough for an idle helper thread
+// to park, as between the products of a small model's forward pass). On
+// a VM, waking a parked thread's core is the cost minParallelWork must
+// outweigh.
+func BenchmarkParallelForHandoff(b *testing.B) {
+	var sink atomic.Int64
+	work := func(_, lo, hi int) { sink.Add(int64(hi - lo)) }
+	busy := func() {
+		for t := time.Now(); time.Since(t) < 200*time.Microsecond; {
+		}
+	}
+	for _, w := range []int{1, 2} {
+		b.Run(map[int]string{1: "caller", 2: "split2"}[w], func(b *testing.B) {
+			for range b.N {
+				busy()
+				parallelFor(64, w, work)
+			}
+		})
 	}
 }

@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"time"
@@ -37,7 +38,19 @@ func main() {
 	seconds := flag.Float64("seconds", 2, "time the loop for at least `S` seconds")
 	check := flag.String("check", "", "write the graph output of the first batches to `FILE`")
 	checkBatches := flag.Int("check-batches", 10, "how many batches -check writes")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the whole run (warm-up included) to `FILE`")
 	flag.Parse()
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "forward:", err)
+			os.Exit(1)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	if err := run(*model, *input, *shape, *batch, *seconds, *check, *checkBatches); err != nil {
 		fmt.Fprintln(os.Stderr, "forward:", err)
 		os.Exit(1)
