@@ -91,6 +91,10 @@ type Executor struct {
 	samples  [][]int // the per-sample input shapes of the last OutputShapes
 }
 
+// MaxOpset is the newest ai.onnx opset whose operators the kernels
+// implement; a model of a later opset is refused.
+const MaxOpset = 21
+
 // New is NewWithLimits without a memory cap.
 func New(g *importer.Graph) (*Executor, error) { return NewWithLimits(g, Limits{}) }
 
@@ -115,6 +119,9 @@ func newExecutor(g *importer.Graph, lim Limits, fold bool) (*Executor, error) {
 	inputs, err := checkInputs(g)
 	if err != nil {
 		return nil, err
+	}
+	if g.Opset > MaxOpset {
+		return nil, fmt.Errorf("runtime: the model declares ai.onnx opset %d, and cxray implements the operators through opset %d, whose meanings a later opset may change: export it at opset %d or lower (torch.onnx.export(..., opset_version=%d))", g.Opset, MaxOpset, MaxOpset, 17)
 	}
 	if err := checkOps(g); err != nil {
 		return nil, err

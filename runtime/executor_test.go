@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -253,4 +254,21 @@ func TestSteadyStateAllocation(t *testing.T) {
 	if &conv.Data[0] != before || conv.Shape[0] != 5 {
 		t.Errorf("a smaller batch did not reuse the Conv output buffer (shape %v)", conv.Shape)
 	}
+}
+
+// A model of an opset past MaxOpset is refused in one line that says
+// which opset to export at, rather than run with meanings a later opset
+// may have changed; an embedding lookup past its table names the table's
+// size.
+func TestLaterOpsetAndTokenRange(t *testing.T) {
+	r := rand.New(rand.NewPCG(21, 22))
+	_, err := runOp(MaxOpset+1, "Relu", nil, nil, randT(r, 2, 3))
+	assertErr(t, err, fmt.Sprintf("opset %d", MaxOpset+1), fmt.Sprintf("through opset %d", MaxOpset), "opset_version")
+	if _, err := runOp(MaxOpset, "Relu", nil, nil, randT(r, 2, 3)); err != nil {
+		t.Errorf("opset %d: %v", MaxOpset, err)
+	}
+	table := randT(r, 5, 4)
+	ids := &Tensor{Shape: []int{2}, Int: []int64{1, 7}}
+	_, err = runOp(13, "Gather", nil, nil, table, ids)
+	assertErr(t, err, "index 7", "below its 5 rows", "vocabulary")
 }

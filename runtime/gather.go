@@ -30,7 +30,7 @@ func (k *gather) run(in, out []*Tensor) error {
 	d := x.Shape[ax]
 	for _, v := range ind.Int {
 		if v < -int64(d) || v >= int64(d) {
-			return fmt.Errorf("index %d is out of range for axis %d of data %v", v, ax, x.Shape)
+			return fmt.Errorf("index %d is out of range for axis %d of data %v: for an embedding table, the token ids must be below its %d rows (tokenize with the vocabulary the model was trained with)", v, ax, x.Shape, d)
 		}
 	}
 	k.shape = append(append(append(k.shape[:0], x.Shape[:ax]...), ind.Shape...), x.Shape[ax+1:]...)
