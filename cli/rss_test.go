@@ -19,6 +19,10 @@ import (
 // peakLine is analyze's last progress line: "... peak memory 204 MB ...".
 var peakLine = regexp.MustCompile(`peak memory ([0-9.]+) (MB|GB)`)
 
+// gcLine is the share of the CPU time the run's last line says the
+// collector took.
+var gcLine = regexp.MustCompile(`garbage collection ([0-9.]+)% of the CPU time`)
+
 // Overhead is the fixed memory README.md states beside --memory and the
 // model's weights: the Go runtime, DuckDB and the binary itself.
 const overhead = 150 << 20
@@ -76,6 +80,15 @@ func TestPeakRSSWithinBudget(t *testing.T) {
 		}
 		bound := c.memory + weights + overhead
 		t.Logf("%v: peak RSS %d MB, bound %d MB", c.args, peak>>20, bound>>20)
+		// The heap limit set from --memory must not make the collector
+		// run constantly (README: under 5% of the CPU time).
+		if g := gcLine.FindStringSubmatch(stderr.String()); g == nil {
+			t.Errorf("%v: no garbage collection share in %q", c.args, stderr.String())
+		} else if share, _ := strconv.ParseFloat(g[1], 64); share >= 5 {
+			t.Errorf("%v: garbage collection took %v%% of the CPU time, want under 5%%", c.args, share)
+		} else {
+			t.Logf("%v: garbage collection %v%% of the CPU time", c.args, share)
+		}
 		if peak > bound {
 			t.Errorf("%v: peak RSS %d MB over --memory + weights + overhead = %d MB", c.args, peak>>20, bound>>20)
 		}
