@@ -20,6 +20,7 @@ import (
 const (
 	KindExtract = "extract"
 	KindPairs   = "pairs"
+	KindCovers  = "covers"
 )
 
 // Marker is a task's done marker: written last, it lists every file of the
