@@ -8,9 +8,11 @@ import (
 	"io"
 	"math"
 	"path/filepath"
+	"runtime"
 	"slices"
+	"sync"
+	"sync/atomic"
 
-	"cxray/stream/measure/mst"
 	"cxray/stream/measure/neighbour"
 )
 
@@ -90,33 +92,34 @@ func (m *Manifest) coverFiles(ctx context.Context, dir string, st *stage, t int)
 		}
 		w := bufio.NewWriterSize(f, 1<<16)
 		for k, p := range m.TaskPairs(t) {
-			if err := ctx.Err(); err != nil {
-				f.Close()
-				return err
-			}
 			a, b := p[0], p[1]
 			x, err := m.pairPoints(dir, li, a, b)
 			if err != nil {
 				f.Close()
 				return err
 			}
-			c := coverer{x: x, dim: l.Dim, r: r, lim: lim, w: w}
+			metric, err := neighbour.NewMetric(neighbour.Euclidean, x, l.Dim)
+			if err != nil {
+				f.Close()
+				return err
+			}
+			c := coverer{x: x, dim: l.Dim, metric: metric, r: r, lim: lim, workers: runtime.GOMAXPROCS(0), w: w}
 			na := m.ShardLen(a)
 			if b != a {
-				c.block(m.Bounds[a], 0, na, m.Bounds[b], na, len(x)/l.Dim)
+				err = c.block(ctx, m.Bounds[a], 0, na, m.Bounds[b], na, len(x)/l.Dim)
 			}
 			for _, s := range uniq(a, b) {
-				if m.firstPair(s) == lo+k {
+				if m.firstPair(s) == lo+k && err == nil {
 					off := 0
 					if s != a {
 						off = na
 					}
-					c.block(m.Bounds[s], off, off+m.ShardLen(s), m.Bounds[s], off, off+m.ShardLen(s))
+					err = c.block(ctx, m.Bounds[s], off, off+m.ShardLen(s), m.Bounds[s], off, off+m.ShardLen(s))
 				}
 			}
-			if c.err != nil {
+			if err != nil {
 				f.Close()
-				return c.err
+				return err
 			}
 		}
 		if err := w.Flush(); err != nil {
@@ -190,49 +193,85 @@ func (m *Manifest) radii(dir string, li int) (r, enemyD2 []float64, err error) {
 
 // coverer finds the covers among the points x of one shard pair.
 type coverer struct {
-	x      []float32
-	dim    int
-	r, lim []float64 // every sample's radius and its local set's bound
-	w      io.Writer
-	buf    [8]byte
-	err    error
+	x       []float32
+	dim     int
+	metric  *neighbour.Metric
+	r, lim  []float64 // every sample's radius and its local set's bound
+	workers int
+	w       io.Writer
 }
+
+// coverRows is the number of rows of a block the workers share at once;
+// their covers are written in row order, so the bytes do not depend on
+// the number of workers.
+const coverRows = 256
 
 // block looks at the points [u0, u1) of x against [v0, v1), the first of
 // each range being sample iu and iv: pairs (u, v) both ways when the
 // ranges differ, each unordered pair and every point with itself when
 // they are one range (one shard).
-func (c *coverer) block(iu, u0, u1, iv, v0, v1 int) {
-	d := c.dim
-	same := u0 == v0
-	for u := u0; u < u1 && c.err == nil; u++ {
-		i := iu + u - u0
-		a := c.x[u*d : u*d+d]
-		from := v0
-		if same {
-			from = u
+func (c *coverer) block(ctx context.Context, iu, u0, u1, iv, v0, v1 int) error {
+	rows := make([][]uint32, coverRows)
+	var b []byte
+	for r0 := u0; r0 < u1; r0 += coverRows {
+		if err := ctx.Err(); err != nil {
+			return err
 		}
-		for v := from; v < v1; v++ {
-			j := iv + v - v0
-			k := mst.SqDist(a, c.x[v*d:v*d+d], nil)
-			dist := math.Sqrt(k)
-			c.cover(i, j, k, dist)
-			if j != i {
-				c.cover(j, i, k, dist)
+		r1 := min(r0+coverRows, u1)
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		for range min(c.workers, r1-r0) {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				keys := make([]float64, v1-v0)
+				for {
+					u := r0 + int(next.Add(1)-1)
+					if u >= r1 {
+						return
+					}
+					rows[u-r0] = c.row(rows[u-r0][:0], keys, iu+u-u0, u, iv, v0, v1, u0 == v0)
+				}
+			}()
+		}
+		wg.Wait()
+		for _, row := range rows[:r1-r0] {
+			b = b[:0]
+			for _, v := range row {
+				b = binary.LittleEndian.AppendUint32(b, v)
+			}
+			if _, err := c.w.Write(b); err != nil {
+				return err
 			}
 		}
 	}
+	return nil
 }
 
-// cover writes (i, j) when j lies in i's hypersphere: in its local set
-// (squared distance k below its nearest enemy's) and nearer than r_i, as
+// row appends to out the covers (i, j) of point u, sample i, against the
+// points [v0, v1) of x, the first being sample iv: both ways, and in one
+// shard (same) only against the points from u on. A cover is j in i's
+// local set (key below that of i's nearest enemy) nearer than r_i, as
 // neighbour's T1 decides under --ties total (TieRTol 0).
-func (c *coverer) cover(i, j int, k, dist float64) {
-	if k < c.lim[i] && dist < c.r[i] && c.err == nil {
-		binary.LittleEndian.PutUint32(c.buf[:4], uint32(i))
-		binary.LittleEndian.PutUint32(c.buf[4:], uint32(j))
-		_, c.err = c.w.Write(c.buf[:])
+func (c *coverer) row(out []uint32, keys []float64, i, u, iv, v0, v1 int, same bool) []uint32 {
+	d := c.dim
+	from := v0
+	if same {
+		from = u
 	}
+	keys = keys[:v1-from]
+	c.metric.Keys(c.x[u*d:u*d+d], c.x, from, v1, keys)
+	for t, k := range keys {
+		j := iv + from + t - v0
+		dist := c.metric.DistanceOf(k)
+		if k < c.lim[i] && dist < c.r[i] {
+			out = append(out, uint32(i), uint32(j))
+		}
+		if j != i && k < c.lim[j] && dist < c.r[j] {
+			out = append(out, uint32(j), uint32(i))
+		}
+	}
+	return out
 }
 
 // t1 reads every covers task's covers of layer li and runs T1's greedy
