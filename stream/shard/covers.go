@@ -61,7 +61,7 @@ func Covers(ctx context.Context, dir string, t int) error {
 		return fmt.Errorf("--task %d: the manifest of %s has covers tasks 0 to %d", t, dir, m.CoverTasks()-1)
 	}
 	if missing, _ := Missing(dir, KindPairs, m.PairTasks(), false); len(missing) > 0 {
-		return fmt.Errorf("covers task %d needs every pairs task done, and pairs %s are not; run them first", t, Ranges(missing))
+		return fmt.Errorf("covers task %d needs every pairs task done: pairs %s not done; run them first", t, Ranges(missing))
 	}
 	st, err := newStage(dir, KindCovers, t)
 	if err != nil {
