@@ -63,19 +63,7 @@ func Covers(ctx context.Context, dir string, t int) error {
 	if missing, _ := Missing(dir, KindPairs, m.PairTasks(), false); len(missing) > 0 {
 		return fmt.Errorf("covers task %d needs every pairs task done: pairs %s not done; run them first", t, Ranges(missing))
 	}
-	st, err := newStage(dir, KindCovers, t)
-	if err != nil {
-		return err
-	}
-	if err := m.coverFiles(ctx, dir, st, t); err != nil {
-		st.Abort()
-		return fmt.Errorf("covers task %d: %w", t, err)
-	}
-	if err := st.Commit(); err != nil {
-		st.Abort()
-		return fmt.Errorf("covers task %d: %w", t, err)
-	}
-	return nil
+	return runStage(dir, KindCovers, t, func(st *stage) error { return m.coverFiles(ctx, dir, st, t) })
 }
 
 // coverFiles writes, layer by layer, the covers of task t's shard pairs.

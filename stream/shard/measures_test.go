@@ -12,10 +12,8 @@ import (
 	"cxray/internal/fixture"
 	"cxray/sql"
 	"cxray/stream/analysis"
-	"cxray/stream/measure/mst"
 	"cxray/stream/measure/repr"
 	"cxray/stream/measure/survey"
-	"cxray/stream/plan"
 	"cxray/stream/shard"
 	"cxray/stream/source"
 	"cxray/stream/tap"
@@ -84,25 +82,7 @@ func TestShardedMeasures(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// One machine, as cxray analyze --ties total.
-	spec.Plan = plan.Options{Budget: 1 << 30, Ties: mst.Total, Seed: 1}
-	job, err := analysis.Prepare(spec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer job.Close()
-	one, err := store.BeginRun(ctx, sql.RunInfo{Name: "one machine"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = analysis.AddLayers(ctx, one, job.Layers)
-	var single []analysis.Result
-	if err == nil {
-		single, err = job.Measure(ctx, one, quiet{})
-	}
-	if err := analysis.End(ctx, one, err); err != nil {
-		t.Fatal(err)
-	}
+	single := oneMachine(t, spec)
 
 	for li, r := range sharded {
 		s := single[li]
