@@ -41,8 +41,9 @@ func (m *Manifest) CoverTasks() int {
 // the radii as one machine does (neighbour.RadiiOf), and writes, for the
 // task's shard pairs, every pair (i, j) with j inside i's hypersphere:
 // d(i,j) < r_i, j in i's local set (its squared distance below that of
-// i's nearest enemy), itself included when r_i > 0, the distances in the
-// arithmetic of one machine (mst.SqDist, then the square root).
+// i's nearest enemy), itself included when r_i > 0, on the keys one
+// machine's neighbour.Build computes (Metric.Keys, bit for bit mst.SqDist)
+// and their square roots.
 //
 // Each pair of points is the responsibility of one task: shard pair (a, b)
 // with a < b looks at the points of a against those of b, both ways, and
@@ -59,6 +60,9 @@ func Covers(ctx context.Context, dir string, t int) error {
 	}
 	if t < 0 || t >= m.CoverTasks() {
 		return fmt.Errorf("--task %d: the manifest of %s has covers tasks 0 to %d", t, dir, m.CoverTasks()-1)
+	}
+	if m.N > math.MaxInt32 {
+		return fmt.Errorf("T1 across shards indexes samples as int32, as one machine does; %d samples are too many", m.N)
 	}
 	if missing, _ := Missing(dir, KindPairs, m.PairTasks(), false); len(missing) > 0 {
 		return fmt.Errorf("covers task %d needs every pairs task done: pairs %s not done; run them first", t, Ranges(missing))
