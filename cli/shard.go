@@ -32,7 +32,7 @@ func shardCommand() *cli.Command {
 		return &cli.StringFlag{Name: "memory", Value: "1GB", Usage: "memory `BUDGET` of " + what}
 	}
 	planFlags := append(pickFlags(analyzeCommand(), append(dataFlags, "summary", "seed")),
-		&cli.StringFlag{Name: "measures", Value: "n1", Usage: "measures: n1, or n1 and any of F1 F1v F2 T2 T3 T4 C1 C2 NC1 CKA_prev CKA_input (merged from each shard's states; the others need every shard's points together and are refused)"},
+		&cli.StringFlag{Name: "measures", Value: "n1", Usage: "measures: n1, or n1 and any of F1 F1v F2 T2 T3 T4 C1 C2 NC1 CKA_prev CKA_input (merged from each shard's states), N2 N3 T1 (from the pairs tasks' nearest neighbours; T1 adds covers tasks); the others need every shard's points together and are refused"},
 		dirFlag(),
 		&cli.IntFlag{Name: "shards", Value: 4, Usage: "split the samples into `S` shards: S extract tasks and S(S-1)/2 shard pairs"},
 		&cli.IntFlag{Name: "max-tasks", Value: shard.MaxArrayTasks, Usage: "at most `T` pairs tasks (several pairs per task beyond; Slurm's MaxArraySize is 1001 by default)"},
@@ -48,6 +48,7 @@ can run (cxray slurm writes the Slurm scripts):
    cxray shard plan    --dir W --shards 4 [--model M.onnx --data ... --layers ...]
    cxray shard extract --dir W --task I     (I = 0..S-1: the forward pass over shard I)
    cxray shard pairs   --dir W --task T     (the trees of shard pairs, after extract)
+   cxray shard covers  --dir W --task T     (T1 only: its hyperspheres, after every pairs task)
    cxray shard merge   --dir W --db out.duckdb --run NAME
    cxray shard status  --dir W              (which tasks are not done)
 
@@ -63,8 +64,11 @@ writes the same bytes.
 plan --measures adds measures whose states merge: F1, F1v, F2, T2, T3, T4,
 C1, C2 and NC1 (equal to one machine's to 1e-9) and CKA_prev, CKA_input
 (minibatches within each shard). Each extract task writes its layers'
-states beside the points; the merge merges them. Refused, because they
-need every shard's points together:
+states beside the points; the merge merges them. N2 and N3 come from the
+nearest neighbours the pairs tasks find, and T1 from its hyperspheres,
+which covers tasks find once every pairs task is done (the radii need
+every point's nearest enemy): all three equal 'cxray analyze --ties
+total' exactly. Refused, because they need every shard's points together:
 
    ` + strings.Join(shard.Refused(), "\n   "),
 		Subcommands: []*cli.Command{
@@ -97,9 +101,13 @@ need every shard's points together:
 					if err := m.Save(c.String("dir")); err != nil {
 						return err
 					}
-					fmt.Fprintf(c.App.Writer, "%s: %d samples of %s, %d layers, %d shards: extract tasks 0-%d, pairs tasks 0-%d (%d pairs, %d per task)\n",
+					fmt.Fprintf(c.App.Writer, "%s: %d samples of %s, %d layers, %d shards: extract tasks 0-%d, pairs tasks 0-%d (%d pairs, %d per task)",
 						filepath.Join(c.String("dir"), shard.ManifestName), m.N, m.Name, len(m.Layers), m.Shards(),
 						m.ExtractTasks()-1, m.PairTasks()-1, len(m.Pairs), m.PairsPerTask)
+					if m.CoverTasks() > 0 {
+						fmt.Fprintf(c.App.Writer, ", covers tasks 0-%d (T1, after every pairs task)", m.CoverTasks()-1)
+					}
+					fmt.Fprintln(c.App.Writer)
 					return nil
 				},
 			},
@@ -139,6 +147,27 @@ need every shard's points together:
 					ctx, stop := signalContext()
 					defer stop()
 					return shard.Pairs(ctx, c.String("dir"), t, shard.Tree(budget))
+				},
+			},
+			{
+				Name:      "covers",
+				Usage:     "find, for T1, the points inside every point's hypersphere among one task's shard pairs",
+				UsageText: "cxray shard covers --dir W --task T",
+				Description: `The second phase of T1, run once every pairs task is done: task T takes
+the shard pairs of pairs task T, merges every pairs task's nearest
+enemies into T1's radii (as one machine computes them) and writes, per
+layer, the pairs of samples (i, j) with j inside i's hypersphere, each
+pair of samples written by one task only. It holds two shards' points of
+one layer and 24 bytes per sample.`,
+				Flags: []cli.Flag{dirFlag(), taskFlag("covers")},
+				Action: func(c *cli.Context) error {
+					t, err := taskIndex(c)
+					if err != nil {
+						return err
+					}
+					ctx, stop := signalContext()
+					defer stop()
+					return shard.Covers(ctx, c.String("dir"), t)
 				},
 			},
 			{
@@ -195,12 +224,19 @@ need every shard's points together:
 					if errors.As(err, &me) {
 						fmt.Fprintf(c.App.Writer, "extract: %d of %d missing %s\npairs: %d of %d missing %s\n",
 							len(me.Extract), m.ExtractTasks(), shard.Ranges(me.Extract), len(me.Pairs), m.PairTasks(), shard.Ranges(me.Pairs))
+						if m.CoverTasks() > 0 {
+							fmt.Fprintf(c.App.Writer, "covers: %d of %d missing %s\n", len(me.Covers), m.CoverTasks(), shard.Ranges(me.Covers))
+						}
 						return err
 					}
 					if err != nil {
 						return err
 					}
-					fmt.Fprintf(c.App.Writer, "all %d extract and %d pairs tasks done: run cxray shard merge --dir %s\n", m.ExtractTasks(), m.PairTasks(), c.String("dir"))
+					tasks := fmt.Sprintf("%d extract and %d pairs", m.ExtractTasks(), m.PairTasks())
+					if m.CoverTasks() > 0 {
+						tasks = fmt.Sprintf("%d extract, %d pairs and %d covers", m.ExtractTasks(), m.PairTasks(), m.CoverTasks())
+					}
+					fmt.Fprintf(c.App.Writer, "all %s tasks done: run cxray shard merge --dir %s\n", tasks, c.String("dir"))
 					return nil
 				},
 			},

@@ -22,11 +22,16 @@ func slurmCommand() *cli.Command {
 		Usage: "write (and submit) the Slurm jobs of a sharded run planned with 'cxray shard plan'",
 		UsageText: `cxray slurm --dir W --db out.duckdb [--submit]
    cxray slurm --dir W --db out.duckdb --resubmit --submit     (only the tasks that are not done)`,
-		Description: `Writes three sbatch scripts into W/slurm/ and a submit.sh that chains them:
+		Description: `Writes the sbatch scripts into W/slurm/ and a submit.sh that chains them:
 
    extract.sbatch   the array of extract tasks (--array=0..S-1)
    pairs.sbatch     the array of pairs tasks, afterok on the extract array
-   merge.sbatch     the merge, afterany on the pairs array: it checks every
+   covers.sbatch    when the run measures T1: the array of covers tasks,
+                    afterany on the pairs array (each covers task checks
+                    that every pairs task is done, and fails naming the
+                    missing ones, so that the merge still runs and names
+                    them)
+   merge.sbatch     the merge, afterany on the last array: it checks every
                     task's marker itself (sbatch's exit codes are not enough:
                     a job cancelled for a dependency never satisfied looks
                     like a success to 'sbatch --wait') and refuses, naming
@@ -35,8 +40,8 @@ func slurmCommand() *cli.Command {
 With --submit they are submitted at once and the job ids printed. When a
 task fails, Slurm leaves what depends on it pending forever (reason
 DependencyNeverSatisfied): cancel those jobs and run this command again
-with --resubmit --submit, which submits only the extract and pairs tasks
-that are not done and a new merge. Each job's output goes to
+with --resubmit --submit, which submits only the extract, pairs and covers
+tasks that are not done and a new merge. Each job's output goes to
 W/slurm/KIND-JOBID_TASK.out.
 
 The scripts call this cxray binary by its absolute path (or --cxray) and
@@ -84,24 +89,29 @@ func runSlurm(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	extract, pairs := allTasks(m.ExtractTasks()), allTasks(m.PairTasks())
+	extract, pairs, covers := allTasks(m.ExtractTasks()), allTasks(m.PairTasks()), allTasks(m.CoverTasks())
 	if c.Bool("resubmit") {
 		extract, _ = shard.Missing(dir, shard.KindExtract, m.ExtractTasks(), true)
 		pairs, _ = shard.Missing(dir, shard.KindPairs, m.PairTasks(), true)
+		covers, _ = shard.Missing(dir, shard.KindCovers, m.CoverTasks(), true)
 	}
 	j := slurmJobs{
-		dir: dir, bin: bin, db: db, run: c.String("run"), memory: c.String("memory"),
+		dir: dir, bin: bin, db: db, run: c.String("run"), memory: c.String("memory"), covers: m.CoverTasks() > 0,
 		memMB: budget>>20 + 512, cpus: c.Int("cpus"), partition: c.String("partition"), time: c.String("time"),
 	}
 	if err := j.write(); err != nil {
 		return err
 	}
-	chain := j.chain(shard.Ranges(extract), shard.Ranges(pairs))
+	chain := j.chain(shard.Ranges(extract), shard.Ranges(pairs), shard.Ranges(covers))
 	script := "#!/bin/sh\n# Submits the sharded run's jobs; written by cxray slurm.\nset -eu\n" + strings.Join(chain.shell(), "\n") + "\n"
 	if err := os.WriteFile(filepath.Join(dir, "slurm", "submit.sh"), []byte(script), 0o755); err != nil {
 		return err
 	}
-	fmt.Fprintf(c.App.Writer, "%s: %d extract and %d pairs tasks to run, then the merge into %s\n", filepath.Join(dir, "slurm", "submit.sh"), len(extract), len(pairs), db)
+	tasks := fmt.Sprintf("%d extract and %d pairs", len(extract), len(pairs))
+	if j.covers {
+		tasks = fmt.Sprintf("%d extract, %d pairs and %d covers", len(extract), len(pairs), len(covers))
+	}
+	fmt.Fprintf(c.App.Writer, "%s: %s tasks to run, then the merge into %s\n", filepath.Join(dir, "slurm", "submit.sh"), tasks, db)
 	if !c.Bool("submit") {
 		return nil
 	}
@@ -126,9 +136,11 @@ type slurmJobs struct {
 	memMB                     int64
 	cpus                      int
 	partition, time           string
+	covers                    bool // the run measures T1: covers tasks
 }
 
-// write writes W/slurm/{extract,pairs,merge}.sbatch.
+// write writes W/slurm/{extract,pairs,merge}.sbatch, and covers.sbatch
+// when the run has covers tasks.
 func (j slurmJobs) write() error {
 	if err := os.MkdirAll(filepath.Join(j.dir, "slurm"), 0o777); err != nil {
 		return err
@@ -137,11 +149,15 @@ func (j slurmJobs) write() error {
 	if j.run != "" {
 		merge = append(merge, "--run", j.run)
 	}
-	for kind, cmd := range map[string][]string{
+	jobs := map[string][]string{
 		"extract": {j.bin, "shard", "extract", "--dir", j.dir, "--memory", j.memory},
 		"pairs":   {j.bin, "shard", "pairs", "--dir", j.dir, "--memory", j.memory},
 		"merge":   merge,
-	} {
+	}
+	if j.covers {
+		jobs["covers"] = []string{j.bin, "shard", "covers", "--dir", j.dir}
+	}
+	for kind, cmd := range jobs {
 		out := "%A_%a"
 		if kind == "merge" {
 			out = "%j"
@@ -175,13 +191,19 @@ type sbatchStep struct {
 
 // chain lists the jobs to submit: the arrays of the given tasks (skipped
 // when empty), then the merge.
-func (j slurmJobs) chain(extract, pairs string) sbatchChain {
+func (j slurmJobs) chain(extract, pairs, covers string) sbatchChain {
 	c := sbatchChain{dir: j.dir}
 	if extract != "" {
 		c.steps = append(c.steps, sbatchStep{kind: "extract", array: extract})
 	}
 	if pairs != "" {
 		c.steps = append(c.steps, sbatchStep{kind: "pairs", array: pairs, dep: "afterok"})
+	}
+	if covers != "" {
+		// afterany: a covers task checks the pairs tasks itself; afterok
+		// would leave it, and the merge after it, pending for ever when
+		// one pairs task fails.
+		c.steps = append(c.steps, sbatchStep{kind: "covers", array: covers, dep: "afterany"})
 	}
 	c.steps = append(c.steps, sbatchStep{kind: "merge", dep: "afterany"})
 	return c

@@ -16,10 +16,11 @@ import (
 // test images on a real Slurm cluster (scripts/test-slurm.sh starts one)
 // and checks, on the databases, that N1 of every layer equals the
 // single-machine run under --ties total, and the moment-based measures
-// merged from the shards' states equal its values to 1e-9 relative. Then
-// it cancels one pairs task of
-// a second submission: the merge must refuse and name it, and the
-// resubmission of that task alone must give the identical result.
+// merged from the shards' states, and T1 from the covers tasks, equal its
+// values to 1e-9 relative. Then it cancels one pairs task of a second
+// submission: the covers tasks and the merge must refuse and name it, and
+// the resubmission of that task and of the covers tasks must give the
+// identical result.
 func TestSlurm(t *testing.T) {
 	if os.Getenv("CXRAY_SLURM") != "1" {
 		t.Skip("needs a Slurm cluster: make test-slurm starts one and runs this test (scripts/test-slurm.sh)")
@@ -30,7 +31,7 @@ func TestSlurm(t *testing.T) {
 	t.Setenv("CXRAY_AS_MAIN", "1")
 	data := []string{"--model", lenet, "--data", "mnist", "--split", "test", "--limit", "2000"}
 
-	moments := []string{"--measures", "n1,F1,F2,T2,C1,C2"}
+	moments := []string{"--measures", "n1,F1,F2,T2,C1,C2,T1"}
 	one := filepath.Join(dir, "one.duckdb")
 	if _, stderr, err := run(t, append(append([]string{"analyze", "--quiet", "--ties", "total", "--db", one, "--run", "one"}, moments...), data...)...); err != nil {
 		t.Fatalf("single-machine run: %v\n%s", err, stderr)
@@ -49,8 +50,8 @@ func TestSlurm(t *testing.T) {
 		t.Fatalf("sharded N1 %v, single machine %v", got, want)
 	}
 	wantM, gotM := slurmMeasures(t, one), slurmMeasures(t, sharded)
-	if len(gotM) != len(wantM) || len(wantM) != 5*len(want) {
-		t.Errorf("%d measure rows sharded, %d on one machine, want 5 per layer", len(gotM), len(wantM))
+	if len(gotM) != len(wantM) || len(wantM) != 6*len(want) {
+		t.Errorf("%d measure rows sharded, %d on one machine, want 6 per layer", len(gotM), len(wantM))
 	}
 	for k, w := range wantM {
 		if g, ok := gotM[k]; !ok || !(math.Abs(g-w) <= 1e-9*math.Max(1, math.Abs(w))) {
@@ -60,7 +61,7 @@ func TestSlurm(t *testing.T) {
 
 	// A second submission loses pairs task 2.
 	work2 := filepath.Join(dir, "w2")
-	if _, stderr, err := run(t, append([]string{"shard", "plan", "--dir", work2, "--shards", "4"}, data...)...); err != nil {
+	if _, stderr, err := run(t, append(append([]string{"shard", "plan", "--dir", work2, "--shards", "4"}, moments...), data...)...); err != nil {
 		t.Fatalf("plan: %v\n%s", err, stderr)
 	}
 	again := filepath.Join(dir, "again.duckdb")
@@ -70,8 +71,8 @@ func TestSlurm(t *testing.T) {
 	}
 	waitJob(t, ids["merge"], 10*time.Minute)
 	out, err := os.ReadFile(filepath.Join(work2, "slurm", "merge-"+ids["merge"]+".out"))
-	if err != nil || !strings.Contains(string(out), "pairs 2;") || !strings.Contains(string(out), "1 of 10 tasks") {
-		t.Fatalf("merge after a cancelled task: %v %q; want it to refuse naming pairs 2", err, out)
+	if err != nil || !strings.Contains(string(out), "pairs 2; covers 0-5") || !strings.Contains(string(out), "7 of 16 tasks") {
+		t.Fatalf("merge after a cancelled task: %v %q; want it to refuse naming pairs 2 and the covers tasks", err, out)
 	}
 	if _, err := os.Stat(again); err == nil && len(slurmN1(t, again)) > 0 {
 		t.Fatal("the refused merge wrote a run")
@@ -83,6 +84,9 @@ func TestSlurm(t *testing.T) {
 	waitJob(t, ids["merge"], 10*time.Minute)
 	if got := slurmN1(t, again); !equalN1(got, want) {
 		t.Fatalf("resubmitted N1 %v, single machine %v", got, want)
+	}
+	if got := slurmMeasures(t, again); !equalN1(got, gotM) {
+		t.Errorf("resubmitted measures %v, first sharded run %v", got, gotM)
 	}
 }
 

@@ -40,6 +40,9 @@
 //	                         then a marker with their checksums
 //	W/pairs/T/, T.done       Pairs task T: the trees of its shard pairs, one
 //	                         Parquet file of edges per layer, then a marker
+//	W/covers/T/, T.done      Covers task T (T1 only, once every pairs task is
+//	                         done): the points inside T1's hyperspheres among
+//	                         pairs task T's shard pairs, then a marker
 //
 // A task writes into a temporary folder, renames it into place and writes
 // its marker last, so a marker means the task's files are whole; a task run
@@ -63,9 +66,23 @@
 // same-class and other-class distances, minima the pairs tasks write
 // (NearFile) and Merge takes over all tasks; N3 from the merged tree,
 // where each point's lightest edge leads to its nearest neighbour
-// (NearestInTree). The measures that need more of the points of every
-// shard together (F3 and F4, the other neighbourhood and network
-// measures, the classifiers, GDV) are refused by Plan in one line.
+// (NearestInTree).
+//
+// T1 is exact too, in a second phase. Its radius r_i follows the chain of
+// nearest enemies (neighbour.RadiiOf), so it is known only once every pair
+// is done. The pairs tasks record each point's nearest enemy's index with
+// its distance, the least under the total order (distance, then the lower
+// index): the enemy a single machine picks under --ties total, and a
+// minimum that merges. Covers task T (Covers) merges them into the radii
+// and writes, for pairs task T's shard pairs, every pair (i, j) with j in
+// i's local set and d(i,j) < r_i, in one machine's arithmetic; shard pair
+// (a, b) looks at a against b both ways, and within a shard only if it is
+// the first pair holding it, so each cover is written once. Merge runs the
+// single machine's greedy removal over them (neighbour.T1Of).
+//
+// The measures that need more of the points of every shard together (F3
+// and F4, the other neighbourhood and network measures, the classifiers,
+// GDV) are refused by Plan in one line.
 //
 // # Memory
 //
@@ -73,7 +90,10 @@
 // layer's states (k·4d float64 of moments, k·d² with co-moments, d² for
 // NC1) and, for CKA, two layers of its shard at a time. A pairs
 // task holds the points of two shards of one layer at a time,
-// (|S_i|+|S_j|)·d float32, and their tree's workspace. Merge holds the
-// edges of one layer, 24 bytes each, (s−1)·n at most, and the labels, then
-// two states of one layer at a time.
+// (|S_i|+|S_j|)·d float32, and their tree's workspace. A covers task holds
+// the points of two shards of one layer and 24 bytes per sample (nearest
+// enemies and radii). Merge holds the edges of one layer, 24 bytes each,
+// (s−1)·n at most, and the labels, then two states of one layer at a time;
+// with T1, every sphere's covers of one layer, 8 bytes each with T1's
+// reverse index, as one machine's local sets hold them.
 package shard

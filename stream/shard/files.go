@@ -20,6 +20,7 @@ import (
 const (
 	KindExtract = "extract"
 	KindPairs   = "pairs"
+	KindCovers  = "covers"
 )
 
 // Marker is a task's done marker: written last, it lists every file of the
@@ -143,6 +144,24 @@ func (s *stage) Commit() error {
 		return err
 	}
 	return writeAtomic(markerPath(s.dir, s.kind, s.task), append(b, '\n'))
+}
+
+// runStage runs task t of kind: write fills a new stage, which is then
+// committed, or removed if either fails.
+func runStage(dir, kind string, t int, write func(*stage) error) error {
+	st, err := newStage(dir, kind, t)
+	if err != nil {
+		return err
+	}
+	if err := write(st); err != nil {
+		st.Abort()
+		return fmt.Errorf("%s task %d: %w", kind, t, err)
+	}
+	if err := st.Commit(); err != nil {
+		st.Abort()
+		return fmt.Errorf("%s task %d: %w", kind, t, err)
+	}
+	return nil
 }
 
 // Abort removes the stage.

@@ -15,7 +15,7 @@ var notAcrossShards = []struct {
 	why      string
 }{
 	{[]string{"F3", "F4"}, "count the points inside the classes' overlap regions of the whole set"},
-	{[]string{"N4", "T1", "LSC", "Density", "ClsCoef", "Hubs", "TwoNN"}, "need more of every point's neighbourhood across all shards than a nearest neighbour (local sets, k nearest, or, for T1, the points within radii known only once every pair is done)"},
+	{[]string{"N4", "LSC", "Density", "ClsCoef", "Hubs", "TwoNN"}, "need more of every point's neighbourhood across all shards than a nearest neighbour (local sets or k nearest neighbours)"},
 	{[]string{"L1", "L2", "L3", "Probe"}, "train classifiers on the points of all shards together"},
 	{[]string{"GDV"}, "averages the distances between all pairs of points"},
 }

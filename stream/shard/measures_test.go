@@ -12,10 +12,8 @@ import (
 	"cxray/internal/fixture"
 	"cxray/sql"
 	"cxray/stream/analysis"
-	"cxray/stream/measure/mst"
 	"cxray/stream/measure/repr"
 	"cxray/stream/measure/survey"
-	"cxray/stream/plan"
 	"cxray/stream/shard"
 	"cxray/stream/source"
 	"cxray/stream/tap"
@@ -84,25 +82,7 @@ func TestShardedMeasures(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// One machine, as cxray analyze --ties total.
-	spec.Plan = plan.Options{Budget: 1 << 30, Ties: mst.Total, Seed: 1}
-	job, err := analysis.Prepare(spec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer job.Close()
-	one, err := store.BeginRun(ctx, sql.RunInfo{Name: "one machine"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = analysis.AddLayers(ctx, one, job.Layers)
-	var single []analysis.Result
-	if err == nil {
-		single, err = job.Measure(ctx, one, quiet{})
-	}
-	if err := analysis.End(ctx, one, err); err != nil {
-		t.Fatal(err)
-	}
+	single := oneMachine(t, spec)
 
 	for li, r := range sharded {
 		s := single[li]
@@ -241,24 +221,24 @@ func shardPoints(t *testing.T, dir string, s, li int) []float32 {
 // every shard's points together.
 func TestPlanRefusesMeasures(t *testing.T) {
 	spec := analysis.Spec{Data: "mnist", Source: source.Options{Split: "test", Limit: 40}, Layers: "all",
-		Measures: []string{"N1", "F1", "F3", "N2", "T1", "L1", "GDV"}}
+		Measures: []string{"N1", "F1", "F3", "N2", "T1", "LSC", "L1", "GDV"}}
 	_, err := shard.Plan(spec, 2, 10, "test")
 	if err == nil {
 		t.Fatal("no error")
 	}
 	msg := err.Error()
-	for _, m := range []string{"F3", "T1", "L1", "GDV", "neighbourhood", "cxray analyze"} {
+	for _, m := range []string{"F3", "LSC", "L1", "GDV", "neighbourhood", "cxray analyze"} {
 		if !strings.Contains(msg, m) {
 			t.Errorf("the refusal does not name %s: %s", m, msg)
 		}
 	}
-	if strings.Contains(msg, "\n") || strings.Contains(msg, "F1,") || strings.Contains(msg, "N2") {
+	if strings.Contains(msg, "\n") || strings.Contains(msg, "F1,") || strings.Contains(msg, "N2") || strings.Contains(msg, "T1") {
 		t.Errorf("the refusal is not one line naming the refused measures only: %s", msg)
 	}
 	// Every measure of the registry is either merged or refused.
 	for _, m := range survey.Names() {
 		_, err := shard.Plan(analysis.Spec{Data: spec.Data, Source: spec.Source, Layers: "all", Measures: []string{"N1", m}}, 2, 10, "test")
-		if merged := slices.Contains([]string{"N1", "F1", "F1v", "F2", "T2", "T3", "T4", "C1", "C2", "N2", "N3", "NC1", "CKA_prev", "CKA_input"}, m); merged != (err == nil) {
+		if merged := slices.Contains([]string{"N1", "F1", "F1v", "F2", "T2", "T3", "T4", "C1", "C2", "N2", "N3", "T1", "NC1", "CKA_prev", "CKA_input"}, m); merged != (err == nil) {
 			t.Errorf("%s: merged %v, plan says %v", m, merged, err)
 		}
 	}

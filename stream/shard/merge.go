@@ -25,8 +25,8 @@ func Conventions() measure.Conventions {
 
 // MissingError names the tasks a merge still waits for.
 type MissingError struct {
-	Extract, Pairs []int
-	Total          int
+	Extract, Pairs, Covers []int
+	Total                  int
 }
 
 func (e *MissingError) Error() string {
@@ -37,8 +37,11 @@ func (e *MissingError) Error() string {
 	if len(e.Pairs) > 0 {
 		parts = append(parts, "pairs "+Ranges(e.Pairs))
 	}
-	return fmt.Sprintf("%d of %d tasks are not done or not whole: %s; run them again (cxray slurm --resubmit, or cxray shard extract|pairs --task I)",
-		len(e.Extract)+len(e.Pairs), e.Total, strings.Join(parts, "; "))
+	if len(e.Covers) > 0 {
+		parts = append(parts, "covers "+Ranges(e.Covers))
+	}
+	return fmt.Sprintf("%d of %d tasks are not done or not whole: %s; run them again (cxray slurm --resubmit, or cxray shard extract|pairs|covers --task I)",
+		len(e.Extract)+len(e.Pairs)+len(e.Covers), e.Total, strings.Join(parts, "; "))
 }
 
 // Status returns nil when every task of the work folder dir is done and
@@ -50,8 +53,9 @@ func Status(dir string, full bool) (*Manifest, error) {
 	}
 	ex, _ := Missing(dir, KindExtract, m.ExtractTasks(), full)
 	pt, _ := Missing(dir, KindPairs, m.PairTasks(), full)
-	if len(ex)+len(pt) > 0 {
-		return m, &MissingError{Extract: ex, Pairs: pt, Total: m.ExtractTasks() + m.PairTasks()}
+	ct, _ := Missing(dir, KindCovers, m.CoverTasks(), full)
+	if len(ex)+len(pt)+len(ct) > 0 {
+		return m, &MissingError{Extract: ex, Pairs: pt, Covers: ct, Total: m.ExtractTasks() + m.PairTasks() + m.CoverTasks()}
 	}
 	return m, nil
 }

@@ -34,19 +34,7 @@ func Pairs(ctx context.Context, dir string, t int, tree TreeFunc) error {
 			}
 		}
 	}
-	st, err := newStage(dir, KindPairs, t)
-	if err != nil {
-		return err
-	}
-	if err := m.pairEdges(ctx, dir, st, pairs, tree); err != nil {
-		st.Abort()
-		return fmt.Errorf("pairs task %d: %w", t, err)
-	}
-	if err := st.Commit(); err != nil {
-		st.Abort()
-		return fmt.Errorf("pairs task %d: %w", t, err)
-	}
-	return nil
+	return runStage(dir, KindPairs, t, func(st *stage) error { return m.pairEdges(ctx, dir, st, pairs, tree) })
 }
 
 // pairEdges writes, layer by layer, the edges of the trees of pairs.

@@ -194,6 +194,14 @@ func (m *Metric) keysIdx(a, x []float32, idx []int32, out []float64) {
 	}
 }
 
+// Keys sets out[j-j0] to the comparison key (see Metric) of a and the
+// point j of x, for j0 ≤ j < j1, with the arithmetic Build uses: a sharded
+// T1 finds its spheres' points on the same keys as one machine.
+func (m *Metric) Keys(a, x []float32, j0, j1 int, out []float64) { m.keysRange(a, x, j0, j1, out) }
+
+// DistanceOf converts a key from Keys to the distance, as Build does.
+func (m *Metric) DistanceOf(key float64) float64 { return m.dist(key) }
+
 // keysRange sets out[j-j0] to the key of a and the point j of x, for
 // j0 ≤ j < j1.
 func (m *Metric) keysRange(a, x []float32, j0, j1 int, out []float64) {

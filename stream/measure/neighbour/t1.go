@@ -23,7 +23,6 @@ package neighbour
 func (nb *Neighbours) T1() float64 {
 	n := nb.n
 	r := nb.Radii()
-	// covers, CSR, and the reverse index
 	start := make([]int64, n+1)
 	var cov []int32
 	for i := range n {
@@ -35,6 +34,17 @@ func (nb *Neighbours) T1() float64 {
 		}
 		start[i+1] = int64(len(cov))
 	}
+	return T1Of(start, cov)
+}
+
+// T1Of is T1's greedy removal (step 3 of T1) over the covers of the n =
+// len(start)-1 spheres, in CSR form: sphere i covers the points
+// cov[start[i]:start[i+1]], each once. It is the form a sharded run
+// computes T1 in, from covers found by the covers tasks. The order of a
+// sphere's points does not matter.
+func T1Of(start []int64, cov []int32) float64 {
+	n := len(start) - 1
+	// the reverse index: the spheres that cover each point
 	rstart := make([]int64, n+1)
 	for _, j := range cov {
 		rstart[j+1]++
@@ -84,8 +94,13 @@ func (nb *Neighbours) T1() float64 {
 }
 
 // Radii returns T1's hypersphere radius of every point (see T1).
-func (nb *Neighbours) Radii() []float64 {
-	n := nb.n
+func (nb *Neighbours) Radii() []float64 { return RadiiOf(nb.otherIdx, nb.otherD) }
+
+// RadiiOf returns T1's hypersphere radii (step 1 of T1) from every point's
+// nearest enemy, index and distance: the form a sharded run computes them
+// in, from nearest enemies merged over shard pairs.
+func RadiiOf(otherIdx []int32, otherD []float64) []float64 {
+	n := len(otherIdx)
 	r := make([]float64, n)
 	state := make([]int8, n) // 0 unknown, 1 on the current chain, 2 known
 	var chain []int
@@ -99,9 +114,9 @@ func (nb *Neighbours) Radii() []float64 {
 			if state[i] == 2 {
 				break
 			}
-			j := int(nb.otherIdx[i])
-			if int(nb.otherIdx[j]) == i || state[j] == 1 {
-				r[i] = nb.otherD[i] / 2 // mutual pair, or a tied cycle closed here
+			j := int(otherIdx[i])
+			if int(otherIdx[j]) == i || state[j] == 1 {
+				r[i] = otherD[i] / 2 // mutual pair, or a tied cycle closed here
 				state[i] = 2
 				break
 			}
@@ -111,7 +126,7 @@ func (nb *Neighbours) Radii() []float64 {
 		}
 		for t := len(chain) - 1; t >= 0; t-- {
 			c := chain[t]
-			r[c] = nb.otherD[c] - r[nb.otherIdx[c]]
+			r[c] = otherD[c] - r[otherIdx[c]]
 			state[c] = 2
 		}
 	}
