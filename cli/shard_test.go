@@ -85,4 +85,11 @@ func TestShardMeasures(t *testing.T) {
 			t.Errorf("%s: %.15g sharded, %.15g on one machine", m, v, want)
 		}
 	}
+	// Both runs name the rule that decided their ties, in every row.
+	for _, r := range query(t, db, `SELECT r.name AS run, m.measure, m.params->>'tie_rule' AS rule FROM metrics m JOIN runs r USING (run_id)
+		WHERE m.measure IN ('N1', 'N2', 'N3', 'T1')`) {
+		if r["rule"] != "total" {
+			t.Errorf("%s, %s: tie_rule %v, want total", r["run"], r["measure"], r["rule"])
+		}
+	}
 }

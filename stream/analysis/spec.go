@@ -122,7 +122,7 @@ func Prepare(s Spec) (*Job, error) {
 	if s.Plan.Ties == mst.Total {
 		// The neighbour measures' ties too are decided by the total
 		// order: exact distances, then the lower index (as a sharded run).
-		s.Options.Neighbour.TieRTol = 0
+		s.Options.Neighbour.TieRTol, s.Options.Neighbour.TotalOrder = 0, true
 	}
 	j, err := Open(s)
 	if err != nil {

@@ -201,10 +201,8 @@ func (m *Manifest) neighbourRows(dir string, li int, tree []sql.Edge, labels []i
 	var rows []tap.Row
 	params := func() map[string]any {
 		o := neighbour.DefaultOptions()
-		o.TieRTol = 0
-		p := o.Params()
-		p["tie_rule"] = mst.Total.String()
-		return p
+		o.TieRTol, o.TotalOrder = 0, true
+		return o.Params()
 	}
 	if slices.Contains(m.measures(), "N2") {
 		same, other, _, err := m.nearest(dir, li)

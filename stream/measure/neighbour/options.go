@@ -89,6 +89,12 @@ type Options struct {
 	// relative; 1e-5 restores them (see mst.DefaultTieRTol). Ties go
 	// to the lowest index. A strict comparison "k < t" is k < t·(1-TieRTol).
 	TieRTol float64
+	// TotalOrder records that ties are decided by cxray's total order on
+	// edges (--ties total: exact keys, then the lower index, then the
+	// higher), as the caller sets it with TieRTol 0 and Euclidean kept
+	// zeros; it only names the rule in Params (tie_rule "total"), since
+	// under those settings the nearest neighbours already follow it.
+	TotalOrder bool
 	// Graph rule and its ε (DefaultEpsilon).
 	Graph   Graph
 	Epsilon float64
@@ -140,6 +146,9 @@ func (o Options) Params() map[string]any {
 	n1 := "dcol-prim" // dense Prim from vertex 0, strict <, lowest index
 	if o.ZeroDistances == ZeroECoL {
 		n1 = "prim-zero-non-edges" // the same, zero distances are not edges
+	}
+	if o.TotalOrder {
+		n1 = "total"
 	}
 	return map[string]any{
 		"distance":       o.Distance.String(),
