@@ -202,8 +202,8 @@ func runAnalyze(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	p.Logf("run %d complete in %s, peak memory %s (--memory %s, weights %s), garbage collection %.1f%% of the CPU time", run.ID(), time.Since(p.start).Round(time.Millisecond),
-		plan.FormatBytes(peakRSS()), plan.FormatBytes(j.Plan.Budget), plan.FormatBytes(j.WeightBytes()), 100*gcShare())
+	p.Logf("run %d complete in %s, peak memory %s (--memory %s, weights %s), %s", run.ID(), time.Since(p.start).Round(time.Millisecond),
+		plan.FormatBytes(peakRSS()), plan.FormatBytes(j.Plan.Budget), plan.FormatBytes(j.WeightBytes()), gcSummary())
 	return printResults(c.App.Writer, results)
 }
 

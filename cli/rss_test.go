@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	goruntime "runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -19,9 +20,9 @@ import (
 // peakLine is analyze's last progress line: "... peak memory 204 MB ...".
 var peakLine = regexp.MustCompile(`peak memory ([0-9.]+) (MB|GB)`)
 
-// gcLine is the share of the CPU time the run's last line says the
-// collector took.
-var gcLine = regexp.MustCompile(`garbage collection ([0-9.]+)% of the CPU time`)
+// gcLine is the share of the CPU time and the collections the run's last
+// line says the collector took.
+var gcLine = regexp.MustCompile(`garbage collection ([0-9.]+)% of the CPU time \(([0-9]+) collections\)`)
 
 // Overhead is the fixed memory README.md states beside --memory and the
 // model's weights: the Go runtime, DuckDB and the binary itself.
@@ -81,13 +82,23 @@ func TestPeakRSSWithinBudget(t *testing.T) {
 		bound := c.memory + weights + overhead
 		t.Logf("%v: peak RSS %d MB, bound %d MB", c.args, peak>>20, bound>>20)
 		// The heap limit set from --memory must not make the collector
-		// run constantly (README: under 5% of the CPU time).
+		// run constantly (README: under 5% of the CPU time). The share is
+		// the runtime's estimate from wall time, overstated when other
+		// processes hold the cores (13.5% at 1 GB under make test's
+		// parallel packages, 0.6% alone); the number of collections is not,
+		// and a throttled collector runs hundreds.
 		if g := gcLine.FindStringSubmatch(stderr.String()); g == nil {
 			t.Errorf("%v: no garbage collection share in %q", c.args, stderr.String())
-		} else if share, _ := strconv.ParseFloat(g[1], 64); share >= 5 {
-			t.Errorf("%v: garbage collection took %v%% of the CPU time, want under 5%%", c.args, share)
 		} else {
-			t.Logf("%v: garbage collection %v%% of the CPU time", c.args, share)
+			share, _ := strconv.ParseFloat(g[1], 64)
+			cycles, _ := strconv.Atoi(g[2])
+			t.Logf("%v: garbage collection %v%% of the CPU time, %d collections", c.args, share, cycles)
+			if cycles > maxCollections {
+				t.Errorf("%v: %d collections, want at most %d", c.args, cycles, maxCollections)
+			}
+			if quiet() && share >= 5 {
+				t.Errorf("%v: garbage collection took %v%% of the CPU time on a quiet machine, want under 5%%", c.args, share)
+			}
 		}
 		if peak > bound {
 			t.Errorf("%v: peak RSS %d MB over --memory + weights + overhead = %d MB", c.args, peak>>20, bound>>20)
@@ -204,4 +215,26 @@ func writeNPY32(t *testing.T, path string, shape []int, v []float32) {
 	if err := os.WriteFile(path, b, 0o644); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// maxCollections bounds the collections of one RSS test run: LeNet-5 on
+// 4000 images takes 6 to 11; a collector throttled by the heap limit
+// takes hundreds (207 against 7 for mobilenet_v2 before the limit left
+// the heap room).
+const maxCollections = 100
+
+// quiet reports a machine whose load average over the last minute leaves
+// a core free, where the runtime's GC share is not overstated by waiting
+// for a core.
+func quiet() bool {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return false
+	}
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return false
+	}
+	load, err := strconv.ParseFloat(f[0], 64)
+	return err == nil && load < float64(goruntime.NumCPU()-1)
 }

@@ -187,7 +187,7 @@ func runSeries(c *cli.Context, series []checkpoint) error {
 	if err := analysis.End(ctx, run, err); err != nil {
 		return err
 	}
-	p.Logf("run %d complete in %s, peak memory %s, garbage collection %.1f%% of the CPU time", run.ID(), time.Since(p.start).Round(time.Millisecond), plan.FormatBytes(peakRSS()), 100*gcShare())
+	p.Logf("run %d complete in %s, peak memory %s, %s", run.ID(), time.Since(p.start).Round(time.Millisecond), plan.FormatBytes(peakRSS()), gcSummary())
 	return nil
 }
 
