@@ -91,10 +91,10 @@ var errDry = errors.New("runtime: shapes only")
 // allocating the buffers of steps that depend on the input's values.
 //
 // Buffers of constant weights packed for a kernel grow through
-// reserveFor with weights instead, into a third tally, weights: per buffer, the
-// largest size asked for in any run or at build time, dry or not. They are
-// copies of the model, as large at every batch size, so they are neither
-// in held or run nor checked against the limit.
+// reserveFor with weights instead, into a third tally, weights: per
+// buffer, the largest size asked for in any run or at build time, dry or
+// not. They are copies of the model, as large at every batch size, so
+// they are neither in held or run nor checked against the limit.
 type meter struct {
 	limit int64
 	name  string
