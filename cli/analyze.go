@@ -58,7 +58,8 @@ axis takes the data's length. Their token layers (tokens × features per
 sample) are pooled by --pool (default mean, over the tokens the mask
 keeps) into one point per sample.
 
-Memory: --memory bounds the whole process but for the model's weights
+Memory: --memory bounds the whole process but for the model's weights,
+as loaded and as packed for the matrix kernel, up to about twice the file
 (peak RSS within --memory + weights + 150 MB). The forward pass takes its
 share first: the default batch of 64 is lowered until the activations in
 flight take at most 1/8 of --memory; a --batch you set may take half, or
@@ -123,7 +124,7 @@ the checkpoints already written.`,
 			&cli.StringFlag{Name: "ties", Value: "dcol", Usage: "tie rule of the trees: dcol (DCoL's: dense Prim from the first sample, strict '<' within a relative 1e-5, lowest index first) or total (squared distance, then the smaller sample index, then the larger, compared exactly: the rule of sharded runs, 'cxray shard')"},
 			&cli.StringFlag{Name: "distance", Usage: "distance of N1 and the neighbourhood measures: euclidean, manhattan or gower (default: the --conventions'); other than euclidean needs exactly measured layers"},
 			&cli.StringFlag{Name: "summary", Value: "survey", Usage: "summary of per-feature and per-class-pair values (F1, F2, F3, F4, L1, L2, L3): survey (F1 = 1/(1+max r), pairs averaged), mean, min or max"},
-			&cli.StringFlag{Name: "memory", Value: "1GB", Usage: "memory `BUDGET` of the whole process but the model's weights (e.g. 512MB): the forward pass, then the estimators; past it cxray projects wide layers, then samples"},
+			&cli.StringFlag{Name: "memory", Value: "1GB", Usage: "memory `BUDGET` of the whole process but the model's weights, as loaded and as packed for the matrix kernel (e.g. 512MB): the forward pass, then the estimators; past it cxray projects wide layers, then samples"},
 			&cli.IntFlag{Name: "every", Usage: "also write N1 every `N` samples (step = samples seen), to watch it converge"},
 			&cli.Float64Flag{Name: "until-stable", Usage: "stop once N1 of every layer moved by at most `EPS` over two checkpoints (needs --every)"},
 			&cli.IntFlag{Name: "max-passes", Usage: "at most `N` passes over the data when the layers' exact states do not fit --memory together (0: as many as needed; 1: one pass, projecting and sampling instead); --every and the CKA measures take one"},

@@ -40,6 +40,10 @@ func TestPeakRSSWithinBudget(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The shape step counts the weights the first batch packs.
+	if err := m.Fit([][]int{{1, 28, 28}}); err != nil {
+		t.Fatal(err)
+	}
 	weights := m.WeightBytes()
 	for _, c := range []struct {
 		memory  int64
@@ -147,6 +151,9 @@ func TestPassesWithinBudget(t *testing.T) {
 	model := "../fixtures/families/resnet18_op13.onnx"
 	m, err := analysis.LoadModel(model, 1<<30)
 	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Fit([][]int{{3, 32, 32}}); err != nil {
 		t.Fatal(err)
 	}
 	db := filepath.Join(dir, "p.duckdb")

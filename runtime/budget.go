@@ -11,11 +11,13 @@ import (
 	"cxray/internal/bytesize"
 )
 
-// Limits bound the memory of an Executor's own buffers: node outputs,
-// kernel scratch and weights packed for the matrix kernel. The input batch
-// and the graph's initializers belong to the caller and are not counted.
+// Limits bound the memory of an Executor's own buffers whose size grows
+// with the batch: node outputs and kernel scratch. The input batch and the
+// graph's initializers belong to the caller and are not counted, and the
+// copies of constant weights packed for the matrix kernel, whose size
+// does not depend on the batch, are tallied apart (PackedWeightBytes).
 type Limits struct {
-	// Bytes caps what the buffers may hold together; 0 means no cap. It
+	// Bytes caps what those buffers may hold together; 0 means no cap. It
 	// is checked before every allocation, in Run and in the shape step
 	// (OutputShapes) alike, so a model that asks for more fails with a
 	// *BudgetError instead of allocating.
@@ -87,6 +89,12 @@ var errDry = errors.New("runtime: shapes only")
 // memory a fresh executor would hold after running this batch size, which
 // is what ForwardBytes reports. A shape-step run (dry) fills run without
 // allocating the buffers of steps that depend on the input's values.
+//
+// Buffers of constant weights packed for a kernel grow through
+// reserveFor with weights instead, into a third tally, weights: per
+// buffer, the largest size asked for in any run or at build time, dry or
+// not. They are copies of the model, as large at every batch size, so
+// they are neither in held or run nor checked against the limit.
 type meter struct {
 	limit int64
 	name  string
@@ -95,6 +103,9 @@ type meter struct {
 	fixed int64 // of held, allocated when the executor was built
 	run   int64 // bytes asked for in this run
 	asked map[any]int64
+
+	weights int64 // bytes of constant weights packed for a kernel
+	perPack map[any]int64
 
 	inRun bool // between beginRun and the end of the run
 	dry   bool // the current step is computed for its shapes only
@@ -112,6 +123,18 @@ func (m *meter) beginRun(check bool) {
 
 func (m *meter) endRun() { m.inRun, m.dry = false, false }
 
+// countWeights raises the weights tally to bytes for the packed buffer
+// key, if it asked for fewer before.
+func (m *meter) countWeights(key any, bytes int64) {
+	if m.perPack == nil {
+		m.perPack = map[any]int64{}
+	}
+	if prev := m.perPack[key]; bytes > prev {
+		m.perPack[key] = bytes
+		m.weights += bytes - prev
+	}
+}
+
 // forward is the bytes a fresh executor holds after the last run.
 func (m *meter) forward() int64 { return m.fixed + m.run }
 
@@ -122,6 +145,14 @@ func (m *meter) forward() int64 { return m.fixed + m.run }
 // setFloat or setInt. m may be nil (kernels run outside an executor, as in
 // tests): the allocation is then only checked for overflow.
 func reserve[T any](m *meter, buf *[]T, n int, what string, shape []int) ([]T, error) {
+	return reserveFor(m, buf, n, what, shape, false)
+}
+
+// reserveFor is reserve; with weights, the buffer holds constant weights
+// (an initializer) packed for a kernel: its bytes count in the meter's
+// weights tally, once per buffer, dry step or not, and are not checked
+// against the limit.
+func reserveFor[T any](m *meter, buf *[]T, n int, what string, shape []int, weights bool) ([]T, error) {
 	var zero T
 	size := int64(unsafe.Sizeof(zero))
 	bytes := int64(-1)
@@ -145,7 +176,13 @@ func reserve[T any](m *meter, buf *[]T, n int, what string, shape []int) ([]T, e
 		}
 		return nil, fail(0, limit)
 	}
-	if m == nil {
+	if weights && m != nil {
+		m.countWeights(buf, bytes)
+		if m.dry {
+			return nil, nil
+		}
+	}
+	if m == nil || weights {
 		if cap(*buf) < n {
 			*buf = make([]T, n)
 		}

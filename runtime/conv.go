@@ -42,10 +42,10 @@ func buildConv(c *nodeCtx) (kernel, error) {
 		if err := k.checkWeight(wt); err != nil {
 			return nil, err
 		}
+		k.constW, k.wdata = true, wt.Data
 		if err := k.pack(wt); err != nil {
 			return nil, err
 		}
-		k.constW, k.wdata = true, wt.Data
 	}
 	k.scratch = c.workerScratch()
 	return k, nil
@@ -66,15 +66,16 @@ type conv struct {
 }
 
 // pack packs each group's (M/g) × (C/g·k) weight matrix for the
-// kernel, into buffers reserved through the meter first. In a dry step
-// (weights computed from the input) it only reserves them.
+// kernel, into buffers reserved through the meter first: as weights when
+// they are an initializer (constW). In a dry step (weights computed from
+// the input) it only reserves them.
 func (k *conv) pack(w *Tensor) error {
 	mg, kk := w.Shape[0]/k.group, numel(w.Shape[1:])
 	if len(k.packed) != k.group {
 		k.packed = make([][]float32, k.group)
 	}
 	for g := range k.packed {
-		dst, err := reserve(k.m, &k.packed[g], gemmkernel.RoundUp(mg, gemmkernel.MR)*kk, "packed weights", nil)
+		dst, err := reserveFor(k.m, &k.packed[g], gemmkernel.RoundUp(mg, gemmkernel.MR)*kk, "packed weights", nil, k.constW)
 		if err != nil || dst == nil {
 			return err
 		}

@@ -44,10 +44,10 @@ func buildConvTranspose(c *nodeCtx) (kernel, error) {
 		if err := k.checkWeight(wt); err != nil {
 			return nil, err
 		}
+		k.constW = true
 		if err := k.pack(wt); err != nil {
 			return nil, err
 		}
-		k.constW = true
 	}
 	k.scratch = c.workerScratch()
 	return k, nil
@@ -84,7 +84,8 @@ func (k *convTranspose) checkWeight(w *Tensor) error {
 	return nil
 }
 
-// pack lays out W_gᵀ, (M/g·k) × (C/g), for each group.
+// pack lays out W_gᵀ, (M/g·k) × (C/g), for each group, into buffers
+// reserved as weights when W is an initializer (constW).
 func (k *convTranspose) pack(w *Tensor) error {
 	cg := w.Shape[0] / k.group
 	mk := numel(w.Shape[1:])
@@ -92,7 +93,7 @@ func (k *convTranspose) pack(w *Tensor) error {
 		k.packed = make([][]float32, k.group)
 	}
 	for g := range k.packed {
-		dst, err := reserve(k.m, &k.packed[g], gemmkernel.RoundUp(mk, gemmkernel.MR)*cg, "packed weights", nil)
+		dst, err := reserveFor(k.m, &k.packed[g], gemmkernel.RoundUp(mk, gemmkernel.MR)*cg, "packed weights", nil, k.constW)
 		if err != nil || dst == nil {
 			return err
 		}

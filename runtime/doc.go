@@ -60,6 +60,15 @@
 // nothing is allocated. recover cannot catch a failed huge allocation (it
 // is a fatal error), so the check must come first, and it does.
 //
+// The copies of initializers packed for the matrix kernel (Conv and
+// ConvTranspose weights, packed when the executor is built; the constant
+// B of Gemm, MatMul and the recurrent operators, packed on the first
+// batch) are the exception: they are the model's weights again, as large
+// at every batch size, and about as large as the file for a model made of
+// such layers. The meter counts them apart, once per buffer
+// (PackedWeightBytes), and does not check them against Limits.Bytes, which
+// caps what grows with the batch; the caller counts them with the weights.
+//
 // The shape step (OutputShapes) runs the graph at batch size 1 without
 // computing it. A step depends on the input's values when one of its
 // inputs does (the input does; Shape's output does not, since it reads
@@ -74,13 +83,15 @@
 // and refuses a model whose buffers for one sample exceed the budget.
 //
 // Each run (dry or real) also records, per buffer, the largest size it
-// asked for; their sum plus the weights packed at build time is what a
-// fresh executor holds after a run of that batch size. ForwardBytes(b) is
+// asked for; their sum is what a fresh executor holds after a run of that
+// batch size, beside its packed weights. ForwardBytes(b) is
 // that sum for a dry run at batch b: exact, since the dry run goes through
 // the same size computations as Run (TestForwardBytesMatchesRun checks it
 // against the meter after a real Run and against runtime.MemStats at
 // batches 64 and 256). It excludes the input batch, the initializers and
-// the taps' copies, which belong to the caller.
+// the taps' copies, which belong to the caller, and the packed weights.
+// The shape step counts every packed copy without making it, so
+// PackedWeightBytes is complete once it has run.
 //
 // Nodes whose inputs are all constants are folded when the executor is
 // built: computed once, they are constants for later nodes and not layers.

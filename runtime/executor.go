@@ -534,10 +534,11 @@ func (e *Executor) dryShapes(batch int, samples [][]int, check bool) (map[string
 
 // ForwardBytes returns the bytes of the buffers the executor holds when it
 // runs batches of the given size: every node output that owns its buffer
-// (aliases such as Reshape or Identity own none), the kernels' scratch
-// (im2col, packed matrices, per worker) and the weights packed for the
-// matrix kernel. It excludes the input batch and the graph's initializers,
-// which belong to the caller, and the taps' copies. It is exact for a
+// (aliases such as Reshape or Identity own none) and the kernels' scratch
+// (im2col, packed matrices, per worker). It excludes the input batch and
+// the graph's initializers, which belong to the caller, the copies of the
+// initializers packed for the matrix kernel (PackedWeightBytes) and the
+// taps' copies. It is exact for a
 // fresh executor and an upper bound of what one more Run at that size
 // allocates: buffers only grow, and a Run after a larger batch allocates
 // nothing. ForwardBytes computes it with the shape step at that batch
@@ -564,6 +565,16 @@ func (e *Executor) ForwardBytes(batch int) (int64, error) {
 	}
 	return e.m.forward(), nil
 }
+
+// PackedWeightBytes returns the bytes of the copies of initializers the
+// executor keeps packed for the matrix kernel: the weights of Conv and
+// ConvTranspose, and the constant B of Gemm, MatMul and the recurrent
+// operators. They do not depend on the batch size and are not checked
+// against the Limits. The copies of Conv and ConvTranspose are made when
+// the executor is built, the others on the first batch; the shape step
+// (OutputShapes) counts those without making them, so the total is
+// known once it has run.
+func (e *Executor) PackedWeightBytes() int64 { return e.m.weights }
 
 // dryInputs are the inputs of a shape step: shapes without values. Their
 // sizes are checked, though they are not allocated, since the caller will

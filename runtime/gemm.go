@@ -56,7 +56,7 @@ func (k *gemm) run(in, out []*Tensor) error {
 	if err := out[0].fits(m, n); err != nil {
 		return err
 	}
-	if err := k.prod.reserve(m, n, ka); err != nil {
+	if err := k.prod.reserve(m, n, ka, k.constB); err != nil {
 		return err
 	}
 	y, err := out[0].setFloat(m, n)

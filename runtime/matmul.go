@@ -58,7 +58,7 @@ func (k *matmul) run(in, out []*Tensor) error {
 		pm = numel(leadA) * m
 	}
 	if numel(k.shape) > 0 {
-		if err := k.prod.reserve(pm, n, ka); err != nil {
+		if err := k.prod.reserve(pm, n, ka, k.constB && numel(leadB) == 1); err != nil {
 			return err
 		}
 	}

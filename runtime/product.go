@@ -30,8 +30,9 @@ type product struct {
 func direct(n int) bool { return n%gemmkernel.NR == 0 }
 
 // reserve sizes the buffers for an m×n product over k, checked against
-// the budget; run then allocates nothing.
-func (pr *product) reserve(m, n, k int) error {
+// the budget; run then allocates nothing. With constB, B is an
+// initializer, and its packed copy counts as weights (see reserveFor).
+func (pr *product) reserve(m, n, k int, constB bool) error {
 	if m == 0 || n == 0 || k == 0 {
 		return nil
 	}
@@ -45,11 +46,12 @@ func (pr *product) reserve(m, n, k int) error {
 		scratch = gemmkernel.MR * np
 	}
 	for _, b := range []struct {
-		buf  *[]float32
-		n    int
-		what string
-	}{{&pr.ap, mp * k, "packed A"}, {&pr.bp, np * k, "packed B"}, {&pr.p, scratch, "product scratch"}} {
-		if _, err := reserve(pr.m, b.buf, b.n, b.what, nil); err != nil {
+		buf     *[]float32
+		n       int
+		what    string
+		weights bool
+	}{{&pr.ap, mp * k, "packed A", false}, {&pr.bp, np * k, "packed B", constB}, {&pr.p, scratch, "product scratch", false}} {
+		if _, err := reserveFor(pr.m, b.buf, b.n, b.what, nil, b.weights); err != nil {
 			return err
 		}
 	}

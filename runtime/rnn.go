@@ -206,17 +206,17 @@ func (k *rnn) run(in, out []*Tensor) error {
 	}
 	for d := range k.dir {
 		p := &k.dir[d]
-		if err := p.pw.reserve(rows, g*h, inSize); err != nil {
+		if err := p.pw.reserve(rows, g*h, inSize, k.constW); err != nil {
 			return err
 		}
 		rg := g
 		if k.kind == rnnGRU && !k.lbr {
 			rg = 2
-			if err := p.prh.reserve(n, h, h); err != nil {
+			if err := p.prh.reserve(n, h, h, k.constR); err != nil {
 				return err
 			}
 		}
-		if err := p.pr.reserve(n, rg*h, h); err != nil {
+		if err := p.pr.reserve(n, rg*h, h, k.constR); err != nil {
 			return err
 		}
 	}

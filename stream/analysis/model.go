@@ -159,8 +159,9 @@ func dimList(dims []importer.Dim) string {
 }
 
 // ForwardBytes is the memory of the runtime's buffers when it runs
-// batches of the given size: activations (views excluded), kernel scratch
-// and packed weights (runtime.Executor.ForwardBytes). A batch whose
+// batches of the given size: activations (views excluded) and kernel
+// scratch (runtime.Executor.ForwardBytes). The weights packed for the
+// matrix kernels are not in it but in WeightBytes. A batch whose
 // buffers cannot even be counted within the executor's limit costs more
 // than any budget.
 func (m *Model) ForwardBytes(batch int) int64 {
@@ -171,10 +172,15 @@ func (m *Model) ForwardBytes(batch int) int64 {
 	return b
 }
 
-// WeightBytes is the memory of the model's constants: its weights, held
-// for the whole run beside the budget.
+// WeightBytes is the memory of the weights as the process holds them:
+// the file's tensors (initializers), and the copies packed for the matrix
+// kernels (runtime.Executor.PackedWeightBytes), up to about as large
+// again for a model whose weights are mostly Conv, Gemm or MatMul
+// matrices. They are held for the whole run beside the budget, whatever
+// the batch size. The packed copies are known once the shape step has run
+// (Model.Fit).
 func (m *Model) WeightBytes() int64 {
-	var b int64
+	b := m.Exec.PackedWeightBytes()
 	for _, t := range m.Graph.Initializers {
 		b += int64(len(t.Float))*4 + int64(len(t.Int))*8
 	}

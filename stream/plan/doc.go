@@ -35,10 +35,13 @@
 // The budget covers, in this order:
 //
 //  1. the forward pass (Options.Forward): the runtime's buffers for one
-//     batch and the batches in flight in the pipeline. The batch size is
-//     chosen first: DefaultBatch lowered until the forward pass takes at
-//     most 1/MaxForwardShare of the budget, or the caller's fixed batch if
-//     it takes at most half, else Make fails naming the batch that fits;
+//     batch (not the weights it packs for the matrix kernel, which do
+//     not grow with the batch and are held beside the budget with the
+//     rest of the weights) and the batches in flight in the pipeline. The
+//     batch size is chosen first: DefaultBatch lowered until the forward
+//     pass takes at most 1/MaxForwardShare of the budget, or the caller's
+//     fixed batch if it takes at most half, else Make fails naming the
+//     batch that fits;
 //  2. the estimators' state (with a fitted projection, also the leading
 //     points held until the fit);
 //  3. the largest workspace of one layer (layers are read one at a time):
