@@ -19,9 +19,9 @@ import (
 // reservoir's, and one pass samples.
 
 // passPlan groups the layers into passes, each within the budget at one
-// batch size; it returns nil when some layer does not fit alone even
-// projected, or when more than Options.MaxPasses passes would be needed
-// (0: any number).
+// batch size. It returns a *WideLayerError when some layer does not fit
+// alone even projected, and nil when more than Options.MaxPasses passes
+// would be needed (0: any number).
 func passPlan(dims []int, n int, o Options) (*Plan, error) {
 	widest := 0
 	for i, d := range dims {
@@ -76,7 +76,12 @@ func passPlan(dims []int, n int, o Options) (*Plan, error) {
 			continue
 		}
 		if !projects(d, n, k, p.Projection, false) || !fits([]int{i}, map[int]bool{i: true}) {
-			return nil, nil // this layer needs sampling
+			// This layer needs sampling, which one pass does.
+			f, s, w := cost([]int{i}, nil)
+			if projects(d, n, k, p.Projection, false) {
+				f, s, w = cost([]int{i}, map[int]bool{i: true})
+			}
+			return nil, &WideLayerError{Layer: i, Dim: d, Need: f + s + w, Usable: packed}
 		}
 		proj[i] = true
 		p.K = k
@@ -161,4 +166,16 @@ func (p *Plan) passSummary() string {
 		}
 	}
 	return fmt.Sprintf("%d passes over the data, each measuring a group of the chosen layers (%s)", p.Passes, strings.Join(groups, ", "))
+}
+
+// WideLayerError says that a layer does not fit a pass of its own even
+// projected: only one pass that samples can measure it.
+type WideLayerError struct {
+	Layer, Dim   int   // the layer's index among the dims planned, its values per sample
+	Need, Usable int64 // the bytes of its pass, exact or projected; the bytes a pass may use
+}
+
+func (e *WideLayerError) Error() string {
+	return fmt.Sprintf("layer %d (%d values per sample) needs %s in a pass of its own, even projected, over the %s a pass may use",
+		e.Layer, e.Dim, FormatBytes(e.Need), FormatBytes(e.Usable))
 }

@@ -158,6 +158,7 @@ func Make(dims []int, n int, o Options) (*Plan, error) {
 	}
 	multi, perr := passPlan(dims, n, o)
 	var fe *ForwardError
+	var wide *WideLayerError
 	switch {
 	case perr == nil && multi != nil && (err != nil || multi.Passes > 1 || !single.Exact()):
 		return multi, nil
@@ -165,6 +166,11 @@ func Make(dims []int, n int, o Options) (*Plan, error) {
 		// The forward pass of one layer at a time does not fit either:
 		// say which batch would.
 		return nil, perr
+	case errors.As(err, &fe) && errors.As(perr, &wide):
+		// One pass cannot tap every layer at once, and passes cannot take
+		// the widest layer: both reasons, and what changes them.
+		return nil, forwardError("%s; in passes, %v: raise --memory or leave the widest layers out (--layers, see cxray layers)",
+			strings.TrimSuffix(fe.msg, "; raise --memory or choose fewer --layers"), wide)
 	}
 	return single, err
 }

@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -158,6 +159,25 @@ func TestPasses(t *testing.T) {
 	huge := append(slices.Clone(dims), 1<<24)
 	if p, err := Make(huge, 1000, Options{Budget: 1 << 30, Classes: 10}); err == nil {
 		t.Errorf("a layer of 2^24 values: plan %+v, want an error", p)
+	}
+	// Many wide layers (a ViT-B/16's 605184-value MLP layers) at 200
+	// samples: one pass cannot tap them all at once, passes cannot take
+	// the widest alone, and the refusal gives both reasons.
+	vit := slices.Repeat([]int{151296, 605184}, 40)
+	dimsOf := func(layers []int) (t int) {
+		for _, i := range layers {
+			t += vit[i]
+		}
+		return t
+	}
+	vo := Options{Budget: 1 << 30, Classes: 10,
+		ForwardOf: func(b int, layers []int) int64 { return int64(b) * (70<<20 + int64(dimsOf(layers))*4*7) },
+		Forward:   func(b int) int64 { return int64(b) * (70<<20 + int64(dimsOf(nil)+40*(151296+605184))*4*7) }}
+	_, err = Make(vit, 200, vo)
+	var fe *ForwardError
+	if !errors.As(err, &fe) || !strings.Contains(err.Error(), "one sample's activations") ||
+		!strings.Contains(err.Error(), "in passes, layer 1 (605184 values per sample)") || strings.Count(err.Error(), "raise --memory") != 1 {
+		t.Errorf("wide layers: %v; want one line with both reasons", err)
 	}
 }
 
