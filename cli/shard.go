@@ -232,11 +232,8 @@ one layer and 24 bytes per sample.`,
 					if err != nil {
 						return err
 					}
-					tasks := fmt.Sprintf("%d extract and %d pairs", m.ExtractTasks(), m.PairTasks())
-					if m.CoverTasks() > 0 {
-						tasks = fmt.Sprintf("%d extract, %d pairs and %d covers", m.ExtractTasks(), m.PairTasks(), m.CoverTasks())
-					}
-					fmt.Fprintf(c.App.Writer, "all %s tasks done: run cxray shard merge --dir %s\n", tasks, c.String("dir"))
+					fmt.Fprintf(c.App.Writer, "all %s tasks done: run cxray shard merge --dir %s\n",
+						taskCounts(m.ExtractTasks(), m.PairTasks(), m.CoverTasks(), m.CoverTasks() > 0), c.String("dir"))
 					return nil
 				},
 			},
@@ -267,4 +264,13 @@ func printShardMeasures(c *cli.Context, results []shard.Result) error {
 		}
 	}
 	return printMeasures(c.App.Writer, extra)
+}
+
+// taskCounts says how many tasks of each kind, naming covers tasks only
+// when the run has them (withCovers).
+func taskCounts(extract, pairs, covers int, withCovers bool) string {
+	if withCovers {
+		return fmt.Sprintf("%d extract, %d pairs and %d covers", extract, pairs, covers)
+	}
+	return fmt.Sprintf("%d extract and %d pairs", extract, pairs)
 }

@@ -107,11 +107,8 @@ func runSlurm(c *cli.Context) error {
 	if err := os.WriteFile(filepath.Join(dir, "slurm", "submit.sh"), []byte(script), 0o755); err != nil {
 		return err
 	}
-	tasks := fmt.Sprintf("%d extract and %d pairs", len(extract), len(pairs))
-	if j.covers {
-		tasks = fmt.Sprintf("%d extract, %d pairs and %d covers", len(extract), len(pairs), len(covers))
-	}
-	fmt.Fprintf(c.App.Writer, "%s: %s tasks to run, then the merge into %s\n", filepath.Join(dir, "slurm", "submit.sh"), tasks, db)
+	fmt.Fprintf(c.App.Writer, "%s: %s tasks to run, then the merge into %s\n", filepath.Join(dir, "slurm", "submit.sh"),
+		taskCounts(len(extract), len(pairs), len(covers), j.covers), db)
 	if !c.Bool("submit") {
 		return nil
 	}

@@ -67,12 +67,11 @@ func Extract(ctx context.Context, dir string, t int, memory int64) error {
 	if err != nil {
 		return err
 	}
-	st, err := newStage(dir, KindExtract, t)
-	if err != nil {
-		return err
-	}
-	sink, err := newFileSink(st, job.Layers, m.newStreamStates())
-	if err == nil {
+	return runStage(dir, KindExtract, t, func(st *stage) error {
+		sink, err := newFileSink(st, job.Layers, m.newStreamStates())
+		if err != nil {
+			return err
+		}
 		_, err = pipeline.Run(ctx, pipeline.Config{
 			Source: job.Source, Exec: job.Exec(), Input: job.Input, Shape: job.Shape, Inputs: job.Inputs, Mask: job.Mask, Batch: batch, Sink: sink,
 			Checkpoint: func(int64, bool) (bool, error) { return false, nil },
@@ -80,21 +79,14 @@ func Extract(ctx context.Context, dir string, t int, memory int64) error {
 		if cerr := sink.close(); err == nil {
 			err = cerr
 		}
-	}
-	if err == nil && sink.rows != m.ShardLen(t) {
-		err = fmt.Errorf("extract task %d wrote %d samples, the shard has %d", t, sink.rows, m.ShardLen(t))
-	}
-	if err == nil {
-		err = m.writeStates(st, t, sink.states)
-	}
-	if err == nil {
-		err = st.Commit()
-	}
-	if err != nil {
-		st.Abort()
-		return fmt.Errorf("extract task %d: %w", t, err)
-	}
-	return nil
+		if err != nil {
+			return err
+		}
+		if sink.rows != m.ShardLen(t) {
+			return fmt.Errorf("wrote %d samples, the shard has %d", sink.rows, m.ShardLen(t))
+		}
+		return m.writeStates(st, t, sink.states)
+	})
 }
 
 // layerIndices is the manifest's layers as a --layers list of indices.
