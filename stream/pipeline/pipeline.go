@@ -348,6 +348,9 @@ func (f *feeder) fill(x []float32, n int, first int64) error {
 	return nil
 }
 
+// errTapped stops the forward pass once every chosen layer is tapped.
+var errTapped = errors.New("pipeline: every chosen layer tapped")
+
 func forwardStage(ctx context.Context, c Config, layers []tap.Layer, parts []part, in <-chan *batch, out chan<- *batch) error {
 	index := make(map[string]int, len(layers))
 	for i, l := range layers {
@@ -358,6 +361,15 @@ func forwardStage(ctx context.Context, c Config, layers []tap.Layer, parts []par
 	inputs := map[string]Input{}
 	for _, in := range f.ins {
 		inputs[in.Name] = in
+	}
+	// The forward pass stops after the last chosen layer: a pass of a
+	// run in several passes that measures early layers skips the rest of
+	// the network.
+	computed := 0
+	for _, l := range layers {
+		if _, isInput := inputs[l.Name]; !isInput {
+			computed++
+		}
 	}
 	for b := range in {
 		for i := range b.acts {
@@ -396,6 +408,7 @@ func forwardStage(ctx context.Context, c Config, layers []tap.Layer, parts []par
 			if f.mask >= 0 {
 				mask = f.masks
 			}
+			left := computed
 			err := c.Exec.RunInputs(f.tensors, func(name string, out *runtime.Tensor) error {
 				i, ok := index[name]
 				if _, isInput := inputs[name]; !ok || isInput {
@@ -404,16 +417,19 @@ func forwardStage(ctx context.Context, c Config, layers []tap.Layer, parts []par
 				l := layers[i]
 				if l.Tokens == 0 {
 					b.acts[i] = append(b.acts[i], out.Data...)
-					return nil
+				} else {
+					var err error
+					b.acts[i], err = l.Pool.AppendPooled(b.acts[i], out.Data, b.n, l.Tokens, l.Shape[1], mask, int(first))
+					if err != nil {
+						return fmt.Errorf("layer %q: %w", name, err)
+					}
 				}
-				var err error
-				b.acts[i], err = l.Pool.AppendPooled(b.acts[i], out.Data, b.n, l.Tokens, l.Shape[1], mask, int(first))
-				if err != nil {
-					return fmt.Errorf("layer %q: %w", name, err)
+				if left--; left == 0 {
+					return errTapped
 				}
 				return nil
 			})
-			if err != nil {
+			if err != nil && err != errTapped {
 				return err
 			}
 		}

@@ -345,14 +345,27 @@ func projects(d, n, k int, projection string, force bool) bool {
 	return int64(n)*int64(k)+extra*int64(d) < int64(n)*int64(d)
 }
 
-// workspace is the least memory the exact tree of n points of dimension d
-// needs besides the points: a float32 copy of them and O(n) bookkeeping.
-// The fast path needs n² bytes more; the estimator gets the rest of the
-// budget as its workspace limit and falls back to the O(n·d) path when
-// that does not fit.
+// workspace is the memory the exact tree of n points of dimension d needs
+// besides the points. Its fast paths (mst's Lazy and Stepwise) centre the
+// points into a float32 copy, n·d·4 bytes, plus O(n) bookkeeping, and
+// more when it fits: the estimator gets the rest of the budget as its
+// workspace limit. Without the copy mst computes every pairwise distance
+// exactly (Dense), n²·d/2 multiply-adds; the plan counts on that, and
+// leaves the copy out, when the work is at most DenseWork. A few hundred
+// samples of the widest layers of a ViT-B/16 (605,184 values) are then
+// one layer to a pass instead of a layer too wide for any pass.
 func workspace(n, d int) int64 {
-	return int64(n)*int64(d)*4 + int64(n)*64
+	ws := int64(n) * 64
+	if float64(n)*float64(n)*float64(d)/2 > DenseWork {
+		ws += int64(n) * int64(d) * 4
+	}
+	return ws
 }
+
+// DenseWork is the most multiply-adds (n²·d/2) of an exact tree that
+// computes every pairwise distance, about 10 s on two cores, for which
+// the plan budgets no copy of the points (see workspace).
+const DenseWork = 1 << 35
 
 // largestSample is the largest reservoir that fits the budget.
 func largestSample(cost func(dims []int, m, k int) int64, dims []int, n, k int, budget int64) int {

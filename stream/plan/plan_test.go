@@ -160,9 +160,7 @@ func TestPasses(t *testing.T) {
 	if p, err := Make(huge, 1000, Options{Budget: 1 << 30, Classes: 10}); err == nil {
 		t.Errorf("a layer of 2^24 values: plan %+v, want an error", p)
 	}
-	// Many wide layers (a ViT-B/16's 605184-value MLP layers) at 200
-	// samples: one pass cannot tap them all at once, passes cannot take
-	// the widest alone, and the refusal gives both reasons.
+	// Many wide layers (a ViT-B/16's 605184-value MLP layers).
 	vit := slices.Repeat([]int{151296, 605184}, 40)
 	dimsOf := func(layers []int) (t int) {
 		for _, i := range layers {
@@ -173,7 +171,26 @@ func TestPasses(t *testing.T) {
 	vo := Options{Budget: 1 << 30, Classes: 10,
 		ForwardOf: func(b int, layers []int) int64 { return int64(b) * (70<<20 + int64(dimsOf(layers))*4*7) },
 		Forward:   func(b int) int64 { return int64(b) * (70<<20 + int64(dimsOf(nil)+40*(151296+605184))*4*7) }}
-	_, err = Make(vit, 200, vo)
+	// At 200 samples a wide layer's points (484 MB) fit a pass alone, as
+	// its tree computes every distance rather than copy them: every layer
+	// exact, one wide layer to a pass at most.
+	p, err = Make(vit, 200, vo)
+	if err != nil || !p.Exact() || p.Passes < 40 {
+		t.Fatalf("ViT layers at 200 samples: %v; want exact passes", err)
+	}
+	for q := range p.Passes {
+		layers, sub := p.PassPlan(q)
+		wide := 0
+		for _, i := range layers {
+			wide += vit[i] / 605184
+		}
+		if wide > 1 || sub.ForwardBytes+sub.StateBytes+sub.Workspace > vo.Budget-vo.Budget/GCHeadroom {
+			t.Errorf("pass %d: %d wide layers, %d bytes", q, wide, sub.ForwardBytes+sub.StateBytes+sub.Workspace)
+		}
+	}
+	// At 400 they do not: one pass cannot tap them all at once, passes
+	// cannot take the widest alone, and the refusal gives both reasons.
+	_, err = Make(vit, 400, vo)
 	var fe *ForwardError
 	if !errors.As(err, &fe) || !strings.Contains(err.Error(), "one sample's activations") ||
 		!strings.Contains(err.Error(), "in passes, layer 1 (605184 values per sample)") || strings.Count(err.Error(), "raise --memory") != 1 {
