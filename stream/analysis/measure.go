@@ -32,7 +32,11 @@ func (j *Job) Measure(ctx context.Context, run *sql.Run, r Reporter) ([]Result, 
 			layers[i] = j.Layers[k]
 		}
 		if passes > 1 {
-			r.Logf("pass %d/%d: layers %d to %d (%d layers)", q+1, passes, layers[0].Index, layers[len(layers)-1].Index, len(layers))
+			if len(layers) == 1 {
+				r.Logf("pass %d/%d: layer %d", q+1, passes, layers[0].Index)
+			} else {
+				r.Logf("pass %d/%d: layers %d to %d (%d layers)", q+1, passes, layers[0].Index, layers[len(layers)-1].Index, len(layers))
+			}
 		}
 		if q > 0 {
 			// Each pass reads the dataset from its start.

@@ -5,9 +5,14 @@
 // the sum over the chosen layers does not fit, the plan makes several
 // passes over the data, each measuring a group of consecutive layers
 // exactly (passes.go): the forward pass runs once per pass, and only the
-// group's state and activations are held. A layer too large for exact N1
-// even alone is projected (1. below) in its pass. Passes are packed to
-// leave 1/GCHeadroom of the budget to the garbage collector.
+// group's state and activations are held, and the forward pass stops
+// after the group's last layer. A layer too large for exact N1 even
+// alone is projected (1. below) in its pass, checked on as many rows
+// held unprojected as fit beside it (n1.CheckSamples, or down to
+// n1.MinCheckSamples); when a fitted map's basis does not fit, plain
+// maps, which past project.MaxStored entries are hashed and cost
+// nothing. Passes are packed to leave 1/GCHeadroom of the budget to the
+// garbage collector.
 //
 // One pass is planned when passes are capped at 1 (Options.MaxPasses),
 // when the caller forces sampling or projection, above MaxAutoSample
@@ -40,7 +45,8 @@
 //     rest of the weights) and the batches in flight in the pipeline. The
 //     batch size is chosen first: DefaultBatch lowered until the forward
 //     pass takes at most 1/MaxForwardShare of the budget, or the caller's
-//     fixed batch if it takes at most half, else Make fails naming the
+//     fixed batch if it takes at most half (batch 1 too, when one sample
+//     takes more than 1/MaxForwardShare), else Make fails naming the
 //     batch that fits;
 //  2. the estimators' state (with a fitted projection, also the leading
 //     points held until the fit);

@@ -9,7 +9,8 @@ import (
 const DefaultBatch = 64
 
 // MaxForwardShare is the share of the budget the forward pass may take
-// at the batch size the plan chooses itself. The estimators decide how
+// at the batch size the plan chooses itself, unless even one sample takes
+// more: then one sample at a time, up to half the budget. The estimators decide how
 // exact N1 is, the batch size only how fast the forward pass runs, and
 // beyond a few dozen samples a batch gains little speed.
 const MaxForwardShare = 8 // 1/8
@@ -48,9 +49,15 @@ func ChooseBatch(o Options, n int) (batch int, bytes int64, err error) {
 	if f := o.Forward(batch); f > share {
 		batch = largestBatch(o.Forward, batch, share)
 	}
+	if batch == 0 && o.Forward(1) <= o.Budget/2 {
+		// One sample at a time, as a fixed batch may: the estimators get
+		// less, but a model whose single activations are this large has
+		// nothing else to give.
+		batch = 1
+	}
 	if batch == 0 {
-		return 0, 0, forwardError("--memory %s: one sample's activations in the forward pass take %s, over the %s (1/%d of the budget) the forward pass may use; raise --memory or choose fewer --layers",
-			FormatBytes(o.Budget), FormatBytes(o.Forward(1)), FormatBytes(share), MaxForwardShare)
+		return 0, 0, forwardError("--memory %s: one sample's activations in the forward pass take %s, over half the budget; raise --memory or choose fewer --layers",
+			FormatBytes(o.Budget), FormatBytes(o.Forward(1)))
 	}
 	return batch, o.Forward(batch), nil
 }
@@ -58,14 +65,5 @@ func ChooseBatch(o Options, n int) (batch int, bytes int64, err error) {
 // largestBatch is the largest batch size up to hi whose forward pass fits
 // within limit, or 0.
 func largestBatch(forward func(int) int64, hi int, limit int64) int {
-	lo := 0
-	for lo < hi {
-		mid := (lo + hi + 1) / 2
-		if forward(mid) <= limit {
-			lo = mid
-		} else {
-			hi = mid - 1
-		}
-	}
-	return lo
+	return largest(hi, func(b int) bool { return forward(b) <= limit })
 }

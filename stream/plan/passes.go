@@ -3,6 +3,8 @@ package plan
 import (
 	"fmt"
 	"strings"
+
+	"cxray/stream/measure/n1"
 )
 
 // Several passes. When the layers' exact states do not fit the budget
@@ -49,14 +51,14 @@ func passPlan(dims []int, n int, o Options) (*Plan, error) {
 	}
 	p.ExactBytes, _ = need(dims, n, n, 0, p.Projection, false)
 	// cost is the memory of a pass over the layers of g, with the layers
-	// in proj projected to k.
-	cost := func(g []int, proj map[int]bool) (fwd, state, ws int64) {
+	// in check projected to k and holding that many rows for their check.
+	cost := func(g []int, check map[int]int) (fwd, state, ws int64) {
 		for _, i := range g {
 			kk := 0
-			if proj[i] {
+			if _, ok := check[i]; ok {
 				kk = k
 			}
-			s, w := need([]int{dims[i]}, n, n, kk, p.Projection, true)
+			s, w := needChecked([]int{dims[i]}, n, n, kk, p.Projection, true, check[i])
 			state += s
 			ws = max(ws, w)
 		}
@@ -66,24 +68,29 @@ func passPlan(dims []int, n int, o Options) (*Plan, error) {
 		return fwd, state, ws
 	}
 	packed := o.Budget - o.Budget/GCHeadroom
-	fits := func(g []int, proj map[int]bool) bool {
-		f, s, w := cost(g, proj)
+	fits := func(g []int, check map[int]int) bool {
+		f, s, w := cost(g, check)
 		return f+s+w <= packed
 	}
-	proj := map[int]bool{}
+	check := map[int]int{} // the projected layers, and their check rows
 	for i, d := range dims {
 		if fits([]int{i}, nil) {
 			continue
 		}
-		if !projects(d, n, k, p.Projection, false) || !fits([]int{i}, map[int]bool{i: true}) {
+		// Projected, with as many check rows as fit (the default if it
+		// does): a layer whose points take most of a pass holds fewer.
+		c := largest(defaultCheck(n), func(c int) bool {
+			return d > k && worthProjecting(d, n, k, p.Projection, c) && fits([]int{i}, map[int]int{i: c})
+		})
+		if c < min(n1.MinCheckSamples, n) {
 			// This layer needs sampling, which one pass does.
 			f, s, w := cost([]int{i}, nil)
 			if projects(d, n, k, p.Projection, false) {
-				f, s, w = cost([]int{i}, map[int]bool{i: true})
+				f, s, w = cost([]int{i}, map[int]int{i: defaultCheck(n)})
 			}
 			return nil, &WideLayerError{Layer: i, Dim: d, Need: f + s + w, Usable: packed}
 		}
-		proj[i] = true
+		check[i] = c
 		p.K = k
 	}
 	// Consecutive layers, greedily: a pass takes layers while they fit.
@@ -91,7 +98,7 @@ func passPlan(dims []int, n int, o Options) (*Plan, error) {
 	pass := 0
 	p.Pass = make([]int, len(dims))
 	for i := range dims {
-		if len(group) > 0 && !fits(append(group, i), proj) {
+		if len(group) > 0 && !fits(append(group, i), check) {
 			pass, group = pass+1, nil
 		}
 		group = append(group, i)
@@ -102,15 +109,16 @@ func passPlan(dims []int, n int, o Options) (*Plan, error) {
 		return nil, nil
 	}
 	for i, d := range dims {
-		method, sd := "exact", d
-		if proj[i] {
-			method, sd = "projected", k
+		method, sd, c := "exact", d, 0
+		if rows, ok := check[i]; ok {
+			method, sd, c = "projected", k, rows
 		}
 		p.Methods = append(p.Methods, method)
 		p.Dims = append(p.Dims, sd)
+		p.Checks = append(p.Checks, c)
 	}
 	for q := range p.Passes {
-		f, s, w := cost(p.layersOf(q), proj)
+		f, s, w := cost(p.layersOf(q), check)
 		p.passBytes = append(p.passBytes, [3]int64{f, s, w})
 		p.ForwardBytes = max(p.ForwardBytes, f)
 		p.StateBytes = max(p.StateBytes, s)
@@ -145,10 +153,11 @@ func (p *Plan) PassPlan(q int) ([]int, *Plan) {
 	sub := *p
 	sub.Passes, sub.Pass, sub.passBytes = 1, nil, nil
 	sub.ForwardBytes, sub.StateBytes, sub.Workspace = p.passBytes[q][0], p.passBytes[q][1], p.passBytes[q][2]
-	sub.Methods, sub.Dims = nil, nil
+	sub.Methods, sub.Dims, sub.Checks = nil, nil, nil
 	for _, i := range layers {
 		sub.Methods = append(sub.Methods, p.Methods[i])
 		sub.Dims = append(sub.Dims, p.Dims[i])
+		sub.Checks = append(sub.Checks, p.Checks[i])
 	}
 	return layers, &sub
 }
@@ -178,4 +187,19 @@ type WideLayerError struct {
 func (e *WideLayerError) Error() string {
 	return fmt.Sprintf("layer %d (%d values per sample) needs %s in a pass of its own, even projected, over the %s a pass may use",
 		e.Layer, e.Dim, FormatBytes(e.Need), FormatBytes(e.Usable))
+}
+
+// largest is the largest c in [0, hi] for which ok holds, ok being true
+// up to some c and false beyond; 0 if it holds for none above 0.
+func largest(hi int, ok func(int) bool) int {
+	lo := 0
+	for lo < hi {
+		mid := (lo + hi + 1) / 2
+		if ok(mid) {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
+	}
+	return lo
 }

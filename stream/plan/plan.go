@@ -100,6 +100,10 @@ type Plan struct {
 	Ties       mst.TieRule
 	Methods    []string // per layer: exact, projected, sampled or sampled+projected
 	Dims       []int    // per layer: the dimension stored (K for projected layers)
+	// Checks is, per layer of a plan in passes, the rows a projected
+	// layer holds unprojected for its check (0 for others): fewer than
+	// n1.CheckSamples when more do not fit its pass. See CheckRows.
+	Checks []int
 	// Passes is the number of passes over the data (0 or 1: one), and
 	// Pass the pass of each layer when there are several (see PassPlan).
 	Passes    int
@@ -133,6 +137,15 @@ func (p *Plan) ReadBytes() int64 { return max(p.Workspace, p.Left()/2) }
 // the forward pass, the estimators' state and the slack ReadBytes leaves.
 func (p *Plan) HeapBytes() int64 { return p.Budget - p.ReadBytes() }
 
+// CheckRows is the number of rows projected layer i holds unprojected
+// for its check (n1.ProjectedN1.CheckedEstimate).
+func (p *Plan) CheckRows(i int) int {
+	if p.Checks != nil {
+		return p.Checks[i]
+	}
+	return defaultCheck(p.N)
+}
+
 // Exact reports whether every layer is measured exactly.
 func (p *Plan) Exact() bool { return p.M == 0 && p.K == 0 }
 
@@ -157,8 +170,16 @@ func Make(dims []int, n int, o Options) (*Plan, error) {
 		return single, err
 	}
 	multi, perr := passPlan(dims, n, o)
-	var fe *ForwardError
 	var wide *WideLayerError
+	if o.Projection == "" && errors.As(perr, &wide) {
+		// A fitted map's matrix and basis rows cost d·3K values; a plain
+		// map of a very wide layer is hashed and costs none.
+		jl := o
+		jl.Projection = ProjectJL
+		// Its error, if any, names the layer that fits no pass even so.
+		multi, perr = passPlan(dims, n, jl)
+	}
+	var fe *ForwardError
 	switch {
 	case perr == nil && multi != nil && (err != nil || multi.Passes > 1 || !single.Exact()):
 		return multi, nil
@@ -296,20 +317,24 @@ func makeWith(dims []int, n int, o Options, projection string) (*Plan, error) {
 // the sampled estimator's distance matrix over at most
 // n1.DefaultMaxPool points.
 func need(dims []int, m, n, k int, projection string, force bool) (state, ws int64) {
+	return needChecked(dims, m, n, k, projection, force, defaultCheck(n))
+}
+
+// needChecked is need with check rows held unprojected for the check of
+// each projected layer when every sample is kept.
+func needChecked(dims []int, m, n, k int, projection string, force bool, check int) (state, ws int64) {
 	for _, d := range dims {
 		sd := d
 		if projects(d, n, k, projection, force) {
 			sd = k
-			state += int64(k) * int64(d) * 4 // the projection matrix
+			state += mapBytes(d, k, projection)
 			if projection == ProjectFitted {
-				state += int64(project.BasisRows(k)) * int64(d) * 4
 				ws = max(ws, project.FitBytes(d, k))
 			}
 			if m == n {
 				// The check's rows, unprojected, and their exact tree.
-				c := min(n1.CheckSamples, n)
-				state += int64(c) * int64(d) * 4
-				ws = max(ws, workspace(c, d))
+				state += int64(check) * int64(d) * 4
+				ws = max(ws, workspace(check, d))
 			}
 		}
 		state += int64(m) * (int64(sd)*4 + 4)
@@ -322,27 +347,40 @@ func need(dims []int, m, n, k int, projection string, force bool) (state, ws int
 	return state, ws
 }
 
+// defaultCheck is the number of rows a projected layer of a stream of n
+// holds unprojected for its check, unless the plan holds fewer.
+func defaultCheck(n int) int { return min(n1.CheckSamples, n) }
+
+// mapBytes is the memory of a layer's map from d to k dimensions: a
+// fitted map's matrix and the basis rows it is fitted to, or a plain
+// map's matrix (none when it is hashed, project.StoredBytes).
+func mapBytes(d, k int, projection string) int64 {
+	if projection == ProjectFitted {
+		return int64(k+project.BasisRows(k)) * int64(d) * 4
+	}
+	return project.StoredBytes(d, k)
+}
+
 // projects reports whether a layer of dimension d over a stream of n
 // points is projected to k > 0 dimensions: when it is wider than k and
-// its n projected points with the matrix, the basis rows of a fitted map
-// and the check's rows take less memory than its n points. Below about
-// that many points (k + 2k + n1.CheckSamples for a fitted map) a
-// projection costs more than the points it replaces, and the layer is
-// kept as it is. It depends on n, not on a reservoir's m, so that the
-// plan's cost grows with m. force (--project K) projects every layer wider
-// than k.
+// cheaper projected (worthProjecting with the default check). Below
+// about k + 2k + n1.CheckSamples points for a fitted map a projection
+// costs more than the points it replaces, and the layer is kept as it is.
+// It depends on n, not on a reservoir's m, so that the plan's cost grows
+// with m. force (--project K) projects every layer wider than k.
 func projects(d, n, k int, projection string, force bool) bool {
 	if k <= 0 || d <= k {
 		return false
 	}
-	if force {
-		return true
-	}
-	extra := int64(k) + int64(min(n1.CheckSamples, n))
-	if projection == ProjectFitted {
-		extra += int64(project.BasisRows(k))
-	}
-	return int64(n)*int64(k)+extra*int64(d) < int64(n)*int64(d)
+	return force || worthProjecting(d, n, k, projection, defaultCheck(n))
+}
+
+// worthProjecting reports whether the n projected points of a layer of
+// dimension d, with its map and check rows held unprojected, take less
+// memory than its n points.
+func worthProjecting(d, n, k int, projection string, check int) bool {
+	projected := int64(n)*int64(k)*4 + mapBytes(d, k, projection) + int64(check)*int64(d)*4
+	return projected < int64(n)*int64(d)*4
 }
 
 // workspace is the memory the exact tree of n points of dimension d needs
@@ -369,16 +407,7 @@ const DenseWork = 1 << 35
 
 // largestSample is the largest reservoir that fits the budget.
 func largestSample(cost func(dims []int, m, k int) int64, dims []int, n, k int, budget int64) int {
-	lo, hi := 0, n
-	for lo < hi {
-		mid := (lo + hi + 1) / 2
-		if cost(dims, mid, k) <= budget {
-			lo = mid
-		} else {
-			hi = mid - 1
-		}
-	}
-	return lo
+	return largest(n, func(m int) bool { return cost(dims, m, k) <= budget })
 }
 
 // Summary explains the plan to the user in a few lines.
@@ -395,9 +424,9 @@ func (p *Plan) Summary() string {
 		if len(proj) > 0 {
 			how := fmt.Sprintf("principal directions of the first %d samples plus Johnson–Lindenstrauss, seed %d", project.BasisRows(p.K), p.Seed)
 			if p.Projection == ProjectJL {
-				how = fmt.Sprintf("Johnson–Lindenstrauss, seed %d", p.Seed)
+				how = fmt.Sprintf("Johnson–Lindenstrauss, seed %d, a matrix over %s hashed rather than stored", p.Seed, FormatBytes(4*project.MaxStored))
 			}
-			fmt.Fprintf(&b, "; projecting the %d layers too large to be measured exactly even alone (%s) to %d dimensions (%s)", len(proj), strings.Join(proj, ", "), p.K, how)
+			fmt.Fprintf(&b, "; projecting the %d layers too large to be measured exactly even alone (%s) to %d dimensions (%s), each checked on %s of its samples held unprojected", len(proj), strings.Join(proj, ", "), p.K, how, p.checkSummary())
 		} else {
 			b.WriteString("; every layer exact")
 		}
@@ -431,6 +460,25 @@ func (p *Plan) Summary() string {
 	fmt.Fprintf(&b, "%s: %s of state and workspace", strings.Join(parts, " and "), FormatBytes(p.StateBytes+p.Workspace))
 	b.WriteString(p.forwardSummary())
 	return b.String()
+}
+
+// checkSummary says how many rows the projected layers' checks hold: "512"
+// or a range such as "59 to 512".
+func (p *Plan) checkSummary() string {
+	lo, hi := 0, 0
+	for i, m := range p.Methods {
+		if m == "projected" {
+			c := p.CheckRows(i)
+			if lo == 0 || c < lo {
+				lo = c
+			}
+			hi = max(hi, c)
+		}
+	}
+	if lo == hi {
+		return fmt.Sprint(lo)
+	}
+	return fmt.Sprintf("%d to %d", lo, hi)
 }
 
 // forwardSummary says what the forward pass takes, when it is counted.

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"cxray/stream/measure/n1"
 )
 
 // LeNet-5's 13 layers, input first.
@@ -188,12 +190,26 @@ func TestPasses(t *testing.T) {
 			t.Errorf("pass %d: %d wide layers, %d bytes", q, wide, sub.ForwardBytes+sub.StateBytes+sub.Workspace)
 		}
 	}
-	// At 400 they do not: one pass cannot tap them all at once, passes
-	// cannot take the widest alone, and the refusal gives both reasons.
+	// At 400 they do not: they are projected by hashed maps, which store
+	// nothing, each checked on as many rows as its pass holds beside it.
+	p, err = Make(vit, 400, vo)
+	if err != nil || p.Projection != ProjectJL || p.K != DefaultK {
+		t.Fatalf("ViT layers at 400 samples: %v; want plain projections", err)
+	}
+	for i, d := range vit {
+		projected := p.Methods[i] == "projected"
+		if c := p.CheckRows(i); projected != (d == 605184) || projected && (c < n1.MinCheckSamples || c >= 400) || !projected && c != 0 {
+			t.Errorf("layer %d of %d values: %s, %d check rows", i, d, p.Methods[i], c)
+		}
+	}
+	// A layer of 2^23 values at 400 samples: one pass cannot tap every
+	// layer at once, passes cannot take it alone even projected (32 check
+	// rows would take 1 GB), and the refusal gives both reasons.
+	vit = append(vit, 1<<23)
 	_, err = Make(vit, 400, vo)
 	var fe *ForwardError
 	if !errors.As(err, &fe) || !strings.Contains(err.Error(), "one sample's activations") ||
-		!strings.Contains(err.Error(), "in passes, layer 1 (605184 values per sample)") || strings.Count(err.Error(), "raise --memory") != 1 {
+		!strings.Contains(err.Error(), "in passes, layer 80 (8388608 values per sample)") || strings.Count(err.Error(), "raise --memory") != 1 {
 		t.Errorf("wide layers: %v; want one line with both reasons", err)
 	}
 }
@@ -281,8 +297,17 @@ func TestForwardPass(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "--batch 10000") || !strings.Contains(err.Error(), "at most 260 fits") {
 		t.Errorf("fixed batch 10000 under 256 MB: %v", err)
 	}
+	// One sample's forward pass over 1/8 of the budget: one sample at a
+	// time, up to half of it, and beyond that a refusal.
+	if one := fwd(1); one <= 1<<20/MaxForwardShare || one > 1<<19 {
+		t.Fatalf("the forward pass of one sample takes %d bytes; the test wants 1/8 to 1/2 of 1 MB", one)
+	}
 	_, err = Make(lenet, 2000, Options{Budget: 1 << 20, Classes: 10, Forward: fwd})
+	if err == nil || !strings.Contains(err.Error(), "holds only 0 samples") {
+		t.Errorf("1 MB: %v; want the forward pass at batch 1 and too little left for the estimators", err)
+	}
+	_, err = Make(lenet, 2000, Options{Budget: 1 << 19, Classes: 10, Forward: fwd})
 	if err == nil || !strings.Contains(err.Error(), "one sample's activations") {
-		t.Errorf("1 MB: %v", err)
+		t.Errorf("512 KB: %v", err)
 	}
 }

@@ -207,3 +207,42 @@ func TestRouterFitsProjection(t *testing.T) {
 		}
 	}
 }
+
+// A layer of a pass that holds fewer check rows than n1.CheckSamples is
+// checked on that many: its reading is CheckedEstimate on its first rows.
+func TestRouterHoldsThePlansCheckRows(t *testing.T) {
+	const n, dim, k, batch, rows = 100, 40, 8, 10, 35
+	layers := []tap.Layer{{Index: 1, Name: "h", Dim: dim}}
+	rng := rand.New(rand.NewPCG(7, 8))
+	x := make([]float32, n*dim)
+	for i := range x {
+		x[i] = float32(rng.NormFloat64())
+	}
+	labels := make([]int32, n)
+	for i := range labels {
+		labels[i] = int32(i % 2)
+	}
+	p := &plan.Plan{N: n, K: k, Projection: plan.ProjectJL, Seed: 3, Methods: []string{"projected"}, Dims: []int{k}, Checks: []int{rows}}
+	r := tap.NewRouter(layers, p, measure.NormNone, 2, 1<<20)
+	for at := 0; at < n; at += batch {
+		ys := labels[at : at+batch]
+		if err := r.Update(0, tap.Admitted(measure.Batch{}, x[at*dim:(at+batch)*dim], ys, dim, nil)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := r.Estimate(0, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	direct := n1.NewProjectedN1(dim, project.New(dim, k, got.Params["projection_seed"].(uint64)), measure.NormNone)
+	if err := direct.Update(measure.Batch{X: x, Labels: labels}); err != nil {
+		t.Fatal(err)
+	}
+	want, err := direct.CheckedEstimate(x[:rows*dim], labels[:rows], 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Params["check_n"] != rows || got.Value != want.Value || got.CIHigh != want.CIHigh {
+		t.Errorf("routed: N1 %v [%v, %v] on %v check rows; want %v [%v, %v] on %d", got.Value, got.CILow, got.CIHigh, got.Params["check_n"], want.Value, want.CILow, want.CIHigh, rows)
+	}
+}

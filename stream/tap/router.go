@@ -56,7 +56,7 @@ func NewRouter(layers []Layer, p *plan.Plan, norm measure.Normalization, classes
 	}
 	for i, l := range layers {
 		if r.projects(i) && r.sampler == nil {
-			r.checks[i] = &checkRows{}
+			r.checks[i] = &checkRows{rows: p.CheckRows(i)}
 		}
 		switch {
 		case !r.projects(i):
@@ -286,10 +286,12 @@ func (r *Router) checkFrom() int {
 	return 0
 }
 
-// checkRows are n1.CheckSamples rows of a projected layer from a given
-// row of the stream on, as they were before the projection, against
-// which its reading is checked (n1.ProjectedN1.CheckedEstimate).
+// checkRows are the plan's check rows of a projected layer (at most
+// n1.CheckSamples) from a given row of the stream on, as they were before
+// the projection, against which its reading is checked
+// (n1.ProjectedN1.CheckedEstimate).
 type checkRows struct {
+	rows   int // rows to hold
 	seen   int // rows offered so far
 	x      []float32
 	labels []int32
@@ -298,12 +300,12 @@ type checkRows struct {
 func (c *checkRows) hold(b measure.Batch, dim, from int) {
 	lo := max(0, from-c.seen) // the batch's first row to hold
 	c.seen += len(b.Labels)
-	take := min(len(b.Labels)-lo, n1.CheckSamples-len(c.labels))
+	take := min(len(b.Labels)-lo, c.rows-len(c.labels))
 	if take <= 0 {
 		return
 	}
 	if c.x == nil {
-		c.x = make([]float32, 0, n1.CheckSamples*dim)
+		c.x = make([]float32, 0, c.rows*dim)
 	}
 	c.x = append(c.x, b.X[lo*dim:(lo+take)*dim]...)
 	c.labels = append(c.labels, b.Labels[lo:lo+take]...)

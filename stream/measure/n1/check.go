@@ -13,6 +13,11 @@ import (
 // unprojected to check the projection (CheckedEstimate).
 const CheckSamples = 512
 
+// MinCheckSamples is the fewest rows a check may hold: a plan that cannot
+// hold as many for a projected layer does not project it. On c rows the
+// interval's half-width is the share of changed vertices times √(n/c).
+const MinCheckSamples = 32
+
 // CheckTolerance is the error of a projection's check beyond which a
 // reading is flagged wide ("check_wide" in its params).
 const CheckTolerance = 0.02

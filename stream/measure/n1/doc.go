@@ -43,7 +43,7 @@
 //     exactly; the projection's distortion of distances raises N1 a little
 //     (within 0.006 of exact on LeNet-5's wide layers with a fitted map,
 //     far more on some layers of real CNNs). CheckedEstimate checks a
-//     reading against the first CheckSamples points held unprojected:
+//     reading against up to CheckSamples points held unprojected:
 //     exact and projected trees of those points, compared vertex by
 //     vertex, give the reading's interval (and may replace the map by its
 //     principal directions alone). Twins merge as ExactN1's when their

@@ -232,7 +232,7 @@ func (e *ProjectedN1) Running() (measure.Estimate, error) {
 	if err := e.check(); err != nil {
 		return measure.Estimate{}, err
 	}
-	if e.proj.Kind() == project.JL {
+	if e.proj.Plain() {
 		return e.Estimate()
 	}
 	e.in.Ties, e.in.TieRTol, e.in.MaxWorkspace, e.in.Workers = e.Ties, e.TieRTol, e.MaxWorkspace, e.Workers
@@ -251,7 +251,7 @@ func (e *ProjectedN1) Running() (measure.Estimate, error) {
 func correctedProjectedN1(x []float32, y []int32, proj *project.Map, o *mst.Options) (float64, map[string]any, error) {
 	k := proj.Out()
 	full, err := n1On(x, y, k, 0, k, o)
-	if err != nil || k < 2 || proj.Kind() != project.JL {
+	if err != nil || k < 2 || !proj.Plain() {
 		return full, map[string]any{"n1_projected": full}, err
 	}
 	lo, err := n1On(x, y, k, 0, k/2, o)

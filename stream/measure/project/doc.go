@@ -12,6 +12,12 @@
 // (Achlioptas 2003, Theorem 1.1). The matrix depends on (d, k, seed) alone,
 // drawn with integer arithmetic from math/rand/v2's PCG.
 //
+// A matrix of more than MaxStored entries is not stored: New then
+// returns Kane and Nelson's sparse map, hashed from the seed (HashedJL):
+// each input coordinate adds ±x_j/√s to one output in each of s = 8
+// blocks of the k outputs. Its variance of ‖f(x)‖²/‖x‖² is at most 2/k,
+// as for the stored map, and it takes no memory whatever d is.
+//
 // # Maps fitted to the stream
 //
 // Fit adapts the map to the first points of a stream (BasisRows(k) of
@@ -38,6 +44,8 @@
 //   - D. Achlioptas, "Database-friendly random projections:
 //     Johnson-Lindenstrauss with binary coins", J. Computer and System
 //     Sciences 66(4), 2003.
+//   - D. M. Kane and J. Nelson, "Sparser Johnson-Lindenstrauss
+//     transforms", Journal of the ACM 61(1), 2014.
 //   - N. Halko, P. G. Martinsson and J. A. Tropp, "Finding structure with
 //     randomness: probabilistic algorithms for constructing approximate
 //     matrix decompositions", SIAM Review 53(2), 2011.

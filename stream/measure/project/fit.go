@@ -16,6 +16,10 @@ const (
 	// JL is New's data-independent sparse
 	// Johnson–Lindenstrauss map.
 	JL = "achlioptas-sparse"
+	// HashedJL is New's map when its matrix would be too large to
+	// store: Kane and Nelson's sparse Johnson–Lindenstrauss map, its
+	// entries hashed from the seed.
+	HashedJL = "kane-nelson-hashed"
 	// PCAJL is Fit's map: principal directions of a
 	// basis sample, plus a Johnson–Lindenstrauss map of what they leave.
 	PCAJL = "pca+jl"
@@ -95,7 +99,7 @@ func Fit(rows []float32, n, d, k int, seed uint64) (*Map, error) {
 	}
 	u, captured := principalDirections(rows[:n*d], n, d, k-max(1, k/8), seed)
 	p := len(u) / d
-	jl := New(d, k-p, seed)
+	jl := newStored(d, k-p, seed)
 
 	// Residual columns: R − Uᵀ(U R), the Johnson–Lindenstrauss map of
 	// (I − P)x, since (I − P) is symmetric.

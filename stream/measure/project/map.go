@@ -55,7 +55,18 @@ const mapStream = 0x70a7ec7a11d5eed5
 // New returns the projection from d to k dimensions drawn with
 // seed. Non-positive sizes give a Map whose Apply does nothing and
 // whose use by an estimator is an error.
+//
+// A map of more than MaxStored entries is not stored but hashed
+// (HashedJL, see newHashed): its kind says which.
 func New(d, k int, seed uint64) *Map {
+	if d > 0 && k > 0 && hashed(d, k) {
+		return newHashed(d, k, seed)
+	}
+	return newStored(d, k, seed)
+}
+
+// newStored returns the stored Achlioptas map, whatever its size.
+func newStored(d, k int, seed uint64) *Map {
 	p := &Map{d: d, k: k, seed: seed, kind: JL}
 	if d <= 0 || k <= 0 {
 		return p
@@ -83,7 +94,7 @@ func (p *Map) Out() int { return p.k }
 // Seed is the seed the matrix was drawn with.
 func (p *Map) Seed() uint64 { return p.seed }
 
-// Kind is JL or PCAJL.
+// Kind is JL, HashedJL or PCAJL.
 func (p *Map) Kind() string { return p.kind }
 
 // Captured is the fraction of the basis points' variance inside the
@@ -106,13 +117,17 @@ func (p *Map) Params() map[string]any {
 	return params
 }
 
-// Bytes is the size of the stored matrix.
+// Plain reports a data-independent map (JL or HashedJL), whose halves
+// are two like projections to k/2 dimensions.
+func (p *Map) Plain() bool { return p.kind != PCAJL }
+
+// Bytes is the size of the stored matrix (0 for a hashed map).
 func (p *Map) Bytes() int64 { return 4 * int64(len(p.r)) }
 
 // Check reports a Map that cannot be applied: nil, or made with
 // non-positive dimensions.
 func (p *Map) Check() error {
-	if p == nil || p.d <= 0 || p.k <= 0 || len(p.r) != p.d*p.k {
+	if p == nil || p.d <= 0 || p.k <= 0 || len(p.r) != p.d*p.k && p.kind != HashedJL {
 		return fmt.Errorf("project: a map needs positive dimensions (use New or Fit)")
 	}
 	return nil
@@ -123,6 +138,10 @@ func (p *Map) Check() error {
 // estimators check the sizes before calling it.
 func (p *Map) Apply(dst, x []float32, n int) {
 	if p.Check() != nil || n <= 0 || len(x) < n*p.d || len(dst) < n*p.k {
+		return
+	}
+	if p.kind == HashedJL {
+		p.applyHashed(dst, x, n)
 		return
 	}
 	blas32.Gemm(blas.NoTrans, blas.NoTrans, 1,

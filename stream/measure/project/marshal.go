@@ -51,11 +51,20 @@ func (p *Map) UnmarshalBinary(data []byte) error {
 	if r.Err() == nil && !(got.captured >= 0 && got.captured <= 1) {
 		r.Fail("captured variance %v outside [0, 1]", got.captured)
 	}
-	if r.Err() == nil && int64(got.d)*int64(got.k) > int64(len(data)) {
+	if got.kind == JL && hashed(got.d, got.k) {
+		got.kind = HashedJL // New's map of that size: no matrix follows
+	}
+	if r.Err() == nil && got.kind != HashedJL && int64(got.d)*int64(got.k) > int64(len(data)) {
 		r.Fail("a %d×%d matrix in %d bytes", got.d, got.k, len(data))
 	}
 	if r.Err() == nil {
-		got.r = r.F32s(got.d * got.k)
+		want := got.d * got.k
+		if got.kind == HashedJL {
+			want = 0
+		}
+		if got.r = r.F32s(want); len(got.r) == 0 {
+			got.r = nil
+		}
 	}
 	for i, v := range got.r {
 		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
