@@ -364,7 +364,7 @@ func forwardStage(ctx context.Context, c Config, layers []tap.Layer, parts []par
 	}
 	// The forward pass stops after the last chosen layer: a pass of a
 	// run in several passes that measures early layers skips the rest of
-	// the network.
+	// the network, and one of the model's inputs alone does not run it.
 	computed := 0
 	for _, l := range layers {
 		if _, isInput := inputs[l.Name]; !isInput {
@@ -399,7 +399,7 @@ func forwardStage(ctx context.Context, c Config, layers []tap.Layer, parts []par
 				b.acts[i] = a
 			}
 		}
-		if c.Exec != nil && b.n > 0 {
+		if c.Exec != nil && b.n > 0 && computed > 0 {
 			first := b.seen - int64(b.n) // the stream index of the first row when all are admitted
 			if err := f.fill(b.x, b.n, first); err != nil {
 				return err
