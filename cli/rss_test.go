@@ -2,8 +2,6 @@ package cli_test
 
 import (
 	"bytes"
-	"encoding/binary"
-	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -205,21 +203,10 @@ func TestPassesWithinBudget(t *testing.T) {
 	}
 }
 
-// writeNPY32 writes float32 values as an NPY file (version 1.0).
+// writeNPY32 writes float32 values as an NPY file.
 func writeNPY32(t *testing.T, path string, shape []int, v []float32) {
 	t.Helper()
-	dims := make([]string, len(shape))
-	for i, d := range shape {
-		dims[i] = strconv.Itoa(d)
-	}
-	h := "{'descr': '<f4', 'fortran_order': False, 'shape': (" + strings.Join(dims, ", ") + ",), }"
-	h += strings.Repeat(" ", 63-(10+len(h)+1+63)%64) + "\n"
-	b := append([]byte("\x93NUMPY\x01\x00"), byte(len(h)), byte(len(h)>>8))
-	b = append(b, h...)
-	for _, x := range v {
-		b = binary.LittleEndian.AppendUint32(b, math.Float32bits(x))
-	}
-	if err := os.WriteFile(path, b, 0o644); err != nil {
+	if err := fixture.WriteNPY32(path, shape, v); err != nil {
 		t.Fatal(err)
 	}
 }

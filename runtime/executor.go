@@ -89,6 +89,9 @@ type Executor struct {
 	inputIDs []int // value ids of inputs
 	m        *meter
 	samples  [][]int // the per-sample input shapes of the last OutputShapes
+	// batchSecond names the outputs whose second axis is the batch
+	// (OutputShapesOf).
+	batchSecond map[string]bool
 }
 
 // New is NewWithLimits without a memory cap.
@@ -456,6 +459,12 @@ func sampleDims(dims []importer.Dim) []string {
 	return out
 }
 
+// BatchSecond reports whether node output name has the batch as its
+// second axis ([tokens, batch, features]), as the shape step
+// (OutputShapesOf) found: its rows per sample are strided, one slice of
+// the trailing axes per index of the first.
+func (e *Executor) BatchSecond(name string) bool { return e.batchSecond[name] }
+
 // OutputShapes is OutputShapesOf for a graph of one data input.
 func (e *Executor) OutputShapes(sample []int) (map[string][]int, error) {
 	return e.OutputShapesOf([][]int{sample})
@@ -473,9 +482,12 @@ func (e *Executor) OutputShapes(sample []int) (map[string][]int, error) {
 //
 // Which outputs have the batch first is found by a second shape step at
 // batch size 2: those whose first axis follows the batch size while the
-// others stay. The rest (a recurrent layer's [steps, batch, hidden], a
-// sequence-first attention's [tokens, batch, features]) hold no row per
-// sample and are left out; they are still computed and tapped by Run.
+// others stay. Those whose second axis follows it instead (a recurrent
+// layer's [steps, batch, hidden], a sequence-first attention's [tokens,
+// batch, features]) hold a row per sample too, strided: they are
+// returned with the batch axis removed as well ([tokens, features]), and
+// BatchSecond names them. The rest hold no row per sample and are left
+// out; they are still computed and tapped by Run.
 func (e *Executor) OutputShapesOf(samples [][]int) (map[string][]int, error) {
 	if len(samples) != len(e.inputs) {
 		return nil, fmt.Errorf("runtime: the model has %d data inputs (%s), given %d sample shapes", len(e.inputs), inputList(e.inputs), len(samples))
@@ -492,10 +504,16 @@ func (e *Executor) OutputShapesOf(samples [][]int) (map[string][]int, error) {
 		return nil, err
 	}
 	out := map[string][]int{}
+	e.batchSecond = map[string]bool{}
 	for name, s := range one {
 		t := two[name]
-		if len(s) > 0 && s[0] == 1 && len(t) == len(s) && t[0] == 2 && equalShape(s[1:], t[1:]) {
+		switch {
+		case len(t) != len(s) || len(s) == 0:
+		case s[0] == 1 && t[0] == 2 && equalShape(s[1:], t[1:]):
 			out[name] = s[1:]
+		case len(s) >= 2 && s[1] == 1 && t[1] == 2 && s[0] == t[0] && equalShape(s[2:], t[2:]):
+			out[name] = append([]int{s[0]}, s[2:]...)
+			e.batchSecond[name] = true
 		}
 	}
 	e.samples = make([][]int, len(samples))

@@ -111,8 +111,25 @@ func TestFamiliesAgainstPyTorch(t *testing.T) {
 				}
 			}
 			for name, s := range tapped {
-				if p, ok := shapes[name]; ok && (s[0] != in.Shape[0] || !equalShape(p, s[1:])) {
-					t.Errorf("%s: the shape step gives %v per sample, the run %v", name, p, s)
+				p, ok := shapes[name]
+				if !ok {
+					continue
+				}
+				perSample, batch := s[1:], s[0]
+				if e.BatchSecond(name) {
+					perSample, batch = append([]int{s[0]}, s[2:]...), s[1]
+				}
+				if batch != in.Shape[0] || !equalShape(p, perSample) {
+					t.Errorf("%s: the shape step gives %v per sample, the run %v (batch second: %v)", name, p, s, e.BatchSecond(name))
+				}
+			}
+			// A sequence-first encoder's [tokens, batch, features] outputs
+			// are layers.
+			if strings.HasPrefix(stem, "text_encoder") {
+				for _, r := range refs[1 : len(refs)-1] {
+					if _, ok := shapes[r.Name]; !ok || !e.BatchSecond(r.Name) {
+						t.Errorf("%s (module %s, %v): not a batch-second layer", r.Name, r.Module, r.Shape)
+					}
 				}
 			}
 			t.Logf("%d reference tensors, %d taps, %d layers; worst %.2g (%s)", len(refs)-1, len(tapped), len(shapes), worst, worstName)

@@ -1,34 +1,19 @@
 package runtime
 
 import (
-	"encoding/binary"
-	"encoding/json"
 	"math"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"cxray/importer"
+	"cxray/internal/fixture"
 )
 
 const fixtureDir = "../fixtures/models"
 
-// refTensor and refFile mirror NAME_opV.ref.json, written by
-// fixtures/make_models.py from PyTorch forward hooks.
-type refTensor struct {
-	Name   string `json:"name"`
-	Shape  []int  `json:"shape"`
-	Offset int    `json:"offset"`
-	Module string `json:"module"`
-}
-
-type refFile struct {
-	Model   string      `json:"model"`
-	Batch   int         `json:"batch"`
-	Bin     string      `json:"bin"` // the .ref.bin, in the same folder
-	Tensors []refTensor `json:"tensors"`
-}
+// refTensor is a tensor of a PyTorch reference (NAME_opV.ref.json).
+type refTensor = fixture.RefTensor
 
 // loadRef returns the reference tensors of a fixture of fixtures/models,
 // by name and in file order.
@@ -40,37 +25,15 @@ func loadRef(t *testing.T, stem string) ([]refTensor, map[string]*Tensor) {
 // loadRefIn reads dir/stem.ref.json and the .ref.bin it names.
 func loadRefIn(t *testing.T, dir, stem string) ([]refTensor, map[string]*Tensor) {
 	t.Helper()
-	js, err := os.ReadFile(filepath.Join(dir, stem+".ref.json"))
-	if err != nil {
-		t.Fatalf("%v (run fixtures/make_models.py or fixtures/families.py)", err)
-	}
-	var rf refFile
-	if err := json.Unmarshal(js, &rf); err != nil {
-		t.Fatalf("%s.ref.json: %v", stem, err)
-	}
-	if rf.Bin == "" {
-		rf.Bin = stem + ".ref.bin"
-	}
-	raw, err := os.ReadFile(filepath.Join(dir, rf.Bin))
+	refs, err := fixture.Ref(dir, stem)
 	if err != nil {
 		t.Fatal(err)
 	}
-	all := make([]float32, len(raw)/4)
-	for i := range all {
-		all[i] = math.Float32frombits(binary.LittleEndian.Uint32(raw[4*i:]))
-	}
 	byName := map[string]*Tensor{}
-	for _, rt := range rf.Tensors {
-		n := numel(rt.Shape)
-		if rt.Offset+n > len(all) {
-			t.Fatalf("%s: tensor %q runs past the end of the .bin", stem, rt.Name)
-		}
-		byName[rt.Name] = &Tensor{Shape: rt.Shape, Data: all[rt.Offset : rt.Offset+n]}
+	for _, r := range refs {
+		byName[r.Name] = &Tensor{Shape: r.Shape, Data: r.Data}
 	}
-	if len(rf.Tensors) < 2 || rf.Tensors[0].Name != "input" || rf.Tensors[len(rf.Tensors)-1].Name != "output" {
-		t.Fatalf("%s: the reference must list input first and output last", stem)
-	}
-	return rf.Tensors, byName
+	return refs, byName
 }
 
 var fixtureStems = []string{

@@ -113,6 +113,9 @@ func (m *Model) Fit(samples [][]int) error {
 	m.Samples = samples
 	m.Sample = samples[0]
 	m.Layers = tap.FromGraph(m.Graph, samples, shapes)
+	for i := range m.Layers {
+		m.Layers[i].BatchSecond = m.Exec.BatchSecond(m.Layers[i].Name)
+	}
 	return nil
 }
 

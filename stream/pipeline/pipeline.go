@@ -348,6 +348,20 @@ func (f *feeder) fill(x []float32, n int, first int64) error {
 	return nil
 }
 
+// batchFirst appends to dst the values of x, laid out [d0, n, rest...],
+// as [n, d0, rest...]: sample r's row is x's slices [j, r, :] for j in
+// order.
+func batchFirst(dst, x []float32, n, d0 int) []float32 {
+	rest := len(x) / (d0 * n)
+	for r := range n {
+		for j := range d0 {
+			at := (j*n + r) * rest
+			dst = append(dst, x[at:at+rest]...)
+		}
+	}
+	return dst
+}
+
 // errTapped stops the forward pass once every chosen layer is tapped.
 var errTapped = errors.New("pipeline: every chosen layer tapped")
 
@@ -371,6 +385,7 @@ func forwardStage(ctx context.Context, c Config, layers []tap.Layer, parts []par
 			computed++
 		}
 	}
+	var rows []float32 // a batch-second layer's rows, batch first
 	for b := range in {
 		for i := range b.acts {
 			b.acts[i] = b.acts[i][:0]
@@ -415,11 +430,16 @@ func forwardStage(ctx context.Context, c Config, layers []tap.Layer, parts []par
 					return nil
 				}
 				l := layers[i]
+				data := out.Data
+				if l.BatchSecond {
+					rows = batchFirst(rows[:0], data, b.n, l.Shape[0])
+					data = rows
+				}
 				if l.Tokens == 0 {
-					b.acts[i] = append(b.acts[i], out.Data...)
+					b.acts[i] = append(b.acts[i], data...)
 				} else {
 					var err error
-					b.acts[i], err = l.Pool.AppendPooled(b.acts[i], out.Data, b.n, l.Tokens, l.Shape[1], mask, int(first))
+					b.acts[i], err = l.Pool.AppendPooled(b.acts[i], data, b.n, l.Tokens, l.Shape[1], mask, int(first))
 					if err != nil {
 						return fmt.Errorf("layer %q: %w", name, err)
 					}

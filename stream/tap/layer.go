@@ -23,6 +23,10 @@ type Layer struct {
 	// is pooled from it by Pool (see MarkTokens).
 	Tokens int
 	Pool   Pool
+	// BatchSecond marks a node output laid out [d0, batch, d2...] (a
+	// sequence-first encoder's [tokens, batch, features]): Shape is
+	// [d0, d2...], and each sample's row is gathered from its stride.
+	BatchSecond bool
 }
 
 // ShapeString formats the per-sample shape as "6×28×28".
