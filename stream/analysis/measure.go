@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"math"
+	"runtime/debug"
 
 	"cxray/runtime"
 	"cxray/sql"
@@ -39,6 +40,11 @@ func (j *Job) Measure(ctx context.Context, run *sql.Run, r Reporter) ([]Result, 
 			}
 		}
 		if q > 0 {
+			// The last pass's state is garbage now. Collect it before this
+			// pass allocates its own: a layer's points are one allocation,
+			// which would otherwise land beside them before the collector
+			// runs, and peak RSS would hold both passes.
+			debug.FreeOSMemory()
 			// Each pass reads the dataset from its start.
 			if err := j.reopen(); err != nil {
 				return results, err
