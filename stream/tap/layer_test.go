@@ -138,15 +138,7 @@ func TestRouterSharesTheReservoir(t *testing.T) {
 func TestRouterFitsProjection(t *testing.T) {
 	const n, dim, k, batch = 100, 40, 8, 10
 	layers := []tap.Layer{tap.InputLayer("input", []int{3}), {Index: 1, Name: "h", Dim: dim}}
-	rng := rand.New(rand.NewPCG(5, 6))
-	x := make([]float32, n*dim)
-	for i := range x {
-		x[i] = float32(rng.NormFloat64())
-	}
-	labels := make([]int32, n)
-	for i := range labels {
-		labels[i] = int32(i % 2)
-	}
+	x, labels := twoClasses(n, dim, 5)
 	for _, sample := range []int{0, 50} {
 		p, err := plan.Make([]int{3, dim}, n, plan.Options{Budget: 1 << 30, Project: k, Sample: sample, Classes: 2, Seed: 3})
 		if err != nil {
@@ -213,15 +205,7 @@ func TestRouterFitsProjection(t *testing.T) {
 func TestRouterHoldsThePlansCheckRows(t *testing.T) {
 	const n, dim, k, batch, rows = 100, 40, 8, 10, 35
 	layers := []tap.Layer{{Index: 1, Name: "h", Dim: dim}}
-	rng := rand.New(rand.NewPCG(7, 8))
-	x := make([]float32, n*dim)
-	for i := range x {
-		x[i] = float32(rng.NormFloat64())
-	}
-	labels := make([]int32, n)
-	for i := range labels {
-		labels[i] = int32(i % 2)
-	}
+	x, labels := twoClasses(n, dim, 7)
 	p := &plan.Plan{N: n, K: k, Projection: plan.ProjectJL, Seed: 3, Methods: []string{"projected"}, Dims: []int{k}, Checks: []int{rows}}
 	r := tap.NewRouter(layers, p, measure.NormNone, 2, 1<<20)
 	for at := 0; at < n; at += batch {
@@ -245,4 +229,19 @@ func TestRouterHoldsThePlansCheckRows(t *testing.T) {
 	if got.Params["check_n"] != rows || got.Value != want.Value || got.CIHigh != want.CIHigh {
 		t.Errorf("routed: N1 %v [%v, %v] on %v check rows; want %v [%v, %v] on %d", got.Value, got.CILow, got.CIHigh, got.Params["check_n"], want.Value, want.CILow, want.CIHigh, rows)
 	}
+}
+
+// twoClasses returns n standard normal points of dimension dim drawn with
+// seed, labelled 0 and 1 in turn.
+func twoClasses(n, dim int, seed uint64) ([]float32, []int32) {
+	rng := rand.New(rand.NewPCG(seed, seed+1))
+	x := make([]float32, n*dim)
+	for i := range x {
+		x[i] = float32(rng.NormFloat64())
+	}
+	labels := make([]int32, n)
+	for i := range labels {
+		labels[i] = int32(i % 2)
+	}
+	return x, labels
 }

@@ -2,7 +2,6 @@ package project
 
 import (
 	"math"
-	"math/rand/v2"
 	"testing"
 )
 
@@ -47,12 +46,10 @@ func TestHashedColumns(t *testing.T) {
 func TestHashedNorms(t *testing.T) {
 	defer lowerStoredLimit(1000)()
 	const d, k, seeds = 4000, 64, 400
-	rng := rand.New(rand.NewPCG(3, 4))
-	x := make([]float32, d)
+	x := normal(d, 3)
 	var norm float64
-	for j := range x {
-		x[j] = float32(rng.NormFloat64())
-		norm += float64(x[j]) * float64(x[j])
+	for _, v := range x {
+		norm += float64(v) * float64(v)
 	}
 	y := make([]float32, k)
 	var sum, sumSq float64
@@ -82,11 +79,7 @@ func TestHashedBatchAndMarshal(t *testing.T) {
 	defer lowerStoredLimit(1000)()
 	const d, k, n = 300, 128, 3
 	p := New(d, k, 5)
-	rng := rand.New(rand.NewPCG(1, 2))
-	x := make([]float32, n*d)
-	for i := range x {
-		x[i] = float32(rng.NormFloat64())
-	}
+	x := normal(n*d, 1)
 	all := make([]float32, n*k)
 	p.Apply(all, x, n)
 	data, err := p.MarshalBinary()

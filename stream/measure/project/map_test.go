@@ -75,11 +75,7 @@ func TestMapGolden(t *testing.T) {
 func TestMapApply(t *testing.T) {
 	const n, d, k = 9, 13, 6
 	p := New(d, k, 1)
-	rng := rand.New(rand.NewPCG(7, 8))
-	x := make([]float32, n*d)
-	for i := range x {
-		x[i] = float32(rng.NormFloat64())
-	}
+	x := normal(n*d, 7)
 	dst := make([]float32, n*k)
 	p.Apply(dst, x, n)
 	for i := range n {
@@ -153,4 +149,14 @@ func TestMapDistortion(t *testing.T) {
 	if eps == 0 || worst > eps {
 		t.Errorf("worst distortion %.3f beyond the JL bound %.3f", worst, eps)
 	}
+}
+
+// normal returns n standard normal values drawn with seed.
+func normal(n int, seed uint64) []float32 {
+	rng := rand.New(rand.NewPCG(seed, seed+1))
+	x := make([]float32, n)
+	for i := range x {
+		x[i] = float32(rng.NormFloat64())
+	}
+	return x
 }
