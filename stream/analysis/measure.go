@@ -91,7 +91,7 @@ func (j *Job) measurePass(ctx context.Context, run *sql.Run, r Reporter, layers 
 			results[i] = Result{Layer: l, Estimate: e}
 			values[i] = e.Value
 			if final {
-				reportCheck(r, l, e)
+				reportCheck(r, l, e, j.Plan.Passes > 1)
 			}
 			metrics[i] = sql.Metric{
 				Epoch: s.Epoch, Step: j.rowStep(seen), LayerIndex: l.Index, LayerName: l.Name, Measure: "N1", Value: e.Value,
@@ -138,8 +138,9 @@ func (j *Job) measurePass(ctx context.Context, run *sql.Run, r Reporter, layers 
 
 // reportCheck says how far a projected layer's reading may be from exact,
 // as its check measured (n1.ProjectedN1.CheckedEstimate): on stderr even
-// when quiet if the error is beyond n1.CheckTolerance.
-func reportCheck(r Reporter, l tap.Layer, e measure.Estimate) {
+// when quiet if the error is beyond n1.CheckTolerance. inPasses says the
+// run already makes passes, in which the layer did not fit exactly alone.
+func reportCheck(r Reporter, l tap.Layer, e measure.Estimate, inPasses bool) {
 	errUsed, ok := e.Params["check_error"].(float64)
 	if !ok {
 		return
@@ -147,7 +148,11 @@ func reportCheck(r Reporter, l tap.Layer, e measure.Estimate) {
 	msg := fmt.Sprintf("layer %d %s: projected to %v dimensions (%v), N1 %.4f; on the first %v samples, held unprojected, the projection erred by %+.4f (exact %.4f)",
 		l.Index, l.Name, e.Params["K"], e.Params["check_used"], e.Value, e.Params["check_n"], errUsed, e.Params["check_exact"])
 	if e.Params["check_wide"] == true {
-		r.Warnf("%s: WIDE, the row's interval [%.4f, %.4f] carries it; for exact N1 give more --memory, fewer --layers or allow passes (--max-passes 0)", msg, e.CILow, e.CIHigh)
+		how := "give more --memory, fewer --layers or allow passes (--max-passes 0)"
+		if inPasses {
+			how = fmt.Sprintf("give --memory room for its %d samples of %d values (%s) in a pass of its own", e.N, l.Dim, plan.FormatBytes(int64(e.N)*int64(l.Dim)*4))
+		}
+		r.Warnf("%s: WIDE, the row's interval [%.4f, %.4f] carries it; for exact N1 %s", msg, e.CILow, e.CIHigh, how)
 		return
 	}
 	r.Logf("%s", msg)
