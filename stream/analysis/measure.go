@@ -92,6 +92,9 @@ func (j *Job) measurePass(ctx context.Context, run *sql.Run, r Reporter, layers 
 			values[i] = e.Value
 			if final {
 				reportCheck(r, l, e, j.Plan.Passes > 1)
+				if e.Params["identical_points"] == true {
+					r.Warnf("layer %d %s: every sample's activations are the same (a constant of the model), so its N1 %.4f reflects the tie rule, not the classes; params has identical_points", l.Index, l.Name, e.Value)
+				}
 			}
 			metrics[i] = sql.Metric{
 				Epoch: s.Epoch, Step: j.rowStep(seen), LayerIndex: l.Index, LayerName: l.Name, Measure: "N1", Value: e.Value,

@@ -175,12 +175,32 @@ func (e *ExactN1) Estimate() (measure.Estimate, error) {
 	return e.reading(v), nil
 }
 
-// reading is the Estimate of the value v over the points so far.
+// reading is the Estimate of the value v over the points so far. Points
+// that are all the same (a constant of the model, such as a recurrent
+// layer's zero initial state) are marked "identical_points": every edge
+// of their tree has length 0, so N1 reflects the tie rule, not the
+// classes.
 func (e *ExactN1) reading(v float64) measure.Estimate {
+	params := e.Conventions().Params()
+	if e.identical() {
+		params["identical_points"] = true
+	}
 	return measure.Estimate{
 		Value: v, CILow: math.NaN(), CIHigh: math.NaN(), N: e.N(), Seen: int64(e.N()),
-		Method: measure.EstimateExact, Params: e.Conventions().Params(),
+		Method: measure.EstimateExact, Params: params,
 	}
+}
+
+// identical reports whether every point equals the first, value for value
+// (the first difference ends the comparison).
+func (e *ExactN1) identical() bool {
+	x := e.pts.values()
+	for i := e.dim; i < len(x); i++ {
+		if x[i] != x[i%e.dim] {
+			return false
+		}
+	}
+	return len(x) > e.dim
 }
 
 // Stats describes the last successful Value.

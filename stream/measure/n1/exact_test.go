@@ -249,3 +249,27 @@ func TestEveryPointEstimatorsRefuseSlots(t *testing.T) {
 		t.Errorf("ExactN1 after Running: %d bytes, the running tree not counted", e.Bytes())
 	}
 }
+
+// Points that are all the same are marked: their N1 is the tie rule's.
+func TestExactMarksIdenticalPoints(t *testing.T) {
+	for _, c := range []struct {
+		x    []float32
+		want bool
+	}{
+		{[]float32{0, 1, 0, 1, 0, 1}, true},
+		{[]float32{0, 1, 0, 1, 0, 2}, false},
+		{[]float32{0, 1, 3, 1, 0, 1}, false},
+	} {
+		e := NewExactN1(2, measure.NormNone)
+		if err := e.Update(measure.Batch{X: c.x, Labels: []int32{0, 1, 0}}); err != nil {
+			t.Fatal(err)
+		}
+		est, err := e.Estimate()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := est.Params["identical_points"] == true; got != c.want {
+			t.Errorf("%v: identical_points %v, want %v", c.x, got, c.want)
+		}
+	}
+}
