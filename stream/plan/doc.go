@@ -10,8 +10,8 @@
 // alone is projected (1. below) in its pass, checked on as many rows
 // held unprojected as fit beside it (n1.CheckSamples, or down to
 // n1.MinCheckSamples); when a fitted map's basis does not fit, plain
-// maps, which past project.MaxStored entries are hashed and cost
-// nothing. Passes are packed to leave 1/GCHeadroom of the budget to the
+// maps, which past project.MaxStored entries are hashed, cost nothing
+// and keep HashedK dimensions. Passes are packed to leave 1/GCHeadroom of the budget to the
 // garbage collector.
 //
 // One pass is planned when passes are capped at 1 (Options.MaxPasses),

@@ -191,14 +191,15 @@ func TestPasses(t *testing.T) {
 		}
 	}
 	// At 400 they do not: they are projected by hashed maps, which store
-	// nothing, each checked on as many rows as its pass holds beside it.
+	// nothing, to HashedK dimensions, each checked on as many rows as its
+	// pass holds beside it.
 	p, err = Make(vit, 400, vo)
-	if err != nil || p.Projection != ProjectJL || p.K != DefaultK {
+	if err != nil || p.Projection != ProjectJL || p.K != HashedK {
 		t.Fatalf("ViT layers at 400 samples: %v; want plain projections", err)
 	}
 	for i, d := range vit {
 		projected := p.Methods[i] == "projected"
-		if c := p.CheckRows(i); projected != (d == 605184) || projected && (c < n1.MinCheckSamples || c >= 400) || !projected && c != 0 {
+		if c := p.CheckRows(i); projected != (d == 605184) || projected && (c < n1.MinCheckSamples || c >= 400 || p.Dims[i] != HashedK) || !projected && c != 0 {
 			t.Errorf("layer %d of %d values: %s, %d check rows", i, d, p.Methods[i], c)
 		}
 	}

@@ -62,7 +62,7 @@ func NewRouter(layers []Layer, p *plan.Plan, norm measure.Normalization, classes
 		case !r.projects(i):
 			r.est[i] = r.newEstimator(l, nil)
 		case p.Projection == plan.ProjectJL:
-			r.est[i] = r.newEstimator(l, project.New(l.Dim, p.K, r.projectionSeed(l)))
+			r.est[i] = r.newEstimator(l, project.New(l.Dim, p.Dims[i], r.projectionSeed(l)))
 		default:
 			r.held[i] = &heldRows{}
 		}
