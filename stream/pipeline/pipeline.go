@@ -385,7 +385,7 @@ func forwardStage(ctx context.Context, c Config, layers []tap.Layer, parts []par
 			computed++
 		}
 	}
-	var rows []float32 // a batch-second layer's rows, batch first
+	var rows []float32 // a batch-second token layer's batch, batch first, for pooling
 	for b := range in {
 		for i := range b.acts {
 			b.acts[i] = b.acts[i][:0]
@@ -430,14 +430,18 @@ func forwardStage(ctx context.Context, c Config, layers []tap.Layer, parts []par
 					return nil
 				}
 				l := layers[i]
-				data := out.Data
-				if l.BatchSecond {
-					rows = batchFirst(rows[:0], data, b.n, l.Shape[0])
-					data = rows
-				}
-				if l.Tokens == 0 {
-					b.acts[i] = append(b.acts[i], data...)
-				} else {
+				switch {
+				case l.Tokens == 0 && l.BatchSecond:
+					b.acts[i] = batchFirst(b.acts[i], out.Data, b.n, l.Shape[0])
+				case l.Tokens == 0:
+					b.acts[i] = append(b.acts[i], out.Data...)
+				default:
+					data := out.Data
+					if l.BatchSecond {
+						// Pooling reads the tokens of a sample together.
+						rows = batchFirst(rows[:0], data, b.n, l.Shape[0])
+						data = rows
+					}
 					var err error
 					b.acts[i], err = l.Pool.AppendPooled(b.acts[i], data, b.n, l.Tokens, l.Shape[1], mask, int(first))
 					if err != nil {

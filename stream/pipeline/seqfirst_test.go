@@ -3,6 +3,7 @@ package pipeline_test
 import (
 	"context"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"cxray/importer"
@@ -16,8 +17,9 @@ import (
 // A sequence-first Transformer encoder (nn.TransformerEncoder's default
 // layout, fixtures/families' text_encoder) computes [tokens, batch,
 // features] tensors. Each is a layer: every sample's row is PyTorch's
-// tensor at that batch index, token after token, fed through the
-// pipeline one batch of both samples and one sample at a time.
+// tensor at that batch index, token after token, and pooled as a token
+// layer its mean over the tokens, fed through the pipeline one batch of
+// both samples and one sample at a time.
 func TestSequenceFirstLayersAgainstPyTorch(t *testing.T) {
 	const dir, stem = "../../fixtures/families", "text_encoder_op13"
 	refs, err := fixture.Ref(dir, stem)
@@ -68,7 +70,28 @@ func TestSequenceFirstLayersAgainstPyTorch(t *testing.T) {
 	if err := fixture.WriteNPY32(y, []int{n}, make([]float32, n)); err != nil {
 		t.Fatal(err)
 	}
-	for _, batch := range []int{n, 1} {
+	// Pooled as token layers (as in a model over token ids): the mean
+	// over the tokens of PyTorch's rows.
+	pooled := slices.Clone(layers)
+	tap.MarkTokens(pooled, sample[0], tap.PoolMean)
+	wantPooled := map[string][]float32{}
+	for _, l := range pooled {
+		if l.Tokens == 0 {
+			t.Fatalf("%s (%v) is not a token layer", l.Name, l.Shape)
+		}
+		w, f := want[l.Name], l.Shape[1]
+		for b := range n {
+			for c := range f {
+				var sum float64
+				for s := range l.Tokens {
+					sum += float64(w[(b*l.Tokens+s)*f+c])
+				}
+				wantPooled[l.Name] = append(wantPooled[l.Name], float32(sum/float64(l.Tokens)))
+			}
+		}
+	}
+	check := func(batch int, layers []tap.Layer, want map[string][]float32) {
+		t.Helper()
 		src, err := source.Open("npy:"+x+","+y, source.Options{})
 		if err != nil {
 			t.Fatal(err)
@@ -96,6 +119,10 @@ func TestSequenceFirstLayersAgainstPyTorch(t *testing.T) {
 				}
 			}
 		}
+	}
+	for _, batch := range []int{n, 1} {
+		check(batch, layers, want)
+		check(batch, pooled, wantPooled)
 	}
 }
 

@@ -28,8 +28,9 @@ var storedLimit int64 = MaxStored
 // newHashed returns the hashed map from d to k dimensions (Kane and
 // Nelson 2014, the block construction). The k outputs are cut into
 // s = min(8, k) blocks; in every block, input coordinate j adds ±x_j/√s
-// to one output, the output and the sign chosen by a hash of (seed, j). Each block is a CountSketch, an unbiased estimate of ‖x‖²
-// whose variance is 2(‖x‖⁴ − Σx_j⁴)/(k/s); the s blocks are independent,
+// to one output, the output and the sign chosen by a hash of (seed, j).
+// Each block is a CountSketch, an unbiased estimate of ‖x‖² whose
+// variance is 2(‖x‖⁴ − Σx_j⁴)/(k/s); the s blocks are independent,
 // so ‖f(x)‖² estimates ‖x‖² with variance 2(‖x‖⁴ − Σx_j⁴)/k, no more than
 // Achlioptas's map. The first and the last halves of the blocks are two
 // such maps to k/2 dimensions (scaled by 1/√2, which no tree notices),
