@@ -93,7 +93,7 @@ func (j *Job) measurePass(ctx context.Context, run *sql.Run, r Reporter, layers 
 			if final {
 				reportCheck(r, l, e, j.Plan.Passes > 1)
 				if e.Params["identical_points"] == true {
-					r.Warnf("layer %d %s: every sample's activations are the same (a constant of the model), so its N1 %.4f reflects the tie rule, not the classes; params has identical_points", l.Index, l.Name, e.Value)
+					r.Warnf("layer %d %s: all %d samples have the same activations here (a constant of the model, or saturated units), so its N1 %.4f reflects the tie rule, not the classes; params has identical_points", l.Index, l.Name, e.N, e.Value)
 				}
 			}
 			metrics[i] = sql.Metric{

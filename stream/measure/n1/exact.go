@@ -177,7 +177,8 @@ func (e *ExactN1) Estimate() (measure.Estimate, error) {
 
 // reading is the Estimate of the value v over the points so far. Points
 // that are all the same (a constant of the model, such as a recurrent
-// layer's zero initial state) are marked "identical_points": every edge
+// layer's zero initial state, or units saturated on every sample) are
+// marked "identical_points": every edge
 // of their tree has length 0, so N1 reflects the tie rule, not the
 // classes.
 func (e *ExactN1) reading(v float64) measure.Estimate {
